@@ -1,0 +1,78 @@
+"""The main job: a real run on the shipped data, reproducible and atomic."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from planning import outputs
+from planning.cli import app
+from planning.run import run
+
+from .conftest import DATA, edit
+
+
+def test_run_writes_the_data_summary(tmp_path):
+    result = CliRunner().invoke(app, ["run", "--data", str(DATA), "--out",
+                                      str(tmp_path / "baseline")])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "baseline"
+    assert str(out.resolve()) in result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["headline"]["villages"] == 148
+    assert "SYNTHETIC" in summary["data_status"]
+    assert set(summary["input_sha256"]) >= {"villages.csv", "indicators.csv", "programs.csv"}
+    kec = pd.read_csv(out / "data_kecamatan.csv", dtype={"kecamatan_code": str})
+    # independent recomputation from the input tables
+    ind = pd.read_csv(DATA / "indicators.csv", dtype={"code": str})
+    vil = pd.read_csv(DATA / "villages.csv", dtype={"code": str, "kecamatan_code": str})
+    merged = ind.merge(vil, on="code")
+    expected = merged.groupby("kecamatan_code")["hh_rtlh"].sum()
+    got = kec.set_index("kecamatan_code")["hh_rtlh"]
+    assert (got[expected.index] == expected).all()
+    assert got["51.08"] == expected.sum()
+    assert kec["data_status"].str.contains("SYNTHETIC").all()
+    agencies = pd.read_csv(out / "data_agencies.csv")
+    assert agencies["pagu"].sum() == pytest.approx(9000)
+
+
+def test_same_inputs_same_files(tmp_path):
+    first = run(DATA, tmp_path / "a").out_dir
+    second = run(DATA, tmp_path / "b").out_dir
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_bad_data_leaves_previous_results_intact(tmp_path, data_copy):
+    out = tmp_path / "res"
+    run(data_copy, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    edit(data_copy, "agencies.csv", 2, "pagu", "-1")
+    result = CliRunner().invoke(app, ["run", "--data", str(data_copy), "--out", str(out)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_interrupted_write_leaves_previous_results_intact(tmp_path, monkeypatch):
+    out = tmp_path / "res"
+    run(DATA, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    calls = {"n": 0}
+    real_fsync = outputs.os.fsync
+
+    def failing_fsync(fd):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt  # the planner pressed Ctrl-C mid-write
+        real_fsync(fd)
+
+    monkeypatch.setattr(outputs.os, "fsync", failing_fsync)
+    with pytest.raises(KeyboardInterrupt):
+        run(DATA, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["res"], "no staging folder left behind"
