@@ -76,3 +76,12 @@ def test_interrupted_write_leaves_previous_results_intact(tmp_path, monkeypatch)
         run(DATA, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["res"], "no staging folder left behind"
+
+
+def test_run_writes_village_scores_with_the_focus_villages(tmp_path):
+    out = run(DATA, tmp_path / "r").out_dir
+    scores = pd.read_csv(out / "village_scores.csv", dtype={"code": str})
+    assert len(scores) == 148 and scores["selected"].sum() == 27
+    assert scores["data_status"].str.contains("SYNTHETIC").all()
+    summary = json.loads((out / "summary.json").read_text())
+    assert sorted(summary["focus_villages"]) == sorted(scores.loc[scores["selected"], "code"])

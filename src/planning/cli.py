@@ -89,6 +89,7 @@ def run(
     synth = result.summary["synthetic_indicators"]
     if synth:
         typer.echo(i18n.text("report.synthetic", lang, n=len(synth)))
+    typer.echo(i18n.text("run.focus", lang, n=len(result.summary["focus_villages"])))
     typer.echo(i18n.text("run.written", lang, path=result.out_dir.resolve()))
 
 

@@ -202,6 +202,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "agency '{value}' has a budget but no programmes; its budget will stay unused.",
     ),
     # --- runs ---
+    "run.focus": ("Desa fokus terpilih: {n} (lihat village_scores.csv).",
+                  "Focus villages selected: {n} (see village_scores.csv)."),
     "run.written": ("Hasil ditulis ke: {path}", "Results written to: {path}"),
     # --- report ---
     "report.ok": (

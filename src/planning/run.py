@@ -1,8 +1,9 @@
 """The main job: take a data set through every pipeline stage that exists and write a
 results folder (atomically) a planner and a reviewer can read.
 
-Stages so far: load and validate the data set, then summarise it. Later stages (scoring,
-allocation, workbook) add their outputs here.
+Stages so far: load and validate the data set, summarise it, score every village and pick
+the focus villages (with their stability). Later stages (allocation, workbook) add their
+outputs here.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from planning.data.summary import (
     synthetic_note,
 )
 from planning.outputs import csv_bytes, json_bytes, write_folder
+from planning.scoring import score_villages
 
 PACKAGES = ("planning", "pandas", "numpy", "pandera", "pulp", "highspy", "scikit-learn")
 
@@ -46,8 +48,14 @@ class RunResult:
 def run(data_dir: str | Path, out_dir: str | Path) -> RunResult:
     """Load ``data_dir``, write the data summary to ``out_dir``; return what was written."""
     ds = load_dataset(data_dir)
+    scores = score_villages(ds)
+    table = scores.table.assign(data_status=synthetic_note(ds, "en"))
+    focus = table[table["selected"]]
     summary = {
-        "stage": "data",
+        "stage": "scoring",
+        "focus_villages": focus["code"].tolist(),
+        "focus_stability": focus["stability"].value_counts().sort_index().to_dict(),
+        "typology_clusters": scores.typology.k,
         "dataset": Path(data_dir).as_posix(),
         "headline": headline(ds),
         "data_status": synthetic_note(ds, "en"),
@@ -60,6 +68,7 @@ def run(data_dir: str | Path, out_dir: str | Path) -> RunResult:
         "data_kecamatan.csv": csv_bytes(kecamatan_summary(ds)),
         "data_agencies.csv": csv_bytes(agency_summary(ds)),
         "data_indicators.csv": csv_bytes(indicator_summary(ds)),
+        "village_scores.csv": csv_bytes(table),
         "summary.json": json_bytes(summary),
     }
     target = write_folder(out_dir, files)
