@@ -101,9 +101,7 @@ def _table(ds, p_index, q_index, sectors, types, selection, stab) -> pd.DataFram
     if stab is not None:
         out["selection_frequency"] = codes.map(stab.frequency).round(4).to_numpy()
         out["stability"] = codes.map(stab.status).to_numpy()
-    focus_2020 = ds.reference.get("focus_villages_2020")
-    if focus_2020 is None:
-        focus_2020 = ds.reference.get("focus_villages_2020.csv")
+    focus_2020 = ds.reference.get("focus_villages_2020.csv")
     if focus_2020 is not None:
         listed = set(focus_2020.loc[focus_2020["code"] != "", "code"])
         out["in_2020_list"] = codes.isin(listed).to_numpy()
