@@ -37,6 +37,15 @@ def _format_juta(value: float, lang: str) -> str:
     return text.replace(",", ".") if lang == "id" else text
 
 
+def _echo_data_ok(lang: str, villages: int, kecamatan: int, programs: int, agencies: int,
+                  pagu: float, n_synthetic: int) -> None:
+    """The one-line data summary, and the synthetic-data note where it applies."""
+    typer.echo(i18n.text("report.ok", lang, villages=villages, kecamatan=kecamatan,
+                         programs=programs, agencies=agencies, pagu=_format_juta(pagu, lang)))
+    if n_synthetic:
+        typer.echo(i18n.text("report.synthetic", lang, n=n_synthetic))
+
+
 @app.command()
 def validate(
     data_dir: Annotated[Path, typer.Argument(help="Folder data set, contoh data/buleleng.")],
@@ -52,15 +61,11 @@ def validate(
         typer.echo(i18n.text("report.failed", lang, errors=len(report.errors),
                              warnings=len(report.warnings), folder=data_dir))
         raise typer.Exit(1)
-    agencies = typed["agencies"]
-    typer.echo(i18n.text(
-        "report.ok", lang, villages=len(typed["villages"]), kecamatan=len(typed["kecamatan"]),
-        programs=len(typed["programs"]), agencies=len(agencies),
-        pagu=_format_juta(float(agencies["pagu"].sum()), lang)))
     meta = typed["indicator_metadata"]
-    n_synth = int((meta["status"] == "synthetic").sum())
-    if n_synth:
-        typer.echo(i18n.text("report.synthetic", lang, n=n_synth))
+    _echo_data_ok(lang, len(typed["villages"]), len(typed["kecamatan"]),
+                  len(typed["programs"]), len(typed["agencies"]),
+                  float(typed["agencies"]["pagu"].sum()),
+                  int((meta["status"] == "synthetic").sum()))
 
 
 @app.command()
@@ -82,13 +87,9 @@ def run(
         typer.echo(exc.render(lang), err=True)
         raise typer.Exit(1) from None
     head = result.summary["headline"]
-    typer.echo(i18n.text(
-        "report.ok", lang, villages=head["villages"], kecamatan=head["kecamatan"],
-        programs=head["programs"], agencies=head["agencies"],
-        pagu=_format_juta(head["pagu_total_juta"], lang)))
-    synth = result.summary["synthetic_indicators"]
-    if synth:
-        typer.echo(i18n.text("report.synthetic", lang, n=len(synth)))
+    _echo_data_ok(lang, head["villages"], head["kecamatan"], head["programs"],
+                  head["agencies"], head["pagu_total_juta"],
+                  len(result.summary["synthetic_indicators"]))
     typer.echo(i18n.text("run.focus", lang, n=len(result.summary["focus_villages"])))
     typer.echo(i18n.text("run.written", lang, path=result.out_dir.resolve()))
 
