@@ -33,6 +33,14 @@ def timed(fn, repeat: int = 5) -> tuple[float, float]:
     return min(times), statistics.median(times)
 
 
+def print_table(rows: list[tuple[str, float, float]]) -> None:
+    """The timings as an aligned table: benchmark, best and median seconds."""
+    width = max(len(r[0]) for r in rows)
+    print(f"{'benchmark':<{width}}  best (s)  median (s)")
+    for name, best, median in rows:
+        print(f"{name:<{width}}  {best:8.3f}  {median:10.3f}")
+
+
 def scaled_copy(target: Path, factor: int) -> Path:
     """The Buleleng data set with every village repeated ``factor`` times (new codes)."""
     shutil.copytree(DATA, target)
@@ -64,10 +72,7 @@ def main() -> int:
         out = Path(tmp) / "synth"
         best, median = timed(lambda: synth_run(DATA, out))
         rows.append(("synthetic indicators, Buleleng", best, median))
-    width = max(len(r[0]) for r in rows)
-    print(f"{'benchmark':<{width}}  best (s)  median (s)")
-    for name, best, median in rows:
-        print(f"{name:<{width}}  {best:8.3f}  {median:10.3f}")
+    print_table(rows)
     return 0
 
 

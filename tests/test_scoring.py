@@ -7,11 +7,14 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from pydantic import ValidationError
 
 from planning.data import load_dataset
 from planning.scoring import FocusRule, Method, ScoringError, score_villages
-from planning.scoring.focus import select_focus
+from planning.scoring.focus import priority, select_focus
 from planning.scoring.indices import build_index
+from planning.scoring.settings import ScoringSettings
+from planning.scoring.typology import labels, typology
 
 from .conftest import DATA
 
@@ -202,3 +205,126 @@ def test_typology_labels_every_village(shipped):
     assert result.table["typology"].notna().all()
     assert result.table["typology_id"].str.len().gt(0).all()
     assert result.typology.k >= 3
+
+
+# ------------------------------------------------------------------ typology
+
+def test_typology_on_shipped_data_is_balanced_with_unique_labels(shipped):
+    _, result = shipped
+    types, table = result.typology, result.table
+    sizes = table["typology"].value_counts()
+    assert 3 <= types.k <= 8 and len(sizes) == types.k
+    # not degenerate: no catch-all cluster, no cluster of one or two villages
+    assert sizes.max() <= 0.40 * len(table)
+    assert sizes.min() >= max(3, 0.05 * len(table))
+    # one label per cluster, and a different label for every cluster, in both languages
+    for column in ("typology_id", "typology_en"):
+        assert table.groupby("typology")[column].nunique().eq(1).all()
+        assert table.groupby(column)["typology"].nunique().eq(1).all()
+    # the stated criterion: the best silhouette among the balanced candidates
+    balanced = [k for k, ok in types.balanced.items() if ok]
+    assert types.criterion == "silhouette, balanced"
+    assert types.k == max(balanced, key=lambda k: types.silhouette[k])
+
+
+def test_typology_is_deterministic(shipped):
+    _, result = shipped
+    again = typology(result.sectors)
+    pd.testing.assert_series_equal(again.cluster, result.typology.cluster)
+    pd.testing.assert_series_equal(again.label_en, result.typology.label_en)
+
+
+def test_typology_finds_planted_groups_and_names_their_sectors():
+    rng = np.random.default_rng(0)
+    sectors = ["agriculture", "fisheries", "livestock", "plantation", "tourism", "trade"]
+    groups = {"fisheries": 30, "plantation": 25, "tourism": 20}
+    rows, truth = [], []
+    for sector, n in groups.items():
+        block = rng.uniform(0.0, 0.15, (n, len(sectors)))
+        block[:, sectors.index(sector)] = rng.uniform(0.7, 1.0, n)
+        rows.append(block)
+        truth += [sector] * n
+    frame = pd.DataFrame(np.vstack(rows), columns=sectors,
+                         index=[f"v{i:03d}" for i in range(len(truth))])
+    types = typology(frame)
+    assert types.k == 3
+    found = pd.crosstab(pd.Series(truth, index=frame.index), types.cluster)
+    assert (found.gt(0).sum(axis=1) == 1).all()  # every planted group in one cluster
+    names = {"fisheries": "coastal fisheries", "plantation": "plantation",
+             "tourism": "tourism"}
+    for sector, label in names.items():
+        got = types.label_en[[i for i, t in zip(frame.index, truth, strict=True)
+                              if t == sector]].unique()
+        assert list(got) == [label]
+
+
+def test_labels_mixed_and_clashing_clusters():
+    lift = pd.DataFrame({"fisheries": [1.5, 0.1, 0.0, 0.0, 0.0],
+                         "tourism": [0.7, 0.2, 0.3, 0.55, 0.55],
+                         "trade": [-0.5, 0.3, 1.2, 1.0, 0.8],
+                         "agriculture": [0.0, 0.0, 0.8, 0.6, 1.0]}, index=[1, 2, 3, 4, 5])
+    label_id, label_en = labels(lift)
+    assert label_en[1] == "coastal fisheries + tourism"
+    assert label_id[1] == "pesisir-perikanan + pariwisata"
+    assert label_en[2] == "mixed, leaning trade & crafts"
+    assert label_id[2].startswith("campuran")
+    # 3 ("trade + food crops"), 4 and 5 ("food crops + trade") name the same two sectors:
+    # 3 is strongest on them and keeps the label; 4 adds its strongest further sector above
+    # the district mean (tourism 0.55); 5's only one (tourism) is taken, so it is numbered
+    assert label_en[3] == "trade & crafts + food crops"
+    assert label_en[4] == "trade & crafts + food crops + tourism"
+    assert label_en[5] == "food crops + trade & crafts (5)"
+    assert len(set(label_en.values())) == 5 and len(set(label_id.values())) == 5
+
+
+def test_fixed_cluster_count_out_of_range_is_a_clear_error(shipped):
+    _, result = shipped
+    with pytest.raises(ScoringError, match="clusters 200 must be between 2 and 147") as info:
+        typology(result.sectors, k=200)
+    assert info.value.field == "clusters"
+    assert "jumlah klaster 200" in info.value.render("id")
+
+
+# ------------------------------------------------------------------ errors, settings
+
+def test_scoring_errors_name_their_setting_in_both_languages():
+    ds = load_dataset(DATA)
+    with pytest.raises(ScoringError) as info:
+        score_villages(ds, poverty=Method(weighting="user", weights={"beaches": 1}), draws=0)
+    assert info.value.field == "poverty.weights"
+    assert str(info.value).startswith("poverty.weights: weights for unknown")
+    assert "bobot untuk indikator atau kelompok yang tidak dikenal" in info.value.render("id")
+    with pytest.raises(ScoringError) as info:
+        score_villages(ds, focus=FocusRule(force_out=("nope",)), draws=0)
+    assert info.value.field == "focus.force_out"
+
+
+def test_shortfall_notes_in_both_languages():
+    rule = FocusRule(per_kecamatan=3, force_out=("k1.1",))
+    sel = select_focus(VILLAGES, POVERTY, POTENTIAL, rule)
+    assert sel.notes("en")[0] == "kecamatan k1 (One): only 2 eligible villages for 3 places"
+    assert sel.notes("id")[0] == "kecamatan k1 (One): hanya 2 desa layak untuk 3 tempat"
+
+
+def test_priority_of_many_draws_equals_one_draw_at_a_time():
+    rng = np.random.default_rng(1)
+    p, q = rng.uniform(size=(4, 7)), rng.uniform(size=(4, 7))
+    p[0, :2] = 0.5  # a tie
+    for rule in (FocusRule(), FocusRule(rule="blend", alpha=0.4)):
+        many = priority(pd.DataFrame(p), pd.DataFrame(q), rule).to_numpy()
+        for k in range(4):
+            one = priority(pd.Series(p[k]), pd.Series(q[k]), rule).to_numpy()
+            np.testing.assert_array_equal(many[k], one)
+
+
+def test_settings_model_is_strict_frozen_and_scores_like_the_function(shipped):
+    ds, result = shipped
+    with pytest.raises(ValidationError, match="forse_in"):
+        ScoringSettings.model_validate({"focus": {"forse_in": []}})
+    settings = ScoringSettings(draws=200)
+    with pytest.raises(ValidationError):
+        settings.draws = 5
+    pd.testing.assert_frame_equal(settings.score(ds).table, result.table)
+    dumped = settings.model_dump(mode="json")
+    assert ScoringSettings.model_validate(dumped) == settings
+    assert set(dumped) == {"poverty", "potential", "focus", "draws", "clusters", "seed"}

@@ -1,4 +1,4 @@
-"""The ``planning`` command line: validate a data set, run the main job.
+"""The ``planning`` command line: validate a data set, score the villages, run the main job.
 
 User errors (bad data, a missing folder) print a clear report and exit non-zero, never a
 traceback. Exit codes: 0 success, 1 the data or scenario has errors, 2 wrong usage.
@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from planning import i18n
-from planning.data import DataError, validate_dataset
+from planning.data import DataError, load_dataset, validate_dataset
 
 app = typer.Typer(
     add_completion=False,
@@ -92,6 +92,100 @@ def run(
                   len(result.summary["synthetic_indicators"]))
     typer.echo(i18n.text("run.focus", lang, n=len(result.summary["focus_villages"])))
     typer.echo(i18n.text("run.written", lang, path=result.out_dir.resolve()))
+
+
+def _opt(name: str, help_text: str, **kw):
+    return typer.Option(name, help=help_text, show_default=False, **kw)
+
+
+@app.command()
+def score(
+    data_dir: Annotated[Path | None, _opt(
+        "--data", "Folder data set (bawaan data/buleleng, atau data: di skenario).")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder hasil.")] = Path("results/scores"),
+    lang: Lang = "id",
+    scenario: Annotated[Path | None, _opt(
+        "--scenario", "Berkas skenario YAML (bagian data: dan scoring:); opsi lain menimpa "
+        "isinya.")] = None,
+    per_kecamatan: Annotated[int | None, _opt(
+        "--per-kecamatan", "Jumlah desa fokus per kecamatan (bawaan 3).")] = None,
+    rule: Annotated[str | None, _opt(
+        "--rule", "Aturan prioritas: poverty (bawaan) atau blend.")] = None,
+    alpha: Annotated[float | None, _opt(
+        "--alpha", "Untuk blend: bobot peringkat potensi, 0..1 (bawaan 0.3).")] = None,
+    include_kelurahan: Annotated[bool | None, _opt(
+        "--include-kelurahan/--exclude-kelurahan",
+        "Ikutkan kelurahan dalam pilihan (bawaan: tidak).")] = None,
+    force_in: Annotated[list[str] | None, _opt(
+        "--force-in", "Kode desa yang pasti dipilih (boleh diulang).")] = None,
+    force_out: Annotated[list[str] | None, _opt(
+        "--force-out", "Kode desa yang tidak boleh dipilih (boleh diulang).")] = None,
+    normalisation: Annotated[str | None, _opt(
+        "--normalisation", "Indeks kemiskinan: minmax (bawaan), zscore atau rank.")] = None,
+    weighting: Annotated[str | None, _opt(
+        "--weighting", "Indeks kemiskinan: equal (bawaan), user, pca atau entropy.")] = None,
+    aggregation: Annotated[str | None, _opt(
+        "--aggregation", "Indeks kemiskinan: arithmetic (bawaan) atau geometric.")] = None,
+    weight: Annotated[list[str] | None, _opt(
+        "--weight", "Bobot user indeks kemiskinan NAMA=ANGKA, NAMA = dimensi atau indikator "
+        "(boleh diulang; perlu --weighting user).")] = None,
+    potential_normalisation: Annotated[str | None, _opt(
+        "--potential-normalisation", "Indeks potensi: minmax, zscore atau rank.")] = None,
+    potential_weighting: Annotated[str | None, _opt(
+        "--potential-weighting", "Indeks potensi: equal, pca atau entropy.")] = None,
+    potential_aggregation: Annotated[str | None, _opt(
+        "--potential-aggregation", "Indeks potensi: arithmetic atau geometric.")] = None,
+    draws: Annotated[int | None, _opt(
+        "--draws", "Jumlah undian uji stabilitas (bawaan 1000; 0 = tanpa).")] = None,
+    clusters: Annotated[int | None, _opt(
+        "--clusters", "Jumlah klaster tipologi (bawaan: dipilih dengan silhouette).")] = None,
+    seed: Annotated[int | None, _opt("--seed", "Seed acak (bawaan 2020).")] = None,
+) -> None:
+    """Nilai setiap desa, pilih desa fokus per kecamatan, uji stabilitasnya, bandingkan
+    dengan desa fokus 2020, dan tulis tabel serta laporan.
+    / Score every village, pick the focus villages per kecamatan, test their stability,
+    compare with the 2020 focus villages, and write the tables and a report."""
+    from planning.data.summary import headline
+    from planning.scoring import settings as scoring_settings
+    from planning.scoring.report import score_report
+
+    lang = _lang(lang)
+    given = {"--per-kecamatan": per_kecamatan, "--rule": rule, "--alpha": alpha,
+             "--include-kelurahan": include_kelurahan, "--force-in": force_in,
+             "--force-out": force_out, "--normalisation": normalisation,
+             "--weighting": weighting, "--aggregation": aggregation, "--weight": weight,
+             "--potential-normalisation": potential_normalisation,
+             "--potential-weighting": potential_weighting,
+             "--potential-aggregation": potential_aggregation, "--draws": draws,
+             "--clusters": clusters, "--seed": seed}
+    try:
+        resolved = scoring_settings.resolve(scenario, data_dir,
+                                            scoring_settings.options(given))
+        ds = load_dataset(resolved.data)
+        report = score_report(ds, resolved, lang)
+    except scoring_settings.SettingsError as exc:
+        typer.echo(exc.render(lang), err=True)
+        typer.echo(i18n.text("score.failed", lang), err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except DataError as exc:
+        typer.echo(exc.render(lang), err=True)
+        raise typer.Exit(1) from None
+    head = headline(ds)
+    _echo_data_ok(lang, head["villages"], head["kecamatan"], head["programs"],
+                  head["agencies"], head["pagu_total_juta"], len(ds.synthetic_indicators()))
+    if resolved.scenario is not None and resolved.scenario.unused:
+        typer.echo(i18n.text("settings.unused", lang,
+                             keys=", ".join(resolved.scenario.unused)))
+    for line in report.console():
+        typer.echo(line)
+    try:
+        target = report.write(out)
+    except OSError as exc:
+        typer.echo(i18n.text("score.cannot_write", lang, path=out, detail=exc.strerror or exc),
+                   err=True)
+        raise typer.Exit(1) from None
+    typer.echo(i18n.text("score.written", lang, path=target.resolve(),
+                         report=report.report_name))
 
 
 def main() -> None:

@@ -7,6 +7,14 @@ from dataclasses import dataclass, field
 from planning.i18n import DEFAULT_LANGUAGE, text
 
 
+def with_hint(params: dict, lang: str) -> dict:
+    """``params`` with a ``guess`` (a close match, or "") turned into a "did you mean" hint."""
+    if "guess" in params:
+        guess = params.pop("guess")
+        params["hint"] = text("did_you_mean", lang, guess=guess) if guess else ""
+    return params
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong in one place: file, spreadsheet row (header = row 1), column."""
@@ -19,11 +27,8 @@ class Problem:
     severity: str = "error"
 
     def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        params = dict(self.params)
+        params = with_hint(dict(self.params), lang)
         params.setdefault("file", self.file)
-        if "guess" in params:
-            guess = params.pop("guess")
-            params["hint"] = text("did_you_mean", lang, guess=guess) if guess else ""
         where = [self.file]
         if self.row is not None:
             where.append(text("where.row", lang, row=self.row))

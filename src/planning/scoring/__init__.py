@@ -3,6 +3,8 @@ focus villages and their stability under perturbed weights."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
@@ -52,6 +54,15 @@ def _kind(ds: DataSet, kind: str) -> pd.DataFrame:
     return meta[meta["kind"] == kind].set_index("indicator")
 
 
+@contextmanager
+def _setting(prefix: str) -> Iterator[None]:
+    """Errors raised inside name the setting they come from (``poverty.weights``)."""
+    try:
+        yield
+    except ScoringError as exc:
+        raise exc.at(prefix) from None
+
+
 def score_villages(ds: DataSet, poverty: Method | None = None,
                    potential: Method | None = None, focus: FocusRule | None = None,
                    draws: int = 1000, clusters: int | None = None,
@@ -61,12 +72,15 @@ def score_villages(ds: DataSet, poverty: Method | None = None,
     focus = focus or FocusRule()
     values = indicator_values(ds.indicators, ds.villages, ds.indicator_metadata)
     dep, pot = _kind(ds, "deprivation"), _kind(ds, "potential")
-    p_index = build_index(values[dep.index], dep["direction"], dep["group"], poverty)
-    q_index = build_index(values[pot.index], pot["direction"], pot["group"], potential)
+    with _setting("poverty"):
+        p_index = build_index(values[dep.index], dep["direction"], dep["group"], poverty)
+    with _setting("potential"):
+        q_index = build_index(values[pot.index], pot["direction"], pot["group"], potential)
     sectors = sector_potentials(values[pot.index], pot["direction"], pot["group"])
     types = typology(sectors, k=clusters, seed=seed)
     villages = ds.villages
-    selection = select_focus(villages, p_index.score, q_index.score, focus)
+    with _setting("focus"):
+        selection = select_focus(villages, p_index.score, q_index.score, focus)
     sel = selection.table.set_index("code")
     stab = None
     if draws:

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from planning.scoring.indices import ScoringError
+from planning.i18n import DEFAULT_LANGUAGE, text
+from planning.scoring.indices import ScoringError, unknown_choice
 
 RULES = ("poverty", "blend")
 
@@ -35,42 +36,54 @@ class FocusRule:
     def check(self, codes: Iterable[str]) -> FocusRule:
         codes = set(codes)
         if self.rule not in RULES:
-            raise ScoringError(f"unknown priority rule '{self.rule}'; use one of: "
-                               f"{', '.join(RULES)}")
+            raise unknown_choice("rule", self.rule, RULES)
         if self.per_kecamatan < 1:
-            raise ScoringError("per_kecamatan must be 1 or more")
+            raise ScoringError("scoring.per_kecamatan", "per_kecamatan")
         if not 0 <= self.alpha <= 1:
-            raise ScoringError(f"alpha {self.alpha} must be between 0 and 1")
+            raise ScoringError("scoring.alpha", "alpha", alpha=self.alpha)
         for name, listed in (("force_in", self.force_in), ("force_out", self.force_out)):
             unknown = sorted(set(listed) - codes)
             if unknown:
-                raise ScoringError(f"{name}: unknown village codes {', '.join(unknown)}; use "
-                                   "Kemendagri codes from villages.csv")
+                raise ScoringError("scoring.unknown_codes", name, codes=", ".join(unknown))
         both = sorted(set(self.force_in) & set(self.force_out))
         if both:
-            raise ScoringError(f"villages both forced in and forced out: {', '.join(both)}")
+            raise ScoringError("scoring.forced_both", "force_out", codes=", ".join(both))
         return self
 
 
-def priority(poverty: pd.Series, potential: pd.Series, rule: FocusRule) -> pd.Series:
-    """The priority value of each village under ``rule`` (higher first)."""
+def priority(poverty: pd.Series | pd.DataFrame, potential: pd.Series | pd.DataFrame,
+             rule: FocusRule) -> pd.Series | pd.DataFrame:
+    """The priority value of each village under ``rule`` (higher first). ``poverty`` and
+    ``potential`` are Series (one value per village) or DataFrames (one row per draw,
+    one column per village; ranks are then taken within each row)."""
+    axis = 1 if isinstance(poverty, pd.DataFrame) else 0
+    n = poverty.shape[axis]
+    p = poverty.rank(axis=axis, method="average")
+    q = potential.rank(axis=axis, method="average")
     if rule.rule == "poverty":
         # poverty first; potential only breaks ties (scaled below any poverty difference)
-        q = potential.rank(method="average") / (len(potential) + 1)
-        return poverty.rank(method="average") + q
-    p = poverty.rank(method="average") / len(poverty)
-    q = potential.rank(method="average") / len(potential)
-    return (1 - rule.alpha) * p + rule.alpha * q
+        return p + q / (n + 1)
+    return (1 - rule.alpha) * (p / n) + rule.alpha * (q / n)
 
 
 @dataclass(frozen=True)
 class Selection:
     table: pd.DataFrame  # one row per village: rank, priority, selected, reason, margin
-    messages: tuple[str, ...] = field(default_factory=tuple)
+    # kecamatan with fewer eligible villages than places: (code, name, picks, places)
+    shortfalls: tuple[tuple[str, str, int, int], ...] = field(default_factory=tuple)
 
     @property
     def selected(self) -> list[str]:
         return self.table.loc[self.table["selected"], "code"].tolist()
+
+    @property
+    def messages(self) -> list[str]:
+        return self.notes("en")
+
+    def notes(self, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+        """One message per kecamatan that has fewer eligible villages than places."""
+        return [text("scoring.short", lang, kecamatan=kec, name=name, picks=picks, per=per)
+                for kec, name, picks, per in self.shortfalls]
 
 
 def select_focus(villages: pd.DataFrame, poverty: pd.Series, potential: pd.Series,
@@ -89,25 +102,23 @@ def select_focus(villages: pd.DataFrame, poverty: pd.Series, potential: pd.Serie
     frame = frame.sort_values(["kecamatan_code", "priority", "code"],
                               ascending=[True, False, True], kind="stable")
     frame["rank_in_kecamatan"] = frame.groupby("kecamatan_code").cumcount() + 1
-    messages = []
+    short = []
     selected = pd.Series(False, index=frame.index)
     for kec, group in frame.groupby("kecamatan_code", sort=True):
         forced = group[group["forced"] == "in"]
         if len(forced) > rule.per_kecamatan:
-            raise ScoringError(
-                f"kecamatan {kec}: {len(forced)} villages forced in but only "
-                f"{rule.per_kecamatan} are picked per kecamatan; force fewer or raise N")
+            raise ScoringError("scoring.too_many_forced", "force_in", kecamatan=kec,
+                               n=len(forced), per=rule.per_kecamatan)
         rest = group[group["eligible"] & (group["forced"] != "in")]
         picks = list(forced.index) + list(rest.index[: rule.per_kecamatan - len(forced)])
         selected[picks] = True
         if len(picks) < rule.per_kecamatan:
-            messages.append(f"kecamatan {kec} ({group['kecamatan'].iloc[0]}): only "
-                            f"{len(picks)} eligible villages for {rule.per_kecamatan} places")
+            short.append((kec, group["kecamatan"].iloc[0], len(picks), rule.per_kecamatan))
     frame["selected"] = selected
     frame["margin"] = _margins(frame)
-    frame["reason"] = frame.apply(_reason, axis=1)
+    frame["reason"] = frame.apply(reason, axis=1)
     frame = frame.sort_values(["kecamatan_code", "rank_in_kecamatan"], kind="stable")
-    return Selection(table=frame.reset_index(drop=True), messages=tuple(messages))
+    return Selection(table=frame.reset_index(drop=True), shortfalls=tuple(short))
 
 
 def _margins(frame: pd.DataFrame) -> pd.Series:
@@ -124,13 +135,13 @@ def _margins(frame: pd.DataFrame) -> pd.Series:
     return out
 
 
-def _reason(row: pd.Series) -> str:
+def reason(row: pd.Series, lang: str = "en") -> str:
+    """Why a village is or is not picked, from its row of the selection table."""
     if row["forced"] == "in":
-        return "forced in"
+        return text("reason.forced_in", lang)
     if row["forced"] == "out":
-        return "forced out"
+        return text("reason.forced_out", lang)
     if not row["eligible"]:
-        return "kelurahan excluded"
-    if row["selected"]:
-        return f"rank {row['rank_in_kecamatan']} in kecamatan"
-    return f"rank {row['rank_in_kecamatan']} in kecamatan, below the cut"
+        return text("reason.kelurahan", lang)
+    key = "reason.picked" if row["selected"] else "reason.below"
+    return text(key, lang, rank=row["rank_in_kecamatan"])

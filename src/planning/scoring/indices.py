@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 from sklearn.decomposition import PCA
 
+from planning.i18n import DEFAULT_LANGUAGE, text
+
 NORMALISATIONS = ("minmax", "zscore", "rank")
 WEIGHTINGS = ("equal", "user", "pca", "entropy")
 AGGREGATIONS = ("arithmetic", "geometric")
@@ -28,7 +30,29 @@ GEOMETRIC_EPS = 0.01
 
 
 class ScoringError(ValueError):
-    """A scoring choice that cannot be used; the message says which and what to do."""
+    """A scoring choice that cannot be used; the message says which and what to do.
+
+    ``key`` names the message in :mod:`planning.i18n` (``str(error)`` is the English text,
+    :meth:`render` any language); ``field`` is the setting at fault, as a dotted path in
+    :class:`planning.scoring.settings.ScoringSettings` (for example ``focus.force_in``)."""
+
+    def __init__(self, key: str, field: str = "", **params: object):
+        self.key, self.field, self.params = key, field, params
+        message = text(key, "en", **params)
+        super().__init__(f"{field}: {message}" if field else message)
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return text(self.key, lang, **self.params)
+
+    def at(self, prefix: str) -> ScoringError:
+        """The same error with ``prefix`` put in front of its field."""
+        field = ".".join(part for part in (prefix, self.field) if part)
+        return ScoringError(self.key, field, **self.params)
+
+
+def unknown_choice(name: str, value: object, allowed: tuple[str, ...]) -> ScoringError:
+    return ScoringError("scoring.unknown_choice", name, name=name, value=value,
+                        allowed=", ".join(allowed))
 
 
 @dataclass(frozen=True)
@@ -46,16 +70,14 @@ class Method:
                                      ("weighting", self.weighting, WEIGHTINGS),
                                      ("aggregation", self.aggregation, AGGREGATIONS)):
             if value not in allowed:
-                raise ScoringError(f"unknown {name} '{value}'; use one of: "
-                                   f"{', '.join(allowed)}")
+                raise unknown_choice(name, value, allowed)
         if self.weighting == "user" and not self.weights:
-            raise ScoringError("weighting 'user' needs weights (indicator or group -> number)")
+            raise ScoringError("scoring.needs_weights", "weights")
         if self.weights and self.weighting != "user":
-            raise ScoringError(f"weights were given but weighting is '{self.weighting}'; "
-                               "set weighting to 'user' to use them")
+            raise ScoringError("scoring.weights_unused", "weights", weighting=self.weighting)
         negative = sorted(k for k, v in self.weights.items() if not v >= 0)
         if negative:
-            raise ScoringError(f"weights must be zero or more; fix: {', '.join(negative)}")
+            raise ScoringError("scoring.negative_weights", "weights", names=", ".join(negative))
         return self
 
 
@@ -80,7 +102,7 @@ def normalise(values: pd.DataFrame, how: str) -> pd.DataFrame:
         return _constant_to_zero((values - values.mean()) / std.where(std > 0, 1.0), std > 0)
     if how == "rank":
         return values.rank(method="average") / len(values)
-    raise ScoringError(f"unknown normalisation '{how}'; use one of: {', '.join(NORMALISATIONS)}")
+    raise unknown_choice("normalisation", how, NORMALISATIONS)
 
 
 def _constant_to_zero(frame: pd.DataFrame, varies: pd.Series) -> pd.DataFrame:
@@ -101,8 +123,8 @@ def user_weights(groups: pd.Series, given: Mapping[str, float]) -> pd.Series:
     known = set(groups.index) | set(groups)
     unknown = sorted(set(given) - known)
     if unknown:
-        raise ScoringError(f"weights for unknown indicators or groups: {', '.join(unknown)}; "
-                           f"use: {', '.join(sorted(known))}")
+        raise ScoringError("scoring.unknown_weights", "weights", names=", ".join(unknown),
+                           allowed=", ".join(sorted(known)))
     size = groups.map(groups.value_counts())
     weights = pd.Series(0.0, index=groups.index)
     for name in groups.index:
@@ -111,7 +133,7 @@ def user_weights(groups: pd.Series, given: Mapping[str, float]) -> pd.Series:
         elif groups[name] in given:
             weights[name] = float(given[groups[name]]) / size[name]
     if weights.sum() <= 0:
-        raise ScoringError("all weights are zero; give at least one positive weight")
+        raise ScoringError("scoring.zero_weights", "weights")
     return weights / weights.sum()
 
 
@@ -167,7 +189,7 @@ def aggregate(normalised: pd.DataFrame, weights: pd.Series,
         parts = normalised * w
         return parts.sum(axis=1), parts
     if how != "geometric":
-        raise ScoringError(f"unknown aggregation '{how}'; use one of: {', '.join(AGGREGATIONS)}")
+        raise unknown_choice("aggregation", how, AGGREGATIONS)
     m = normalise(normalised, "minmax")
     logs = np.log(GEOMETRIC_EPS + (1 - GEOMETRIC_EPS) * m) * w
     total = logs.sum(axis=1)

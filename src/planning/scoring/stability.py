@@ -18,6 +18,7 @@ from planning.scoring.focus import FocusRule, priority
 from planning.scoring.indices import GEOMETRIC_EPS, Index, normalise
 
 ALWAYS, NEVER = 0.95, 0.05
+SPREAD = 0.25
 
 
 def perturbed_scores(index: Index, normalised: pd.DataFrame, how: str,
@@ -70,15 +71,14 @@ class Stability:
 def stability(codes: pd.Series, kecamatan: pd.Series, eligible: pd.Series,
               forced_in: pd.Series, poverty: Index, poverty_z: pd.DataFrame,
               potential: Index, potential_z: pd.DataFrame, how: tuple[str, str],
-              rule: FocusRule, draws: int = 1000, spread: float = 0.25,
+              rule: FocusRule, draws: int = 1000, spread: float = SPREAD,
               seed: int = 2020) -> Stability:
     rng = np.random.default_rng(seed)
     f_p = rng.uniform(1 - spread, 1 + spread, (draws, poverty_z.shape[1]))
     f_q = rng.uniform(1 - spread, 1 + spread, (draws, potential_z.shape[1]))
     p = perturbed_scores(poverty, poverty_z, how[0], f_p)
     q = perturbed_scores(potential, potential_z, how[1], f_q)
-    prio = np.vstack([priority(pd.Series(p[k]), pd.Series(q[k]), rule).to_numpy()
-                      for k in range(draws)])
+    prio = priority(pd.DataFrame(p), pd.DataFrame(q), rule).to_numpy()
     mask = top_n_mask(prio, kecamatan.to_numpy(), eligible.to_numpy(), forced_in.to_numpy(),
                       rule.per_kecamatan)
     freq = pd.Series(mask.mean(axis=0), index=codes.to_numpy())
