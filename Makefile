@@ -34,6 +34,8 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_data.py
+	$(BIN)/python bench/bench_model.py
+	$(BIN)/python bench/bench_scoring.py
 
 synth: $(STAMP)
 	$(BIN)/python -m planning.data.synth data/buleleng

@@ -361,3 +361,157 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --- scaled data sets for benchmarks -------------------------------------------------------
+
+#: the shipped data set that :func:`scaled_dataset` samples from
+BULELENG = Path(__file__).resolve().parents[3] / "data" / "buleleng"
+#: units of the indicator columns :func:`scaled_dataset` jitters (counts and areas; not km)
+JITTERED_UNITS = ("persons", "households", "children", "head", "count", "ha")
+#: base counts that can never exceed the population
+WITHIN_POPULATION = ("households", "children_under5", "working_age", "poor_people")
+#: demographic structure: these follow the population's factor (times a small own factor,
+#: sigma STRUCTURE_SIGMA), so that households per person and age shares stay plausible
+STRUCTURE = ("households", "children_under5", "working_age")
+STRUCTURE_SIGMA = 0.05
+#: reference files whose village codes would point at the wrong (generated) villages
+NOT_COPIED = ("focus_villages_2020.csv",)
+
+GENERATED_NOTE = """\
+GENERATED DATA SET - NOT A REAL DISTRICT
+
+Made by planning.data.synth.scaled_dataset from {source} (seed {seed}, {n} villages,
+lognormal jitter sigma {sigma}). For benchmarks and tests of scale only.
+
+* villages.csv: villages of the source drawn with replacement (numpy default_rng(seed));
+  each draw gets a new code inside the same kecamatan (1001.. for a kelurahan, 2001.. for
+  a desa), the source name with a copy number, the source's coordinates, area and coastal
+  flag, and no BPS code. These codes are invented: they name no real village.
+* indicators.csv: the drawn village's synthetic indicators, every count and area column
+  multiplied by its own lognormal factor (median 1) and rounded back to the column's
+  precision (households, children under five and working-age people follow the
+  population's factor, within 5 %); counts are capped by their denominator (households,
+  children under five, working-age people, population). Distances are copied unchanged.
+* kecamatan.csv: n_desa, n_kelurahan and n_coastal_villages recounted; every other column
+  (area, population, 2012 poverty, clove area, ...) is still Buleleng's and does not
+  describe this set.
+* indicator_metadata.csv keeps the source's status column (the indicators were already
+  synthetic); agencies, programmes, groups and rules are copied unchanged.
+* calibration.csv, district_facts.csv and poverty_series.csv are copied for completeness;
+  they describe real Buleleng, not these villages. Not copied: {not_copied} (its codes
+  would point at generated villages).
+"""
+
+
+def _decimals(column: pd.Series) -> int:
+    """Decimal places written in a CSV column read as text (0 for whole numbers)."""
+    parts = column.astype(str).str.partition(".")[2]
+    return int(parts.str.len().max() or 0)
+
+
+def scaled_dataset(target: Path, n_villages: int, seed: int = SEED, *,
+                   source: Path | None = None, sigma: float = 0.3) -> Path:
+    """Write a *generated* data set folder of ``n_villages`` villages to ``target``.
+
+    Villages of ``source`` (default ``data/buleleng``) are drawn with replacement by a
+    seeded :func:`numpy.random.default_rng`, get new unique codes ``51.08.kk.dnnn`` in
+    their own kecamatan, and every count or area indicator is multiplied by a seeded
+    lognormal factor (``sigma``) so that no two villages are identical copies (identical
+    copies make a MIP symmetric and slow for no reason). kecamatan.csv is recounted, the
+    other tables are copied, and ``GENERATED.txt`` says that the set is generated. Same
+    arguments, same bytes. ``target`` must be missing, empty or an earlier generated set
+    (it is then replaced). Raises ValueError when a kecamatan would need more than the
+    codes of its type allow (999 kelurahan, 7,999 desa).
+    """
+    import shutil
+
+    source = Path(source) if source is not None else BULELENG
+    target = Path(target)
+    if n_villages < 1:
+        raise ValueError("n_villages must be at least 1")
+    rng = np.random.default_rng(seed)
+    read = {"dtype": str, "keep_default_na": False}
+    villages = pd.read_csv(source / "villages.csv", **read)
+    indicators = pd.read_csv(source / "indicators.csv", **read).set_index("code")
+    kecamatan = pd.read_csv(source / "kecamatan.csv", **read)
+    meta = pd.read_csv(source / "indicator_metadata.csv", **read).set_index("indicator")
+
+    # Draw, then order by kecamatan, type and source village, and number within each.
+    drawn = villages.iloc[rng.integers(0, len(villages), n_villages)].copy()
+    drawn["source_code"] = drawn["code"]
+    drawn = drawn.sort_values(["kecamatan_code", "type", "source_code"], kind="stable")
+    first = {"kelurahan": 1001, "desa": 2001}
+    last = {"kelurahan": 1999, "desa": 9999}
+    number = drawn.groupby(["kecamatan_code", "type"]).cumcount().to_numpy() + \
+        drawn["type"].map(first).to_numpy()
+    over = number > drawn["type"].map(last).to_numpy()
+    if over.any():
+        kec = drawn.loc[over, "kecamatan_code"].iloc[0]
+        raise ValueError(f"kecamatan {kec} would need more village codes than its type "
+                         f"allows; use fewer than {n_villages} villages")
+    drawn["code"] = [f"{k}.{n:04d}" for k, n in zip(drawn["kecamatan_code"], number,
+                                                     strict=True)]
+    copy_no = drawn.groupby("source_code").cumcount().to_numpy() + 1
+    drawn["name"] = [f"{name} {c}" for name, c in zip(drawn["name"], copy_no, strict=True)]
+    if "bps_code" in drawn.columns:
+        drawn["bps_code"] = ""
+    if "name_variants" in drawn.columns:
+        drawn["name_variants"] = ""
+
+    # Indicators of the drawn villages, each count and area jittered.
+    ind = indicators.loc[drawn["source_code"]].reset_index(drop=True)
+    out = pd.DataFrame({"code": drawn["code"].to_numpy()})
+    factors = {col: rng.lognormal(0.0, sigma, n_villages) for col in ind.columns
+               if meta["unit"].get(col, "") in JITTERED_UNITS}
+    for col in STRUCTURE:
+        if col in factors and "population" in factors:
+            factors[col] = factors["population"] * rng.lognormal(0.0, STRUCTURE_SIGMA,
+                                                                 n_villages)
+    values: dict[str, np.ndarray] = {}
+    for col in ind.columns:
+        number_ = pd.to_numeric(ind[col]).to_numpy(dtype=float)
+        values[col] = np.round(number_ * factors.get(col, 1.0), _decimals(ind[col]))
+    if "population" in values:
+        values["population"] = np.maximum(values["population"], 1.0)
+        for col in WITHIN_POPULATION:
+            if col in values:
+                values[col] = np.minimum(values[col], values["population"])
+    for col, row in meta.iterrows():  # counts capped by a denominator in the same unit
+        base = row.get("denominator", "")
+        if col in values and base in values and meta["unit"].get(base) == row["unit"] \
+                and col not in WITHIN_POPULATION:
+            values[base] = np.maximum(values[base], 1.0)
+            values[col] = np.minimum(values[col], values[base])
+    for col in ind.columns:
+        decimals = _decimals(ind[col])
+        out[col] = [f"{x:.{decimals}f}" for x in values[col]]
+
+    # Kecamatan counts follow the drawn villages.
+    counts = drawn.groupby(["kecamatan_code", "type"]).size()
+    kec = kecamatan.copy()
+    kec["n_desa"] = [str(int(counts.get((k, "desa"), 0))) for k in kec["code"]]
+    kec["n_kelurahan"] = [str(int(counts.get((k, "kelurahan"), 0))) for k in kec["code"]]
+    if "n_coastal_villages" in kec.columns and "coastal" in drawn.columns:
+        coastal = drawn.assign(c=drawn["coastal"].astype(int)).groupby("kecamatan_code")["c"]
+        kec["n_coastal_villages"] = [str(int(coastal.sum().get(k, 0))) for k in kec["code"]]
+
+    if target.exists() and any(target.iterdir()):
+        if not (target / "GENERATED.txt").is_file():
+            raise FileExistsError(f"{target} exists and is not a generated data set; "
+                                  "refusing to overwrite it")
+        shutil.rmtree(target)  # an earlier generated set: replace it
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.iterdir()):
+        if path.is_file() and path.name not in NOT_COPIED:
+            shutil.copy2(path, target / path.name)
+    columns = list(villages.columns)
+    write_text = lambda frame, name: (target / name).write_bytes(  # noqa: E731
+        frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    write_text(drawn.sort_values("code")[columns], "villages.csv")
+    write_text(out.sort_values("code"), "indicators.csv")
+    write_text(kec, "kecamatan.csv")
+    (target / "GENERATED.txt").write_text(GENERATED_NOTE.format(
+        source=source.name, seed=seed, n=n_villages, sigma=sigma,
+        not_copied=", ".join(NOT_COPIED)), encoding="utf-8")
+    return target

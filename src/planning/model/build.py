@@ -1,0 +1,366 @@
+"""Build the allocation MIP (DESIGN.md §5) with PuLP, one small function per rule.
+
+Decisions, for each eligible pair of village v and programme p:
+
+* ``y[p,v]`` binary: programme p runs in village v;
+* ``x[p,v]`` integer: units of p in v;
+* ``r[d,v]`` continuous: deprived units (households, children, persons) of dimension d in
+  v that the plan lifts out of deprivation;
+* for a synergy rule k between programmes a and b: ``z[k,v]`` in [0, 1] (both run) and
+  ``s[k,p,v]`` the reach of p that the bonus applies to.
+
+Maximise  sum_v w_v * sum_d omega_d * r[d,v]   (weighted deprivations removed).
+
+Every constraint has a stable name built from rule, programme, agency and village codes
+(PuLP turns ``-`` into ``_`` in the solver's copy of the name). Rules a planner may need
+to relax to reach a feasible plan are *soft*: :func:`build_model` can give each of them a
+penalised slack (an elastic model) to explain infeasibility.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pulp
+
+from planning.model.instance import Instance
+
+LE, GE, EQ = pulp.LpConstraintLE, pulp.LpConstraintGE, pulp.LpConstraintEQ
+
+#: rules whose slack stands for money or agency capacity a planner could add
+RESOURCE_RULES = ("pagu", "ceiling", "capacity")
+#: rules that ask for something a planner could give up
+REQUIREMENT_RULES = ("coverage", "kecamatan_share", "village_share", "lock")
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """What one named constraint says, for reports: the rule and whom it is about."""
+
+    name: str
+    rule: str
+    sense: int
+    rhs: float
+    scale: float = 1.0
+    agency: str | None = None
+    program: str | None = None
+    village: str | None = None
+    kecamatan: str | None = None
+    dimension: str | None = None
+    extra: float | None = None
+
+
+@dataclass
+class Model:
+    """A built model: the PuLP problem, its variables by key, and its named rules."""
+
+    instance: Instance
+    prob: pulp.LpProblem
+    elastic: frozenset[str] = frozenset()
+    x: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)
+    y: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)
+    r: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)
+    s: dict[tuple[str, str, str, str], pulp.LpVariable] = field(default_factory=dict)
+    z: dict[tuple[str, str, str], pulp.LpVariable] = field(default_factory=dict)
+    rows: dict[str, RuleRow] = field(default_factory=dict)
+    slack: dict[str, pulp.LpVariable] = field(default_factory=dict)
+    cost: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
+    build_seconds: float = 0.0
+
+    # -- helpers used by the rule functions (and by custom rules) --------------------
+    def variable(self, name: str, low: float | None = 0, up: float | None = None,
+                 cat: str = pulp.LpContinuous) -> pulp.LpVariable:
+        return self.prob.add_variable(name, lowBound=low, upBound=up, cat=cat)
+
+    def spend_terms(self, keys: Iterable[tuple[str, str]]) -> list[tuple[pulp.LpVariable, float]]:
+        """Terms of c_p * x[p,v] + f_p * y[p,v] (juta Rp) summed over ``keys``."""
+        terms = []
+        for key in keys:
+            c, f = self.cost[key]
+            terms.append((self.x[key], c))
+            if f:
+                terms.append((self.y[key], f))
+        return terms
+
+    def constrain(self, name: str, terms, sense: int, rhs: float, rule: str,
+                  scale: float = 1.0, **about) -> pulp.LpConstraint:
+        """Add ``sum(terms) <sense> rhs`` named ``name``; elastic when ``rule`` is.
+        ``terms`` are (variable, coefficient) pairs; repeated variables add up."""
+        coef: dict[pulp.LpVariable, float] = {}
+        for var, value in terms:
+            coef[var] = coef.get(var, 0.0) + value
+        expr = pulp.LpAffineExpression(list(coef.items()))
+        if rule in self.elastic:
+            slack = self.variable(f"slack_{name}", 0)
+            self.slack[name] = slack
+            expr += slack * (-1.0 if sense == LE else 1.0)
+            if sense == EQ:
+                raise ValueError("equality rules cannot be elastic")
+        row = pulp.LpConstraint(expr, sense, name, rhs)
+        self.prob.addConstraint(row)
+        self.rows[name] = RuleRow(name=name, rule=rule, sense=sense, rhs=float(rhs),
+                                  scale=float(scale), **about)
+        return row
+
+    def slack_value(self, name: str) -> float:
+        var = self.slack.get(name)
+        return float(var.varValue or 0.0) if var is not None else 0.0
+
+
+def _pairs(instance: Instance):
+    return instance.pairs.itertuples(index=False)
+
+
+def _by(instance: Instance, column: str) -> dict[str, list[tuple[str, str]]]:
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for p in _pairs(instance):
+        groups.setdefault(getattr(p, column), []).append((p.village, p.program))
+    return groups
+
+
+# --- the rules ----------------------------------------------------------------------
+
+def add_decisions(m: Model) -> None:
+    """y[p,v] in {0,1}; x[p,v] integer in [0, hi]; r[d,v] >= 0 (deprived units)."""
+    for p in _pairs(m.instance):
+        key = (p.village, p.program)
+        m.y[key] = m.variable(f"y_{p.program}_{p.village}", 0, 1, pulp.LpBinary)
+        m.x[key] = m.variable(f"x_{p.program}_{p.village}", 0, int(p.hi), pulp.LpInteger)
+        m.cost[key] = (float(p.unit_cost), float(p.fixed_cost))
+    for row in m.instance.deprived.itertuples(index=False):
+        m.r[(row.village, row.dimension)] = m.variable(f"r_{row.dimension}_{row.village}", 0)
+
+
+def add_unit_bounds(m: Model) -> None:
+    """lo_p * y[p,v] <= x[p,v] <= hi[p,v] * y[p,v]  (units per village), where
+    hi[p,v] = min(max_units_p, ceil(need[v,p] / beneficiaries_per_unit_p)) with the need
+    cap on: a programme either does not run, or runs with between lo and hi units."""
+    for p in _pairs(m.instance):
+        key = (p.village, p.program)
+        m.constrain(f"units_min_{p.program}_{p.village}", [(m.x[key], 1), (m.y[key], -p.lo)],
+                    GE, 0, "units", program=p.program, village=p.village, extra=p.lo)
+        m.constrain(f"units_max_{p.program}_{p.village}", [(m.x[key], 1), (m.y[key], -p.hi)],
+                    LE, 0, "units", program=p.program, village=p.village, extra=p.hi)
+
+
+def add_synergy(m: Model) -> None:
+    """For a synergy rule k between programmes a and b with a bonus: z[k,v] <= y[a,v] and
+    z[k,v] <= y[b,v] (z in [0, 1]: both run), and for p in {a, b}:
+    s[k,p,v] <= reach[p,v] * x[p,v] and s[k,p,v] <= reach[p,v] * hi[p,v] * z[k,v]
+    (deprived units). The reach of p in v gains bonus_k * s[k,p,v]: its own reach times
+    the bonus when its partner also runs there, nothing otherwise."""
+    pairs = m.instance.pairs.set_index(["village", "program"])
+    for a, b, _bonus in m.instance.synergies:
+        for v in m.instance.villages["code"]:
+            if (v, a) not in m.y or (v, b) not in m.y:
+                continue
+            z = m.z[(a, b, v)] = m.variable(f"z_{a}_{b}_{v}", 0, 1)
+            for p in (a, b):
+                reach, hi = float(pairs.at[(v, p), "reach"]), float(pairs.at[(v, p), "hi"])
+                s = m.s[(a, b, p, v)] = m.variable(f"s_{a}_{b}_{p}_{v}", 0)
+                about = {"program": p, "village": v}
+                m.constrain(f"synergy_both_{a}_{b}_{p}_{v}", [(z, 1), (m.y[(v, p)], -1)], LE,
+                            0, "synergy", **about)
+                m.constrain(f"synergy_units_{a}_{b}_{p}_{v}", [(s, 1), (m.x[(v, p)], -reach)],
+                            LE, 0, "synergy", **about)
+                m.constrain(f"synergy_on_{a}_{b}_{p}_{v}", [(s, 1), (z, -reach * hi)], LE, 0,
+                            "synergy", **about)
+
+
+def add_reach(m: Model) -> None:
+    """r[d,v] <= sum_{p in d} (reach[p,v] * x[p,v] + sum_k bonus_k * s[k,p,v]), where
+    reach[p,v] = beneficiaries_per_unit_p * e[p,v] (deprived units per unit) and e[p,v] is
+    the effectiveness from the village's sector potential (1 for other programmes)."""
+    dimension = m.instance.programs.set_index("code")["dimension"]
+    bonus = {(a, b): value for a, b, value in m.instance.synergies}
+    terms: dict[tuple[str, str], list] = {key: [(var, 1.0)] for key, var in m.r.items()}
+    for p in _pairs(m.instance):
+        terms[(p.village, p.dimension)].append((m.x[(p.village, p.program)], -p.reach))
+    for (a, b, p, v), s in m.s.items():
+        terms[(v, dimension[p])].append((s, -bonus[(a, b)]))
+    for (v, d), row in terms.items():
+        m.constrain(f"reach_{d}_{v}", row, LE, 0, "reach", village=v, dimension=d)
+
+
+def add_saturation(m: Model) -> None:
+    """r[d,v] <= D[d,v]: no more deprived units lifted than are deprived in v (from the
+    dimension's count indicator: households, children or persons)."""
+    for row in m.instance.deprived.itertuples(index=False):
+        m.constrain(f"saturation_{row.dimension}_{row.village}",
+                    [(m.r[(row.village, row.dimension)], 1)], LE, row.deprived, "saturation",
+                    village=row.village, dimension=row.dimension)
+
+
+def add_budget_limits(m: Model) -> None:
+    """sum_{v, p of a} (c_p * x[p,v] + f_p * y[p,v]) <= B_a  (juta Rp), per agency a."""
+    by_agency = _by(m.instance, "agency")
+    for agency, budget in m.instance.pagu.items():
+        m.constrain(f"pagu_{agency}", m.spend_terms(by_agency.get(agency, [])), LE,
+                    float(budget), "pagu", scale=max(float(budget), 1.0), agency=agency)
+
+
+def add_district_ceiling(m: Model) -> None:
+    """sum of all spending <= B  (juta Rp), when the scenario sets a district ceiling."""
+    ceiling = m.instance.ceiling
+    if ceiling is None:
+        return
+    keys = list(m.x)
+    m.constrain("district_ceiling", m.spend_terms(keys), LE, ceiling, "ceiling",
+                scale=max(ceiling, 1.0))
+
+
+def add_capacity(m: Model) -> None:
+    """sum_v y[p,v] <= K_p  (villages), for programmes with a max_villages."""
+    by_program = _by(m.instance, "program")
+    for prog in m.instance.programs.itertuples(index=False):
+        keys = by_program.get(prog.code, [])
+        if prog.max_villages != prog.max_villages or len(keys) <= prog.max_villages:
+            continue  # no limit (NaN), or it cannot bind
+        m.constrain(f"capacity_{prog.code}", [(m.y[k], 1) for k in keys], LE,
+                    float(prog.max_villages), "capacity", scale=max(prog.max_villages, 1.0),
+                    program=prog.code, agency=prog.agency)
+
+
+def add_coverage(m: Model) -> None:
+    """sum_p y[p,v] >= m  (programmes) for every village of the plan."""
+    need = m.instance.settings.rules.min_programs_per_village
+    if need <= 0:
+        return
+    by_village = _by(m.instance, "village")
+    for v in m.instance.villages["code"]:
+        m.constrain(f"coverage_{v}", [(m.y[k], 1) for k in by_village.get(v, [])], GE,
+                    float(need), "coverage", village=v, extra=float(need))
+
+
+def _total_spend_terms(m: Model, sign: float):
+    return [(var, sign * coef) for var, coef in m.spend_terms(list(m.x))]
+
+
+def add_kecamatan_share(m: Model) -> None:
+    """sum_{v in k} spend_v >= s_min * sum_v spend_v  (juta Rp), per kecamatan k."""
+    share = m.instance.settings.rules.kecamatan_min_share
+    if not share:
+        return
+    by_kec = _by(m.instance, "kecamatan_code")
+    total = _total_spend_terms(m, -share)
+    for kec in sorted(set(m.instance.villages["kecamatan_code"])):
+        terms = m.spend_terms(by_kec.get(kec, [])) + total
+        m.constrain(f"kecamatan_share_{kec}", terms, GE, 0, "kecamatan_share",
+                    scale=float(m.instance.pagu.sum()) * share or 1.0, kecamatan=kec,
+                    extra=share)
+
+
+def add_village_share(m: Model) -> None:
+    """spend_v <= s_max * sum_v' spend_v'  (juta Rp), per village v."""
+    share = m.instance.settings.rules.village_max_share
+    if not share:
+        return
+    by_village = _by(m.instance, "village")
+    total = _total_spend_terms(m, -share)
+    for v in m.instance.villages["code"]:
+        terms = m.spend_terms(by_village.get(v, [])) + total
+        m.constrain(f"village_share_{v}", terms, LE, 0, "village_share",
+                    scale=float(m.instance.pagu.sum()) * share or 1.0, village=v, extra=share)
+
+
+def add_requires(m: Model) -> None:
+    """y[a,v] <= y[b,v]: programme a runs in v only where b also runs."""
+    for a, b in m.instance.requires:
+        for v in m.instance.villages["code"]:
+            if (v, a) not in m.y:
+                continue
+            terms = [(m.y[(v, a)], 1)] + ([(m.y[(v, b)], -1)] if (v, b) in m.y else [])
+            m.constrain(f"requires_{a}_{b}_{v}", terms, LE, 0, "requires", program=a,
+                        village=v)
+
+
+def add_excludes(m: Model) -> None:
+    """y[a,v] + y[b,v] <= 1: programmes a and b never in the same village."""
+    for a, b in m.instance.excludes:
+        for v in m.instance.villages["code"]:
+            if (v, a) in m.y and (v, b) in m.y:
+                m.constrain(f"excludes_{a}_{b}_{v}", [(m.y[(v, a)], 1), (m.y[(v, b)], 1)], LE,
+                            1, "excludes", program=a, village=v)
+
+
+def add_locks(m: Model) -> None:
+    """Locks: state 'in' gives y[p,v] >= 1; fixed units give x[p,v] = n (as >= and <=);
+    state 'out' gives y[p,v] <= 0. Locks on pairs that cannot run are caught before
+    solving (see presolve)."""
+    for lock in m.instance.locks:
+        key = (lock.village, lock.program)
+        if key not in m.y:
+            continue
+        base = f"lock_{lock.program}_{lock.village}"
+        about = {"program": lock.program, "village": lock.village}
+        if lock.state == "out" or lock.units == 0:
+            m.constrain(f"{base}_out", [(m.y[key], 1)], LE, 0, "lock", **about)
+            continue
+        m.constrain(f"{base}_in", [(m.y[key], 1)], GE, 1, "lock", **about)
+        if lock.units is not None:
+            m.constrain(f"{base}_units_min", [(m.x[key], 1)], GE, lock.units, "lock",
+                        extra=lock.units, **about)
+            m.constrain(f"{base}_units_max", [(m.x[key], 1)], LE, lock.units, "lock",
+                        extra=lock.units, **about)
+
+
+def set_objective(m: Model) -> None:
+    """max sum_v w_v * sum_d omega_d * r[d,v]  (weighted deprived units lifted)."""
+    w = m.instance.villages.set_index("code")["weight"]
+    terms = [(m.r[(row.village, row.dimension)], float(w[row.village]) * row.omega)
+             for row in m.instance.deprived.itertuples(index=False) if row.omega]
+    m.prob.setObjective(pulp.LpAffineExpression(terms))
+
+
+def set_elastic_objective(m: Model) -> None:
+    """min sum_rules slack / scale: the smallest relative relaxation of the elastic rules
+    (a shortfall of 10 % of a pagu weighs as much as one village without a programme)."""
+    terms = [(var, 1.0 / m.rows[name].scale) for name, var in m.slack.items()]
+    m.prob.sense = pulp.LpMinimize
+    m.prob.setObjective(pulp.LpAffineExpression(terms))
+
+
+#: the rules in build order, each with the switch that turns it off
+RULES: tuple[tuple[str, Callable[[Model], None], Callable[[Instance], bool]], ...] = (
+    ("units", add_unit_bounds, lambda i: True),
+    ("synergy", add_synergy, lambda i: bool(i.synergies)),
+    ("reach", add_reach, lambda i: True),
+    ("saturation", add_saturation, lambda i: i.settings.rules.saturation),
+    ("pagu", add_budget_limits, lambda i: i.settings.rules.budget_limits),
+    ("ceiling", add_district_ceiling, lambda i: i.ceiling is not None),
+    ("capacity", add_capacity, lambda i: i.settings.rules.capacity),
+    ("coverage", add_coverage, lambda i: i.settings.rules.min_programs_per_village > 0),
+    ("kecamatan_share", add_kecamatan_share,
+     lambda i: bool(i.settings.rules.kecamatan_min_share)),
+    ("village_share", add_village_share, lambda i: bool(i.settings.rules.village_max_share)),
+    ("requires", add_requires, lambda i: bool(i.requires)),
+    ("excludes", add_excludes, lambda i: bool(i.excludes)),
+    ("lock", add_locks, lambda i: bool(i.locks)),
+)
+
+CustomRule = Callable[[Model], None]
+
+
+def build_model(instance: Instance, custom: Iterable[CustomRule] = (),
+                elastic: Iterable[str] = ()) -> Model:
+    """Build the MIP for ``instance``. ``custom`` rules are called last with the model
+    (use :meth:`Model.constrain` and the variable dicts); ``elastic`` names the rules that
+    get a penalised slack (then the objective is the total relative slack)."""
+    start = time.perf_counter()
+    elastic = frozenset(elastic)
+    sense = pulp.LpMinimize if elastic else pulp.LpMaximize
+    m = Model(instance=instance, prob=pulp.LpProblem("allocation", sense), elastic=elastic)
+    add_decisions(m)
+    for _name, rule, applies in RULES:
+        if applies(instance):
+            rule(m)
+    for rule in custom:
+        rule(m)
+    if elastic:
+        set_elastic_objective(m)
+    else:
+        set_objective(m)
+    m.build_seconds = time.perf_counter() - start
+    return m

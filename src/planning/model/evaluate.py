@@ -1,0 +1,96 @@
+"""What a plan (units per village and programme) does under the model's own arithmetic:
+cost, deprived units reached, deprivations removed (capped at the deprived), objective.
+
+Used for the heuristic plans (greedy, equal split) and for every result table, so the
+optimiser's plan and the baselines are measured with one ruler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from planning.model.instance import Instance
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    plan: pd.DataFrame
+    """One row per (village, program) with units > 0: units, cost, reach (with bonus)."""
+    removed: pd.DataFrame
+    """One row per (village, dimension): deprived, reached, removed, omega, weight."""
+    objective: float
+    """sum_v w_v sum_d omega_d removed[v,d] (weighted deprived units)."""
+    removed_total: float
+    """Deprived units removed, unweighted."""
+    spend_by_agency: pd.Series
+
+
+def units_frame(units: dict[tuple[str, str], int]) -> pd.DataFrame:
+    """{(village, program): units} as a sorted frame, units > 0 only."""
+    rows = [(v, p, int(n)) for (v, p), n in units.items() if n > 0]
+    return pd.DataFrame(rows, columns=["village", "program", "units"]).sort_values(
+        ["village", "program"], kind="stable").reset_index(drop=True)
+
+
+def evaluate(instance: Instance, units: pd.DataFrame) -> Evaluation:
+    """Cost and effect of ``units`` (columns village, program, units) on ``instance``."""
+    pairs = instance.pairs.set_index(["village", "program"])
+    plan = units[units["units"] > 0][["village", "program", "units"]].copy()
+    plan["units"] = plan["units"].astype(int)
+    keys = list(zip(plan["village"], plan["program"], strict=True))
+    info = pairs.loc[keys] if keys else pairs.iloc[0:0]
+    for column in ("agency", "dimension", "kecamatan_code", "effectiveness", "reach",
+                   "unit_cost", "fixed_cost"):
+        plan[column] = info[column].to_numpy()
+    plan["cost"] = plan["unit_cost"] * plan["units"] + plan["fixed_cost"]
+    plan["reach_base"] = plan["reach"] * plan["units"]
+    running = set(keys)
+    bonus = np.zeros(len(plan))
+    for a, b, value in instance.synergies:
+        for i, (v, p) in enumerate(keys):
+            partner = b if p == a else a if p == b else None
+            if partner is not None and (v, partner) in running:
+                bonus[i] += value
+    plan["synergy_bonus"] = bonus
+    plan["reached"] = plan["reach_base"] * (1.0 + bonus)
+    removed = instance.deprived.copy()
+    reached = plan.groupby(["village", "dimension"])["reached"].sum()
+    removed["reached"] = [float(reached.get((v, d), 0.0))
+                          for v, d in zip(removed["village"], removed["dimension"], strict=True)]
+    cap = removed["deprived"] if instance.settings.rules.saturation else np.inf
+    removed["removed"] = np.minimum(removed["reached"], cap)
+    weight = instance.villages.set_index("code")["weight"]
+    removed["weight"] = removed["village"].map(weight).to_numpy()
+    objective = float((removed["weight"] * removed["omega"] * removed["removed"]).sum())
+    spend = plan.groupby("agency")["cost"].sum().reindex(instance.pagu.index, fill_value=0.0)
+    return Evaluation(plan=plan.reset_index(drop=True), removed=removed, objective=objective,
+                      removed_total=float(removed["removed"].sum()), spend_by_agency=spend)
+
+
+def start_values(instance: Instance, units: pd.DataFrame) -> dict[str, float]:
+    """Values of every model variable for the plan ``units``: a warm start for the MIP.
+    Names follow :mod:`planning.model.build` (with ``-`` as ``_``, as PuLP stores them)."""
+    ev = evaluate(instance, units)
+    values: dict[str, float] = {}
+
+    def put(name: str, value: float) -> None:
+        values[name.replace("-", "_")] = value
+
+    running = set()
+    for row in ev.plan.itertuples(index=False):
+        put(f"x_{row.program}_{row.village}", float(row.units))
+        put(f"y_{row.program}_{row.village}", 1.0)
+        running.add((row.village, row.program))
+    for row in ev.removed.itertuples(index=False):
+        put(f"r_{row.dimension}_{row.village}", float(row.removed))
+    reach = ev.plan.set_index(["village", "program"])["reach_base"]
+    for a, b, _bonus in instance.synergies:
+        for v in instance.villages["code"]:
+            if (v, a) in running and (v, b) in running:
+                put(f"z_{a}_{b}_{v}", 1.0)
+                for p in (a, b):
+                    put(f"s_{a}_{b}_{p}_{v}", float(reach[(v, p)]))
+    return values

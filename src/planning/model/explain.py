@@ -1,0 +1,132 @@
+"""Explain an infeasible scenario in planners' words, by elastic re-solves.
+
+Two questions, each one small MIP in which some rules get a penalised slack:
+
+1. keep every requirement (minimum programmes per village, locks, kecamatan and village
+   shares) and let money and capacity stretch: *how much more* pagu, ceiling or capacity
+   would a plan need? ("pagu PERKIMTA short by Rp 140 million")
+2. keep money and capacity and let the requirements give: *which* requirements would
+   have to go? ("village X gets 1 fewer programme than the minimum")
+
+The rules with a non-zero slack in either answer are the conflicting rules.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from planning.model.build import REQUIREMENT_RULES, RESOURCE_RULES, build_model
+from planning.model.instance import Instance
+from planning.model.messages import text
+from planning.model.settings import Solver
+from planning.model.solve import solve_model
+
+SLACK_TOL = 1e-6
+#: an explanation needs the size of each shortfall, not its last decimal
+ELASTIC_GAP = 0.01
+ELASTIC_TIME_LIMIT = 5.0
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    rule: str
+    constraint: str
+    amount: float
+    limit: float | None
+    agency: str | None = None
+    program: str | None = None
+    village: str | None = None
+    kecamatan: str | None = None
+
+    def render(self, instance: Instance, lang: str = "id") -> str:
+        labels = instance.labels
+        money = self.rule in ("pagu", "ceiling", "kecamatan_share", "village_share")
+        amount = f"{self.amount:,.1f}" if money else str(math.ceil(self.amount - 1e-6))
+        limit = self.limit
+        if self.rule in ("kecamatan_share", "village_share") and limit is not None:
+            limit = round(100 * limit, 2)
+        elif self.rule in ("pagu", "ceiling") and limit is not None:
+            limit = f"{limit:,.1f}"
+        elif limit is not None:
+            limit = int(limit)
+        return text(f"explain.{self.rule}", lang, amount=amount, limit=limit,
+                    pagu=limit, agency=self.agency, program=self.program,
+                    village=self.village,
+                    name=labels["village"].get(self.village) if self.village else
+                    labels["kecamatan"].get(self.kecamatan, ""),
+                    kecamatan=self.kecamatan)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    resources: tuple[Relaxation, ...]
+    """What money and capacity would have to grow by, requirements kept (None: no such
+    relaxation exists)."""
+    requirements: tuple[Relaxation, ...]
+    """Which requirements would have to go, money and capacity kept."""
+    resources_feasible: bool
+    requirements_feasible: bool
+
+    @property
+    def conflicting_rules(self) -> list[str]:
+        kinds = {r.rule for r in self.resources + self.requirements}
+        order = RESOURCE_RULES + REQUIREMENT_RULES
+        return [k for k in order if k in kinds]
+
+    def render(self, instance: Instance, lang: str = "id") -> str:
+        if not self.conflicting_rules:
+            return text("explain.none", lang)
+        rules = ", ".join(text(f"rule.{k}", lang) for k in self.conflicting_rules)
+        lines = [text("explain.head", lang, rules=rules)]
+        if self.resources:
+            lines.append(text("explain.resources", lang))
+            lines += [f"  - {r.render(instance, lang)}" for r in self.resources]
+        if self.requirements:
+            lines.append(text("explain.requirements", lang))
+            lines += [f"  - {r.render(instance, lang)}" for r in self.requirements]
+        return "\n".join(lines)
+
+
+def _relaxations(instance: Instance, elastic: tuple[str, ...],
+                 solver: Solver) -> tuple[bool, tuple[Relaxation, ...]]:
+    model = build_model(instance, elastic=elastic)
+    quick = {"gap": ELASTIC_GAP, "time_limit": min(solver.time_limit, ELASTIC_TIME_LIMIT),
+             "warm_start": False}
+    report = solve_model(model, solver.model_copy(update=quick))
+    if report.status not in ("optimal", "time_limit"):
+        return False, ()
+    out = []
+    for name in sorted(model.slack, key=lambda n: (elastic.index(model.rows[n].rule), n)):
+        amount = model.slack_value(name)
+        if amount <= SLACK_TOL:
+            continue
+        row = model.rows[name]
+        limit = row.extra if row.rule in ("coverage", "kecamatan_share", "village_share") \
+            else row.rhs
+        if row.rule == "lock":
+            limit = None
+        out.append(Relaxation(rule=row.rule, constraint=name, amount=amount, limit=limit,
+                              agency=row.agency, program=row.program, village=row.village,
+                              kecamatan=row.kecamatan))
+    return True, tuple(_one_per_lock(out))
+
+
+def _one_per_lock(items: list[Relaxation]) -> list[Relaxation]:
+    """A fixed-units lock is two rows (>= and <=); report it once."""
+    seen, out = set(), []
+    for item in items:
+        key = (item.rule, item.program, item.village) if item.rule == "lock" else item.constraint
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def explain_infeasible(instance: Instance, solver: Solver | None = None) -> Explanation:
+    """Which rules conflict and by how much (see the module docstring)."""
+    solver = solver or Solver()
+    ok_res, resources = _relaxations(instance, RESOURCE_RULES, solver)
+    ok_req, requirements = _relaxations(instance, REQUIREMENT_RULES, solver)
+    return Explanation(resources=resources, requirements=requirements,
+                       resources_feasible=ok_res, requirements_feasible=ok_req)

@@ -1,0 +1,260 @@
+"""Two plans made without the optimiser, on the same instance, for comparison:
+
+* **equal split**: each agency divides its pagu equally over the plan's villages and, in
+  each village, spends its slice on its own eligible programmes in catalogue order (first
+  the minimum units of each, then one more unit of each in turn) — how a budget is often
+  shared today;
+* **greedy by cost-effectiveness**: locks first, then the cheapest way to give every
+  village its minimum number of programmes, then repeatedly the move (open a programme,
+  or add units to it) with the most weighted deprivations removed per juta Rp, until no
+  move fits any budget. Fast (milliseconds at 27 villages) and usually within a few
+  per cent of the optimum; it is also the MIP's warm start when it satisfies every rule.
+
+Both honour eligibility, unit bounds, need caps, budgets, the district ceiling, capacity,
+excludes and requires; neither guarantees the share rules (see :func:`plan_violations`).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from planning.model.evaluate import units_frame
+from planning.model.instance import Instance
+
+EPS = 1e-9
+
+
+@dataclass
+class _State:
+    """Mutable bookkeeping of a plan being built pair by pair."""
+
+    instance: Instance
+    units: dict[tuple[str, str], int] = field(default_factory=dict)
+    left: dict[str, float] = field(default_factory=dict)
+    ceiling_left: float = math.inf
+    open_count: dict[str, int] = field(default_factory=dict)
+    room: dict[tuple[str, str], float] = field(default_factory=dict)
+    blocked: set[tuple[str, str]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        inst = self.instance
+        self.pairs = {(p.village, p.program): p for p in inst.pairs.itertuples(index=False)}
+        rules = inst.settings.rules
+        self.left = {a: (float(b) if rules.budget_limits else math.inf)
+                     for a, b in inst.pagu.items()}
+        self.ceiling_left = inst.ceiling if inst.ceiling is not None else math.inf
+        cap = inst.programs.set_index("code")["max_villages"]
+        self.capacity = {p: (math.inf if (not rules.capacity or pd.isna(k)) else int(k))
+                         for p, k in cap.items()}
+        self.room = {(r.village, r.dimension): (r.deprived if rules.saturation else math.inf)
+                     for r in inst.deprived.itertuples(index=False)}
+        self.requires = {}
+        for a, b in inst.requires:
+            self.requires.setdefault(a, []).append(b)
+        self.excludes = {}
+        for a, b in inst.excludes:
+            self.excludes.setdefault(a, []).append(b)
+            self.excludes.setdefault(b, []).append(a)
+        for lock in inst.locks:
+            if lock.state == "out" or lock.units == 0:
+                self.blocked.add((lock.village, lock.program))
+
+    def is_open(self, key) -> bool:
+        return self.units.get(key, 0) > 0
+
+    def can_open(self, key) -> bool:
+        v, p = key
+        if key not in self.pairs or key in self.blocked or self.is_open(key):
+            return False
+        if self.open_count.get(p, 0) >= self.capacity[p]:
+            return False
+        return not any(self.is_open((v, q)) for q in self.excludes.get(p, []))
+
+    def afford(self, agency: str) -> float:
+        return min(self.left[agency], self.ceiling_left)
+
+    def add(self, key, n: int) -> None:
+        """Add n units to the pair (opening it if needed); pays and uses saturation room."""
+        pair = self.pairs[key]
+        cost = pair.unit_cost * n + (pair.fixed_cost if not self.is_open(key) else 0.0)
+        if not self.is_open(key):
+            self.open_count[pair.program] = self.open_count.get(pair.program, 0) + 1
+        self.units[key] = self.units.get(key, 0) + n
+        self.left[pair.agency] -= cost
+        self.ceiling_left -= cost
+        self.room[(pair.village, pair.dimension)] -= pair.reach * n
+
+    def gain(self, key, n: int) -> float:
+        pair = self.pairs[key]
+        room = max(self.room[(pair.village, pair.dimension)], 0.0)
+        return pair.value / pair.reach * min(pair.reach * n, room) if pair.reach else 0.0
+
+    def bundle(self, key) -> list[tuple[tuple[str, str], int]] | None:
+        """The pairs to open together with ``key`` (its required partners), or None."""
+        v, p = key
+        out = [(key, self.pairs[key].lo)]
+        for q in self.requires.get(p, []):
+            other = (v, q)
+            if self.is_open(other):
+                continue
+            if not self.can_open(other):
+                return None
+            out.append((other, self.pairs[other].lo))
+        return out
+
+    def cost_fits(self, items) -> bool:
+        per_agency: dict[str, float] = {}
+        total = 0.0
+        for key, n in items:
+            pair = self.pairs[key]
+            c = pair.unit_cost * n + (0.0 if self.is_open(key) else pair.fixed_cost)
+            per_agency[pair.agency] = per_agency.get(pair.agency, 0.0) + c
+            total += c
+        return all(c <= self.left[a] + EPS for a, c in per_agency.items()) and \
+            total <= self.ceiling_left + EPS
+
+    def move(self, key) -> tuple[float, float, list] | None:
+        """The best chunk for ``key`` now: (gain, cost, items) or None if nothing fits."""
+        pair = self.pairs[key]
+        have = self.units.get(key, 0)
+        if have == 0:
+            items = self.bundle(key) if self.can_open(key) else None
+            if items is None or not self.cost_fits(items):
+                return None
+            base_cost = sum(self.pairs[k].unit_cost * n + self.pairs[k].fixed_cost
+                            for k, n in items)
+            base_gain = sum(self.gain(k, n) for k, n in items)
+            start = pair.lo
+        else:
+            items, base_cost, base_gain, start = [], 0.0, 0.0, have
+        more = pair.hi - start
+        room = max(self.room[(pair.village, pair.dimension)] - pair.reach * (
+            start - have), 0.0)
+        useful = math.ceil(room / pair.reach - EPS) if pair.reach else 0
+        money = self.afford(pair.agency) - base_cost
+        affordable = math.floor((money + EPS) / pair.unit_cost) if pair.unit_cost else more
+        extra = max(0, min(more, useful, affordable))
+        if have and extra == 0:
+            return None
+        if extra:
+            items = [*items, (key, extra)] if items else [(key, extra)]
+        gain = base_gain + (pair.value / pair.reach * min(pair.reach * extra, room)
+                            if pair.reach else 0.0)
+        cost = base_cost + pair.unit_cost * extra
+        if gain <= EPS:
+            return None
+        return gain, cost, _merge(items)
+
+    def apply(self, items) -> None:
+        for key, n in items:
+            self.add(key, n)
+
+
+def _merge(items) -> list[tuple[tuple[str, str], int]]:
+    merged: dict[tuple[str, str], int] = {}
+    for key, n in items:
+        merged[key] = merged.get(key, 0) + n
+    return list(merged.items())
+
+
+def _apply_locks(state: _State) -> None:
+    for lock in state.instance.locks:
+        key = (lock.village, lock.program)
+        if lock.state == "out" or lock.units == 0 or key not in state.pairs:
+            continue
+        n = lock.units if lock.units is not None else state.pairs[key].lo
+        have = state.units.get(key, 0)
+        if n > have:
+            state.add(key, n - have)
+
+
+def _cover(state: _State) -> None:
+    """Give each village its minimum number of programmes, cheapest effective first."""
+    need = state.instance.settings.rules.min_programs_per_village
+    villages = state.instance.villages.sort_values(["weight", "code"], ascending=[False, True])
+    by_village: dict[str, list] = {}
+    for key in state.pairs:
+        by_village.setdefault(key[0], []).append(key)
+    for v in villages["code"]:
+        while sum(state.is_open(k) for k in by_village.get(v, [])) < need:
+            best = None
+            for key in sorted(by_village.get(v, [])):
+                items = state.bundle(key) if state.can_open(key) else None
+                if items is None or not state.cost_fits(items):
+                    continue
+                cost = sum(state.pairs[k].unit_cost * n + state.pairs[k].fixed_cost
+                           for k, n in items)
+                gain = sum(state.gain(k, n) for k, n in items)
+                rank = (cost - gain * 1e-6, key)  # cheapest; more gain breaks cost ties
+                if best is None or rank < best[0]:
+                    best = (rank, items)
+            if best is None:
+                break
+            state.apply(best[1])
+
+
+def greedy_plan(instance: Instance) -> pd.DataFrame:
+    """The greedy cost-effectiveness plan (village, program, units), deterministic."""
+    state = _State(instance)
+    _apply_locks(state)
+    _cover(state)
+    heap = []
+    for i, key in enumerate(sorted(state.pairs)):
+        found = state.move(key)
+        if found:
+            heapq.heappush(heap, (-found[0] / max(found[1], EPS), i, key))
+    order = {key: i for i, key in enumerate(sorted(state.pairs))}
+    while heap:
+        _neg, i, key = heapq.heappop(heap)
+        found = state.move(key)
+        if not found:
+            continue
+        ratio = found[0] / max(found[1], EPS)
+        if heap and ratio < -heap[0][0] - 1e-12:
+            heapq.heappush(heap, (-ratio, i, key))  # stale: re-queue with today's ratio
+            continue
+        state.apply(found[2])
+        for touched, _n in found[2]:
+            again = state.move(touched)
+            if again:
+                heapq.heappush(heap, (-again[0] / max(again[1], EPS), order[touched],
+                                      touched))
+    return units_frame(state.units)
+
+
+def equal_split_plan(instance: Instance) -> pd.DataFrame:
+    """Each agency's pagu split equally over the villages, spent programme by programme."""
+    state = _State(instance)
+    villages = list(instance.villages["code"])
+    by_agency: dict[str, list[str]] = {}
+    for prog in instance.programs.itertuples(index=False):
+        by_agency.setdefault(prog.agency, []).append(prog.code)
+    for agency, budget in instance.pagu.items():
+        slice_ = float(budget) / max(len(villages), 1)
+        for v in villages:
+            left = min(slice_, state.left[agency])
+            keys = [(v, p) for p in by_agency.get(agency, []) if (v, p) in state.pairs]
+            for key in keys:  # minimum units of each programme, in catalogue order
+                pair = state.pairs[key]
+                cost = pair.fixed_cost + pair.unit_cost * pair.lo
+                if state.can_open(key) and cost <= left + EPS and \
+                        cost <= state.ceiling_left + EPS and all(
+                        state.is_open((v, q)) for q in state.requires.get(key[1], [])):
+                    state.add(key, pair.lo)
+                    left -= cost
+            grew = True
+            while grew:  # then one more unit of each, in turn
+                grew = False
+                for key in keys:
+                    pair = state.pairs[key]
+                    if state.is_open(key) and state.units[key] < pair.hi and \
+                            pair.unit_cost <= left + EPS and \
+                            pair.unit_cost <= state.ceiling_left + EPS:
+                        state.add(key, 1)
+                        left -= pair.unit_cost
+                        grew = True
+    return units_frame(state.units)

@@ -1,0 +1,217 @@
+"""Checks before solving: problems a planner can fix in the scenario, found in
+milliseconds instead of as an unexplained 'infeasible' from the solver.
+
+Errors stop the run (raised together as one :class:`PresolveError`); warnings travel
+with the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from planning.model.instance import Instance
+from planning.model.messages import text
+
+#: largest / smallest coefficient above which solvers lose precision
+MAGNITUDE_WARNING = 1e6
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # "error" or "warning"
+    key: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    def render(self, lang: str = "id") -> str:
+        label = text(f"severity.{self.severity}", lang)
+        return f"[{label}] {text(self.key, lang, **dict(self.params))}"
+
+
+def finding(severity: str, key: str, **params: object) -> Finding:
+    return Finding(severity, key, tuple(sorted(params.items())))
+
+
+class PresolveError(ValueError):
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__(self.render("en"))
+
+    def render(self, lang: str = "id") -> str:
+        return "\n".join(f.render(lang) for f in self.findings)
+
+
+def presolve(instance: Instance) -> list[Finding]:
+    """Every check; raises PresolveError if any error, else returns the warnings."""
+    found = (_lock_targets(instance) + _lock_conflicts(instance) + _lock_budgets(instance)
+             + _no_village(instance) + _coverage(instance) + _shares(instance)
+             + _magnitudes(instance))
+    errors = [f for f in found if f.severity == "error"]
+    if errors:
+        raise PresolveError(errors)
+    return found
+
+
+def _juta(value: float) -> str:
+    return f"{value:,.1f}"
+
+
+def _lock_targets(inst: Instance) -> list[Finding]:
+    out = []
+    programs = set(inst.programs["code"])
+    villages = set(inst.villages["code"])
+    pairs = inst.pairs.set_index(["village", "program"])
+    excluded = inst.excluded.set_index(["village", "program"])
+    for lock in inst.locks:
+        where = {"program": lock.program, "village": lock.village}
+        if lock.program not in programs:
+            out.append(finding("error", "presolve.lock_unknown_program", **where))
+        elif lock.village not in villages:
+            out.append(finding("error", "presolve.lock_village_not_in_plan", **where))
+        elif lock.state == "in" and lock.units != 0:
+            key = (lock.village, lock.program)
+            if key in excluded.index:
+                reason = excluded.loc[key]
+                out.append(finding("error", f"presolve.lock_ineligible_{reason['reason']}",
+                                   value=round(float(reason["value"]), 3), **where))
+            elif lock.units is not None:
+                lo, hi = pairs.at[key, "lo"], pairs.at[key, "hi"]
+                if not lo <= lock.units <= hi:
+                    out.append(finding("error", "presolve.lock_units_out_of_bounds",
+                                       units=lock.units, lo=int(lo), hi=int(hi), **where))
+    return out
+
+
+def _locked_in(inst: Instance) -> dict[tuple[str, str], int | None]:
+    return {(lk.village, lk.program): lk.units for lk in inst.locks
+            if lk.state == "in" and lk.units != 0}
+
+
+def _lock_conflicts(inst: Instance) -> list[Finding]:
+    out = []
+    seen: dict[tuple[str, str], tuple[str, int | None]] = {}
+    for lock in inst.locks:
+        key = (lock.village, lock.program)
+        state = ("out" if lock.state == "out" or lock.units == 0 else "in", lock.units)
+        if key in seen and seen[key] != state:
+            out.append(finding("error", "presolve.lock_twice", program=lock.program,
+                               village=lock.village))
+        seen[key] = state
+    locked_in = {k for k, (s, _u) in seen.items() if s == "in"}
+    locked_out = {k for k, (s, _u) in seen.items() if s == "out"}
+    for a, b in inst.requires:
+        for v, p in sorted(locked_in):
+            if p == a and (v, b) in locked_out:
+                out.append(finding("error", "presolve.lock_requires", a=a, b=b, village=v))
+            if p == a and (v, b) not in set(zip(inst.pairs["village"], inst.pairs["program"],
+                                                strict=True)):
+                out.append(finding("error", "presolve.lock_requires_ineligible", a=a, b=b,
+                                   village=v))
+    for a, b in inst.excludes:
+        for v, p in sorted(locked_in):
+            if p == a and (v, b) in locked_in:
+                out.append(finding("error", "presolve.lock_excludes", a=a, b=b, village=v))
+    if inst.settings.rules.capacity:
+        limit = inst.programs.set_index("code")["max_villages"]
+        count = pd.Series([p for _v, p in locked_in]).value_counts()
+        for p, n in count.sort_index().items():
+            if not pd.isna(limit.get(p)) and n > limit[p]:
+                out.append(finding("error", "presolve.lock_capacity", program=p, n=int(n),
+                                   k=int(limit[p])))
+    return out
+
+
+def _lock_budgets(inst: Instance) -> list[Finding]:
+    """Locked units at their minimum cost already exceed a pagu or the ceiling."""
+    pairs = inst.pairs.set_index(["village", "program"])
+    cost: dict[str, float] = {}
+    for (v, p), units in _locked_in(inst).items():
+        if (v, p) not in pairs.index:
+            continue
+        row = pairs.loc[(v, p)]
+        n = units if units is not None else row["lo"]
+        cost[row["agency"]] = cost.get(row["agency"], 0.0) + row["fixed_cost"] + \
+            row["unit_cost"] * n
+    out = []
+    if inst.settings.rules.budget_limits:
+        for agency, c in sorted(cost.items()):
+            if c > inst.pagu[agency] + 1e-6:
+                out.append(finding("error", "presolve.lock_pagu", agency=agency,
+                                   cost=_juta(c), pagu=_juta(inst.pagu[agency]),
+                                   short=_juta(c - inst.pagu[agency])))
+    total = sum(cost.values())
+    if inst.ceiling is not None and total > inst.ceiling + 1e-6:
+        out.append(finding("error", "presolve.lock_ceiling", cost=_juta(total),
+                           ceiling=_juta(inst.ceiling), short=_juta(total - inst.ceiling)))
+    return out
+
+
+def _no_village(inst: Instance) -> list[Finding]:
+    eligible = set(inst.pairs["program"])
+    return [finding("warning", "presolve.program_no_village", program=p)
+            for p in inst.programs["code"] if p not in eligible]
+
+
+def _coverage(inst: Instance) -> list[Finding]:
+    """Each village can get m programmes at all, and the cheapest way to give every
+    village m programmes fits the money there is."""
+    need = inst.settings.rules.min_programs_per_village
+    if need <= 0:
+        return []
+    out = []
+    pairs = inst.pairs.assign(open_cost=inst.pairs["fixed_cost"]
+                              + inst.pairs["unit_cost"] * inst.pairs["lo"])
+    ranked = pairs.sort_values(["village", "open_cost"], kind="stable")
+    options = ranked.groupby("village")["open_cost"]
+    counts = options.size().reindex(inst.villages["code"], fill_value=0)
+    for v, n in counts[counts < need].items():
+        out.append(finding("error", "presolve.coverage_too_few", village=v,
+                           name=inst.labels["village"].get(v, v), n=int(n), m=need))
+    cheapest = float(options.head(need).sum())
+    money = float(inst.pagu.sum()) if inst.settings.rules.budget_limits else np.inf
+    if inst.ceiling is not None:
+        money = min(money, inst.ceiling)
+    if cheapest > money + 1e-6:
+        out.append(finding("error", "presolve.coverage_money", m=need,
+                           n=len(inst.villages), cost=_juta(cheapest), money=_juta(money),
+                           short=_juta(cheapest - money)))
+    return out
+
+
+def _shares(inst: Instance) -> list[Finding]:
+    rules = inst.settings.rules
+    out = []
+    n_kec = inst.villages["kecamatan_code"].nunique()
+    if rules.kecamatan_min_share and rules.kecamatan_min_share * n_kec > 1 + 1e-9:
+        out.append(finding("error", "presolve.kecamatan_share_sum",
+                           share=round(100 * rules.kecamatan_min_share, 2), n=n_kec,
+                           total=round(100 * rules.kecamatan_min_share * n_kec, 1)))
+    forced = rules.min_programs_per_village > 0 or bool(_locked_in(inst))
+    n = len(inst.villages)
+    if rules.village_max_share and rules.village_max_share * n < 1 - 1e-9 and forced:
+        out.append(finding("error", "presolve.village_share_sum",
+                           share=round(100 * rules.village_max_share, 2), n=n,
+                           total=round(100 * rules.village_max_share * n, 1)))
+    if rules.kecamatan_min_share and rules.village_max_share:
+        sizes = inst.villages.groupby("kecamatan_code").size()
+        for kec, size in sizes.items():
+            if size * rules.village_max_share < rules.kecamatan_min_share - 1e-9:
+                out.append(finding("error", "presolve.shares_clash", kecamatan=kec,
+                                   name=inst.labels["kecamatan"].get(kec, kec), n=int(size),
+                                   vmax=round(100 * rules.village_max_share, 2),
+                                   kmin=round(100 * rules.kecamatan_min_share, 2)))
+    return out
+
+
+def _magnitudes(inst: Instance) -> list[Finding]:
+    values = np.concatenate([
+        inst.pairs[["unit_cost", "fixed_cost", "reach", "value", "lo", "hi"]].to_numpy(
+            dtype=float).ravel(),
+        inst.deprived["deprived"].to_numpy(dtype=float), inst.pagu.to_numpy(dtype=float)])
+    values = np.abs(values[np.abs(values) > 1e-12])
+    if len(values) and values.max() / values.min() > MAGNITUDE_WARNING:
+        return [finding("warning", "presolve.magnitudes", low=f"{values.min():.3g}",
+                        high=f"{values.max():.3g}")]
+    return []

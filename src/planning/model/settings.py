@@ -1,0 +1,113 @@
+"""Settings of the allocation model: which rules apply, their parameters, locks, solver.
+
+Frozen pydantic models that reject unknown keys, so that a scenario file (which embeds
+them) fails loudly on a typo instead of silently running a different plan. Money is in
+juta Rp (million rupiah), shares are fractions (0.05 = 5 %).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Rules(_Frozen):
+    """Every rule of the model, each switchable; parameters in planners' units."""
+
+    budget_limits: bool = True
+    """Each agency spends at most its pagu."""
+    district_ceiling: float | None = Field(default=None, ge=0)
+    """Total spending of all agencies at most this (juta Rp); None for no ceiling."""
+    need_cap: bool = True
+    """Units in a village at most ceil(need / beneficiaries per unit)."""
+    saturation: bool = True
+    """Households reached in a dimension never exceed the deprived households there."""
+    effectiveness: bool = True
+    """Productive programmes reach more where the village's sector potential is higher."""
+    effectiveness_floor: float = Field(default=0.5, ge=0, le=1)
+    """Effectiveness at sector potential 0 (it rises linearly to 1 at potential 1)."""
+    eligibility: bool = True
+    """A productive programme runs only where sector potential >= its min_potential."""
+    capacity: bool = True
+    """A programme runs in at most max_villages villages."""
+    min_programs_per_village: int = Field(default=1, ge=0)
+    """Every village of the plan gets at least this many programmes (0: off)."""
+    kecamatan_min_share: float | None = Field(default=None, ge=0, le=1)
+    """Each kecamatan receives at least this share of all spending; None: off."""
+    village_max_share: float | None = Field(default=None, gt=0, le=1)
+    """No village receives more than this share of all spending; None: off."""
+    requires: bool = True
+    """'requires' rules of rules.csv: programme A only where programme B also runs."""
+    excludes: bool = True
+    """'excludes' rules of rules.csv: programmes A and B never in the same village."""
+    synergy: bool = True
+    """'synergy' rules of rules.csv: both in one village raise each one's reach by bonus."""
+    priority_weights: bool = True
+    """Weight each village's deprivations by its poverty index."""
+    priority_strength: float = Field(default=1.0, ge=0)
+    """w_v = 1 + strength * poverty index rescaled to [0, 1] over the plan's villages."""
+    dimension_weights: dict[str, float] = Field(default_factory=dict)
+    """omega_d per dimension (1 for dimensions not listed); must be >= 0."""
+
+    @model_validator(mode="after")
+    def _weights_non_negative(self) -> Rules:
+        bad = {k: v for k, v in self.dimension_weights.items() if v < 0}
+        if bad:
+            raise ValueError(f"dimension_weights must be >= 0, got {bad}")
+        return self
+
+
+class Lock(_Frozen):
+    """A decision fixed by a planner: a programme in or out of a village, or fixed units."""
+
+    village: str
+    program: str
+    state: Literal["in", "out"] = "in"
+    units: int | None = Field(default=None, ge=0)
+    """Exact units (only with state 'in'); None leaves the units to the optimiser."""
+
+    @model_validator(mode="after")
+    def _units_only_when_in(self) -> Lock:
+        if self.state == "out" and self.units not in (None, 0):
+            raise ValueError("a lock with state 'out' cannot fix units above 0")
+        return self
+
+
+class Solver(_Frozen):
+    """Which solver and how long; HiGHS (in-process, through highspy) by default."""
+
+    name: Literal["highs", "cbc"] = "highs"
+    time_limit: float = Field(default=60.0, gt=0)
+    """Seconds; a run stopped by it is reported as such, never as a final plan."""
+    gap: float = Field(default=0.01, ge=0, lt=1)
+    """Relative gap at which the solver may stop: (bound - plan) / bound."""
+    threads: int = Field(default=1, ge=1)
+    """1 keeps runs reproducible."""
+    seed: int = 2020
+    warm_start: bool = True
+    """Start the MIP from the greedy plan when that plan satisfies every rule."""
+    log: bool = False
+
+
+class ModelSettings(_Frozen):
+    """Everything the allocation model needs besides the data set and the scores."""
+
+    villages: Literal["focus", "all"] | list[str] = "focus"
+    """The villages of the plan: the focus villages, all villages, or a list of codes."""
+    pagu: dict[str, float] = Field(default_factory=dict)
+    """Pagu overrides per agency code (juta Rp); other agencies keep agencies.csv."""
+    rules: Rules = Rules()
+    locks: list[Lock] = Field(default_factory=list)
+    solver: Solver = Solver()
+
+    @model_validator(mode="after")
+    def _pagu_non_negative(self) -> ModelSettings:
+        bad = {k: v for k, v in self.pagu.items() if v < 0}
+        if bad:
+            raise ValueError(f"pagu must be >= 0 juta Rp, got {bad}")
+        return self

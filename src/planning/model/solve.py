@@ -1,0 +1,339 @@
+"""Solve a built model with a named solver and report what the solver proved.
+
+HiGHS runs in-process through highspy (the default); CBC runs as a command where a ``cbc``
+binary is installed (on PATH, or the one shipped inside PuLP 3). The report always holds
+status, objective, best bound, gap, runtime, solver name and version; only a run that
+proved its gap target (``status == "optimal"``) is a plan.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+import pulp
+
+from planning.model.build import Model
+from planning.model.settings import Solver
+
+#: statuses; only "optimal" (optimal within the requested gap) is presented as a plan
+STATUSES = ("optimal", "time_limit", "infeasible", "unbounded", "error")
+
+
+@dataclass(frozen=True)
+class SolveReport:
+    status: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    runtime: float
+    solver: str
+    solver_version: str
+    gap_target: float
+    time_limit: float
+    warm_start: bool = False
+    message: str = ""
+    time_limited: bool = False
+    """The solver stopped at its time limit (even if the gap target was met, a run that
+    stopped on time may not repeat exactly on another machine)."""
+
+    @property
+    def is_plan(self) -> bool:
+        return self.status == "optimal"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """(bound - objective) / max(|bound|, 1e-9), for a maximisation; 0 when both are 0."""
+    if objective is None or bound is None or math.isinf(bound) or math.isnan(bound):
+        return None
+    if abs(bound) < 1e-9 and abs(objective) < 1e-9:
+        return 0.0
+    return max(0.0, (bound - objective) / max(abs(bound), 1e-9))
+
+
+def cbc_path() -> str | None:
+    """The CBC binary: ``cbc`` on PATH, else the one PuLP 3 ships; None if neither."""
+    found = shutil.which("cbc")
+    if found:
+        return found
+    try:
+        from pulp.apis.coin_api import pulp_cbc_path
+    except ImportError:  # PuLP 4 ships no binary
+        return None
+    path = Path(pulp_cbc_path)
+    return str(path) if path.is_file() and os.access(path, os.X_OK) else None
+
+
+def available_solvers() -> list[str]:
+    return ["highs"] + (["cbc"] if cbc_path() else [])
+
+
+def solver_version(name: str) -> str:
+    if name == "highs":
+        try:
+            return metadata.version("highspy")
+        except metadata.PackageNotFoundError:
+            return "unknown"
+    path = cbc_path()
+    return f"cbc ({path})" if path else "not installed"
+
+
+_BANNER_SHOWN = False
+
+
+def _quiet_banner() -> None:
+    """highspy prints a banner on stdout when the first Highs object is made; make that
+    first one with stdout pointed at /dev/null so reports stay readable."""
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN:
+        return
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    _BANNER_SHOWN = True
+
+
+class _HiGHS(pulp.HiGHS):
+    """PuLP's in-process HiGHS, plus a start solution and the proven bound."""
+
+    def __init__(self, start: dict[str, float] | None = None, **options):
+        super().__init__(**options)
+        self.start = start
+        self.info: dict[str, float] = {}
+
+    def callSolver(self, lp):
+        if self.start:
+            values = [0.0] * lp.solverModel.getNumCol()
+            for var in lp.variables():
+                values[var.index] = float(self.start.get(var.name, 0.0))
+            solution = lp.solverModel.getSolution()
+            solution.col_value = values
+            solution.value_valid = True
+            lp.solverModel.setSolution(solution)
+        lp.solverModel.run()
+        info = lp.solverModel.getInfo()
+        self.info = {"objective": info.objective_function_value,
+                     "bound": info.mip_dual_bound, "gap": info.mip_gap,
+                     "model_status": lp.solverModel.modelStatusToString(
+                         lp.solverModel.getModelStatus())}
+
+
+def _sign(m: Model) -> float:
+    return -1.0 if m.prob.sense == pulp.LpMaximize else 1.0
+
+
+def solve_model(m: Model, settings: Solver | None = None, start: dict[str, float] | None = None,
+                relax: bool = False) -> SolveReport:
+    """Solve ``m`` (its LP relaxation with ``relax``); variables keep the solution."""
+    settings = settings or Solver()
+    if settings.name == "highs":
+        return _solve_highs(m, settings, start, relax)
+    if settings.name == "cbc":
+        return _solve_cbc(m, settings, start, relax)
+    raise ValueError(f"unknown solver {settings.name}")
+
+
+#: seconds a HiGHS run may overrun its time limit before the watchdog ends it
+WATCHDOG_GRACE = 5.0
+
+
+def _highs_child(m: Model, solver: _HiGHS, conn) -> None:
+    """Solve in a forked process and send back status, info and variable values."""
+    try:
+        m.prob.solve(solver)
+        conn.send(("ok", solver.info, m.prob.status,
+                   [var.varValue for var in m.prob.variables()]))
+    except Exception as exc:  # reported to the parent, which turns it into a status
+        conn.send(("error", {"model_status": str(exc)}, None, None))
+    finally:
+        conn.close()
+
+
+def _run_highs_guarded(m: Model, solver: _HiGHS, limit: float) -> tuple[str, dict]:
+    """Run HiGHS with a hard deadline. HiGHS does not always stop at its own time limit
+    (ERGO-Code/HiGHS#885, #2226; seen here on a locked 27-village scenario, where
+    ``cancelSolve`` did not stop it either), so on POSIX the solve runs in a forked
+    process that is ended ``WATCHDOG_GRACE`` seconds after the limit."""
+    if os.name != "posix":
+        m.prob.solve(solver)
+        return "ok", solver.info
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_highs_child, args=(m, solver, send), daemon=True)
+    child.start()
+    send.close()
+    try:
+        ready = receive.poll(limit * 1.2 + WATCHDOG_GRACE)
+        message = receive.recv() if ready else None
+    except EOFError:
+        message = None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+    if message is None:
+        return "watchdog", {"model_status": "watchdog"}
+    kind, info, status, values = message
+    if kind == "ok":
+        for var, value in zip(m.prob.variables(), values, strict=True):
+            var.varValue = value
+        m.prob.status = status
+    return kind, info
+
+
+def _solve_highs(m: Model, settings: Solver, start, relax: bool) -> SolveReport:
+    _quiet_banner()
+    t0 = time.perf_counter()
+    seeds = (settings.seed, settings.seed + 1)
+    for seed in seeds:
+        solver = _HiGHS(start=start if settings.warm_start else None, mip=not relax,
+                        msg=settings.log, gapRel=settings.gap, timeLimit=settings.time_limit,
+                        threads=settings.threads, random_seed=seed, mip_abs_gap=1e-6)
+        kind, info = _run_highs_guarded(m, solver, settings.time_limit)
+        if kind != "watchdog":
+            break
+    note = f" (HiGHS stalled with seed {seeds[0]}; solved with seed {seeds[1]})" \
+        if seed != seeds[0] else ""
+    if kind == "watchdog":
+        return _failed(settings, "highs", time.perf_counter() - t0,
+                       "HiGHS did not stop at its time limit; the run was ended")
+    if kind == "error":
+        return _failed(settings, "highs", time.perf_counter() - t0, info["model_status"])
+    runtime = time.perf_counter() - t0
+    sign = _sign(m)
+    model_status = info.get("model_status", "")
+    objective = _objective(m)
+    if relax or not m.prob.isMIP():
+        bound = objective
+    else:
+        raw = info.get("bound")
+        bound = sign * raw if raw is not None and abs(raw) < 1e30 else None
+    status = _status(m, model_status, objective, bound, settings.gap)
+    if status in ("infeasible", "unbounded", "error"):
+        objective, bound = None, None
+    return SolveReport(status=status, objective=objective, bound=bound,
+                       gap=relative_gap(objective, bound) if m.prob.sense == pulp.LpMaximize
+                       else _min_gap(objective, bound),
+                       runtime=runtime, solver="highs", solver_version=solver_version("highs"),
+                       gap_target=settings.gap, time_limit=settings.time_limit,
+                       warm_start=bool(start and settings.warm_start),
+                       message=model_status + note, time_limited=_on_time(model_status))
+
+
+def _on_time(solver_status: str) -> bool:
+    text = solver_status.lower()
+    return "time limit" in text or "stopped on time" in text
+
+
+def _min_gap(objective, bound):
+    if objective is None or bound is None:
+        return None
+    return max(0.0, objective - bound) / max(abs(objective), 1e-9) if objective else 0.0
+
+
+def _objective(m: Model) -> float | None:
+    value = pulp.value(m.prob.objective)
+    return float(value) if value is not None else None
+
+
+def _status(m: Model, solver_status: str, objective, bound, gap_target: float) -> str:
+    text = solver_status.lower()
+    if "infeasible" in text:
+        return "infeasible"
+    if "unbounded" in text:
+        return "unbounded"
+    if "optimal" in text:
+        return "optimal"
+    if "time limit" in text or "time_limit" in text or "interrupt" in text:
+        gap = relative_gap(objective, bound)
+        if objective is not None and gap is not None and gap <= gap_target + 1e-9:
+            return "optimal"
+        return "time_limit" if objective is not None else "error"
+    return "error"
+
+
+def _failed(settings: Solver, name: str, runtime: float, message: str) -> SolveReport:
+    return SolveReport(status="error", objective=None, bound=None, gap=None, runtime=runtime,
+                       solver=name, solver_version=solver_version(name),
+                       gap_target=settings.gap, time_limit=settings.time_limit,
+                       message=message)
+
+
+_CBC_LINES = {
+    "result": re.compile(r"^Result - (.+)$", re.M),
+    "objective": re.compile(r"^Objective value:\s+(\S+)", re.M),
+    "bound": re.compile(r"^(?:Lower|Upper) bound:\s+(\S+)", re.M),
+    "exit_gap": re.compile(r"Exiting as integer gap of (\S+)", re.M),
+}
+
+
+def _solve_cbc(m: Model, settings: Solver, start, relax: bool) -> SolveReport:
+    path = cbc_path()
+    if path is None:
+        return _failed(settings, "cbc", 0.0, "cbc is not installed")
+    if start and settings.warm_start:
+        for var in m.prob.variables():
+            var.setInitialValue(start.get(var.name, 0.0))
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "cbc.log"
+        solver = pulp.COIN_CMD(path=path, mip=not relax, msg=False, gapRel=settings.gap,
+                               timeLimit=settings.time_limit, threads=settings.threads,
+                               warmStart=bool(start and settings.warm_start),
+                               logPath=str(log), options=[f"randomCbcSeed {settings.seed}"])
+        t0 = time.perf_counter()
+        try:
+            m.prob.solve(solver)
+        except pulp.PulpSolverError as exc:
+            return _failed(settings, "cbc", time.perf_counter() - t0, str(exc))
+        runtime = time.perf_counter() - t0
+        text = log.read_text(errors="replace") if log.exists() else ""
+    result = _CBC_LINES["result"].search(text)
+    result_text = result.group(1).strip() if result else pulp.LpStatus[m.prob.status]
+    objective = _objective(m)
+    bound_match = _CBC_LINES["bound"].search(text)
+    # PuLP passes the objective sense to CBC, which reports bounds in that sense
+    bound = float(bound_match.group(1)) if bound_match else None
+    exit_gap = _CBC_LINES["exit_gap"].findall(text)
+    if bound is None and exit_gap and objective is not None:
+        # after a restart CBC prints no bound line, only the absolute gap it stopped at
+        bound = objective + float(exit_gap[-1]) * (1 if m.prob.sense == pulp.LpMaximize
+                                                     else -1)
+    if "optimal" in result_text.lower() and bound is None:
+        bound = objective
+    status = _status(m, result_text, objective, bound, settings.gap)
+    if m.prob.status == pulp.LpStatusInfeasible:
+        status = "infeasible"
+    if status in ("infeasible", "unbounded", "error"):
+        objective, bound = None, None
+    return SolveReport(status=status, objective=objective, bound=bound,
+                       gap=relative_gap(objective, bound), runtime=runtime, solver="cbc",
+                       solver_version=solver_version("cbc"), gap_target=settings.gap,
+                       time_limit=settings.time_limit,
+                       warm_start=bool(start and settings.warm_start), message=result_text,
+                       time_limited=_on_time(result_text))
+
+
+def solution_values(m: Model) -> dict[str, float]:
+    """The current value of every variable, by name (for warm starts)."""
+    return {var.name: float(var.varValue or 0.0) for var in m.prob.variables()}

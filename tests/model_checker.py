@@ -1,0 +1,160 @@
+"""An independent checker of allocation results.
+
+It reads the data set's CSV files with pandas, never the model's instance, and recomputes
+every rule of DESIGN.md §5 and the objective from the exported plan table (village,
+program, units). It shares no code with ``planning.model``.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+TOL = 1e-6
+
+
+def _csv(folder: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(folder / name, dtype={"code": str, "village": str})
+
+
+def plan_villages(scores: pd.DataFrame, choice) -> list[str]:
+    codes = scores["code"].astype(str)
+    if choice == "focus":
+        return sorted(codes[scores["selected"].astype(bool)])
+    if choice == "all":
+        return sorted(codes)
+    return sorted(choice)
+
+
+def recompute(folder: Path, scores: pd.DataFrame, settings, plan: pd.DataFrame) -> dict:
+    """Everything a reviewer would recompute: violations, objective, removed by cell."""
+    programs = _csv(folder, "programs.csv").set_index("code")
+    agencies = _csv(folder, "agencies.csv").set_index("code")
+    indicators = _csv(folder, "indicators.csv").set_index("code")
+    groups = _csv(folder, "groups.csv")
+    rules_path = folder / "rules.csv"
+    pair_rules = pd.read_csv(rules_path) if rules_path.exists() else pd.DataFrame(
+        columns=["rule", "program_a", "program_b", "bonus"])
+    rules = settings.rules
+    villages = plan_villages(scores, settings.villages)
+    sc = scores.assign(code=scores["code"].astype(str)).set_index("code")
+    bad: list[str] = []
+
+    plan = plan[plan["units"] > 0].copy()
+    plan["village"] = plan["village"].astype(str)
+    for row in plan.itertuples(index=False):
+        prog = programs.loc[row.program]
+        where = f"{row.program}@{row.village}"
+        if row.village not in villages:
+            bad.append(f"village not in plan: {where}")
+        hi = int(prog["max_units"])
+        if rules.need_cap:
+            need = float(indicators.at[row.village, prog["need_indicator"]])
+            hi = min(hi, math.ceil(need / float(prog["beneficiaries_per_unit"]) - 1e-9))
+        if not int(prog["min_units"]) <= row.units <= hi:
+            bad.append(f"units out of bounds: {where} {row.units} not in "
+                       f"[{prog['min_units']}, {hi}]")
+        sector = prog["sector"]
+        if rules.eligibility and isinstance(sector, str) and not pd.isna(
+                prog["min_potential"]) and float(sc.at[row.village, f"potential_{sector}"]) < \
+                prog["min_potential"]:
+            bad.append(f"ineligible (potential): {where}")
+    plan["agency"] = plan["program"].map(programs["agency"])
+    plan["dimension"] = plan["program"].map(programs["dimension"])
+    plan["cost_check"] = plan["program"].map(programs["unit_cost"]) * plan["units"] + \
+        plan["program"].map(programs["fixed_cost"])
+    if "cost" in plan and not np.allclose(plan["cost"], plan["cost_check"]):
+        bad.append("exported cost differs from unit_cost * units + fixed_cost")
+
+    pagu = agencies["pagu"].astype(float).copy()
+    for agency, value in settings.pagu.items():
+        pagu[agency] = value
+    spend = plan.groupby("agency")["cost_check"].sum()
+    if rules.budget_limits:
+        for agency, used in spend.items():
+            if used > pagu[agency] + TOL:
+                bad.append(f"pagu exceeded: {agency} {used:.3f} > {pagu[agency]:.3f}")
+    total = float(plan["cost_check"].sum())
+    if rules.district_ceiling is not None and total > rules.district_ceiling + TOL:
+        bad.append(f"district ceiling exceeded: {total}")
+    if rules.capacity:
+        count = plan.groupby("program")["village"].nunique()
+        for program, n in count.items():
+            k = programs.at[program, "max_villages"]
+            if not pd.isna(k) and n > k:
+                bad.append(f"capacity exceeded: {program} in {n} villages > {k}")
+    per_village = plan.groupby("village")["program"].nunique()
+    for v in villages:
+        if per_village.get(v, 0) < rules.min_programs_per_village:
+            bad.append(f"coverage: {v} has {per_village.get(v, 0)} programmes")
+    spend_v = plan.groupby("village")["cost_check"].sum()
+    if rules.village_max_share:
+        for v, s in spend_v.items():
+            if s > rules.village_max_share * total + TOL:
+                bad.append(f"village share exceeded: {v}")
+    if rules.kecamatan_min_share:
+        kec_of = sc["kecamatan_code"].astype(str)
+        spend_k = spend_v.groupby(spend_v.index.map(kec_of)).sum()
+        for k in sorted({kec_of[v] for v in villages}):
+            if spend_k.get(k, 0.0) < rules.kecamatan_min_share * total - TOL:
+                bad.append(f"kecamatan share short: {k}")
+    running = set(zip(plan["village"], plan["program"], strict=True))
+    for r in pair_rules.itertuples(index=False):
+        for v, p in running:
+            if r.rule == "requires" and rules.requires and p == r.program_a and \
+                    (v, r.program_b) not in running:
+                bad.append(f"requires broken: {p} without {r.program_b} in {v}")
+            if r.rule == "excludes" and rules.excludes and p == r.program_a and \
+                    (v, r.program_b) in running:
+                bad.append(f"excludes broken: {p} with {r.program_b} in {v}")
+    units = dict(zip(zip(plan["village"], plan["program"], strict=True), plan["units"],
+                     strict=True))
+    for lock in settings.locks:
+        have = units.get((lock.village, lock.program), 0)
+        if lock.state == "out" and have:
+            bad.append(f"lock out broken: {lock}")
+        if lock.state == "in" and (have == 0 if lock.units is None else have != lock.units):
+            bad.append(f"lock in broken: {lock}")
+
+    # objective: reach = beneficiaries * effectiveness * units * (1 + synergy bonus)
+    floor = rules.effectiveness_floor
+    reach = []
+    for row in plan.itertuples(index=False):
+        prog = programs.loc[row.program]
+        e = 1.0
+        if rules.effectiveness and isinstance(prog["sector"], str):
+            pot = min(max(float(sc.at[row.village, f"potential_{prog['sector']}"]), 0), 1)
+            e = floor + (1 - floor) * pot
+        bonus = 0.0
+        if rules.synergy:
+            for r in pair_rules[pair_rules["rule"] == "synergy"].itertuples(index=False):
+                partner = r.program_b if row.program == r.program_a else (
+                    r.program_a if row.program == r.program_b else None)
+                if partner and (row.village, partner) in running:
+                    bonus += float(r.bonus)
+        reach.append(float(prog["beneficiaries_per_unit"]) * e * row.units * (1 + bonus))
+    plan["reach"] = reach
+    count_of = groups[groups["kind"] == "dimension"].set_index("group")["count_indicator"]
+    poverty = sc.loc[villages, "poverty_index"].astype(float)
+    if rules.priority_weights and poverty.max() > poverty.min():
+        weight = 1 + rules.priority_strength * (poverty - poverty.min()) / (
+            poverty.max() - poverty.min())
+    else:
+        weight = pd.Series(1.0, index=poverty.index)
+    reached = plan.groupby(["village", "dimension"])["reach"].sum()
+    cells = []
+    for v in villages:
+        for d, indicator in count_of.items():
+            deprived = float(indicators.at[v, indicator])
+            got = float(reached.get((v, d), 0.0))
+            removed = min(got, deprived) if rules.saturation else got
+            cells.append((v, d, deprived, removed,
+                          float(weight[v]) * rules.dimension_weights.get(d, 1.0) * removed))
+    cells = pd.DataFrame(cells, columns=["village", "dimension", "deprived", "removed",
+                                         "weighted"])
+    return {"violations": bad, "objective": float(cells["weighted"].sum()),
+            "removed": float(cells["removed"].sum()), "cells": cells, "spend": spend,
+            "total": total}
