@@ -32,9 +32,10 @@ def _lang(value: str) -> str:
         raise typer.Exit(2) from exc
 
 
-def _format_juta(value: float, lang: str) -> str:
-    text = f"{value:,.0f}"
-    return text.replace(",", ".") if lang == "id" else text
+def _format_juta(value: float, lang: str, decimals: int = 0) -> str:
+    """A number with thousands separators: 1.234,5 in Bahasa Indonesia, 1,234.5 in English."""
+    text = f"{value:,.{decimals}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "id" else text
 
 
 def _echo_data_ok(lang: str, villages: int, kecamatan: int, programs: int, agencies: int,
@@ -78,20 +79,58 @@ def run(
 ) -> None:
     """Jalankan pekerjaan utama pada data set dan tulis folder hasil.
     / Run the main job on a data set and write the results folder."""
+    from planning.model import ModelError, PresolveError
+    from planning.run import NoPlan
     from planning.run import run as run_job
 
     lang = _lang(lang)
     try:
-        result = run_job(data_dir, out)
-    except DataError as exc:
+        result = run_job(data_dir, out, lang=lang)
+    except (DataError, ModelError, PresolveError, NoPlan) as exc:
         typer.echo(exc.render(lang), err=True)
+        typer.echo(i18n.text("run.nothing_written", lang, path=out), err=True)
         raise typer.Exit(1) from None
     head = result.summary["headline"]
     _echo_data_ok(lang, head["villages"], head["kecamatan"], head["programs"],
                   head["agencies"], head["pagu_total_juta"],
                   len(result.summary["synthetic_indicators"]))
     typer.echo(i18n.text("run.focus", lang, n=len(result.summary["focus_villages"])))
+    for line in _plan_lines(result.summary["allocation"], result.allocation, lang):
+        typer.echo(line)
     typer.echo(i18n.text("run.written", lang, path=result.out_dir.resolve()))
+
+
+def _percent(value: float | None, lang: str) -> str:
+    text = "-" if value is None else f"{100 * value:.2f} %"
+    return text.replace(".", ",") if lang == "id" else text
+
+
+def _plan_lines(summary: dict, allocation, lang: str) -> list[str]:
+    """The short plan summary: status, deprivations removed, baselines, spending."""
+    from planning.model.messages import text
+
+    lines = [text("run.plan_status", lang, status=summary["status"],
+                  solver=f"{summary['solver']} {summary['solver_version']}",
+                  gap=_percent(summary["gap"], lang),
+                  seconds=_format_juta(allocation.report.runtime, lang, 1))]
+    lines.append(text("run.removed", lang,
+                      removed=_format_juta(summary["deprivations_removed"], lang),
+                      before=_format_juta(summary["deprivations_before"], lang)))
+    labels = allocation.instance.labels[f"dimension_{lang}"]
+    by_dim = ", ".join(f"{labels[d]} {_format_juta(v, lang)}"
+                       for d, v in summary["removed_by_dimension"].items())
+    lines.append(f"  {by_dim}")
+    base = summary["baselines"]
+    lines.append(text("run.baselines", lang,
+                      greedy=_format_juta(base["greedy"]["removed"], lang),
+                      equal=_format_juta(base["equal_split"]["removed"], lang)))
+    lines.append(text("run.spending", lang, used=_format_juta(summary["spending_total"], lang),
+                      pagu=_format_juta(summary["pagu_total"], lang)))
+    agencies = allocation.tables.agencies
+    for row in agencies.itertuples(index=False):
+        lines.append(f"  {row.agency:<16} Rp {_format_juta(row.used, lang):>7} / "
+                     f"{_format_juta(row.pagu, lang):>7} ({_percent(row.share_used, lang)})")
+    return lines
 
 
 def _opt(name: str, help_text: str, **kw):

@@ -2,8 +2,12 @@
 results folder (atomically) a planner and a reviewer can read.
 
 Stages so far: load and validate the data set, summarise it, score every village and pick
-the focus villages (with their stability). Later stages (allocation, workbook) add their
-outputs here.
+the focus villages (with their stability), allocate the agencies' programmes across the
+focus villages (with the greedy and equal-split baselines). Later stages (scenarios,
+workbook, figures) add their outputs here.
+
+Everything in the CSV files and ``summary.json`` depends only on the inputs, so a re-run
+gives byte-identical files; wall-clock timings go to ``timing.json`` alone.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from planning.data.summary import (
     kecamatan_summary,
     synthetic_note,
 )
+from planning.model import Allocation, ModelSettings, allocate
 from planning.outputs import csv_bytes, json_bytes, write_folder
 from planning.scoring import score_villages
 
@@ -41,18 +46,68 @@ def versions() -> dict[str, str]:
 @dataclass(frozen=True)
 class RunResult:
     dataset: DataSet
-    out_dir: Path
+    out_dir: Path | None
     summary: dict
+    allocation: Allocation | None = None
 
 
-def run(data_dir: str | Path, out_dir: str | Path) -> RunResult:
-    """Load ``data_dir``, write the data summary to ``out_dir``; return what was written."""
+class NoPlan(Exception):
+    """The scenario has no plan (infeasible, or the solver stopped before proving one);
+    nothing was written and the previous results are untouched."""
+
+    def __init__(self, allocation: Allocation):
+        self.allocation = allocation
+        super().__init__(allocation.report.status)
+
+    def render(self, lang: str = "id") -> str:
+        from planning.model.messages import text
+
+        a = self.allocation
+        if a.explanation is not None:
+            return a.explanation.render(a.instance, lang)
+        return text("model.not_a_plan", lang, status=a.report.status,
+                    detail=a.report.message or "-")
+
+
+def allocation_summary(allocation: Allocation) -> dict:
+    """What the plan achieved, in numbers a reviewer can recompute from the CSV files."""
+    t = allocation.tables
+    report = allocation.report
+    agencies = t.agencies.set_index("agency")
+    return {
+        "status": report.status, "solver": report.solver,
+        "solver_version": report.solver_version, "objective": report.objective,
+        "bound": report.bound, "gap": report.gap, "gap_target": report.gap_target,
+        "time_limit": report.time_limit, "stopped_by_time_limit": report.time_limited,
+        "warm_start_from_greedy": report.warm_start,
+        "deprivations_before": t.totals["deprivations_before"],
+        "deprivations_removed": t.totals["deprivations_removed"],
+        "removed_by_dimension": t.totals["removed_by_dimension"],
+        "spending_total": t.totals["cost"], "pagu_total": t.totals["pagu"],
+        "spending_by_agency": agencies["used"].to_dict(),
+        "spending_by_kecamatan": t.kecamatan.set_index("kecamatan_code")["cost"].to_dict(),
+        "baselines": t.baselines.set_index("plan")[
+            ["objective", "removed", "cost", "rules_broken"]].to_dict(orient="index"),
+        "lp_bound": allocation.lp_bound, "greedy_certified_gap": allocation.greedy_gap,
+        "warnings": [w.render("en") for w in allocation.warnings],
+    }
+
+
+def run(data_dir: str | Path, out_dir: str | Path, settings: ModelSettings | None = None,
+        lang: str = "id") -> RunResult:
+    """Load ``data_dir``, score, allocate and write the results folder ``out_dir``.
+    Raises DataError, ModelError or PresolveError on bad input and NoPlan when the
+    scenario has no plan; in every such case ``out_dir`` is left as it was."""
     ds = load_dataset(data_dir)
     scores = score_villages(ds)
-    table = scores.table.assign(data_status=synthetic_note(ds, "en"))
+    allocation = allocate(ds, scores, settings or ModelSettings(), lang=lang)
+    if not allocation.is_plan:
+        raise NoPlan(allocation)
+    note = synthetic_note(ds, "en")
+    table = scores.table.assign(data_status=note)
     focus = table[table["selected"]]
     summary = {
-        "stage": "scoring",
+        "stage": "allocation",
         "focus_villages": focus["code"].tolist(),
         "focus_stability": focus["stability"].value_counts().sort_index().to_dict(),
         "typology_clusters": scores.typology.k,
@@ -63,13 +118,24 @@ def run(data_dir: str | Path, out_dir: str | Path) -> RunResult:
         "input_sha256": ds.file_hashes,
         "versions": versions(),
         "warnings": [w.message("en") for w in ds.warnings],
+        "allocation": allocation_summary(allocation),
     }
+    t = allocation.tables
+    timing = {"seconds": {k: round(v, 4) for k, v in allocation.timings.items()},
+              "note": "wall-clock times; the only output that differs between re-runs"}
     files = {
         "data_kecamatan.csv": csv_bytes(kecamatan_summary(ds)),
         "data_agencies.csv": csv_bytes(agency_summary(ds)),
         "data_indicators.csv": csv_bytes(indicator_summary(ds)),
         "village_scores.csv": csv_bytes(table),
+        "allocation_plan.csv": csv_bytes(t.plan.assign(data_status=note)),
+        "allocation_agencies.csv": csv_bytes(t.agencies.assign(data_status=note)),
+        "allocation_kecamatan.csv": csv_bytes(t.kecamatan.assign(data_status=note)),
+        "allocation_villages.csv": csv_bytes(t.villages.assign(data_status=note)),
+        "allocation_dimensions.csv": csv_bytes(t.dimensions.assign(data_status=note)),
+        "allocation_baselines.csv": csv_bytes(t.baselines.assign(data_status=note)),
         "summary.json": json_bytes(summary),
+        "timing.json": json_bytes(timing),
     }
     target = write_folder(out_dir, files)
-    return RunResult(dataset=ds, out_dir=target, summary=summary)
+    return RunResult(dataset=ds, out_dir=target, summary=summary, allocation=allocation)

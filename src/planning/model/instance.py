@@ -155,6 +155,8 @@ def build_instance(ds: DataSet, scores: pd.DataFrame,
         "village": villages.set_index("code")["name"].to_dict(),
         "kecamatan": dict(zip(villages["kecamatan_code"], villages["kecamatan"], strict=False)),
         "agency": ds.agencies.set_index("code")["short_name"].to_dict(),
+        "dimension_id": dims["label_id"].to_dict(),
+        "dimension_en": dims["label_en"].to_dict(),
     }
     return Instance(villages=villages, programs=programs, pairs=pairs,
                     excluded=excluded_frame, deprived=deprived, pagu=pagu, requires=requires,

@@ -200,6 +200,31 @@ MODEL_MESSAGES: dict[str, tuple[str, str]] = {
         "kunci {program} di desa {village} ({name}) dilepas",
         "lock of {program} in village {village} ({name}) released",
     ),
+    # --- run summary ---
+    "run.plan_status": (
+        "Rencana alokasi: status {status} ({solver}), selisih terhadap batas terbukti "
+        "{gap}, {seconds} detik.",
+        "Allocation plan: status {status} ({solver}), gap to the proven bound {gap}, "
+        "{seconds} s.",
+    ),
+    "run.removed": (
+        "Deprivasi teratasi: {removed} dari {before} (rumah tangga/anak/orang) di desa "
+        "rencana:",
+        "Deprivations removed: {removed} of {before} (households/children/persons) in the "
+        "plan's villages:",
+    ),
+    "run.baselines": (
+        "Pembanding: rakus (greedy) {greedy}, bagi rata pagu {equal}.",
+        "Baselines: greedy {greedy}, equal split of each pagu {equal}.",
+    ),
+    "run.spending": (
+        "Belanja Rp {used} juta dari pagu Rp {pagu} juta; per lembaga (terpakai / pagu):",
+        "Spending Rp {used} million of a pagu of Rp {pagu} million; per agency (used / pagu):",
+    ),
+    "run.nothing_written": (
+        "Tidak ada berkas yang ditulis; hasil sebelumnya di {path} (bila ada) tetap utuh.",
+        "Nothing was written; earlier results in {path} (if any) are untouched.",
+    ),
     "rule.pagu": ("pagu lembaga", "agency pagu"),
     "rule.ceiling": ("plafon kabupaten", "district ceiling"),
     "rule.capacity": ("kapasitas program", "programme capacity"),
