@@ -34,3 +34,19 @@ def edit(folder: Path, file: str, row: int, column: str, value: str) -> None:
     frame = read(folder, file)
     frame.loc[row - 2, column] = value
     write(folder, file, frame)
+
+
+@pytest.fixture(scope="session")
+def ds():
+    """The shipped data set, loaded once."""
+    from planning.data import load_dataset
+
+    return load_dataset(DATA)
+
+
+@pytest.fixture(scope="session")
+def scores(ds):
+    """Its village scores (no stability draws: the focus villages do not depend on them)."""
+    from planning.scoring import score_villages
+
+    return score_villages(ds, draws=0).table

@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planning.data import load_dataset
 from planning.model import (
     Lock,
     ModelError,
@@ -23,19 +22,7 @@ from planning.model import (
 )
 from planning.model.build import LE
 from planning.outputs import csv_bytes
-from planning.scoring import score_villages
-from tests.conftest import DATA
 from tests.model_checker import recompute
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_dataset(DATA)
-
-
-@pytest.fixture(scope="module")
-def scores(ds):
-    return score_villages(ds, draws=0).table
 
 
 @pytest.fixture(scope="module")
@@ -237,3 +224,38 @@ def test_plan_rows_carry_names_in_both_languages(ds, scores):
     bahasa = extract(m, report).plan
     assert (bahasa["program_name"] == bahasa["program"].map(names["name_id"])).all()
     assert isinstance(bahasa, pd.DataFrame)
+
+
+def test_replanning_a_kept_model_after_a_budget_change(ds, scores):
+    from planning.model import Planner
+
+    planner = Planner(ds, scores)
+    first = planner.plan()
+    planner.set_pagu("PERKIMTA", 1800)
+    assert planner.model.rows["pagu_PERKIMTA"].rhs == 1800
+    again = planner.plan()
+    settings = ModelSettings(pagu={"PERKIMTA": 1800})
+    fresh = allocate(ds, scores, settings)
+    check(ds, scores, settings, again)
+    assert csv_bytes(again.tables.plan) == csv_bytes(fresh.tables.plan)
+    assert again.tables.agencies.set_index("agency").at["PERKIMTA", "pagu"] == 1800
+    assert again.report.bound >= first.report.objective - 1e-6
+    # the quick plan keeps every rule and its certified gap is honest
+    quick = recompute(ds.path, scores, settings, again.quick)
+    assert quick["violations"] == []
+    assert quick["objective"] == pytest.approx(again.quick_objective, rel=1e-9)
+    assert again.quick_objective <= again.lp_bound + 1e-6
+    assert again.quick_gap == pytest.approx(1 - again.quick_objective / again.lp_bound)
+    assert again.quick_objective >= again.greedy_objective - 1e-9
+    with pytest.raises(ModelError, match="cannot be negative"):
+        planner.set_pagu("PUTR", -5)
+    with pytest.raises(ModelError, match="unknown agencies"):
+        planner.set_pagu("NOPE", 5)
+
+
+def test_wildly_different_magnitudes_are_warned_about(ds, scores):
+    from planning.model import presolve
+
+    warnings = presolve(build_instance(ds, scores, ModelSettings(pagu={"PUTR": 5e8})))
+    assert "presolve.magnitudes" in {w.key for w in warnings}
+    assert "juta" in warnings[-1].render("id")

@@ -7,7 +7,6 @@ import math
 
 import pytest
 
-from planning.data import load_dataset
 from planning.model import (
     Lock,
     ModelSettings,
@@ -17,19 +16,7 @@ from planning.model import (
     build_instance,
     presolve,
 )
-from planning.scoring import score_villages
-from tests.conftest import DATA
 from tests.model_checker import recompute
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_dataset(DATA)
-
-
-@pytest.fixture(scope="module")
-def scores(ds):
-    return score_villages(ds, draws=0).table
 
 
 @pytest.fixture(scope="module")

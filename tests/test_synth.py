@@ -115,3 +115,22 @@ def test_largest_remainder_is_exact_and_proportional():
     assert out.sum() == 10 and sorted(out) == [3, 3, 4]
     out = synth.largest_remainder(np.array([0.5, 0.25, 0.25]), 7)
     assert out.sum() == 7 and out[0] >= 3
+
+
+def test_scaled_dataset_is_valid_generated_and_repeatable(tmp_path):
+    from planning.data import load_dataset
+    from planning.data.synth import scaled_dataset
+
+    first = scaled_dataset(tmp_path / "a", 60, seed=3)
+    second = scaled_dataset(tmp_path / "b", 60, seed=3)
+    ds = load_dataset(first)
+    assert len(ds.villages) == 60 and ds.villages["code"].is_unique
+    assert "generated" in (first / "GENERATED.txt").read_text().lower()
+    for name in ("villages.csv", "indicators.csv", "kecamatan.csv"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    # villages drawn from the same source still differ (jittered), so no MIP symmetry
+    counts = ds.indicators.drop(columns=["code"]).round(6)
+    assert not counts.duplicated().any()
+    kec = ds.kecamatan.set_index("code")
+    per_kec = ds.villages.groupby("kecamatan_code").size()
+    assert (per_kec == (kec["n_desa"] + kec["n_kelurahan"]).reindex(per_kec.index)).all()

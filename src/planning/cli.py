@@ -32,10 +32,7 @@ def _lang(value: str) -> str:
         raise typer.Exit(2) from exc
 
 
-def _format_juta(value: float, lang: str, decimals: int = 0) -> str:
-    """A number with thousands separators: 1.234,5 in Bahasa Indonesia, 1,234.5 in English."""
-    text = f"{value:,.{decimals}f}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "id" else text
+_format_juta = i18n.number
 
 
 def _echo_data_ok(lang: str, villages: int, kecamatan: int, programs: int, agencies: int,
@@ -101,8 +98,7 @@ def run(
 
 
 def _percent(value: float | None, lang: str) -> str:
-    text = "-" if value is None else f"{100 * value:.2f} %"
-    return text.replace(".", ",") if lang == "id" else text
+    return "-" if value is None else i18n.percent(value, lang, 2)
 
 
 def _plan_lines(summary: dict, allocation, lang: str) -> list[str]:

@@ -592,6 +592,18 @@ def check_language(lang: str) -> str:
     return lang
 
 
+def number(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
+    """A number for reading, with thousands separators: 1.234,5 in Bahasa Indonesia,
+    1,234.5 in English."""
+    out = f"{value:,.{decimals}f}"
+    return out.translate(str.maketrans(",.", ".,")) if lang == "id" else out
+
+
+def percent(share: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 1) -> str:
+    """A share (0.05) as a percentage for reading ("5,0 %" / "5.0 %")."""
+    return f"{number(100 * share, lang, decimals)} %"
+
+
 def text(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     """The message ``key`` in ``lang``, with ``params`` filled in."""
     template = MESSAGES[key][LANGUAGES.index(check_language(lang))]

@@ -15,6 +15,7 @@ baselines and, when no plan exists, the explanation of which rules conflict.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -34,7 +35,7 @@ from planning.model.extract import (
     village_table,
 )
 from planning.model.feasibility import plan_violations
-from planning.model.heuristics import equal_split_plan, greedy_plan
+from planning.model.heuristics import equal_split_plan, greedy_plan, rounded_plan
 from planning.model.instance import Instance, ModelError, build_instance
 from planning.model.presolve import Finding, PresolveError, presolve
 from planning.model.settings import Lock, ModelSettings, Rules, Solver
@@ -42,10 +43,11 @@ from planning.model.solve import SolveReport, available_solvers, relative_gap, s
 
 __all__ = [
     "Allocation", "Explanation", "Finding", "Instance", "Lock", "Model", "ModelError",
-    "ModelSettings", "PresolveError", "Rules", "SolveReport", "Solver", "Tables", "allocate",
+    "ModelSettings", "Planner", "PresolveError", "QuickPlan", "Rules", "SolveReport",
+    "Solver", "Tables", "allocate",
     "available_solvers", "build_instance", "build_model", "equal_split_plan", "evaluate",
     "explain_infeasible", "extract", "greedy_plan", "plan_violations", "presolve",
-    "solve_model",
+    "quick_plan", "solve_model",
 ]
 
 
@@ -69,6 +71,10 @@ class Allocation:
     greedy_objective: float
     lp_bound: float | None
     timings: dict[str, float]
+    quick: pd.DataFrame | None = None
+    """The best plan found without the MIP (greedy, or the rounded LP relaxation) that
+    keeps every rule: the warm start, certified within ``quick_gap`` of the LP bound."""
+    quick_objective: float | None = None
     tables: Tables | None = None
     explanation: Explanation | None = None
     model: Model | None = field(default=None, repr=False)
@@ -81,6 +87,11 @@ class Allocation:
     def greedy_gap(self) -> float | None:
         """Certified gap of the greedy plan against the LP relaxation's bound."""
         return relative_gap(self.greedy_objective, self.lp_bound)
+
+    @property
+    def quick_gap(self) -> float | None:
+        """Certified gap of the quick plan (no MIP) against the LP relaxation's bound."""
+        return relative_gap(self.quick_objective, self.lp_bound)
 
 
 def extract(m: Model, report: SolveReport, baselines: dict[str, pd.DataFrame] | None = None,
@@ -117,33 +128,114 @@ def allocate(ds, scores, settings: ModelSettings | None = None, custom=(),
     """Build, check, solve and extract, for the data set ``ds`` and the village scores
     (a ScoreResult or its table). Raises ModelError / PresolveError on bad input; an
     infeasible scenario returns an Allocation with an explanation and no tables."""
-    settings = settings or ModelSettings()
-    table = getattr(scores, "table", scores)
-    timings: dict[str, float] = {}
+    return Planner(ds, scores, settings, custom).plan(lang)
+
+
+class Planner:
+    """A built model kept between solves, for interactive re-planning: change a pagu or
+    the district ceiling and only that row of the model changes; the quick plan with its
+    certified gap comes back in a fraction of a second, the MIP plan after it."""
+
+    def __init__(self, ds, scores, settings: ModelSettings | None = None, custom=()):
+        self.settings = settings or ModelSettings()
+        self.timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        self.instance = build_instance(ds, getattr(scores, "table", scores), self.settings)
+        self.warnings = presolve(self.instance)
+        self.timings["instance"] = time.perf_counter() - t0
+        self.model = build_model(self.instance, custom)
+        self.timings["build"] = self.model.build_seconds
+
+    def set_pagu(self, agency: str, value: float) -> None:
+        """A new pagu for ``agency`` (juta Rp): changes one bound of the built model."""
+        if agency not in self.instance.pagu.index:
+            raise ModelError("model.unknown_agency", codes=agency,
+                             known=", ".join(self.instance.pagu.index))
+        if value < 0:
+            raise ModelError("model.negative_pagu", agency=agency, value=value)
+        pagu = self.instance.pagu.copy()
+        pagu[agency] = float(value)
+        settings = self.settings.model_copy(update={"pagu": {**self.settings.pagu,
+                                                             agency: float(value)}})
+        self._update(settings, pagu=pagu)
+        self.model.set_rhs(f"pagu_{agency}", float(value))
+
+    def set_ceiling(self, value: float) -> None:
+        """A new district ceiling (juta Rp) for a model built with one."""
+        if "district_ceiling" not in self.model.rows:
+            raise ModelError("model.no_ceiling")
+        rules = self.settings.rules.model_copy(update={"district_ceiling": float(value)})
+        self._update(self.settings.model_copy(update={"rules": rules}))
+        self.model.set_rhs("district_ceiling", float(value))
+
+    def _update(self, settings: ModelSettings, **changes) -> None:
+        self.settings = settings
+        self.instance = dataclasses.replace(self.instance, settings=settings, **changes)
+        self.model.instance = self.instance
+        self.warnings = presolve(self.instance)
+
+    def quick(self) -> tuple[QuickPlan, SolveReport]:
+        """The quick plan and the LP relaxation's report (its objective is the bound)."""
+        solver = self.settings.solver
+        quick = quick_plan(self.instance)
+        lp = solve_model(self.model, solver, relax=True)
+        self.timings["greedy"], self.timings["lp"] = quick.seconds, lp.runtime
+        if lp.status == "optimal":
+            t0 = time.perf_counter()
+            relaxed = {k: float(v.varValue or 0.0) for k, v in self.model.x.items()}
+            quick = quick_plan(self.instance, relaxed, greedy=quick)
+            self.timings["rounding"] = time.perf_counter() - t0
+        return quick, lp
+
+    def plan(self, lang: str = "id") -> Allocation:
+        """Quick plan and bound, then the MIP from that warm start, then the tables."""
+        quick, lp = self.quick()
+        lp_bound = lp.objective if lp.status == "optimal" else None
+        start = start_values(self.instance, quick.best) if quick.best is not None else None
+        report = solve_model(self.model, self.settings.solver, start=start)
+        self.timings["solve"] = report.runtime
+        common = {"instance": self.instance, "report": report, "warnings": self.warnings,
+                  "greedy": quick.greedy, "greedy_objective": quick.greedy_objective,
+                  "lp_bound": lp_bound, "timings": dict(self.timings), "quick": quick.best,
+                  "quick_objective": quick.best_objective, "model": self.model}
+        if report.status == "infeasible":
+            return Allocation(**common, explanation=explain_infeasible(
+                self.instance, self.settings.solver))
+        tables = None
+        if report.is_plan:
+            baselines = {"greedy": quick.greedy,
+                         "equal_split": equal_split_plan(self.instance)}
+            tables = extract(self.model, report, baselines, lang)
+        return Allocation(**common, tables=tables)
+
+
+@dataclass(frozen=True)
+class QuickPlan:
+    greedy: pd.DataFrame
+    greedy_objective: float
+    """NaN when the greedy plan breaks a rule (a share rule it does not steer by)."""
+    best: pd.DataFrame | None
+    best_objective: float | None
+    seconds: float
+
+
+def quick_plan(instance: Instance, relaxed: dict | None = None,
+               greedy: QuickPlan | None = None) -> QuickPlan:
+    """The plans made without the MIP: greedy, and (given the LP relaxation's units) the
+    rounded LP plan; ``best`` is the better one that keeps every rule, or None."""
     t0 = time.perf_counter()
-    instance = build_instance(ds, table, settings)
-    warnings = presolve(instance)
-    timings["instance"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    greedy = greedy_plan(instance)
-    greedy_ok = not plan_violations(instance, greedy)
-    greedy_objective = evaluate(instance, greedy).objective if greedy_ok else float("nan")
-    timings["greedy"] = time.perf_counter() - t0
-    m = build_model(instance, custom)
-    timings["build"] = m.build_seconds
-    lp = solve_model(m, settings.solver, relax=True)
-    timings["lp"] = lp.runtime
-    lp_bound = lp.objective if lp.status == "optimal" else None
-    start = start_values(instance, greedy) if greedy_ok else None
-    report = solve_model(m, settings.solver, start=start)
-    timings["solve"] = report.runtime
-    if report.status == "infeasible":
-        return Allocation(instance, report, warnings, greedy, greedy_objective, lp_bound,
-                          timings, explanation=explain_infeasible(instance, settings.solver),
-                          model=m)
-    tables = None
-    if report.is_plan:
-        baselines = {"greedy": greedy, "equal_split": equal_split_plan(instance)}
-        tables = extract(m, report, baselines, lang)
-    return Allocation(instance, report, warnings, greedy, greedy_objective, lp_bound, timings,
-                      tables=tables, model=m)
+    if greedy is None:
+        plan = greedy_plan(instance)
+        ok = not plan_violations(instance, plan)
+        objective = evaluate(instance, plan).objective if ok else float("nan")
+        greedy = QuickPlan(plan, objective, plan if ok else None,
+                           objective if ok else None, 0.0)
+    best, best_objective = greedy.best, greedy.best_objective
+    if relaxed is not None:
+        rounded = rounded_plan(instance, relaxed)
+        if not plan_violations(instance, rounded):
+            value = evaluate(instance, rounded).objective
+            if best_objective is None or value > best_objective + 1e-9:
+                best, best_objective = rounded, value
+    return QuickPlan(greedy.greedy, greedy.greedy_objective, best, best_objective,
+                     greedy.seconds + time.perf_counter() - t0)

@@ -19,6 +19,7 @@ penalised slack (an elastic model) to explain infeasibility.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -67,7 +68,10 @@ class Model:
     rows: dict[str, RuleRow] = field(default_factory=dict)
     slack: dict[str, pulp.LpVariable] = field(default_factory=dict)
     cost: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
+    constraints: dict[str, pulp.LpConstraint] = field(default_factory=dict)
     build_seconds: float = 0.0
+    _rows: list | None = field(default=None, repr=False)
+    _groups: dict = field(default_factory=dict, repr=False)
 
     # -- helpers used by the rule functions (and by custom rules) --------------------
     def variable(self, name: str, low: float | None = 0, up: float | None = None,
@@ -100,31 +104,44 @@ class Model:
                 raise ValueError("equality rules cannot be elastic")
         row = pulp.LpConstraint(expr, sense, name, rhs)
         self.prob.addConstraint(row)
+        self.constraints[name] = row
         self.rows[name] = RuleRow(name=name, rule=rule, sense=sense, rhs=float(rhs),
                                   scale=float(scale), **about)
         return row
+
+    def set_rhs(self, name: str, rhs: float) -> None:
+        """Change the right-hand side of the named rule in place (e.g. a new pagu)."""
+        self.constraints[name].changeRHS(rhs)
+        self.rows[name] = dataclasses.replace(self.rows[name], rhs=float(rhs),
+                                              scale=max(float(rhs), 1.0))
 
     def slack_value(self, name: str) -> float:
         var = self.slack.get(name)
         return float(var.varValue or 0.0) if var is not None else 0.0
 
 
-def _pairs(instance: Instance):
-    return instance.pairs.itertuples(index=False)
+def _pairs(m: Model) -> list:
+    """The eligible pairs as plain tuples, made once per model (pandas rows are slow)."""
+    if m._rows is None:
+        m._rows = list(m.instance.pairs.itertuples(index=False))
+    return m._rows
 
 
-def _by(instance: Instance, column: str) -> dict[str, list[tuple[str, str]]]:
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for p in _pairs(instance):
-        groups.setdefault(getattr(p, column), []).append((p.village, p.program))
-    return groups
+def _by(m: Model, column: str) -> dict[str, list[tuple[str, str]]]:
+    """The (village, program) keys grouped by a column of the pairs, made once."""
+    if column not in m._groups:
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for p in _pairs(m):
+            groups.setdefault(getattr(p, column), []).append((p.village, p.program))
+        m._groups[column] = groups
+    return m._groups[column]
 
 
 # --- the rules ----------------------------------------------------------------------
 
 def add_decisions(m: Model) -> None:
     """y[p,v] in {0,1}; x[p,v] integer in [0, hi]; r[d,v] >= 0 (deprived units)."""
-    for p in _pairs(m.instance):
+    for p in _pairs(m):
         key = (p.village, p.program)
         m.y[key] = m.variable(f"y_{p.program}_{p.village}", 0, 1, pulp.LpBinary)
         m.x[key] = m.variable(f"x_{p.program}_{p.village}", 0, int(p.hi), pulp.LpInteger)
@@ -137,7 +154,7 @@ def add_unit_bounds(m: Model) -> None:
     """lo_p * y[p,v] <= x[p,v] <= hi[p,v] * y[p,v]  (units per village), where
     hi[p,v] = min(max_units_p, ceil(need[v,p] / beneficiaries_per_unit_p)) with the need
     cap on: a programme either does not run, or runs with between lo and hi units."""
-    for p in _pairs(m.instance):
+    for p in _pairs(m):
         key = (p.village, p.program)
         m.constrain(f"units_min_{p.program}_{p.village}", [(m.x[key], 1), (m.y[key], -p.lo)],
                     GE, 0, "units", program=p.program, village=p.village, extra=p.lo)
@@ -176,7 +193,7 @@ def add_reach(m: Model) -> None:
     dimension = m.instance.programs.set_index("code")["dimension"]
     bonus = {(a, b): value for a, b, value in m.instance.synergies}
     terms: dict[tuple[str, str], list] = {key: [(var, 1.0)] for key, var in m.r.items()}
-    for p in _pairs(m.instance):
+    for p in _pairs(m):
         terms[(p.village, p.dimension)].append((m.x[(p.village, p.program)], -p.reach))
     for (a, b, p, v), s in m.s.items():
         terms[(v, dimension[p])].append((s, -bonus[(a, b)]))
@@ -195,7 +212,7 @@ def add_saturation(m: Model) -> None:
 
 def add_budget_limits(m: Model) -> None:
     """sum_{v, p of a} (c_p * x[p,v] + f_p * y[p,v]) <= B_a  (juta Rp), per agency a."""
-    by_agency = _by(m.instance, "agency")
+    by_agency = _by(m, "agency")
     for agency, budget in m.instance.pagu.items():
         m.constrain(f"pagu_{agency}", m.spend_terms(by_agency.get(agency, [])), LE,
                     float(budget), "pagu", scale=max(float(budget), 1.0), agency=agency)
@@ -213,7 +230,7 @@ def add_district_ceiling(m: Model) -> None:
 
 def add_capacity(m: Model) -> None:
     """sum_v y[p,v] <= K_p  (villages), for programmes with a max_villages."""
-    by_program = _by(m.instance, "program")
+    by_program = _by(m, "program")
     for prog in m.instance.programs.itertuples(index=False):
         keys = by_program.get(prog.code, [])
         if prog.max_villages != prog.max_villages or len(keys) <= prog.max_villages:
@@ -228,41 +245,37 @@ def add_coverage(m: Model) -> None:
     need = m.instance.settings.rules.min_programs_per_village
     if need <= 0:
         return
-    by_village = _by(m.instance, "village")
+    by_village = _by(m, "village")
     for v in m.instance.villages["code"]:
         m.constrain(f"coverage_{v}", [(m.y[k], 1) for k in by_village.get(v, [])], GE,
                     float(need), "coverage", village=v, extra=float(need))
 
 
-def _total_spend_terms(m: Model, sign: float):
-    return [(var, sign * coef) for var, coef in m.spend_terms(list(m.x))]
+def _share_rule(m: Model, rule: str, share: float, column: str, sense: int) -> None:
+    """spend of each group (villages of a kecamatan, or one village) <sense> share x all
+    spending, written as spend_group - share x spend_all <sense> 0  (juta Rp)."""
+    groups = _by(m, column)
+    total = [(var, -share * coef) for var, coef in m.spend_terms(list(m.x))]
+    key = "kecamatan" if column == "kecamatan_code" else "village"
+    for group in sorted(set(m.instance.villages["kecamatan_code" if key == "kecamatan"
+                                                else "code"])):
+        m.constrain(f"{rule}_{group}", m.spend_terms(groups.get(group, [])) + total, sense,
+                    0, rule, scale=float(m.instance.pagu.sum()) * share or 1.0,
+                    extra=share, **{key: group})
 
 
 def add_kecamatan_share(m: Model) -> None:
     """sum_{v in k} spend_v >= s_min * sum_v spend_v  (juta Rp), per kecamatan k."""
     share = m.instance.settings.rules.kecamatan_min_share
-    if not share:
-        return
-    by_kec = _by(m.instance, "kecamatan_code")
-    total = _total_spend_terms(m, -share)
-    for kec in sorted(set(m.instance.villages["kecamatan_code"])):
-        terms = m.spend_terms(by_kec.get(kec, [])) + total
-        m.constrain(f"kecamatan_share_{kec}", terms, GE, 0, "kecamatan_share",
-                    scale=float(m.instance.pagu.sum()) * share or 1.0, kecamatan=kec,
-                    extra=share)
+    if share:
+        _share_rule(m, "kecamatan_share", share, "kecamatan_code", GE)
 
 
 def add_village_share(m: Model) -> None:
     """spend_v <= s_max * sum_v' spend_v'  (juta Rp), per village v."""
     share = m.instance.settings.rules.village_max_share
-    if not share:
-        return
-    by_village = _by(m.instance, "village")
-    total = _total_spend_terms(m, -share)
-    for v in m.instance.villages["code"]:
-        terms = m.spend_terms(by_village.get(v, [])) + total
-        m.constrain(f"village_share_{v}", terms, LE, 0, "village_share",
-                    scale=float(m.instance.pagu.sum()) * share or 1.0, village=v, extra=share)
+    if share:
+        _share_rule(m, "village_share", share, "village", LE)
 
 
 def add_requires(m: Model) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from planning.i18n import number
 from planning.model.build import REQUIREMENT_RULES, RESOURCE_RULES, build_model
 from planning.model.instance import Instance
 from planning.model.messages import text
@@ -42,12 +43,12 @@ class Relaxation:
     def render(self, instance: Instance, lang: str = "id") -> str:
         labels = instance.labels
         money = self.rule in ("pagu", "ceiling", "kecamatan_share", "village_share")
-        amount = f"{self.amount:,.1f}" if money else str(math.ceil(self.amount - 1e-6))
+        amount = number(self.amount, lang, 1) if money else str(math.ceil(self.amount - 1e-6))
         limit = self.limit
         if self.rule in ("kecamatan_share", "village_share") and limit is not None:
-            limit = round(100 * limit, 2)
+            limit = number(100 * limit, lang, 1)
         elif self.rule in ("pagu", "ceiling") and limit is not None:
-            limit = f"{limit:,.1f}"
+            limit = number(limit, lang, 1)
         elif limit is not None:
             limit = int(limit)
         return text(f"explain.{self.rule}", lang, amount=amount, limit=limit,
@@ -84,8 +85,33 @@ class Explanation:
             lines += [f"  - {r.render(instance, lang)}" for r in self.resources]
         if self.requirements:
             lines.append(text("explain.requirements", lang))
-            lines += [f"  - {r.render(instance, lang)}" for r in self.requirements]
+            lines += [f"  - {line}" for line in _grouped(self.requirements, instance, lang)]
         return "\n".join(lines)
+
+
+def _grouped(items: tuple[Relaxation, ...], instance: Instance, lang: str) -> list[str]:
+    """One line per relaxation, except that villages short of the same number of
+    programmes share one line (a list of 20 identical lines helps nobody)."""
+    short: dict[tuple[int, float | None], list[str]] = {}
+    lines: list[str] = []
+    for item in items:
+        if item.rule == "coverage":
+            key = (math.ceil(item.amount - 1e-6), item.limit)
+            if key not in short:
+                lines.append(key)  # placeholder, filled below in first-seen order
+            short.setdefault(key, []).append(
+                instance.labels["village"].get(item.village, item.village))
+        else:
+            lines.append(item.render(instance, lang))
+    out = []
+    for line in lines:
+        if isinstance(line, str):
+            out.append(line)
+            continue
+        names = short[line]
+        out.append(text("explain.coverage_many", lang, n=len(names), amount=line[0],
+                        limit=int(line[1] or 0), names=", ".join(names)))
+    return out
 
 
 def _relaxations(instance: Instance, elastic: tuple[str, ...],

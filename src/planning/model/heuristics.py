@@ -197,17 +197,16 @@ def _cover(state: _State) -> None:
             state.apply(best[1])
 
 
-def greedy_plan(instance: Instance) -> pd.DataFrame:
-    """The greedy cost-effectiveness plan (village, program, units), deterministic."""
-    state = _State(instance)
-    _apply_locks(state)
-    _cover(state)
+def _fill(state: _State) -> None:
+    """Repeatedly the move with the most weighted deprivations removed per juta Rp
+    (a lazy priority queue: ratios only fall as budgets and saturation room shrink)."""
+    keys = sorted(state.pairs)
+    order = {key: i for i, key in enumerate(keys)}
     heap = []
-    for i, key in enumerate(sorted(state.pairs)):
+    for key in keys:
         found = state.move(key)
         if found:
-            heapq.heappush(heap, (-found[0] / max(found[1], EPS), i, key))
-    order = {key: i for i, key in enumerate(sorted(state.pairs))}
+            heapq.heappush(heap, (-found[0] / max(found[1], EPS), order[key], key))
     while heap:
         _neg, i, key = heapq.heappop(heap)
         found = state.move(key)
@@ -223,6 +222,40 @@ def greedy_plan(instance: Instance) -> pd.DataFrame:
             if again:
                 heapq.heappush(heap, (-again[0] / max(again[1], EPS), order[touched],
                                       touched))
+
+
+def greedy_plan(instance: Instance) -> pd.DataFrame:
+    """The greedy cost-effectiveness plan (village, program, units), deterministic."""
+    state = _State(instance)
+    _apply_locks(state)
+    _cover(state)
+    _fill(state)
+    return units_frame(state.units)
+
+
+def rounded_plan(instance: Instance, relaxed: dict[tuple[str, str], float]) -> pd.DataFrame:
+    """A plan from the LP relaxation's units: locks first; then each programme the LP
+    runs with at least its minimum units, rounded down, most valuable first, where budgets
+    and rules allow; then coverage; then the greedy fill of what money is left."""
+    state = _State(instance)
+    _apply_locks(state)
+    value = {key: pair.value for key, pair in state.pairs.items()}
+    wanted = sorted(((key, units) for key, units in relaxed.items()
+                     if key in state.pairs and units > 1e-6),
+                    key=lambda item: (-item[1] * value[item[0]], item[0]))
+    for key, units in wanted:
+        pair = state.pairs[key]
+        n = min(pair.hi, math.floor(units + 1e-6))
+        if state.is_open(key) or n < pair.lo:
+            continue
+        items = state.bundle(key) if state.can_open(key) else None
+        if items is None:
+            continue
+        items = [(key, n), *items[1:]]
+        if state.cost_fits(items):
+            state.apply(items)
+    _cover(state)
+    _fill(state)
     return units_frame(state.units)
 
 

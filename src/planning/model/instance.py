@@ -123,11 +123,12 @@ def build_instance(ds: DataSet, scores: pd.DataFrame,
         raise ModelError("model.unknown_dimension", names=", ".join(unknown_dims),
                          known=", ".join(dims.index))
     ind = ds.indicators.assign(code=ds.indicators["code"].astype(str)).set_index("code")
-    deprived = pd.DataFrame(
-        [(v, d, float(ind.at[v, dims.at[d, "count_indicator"]]),
-          float(rules.dimension_weights.get(d, 1.0)))
-         for v in codes for d in dims.index],
-        columns=["village", "dimension", "deprived", "omega"])
+    counts = ind.loc[codes, dims["count_indicator"].tolist()].astype(float)
+    counts.columns = dims.index
+    deprived = counts.stack().rename("deprived").rename_axis(
+        ["village", "dimension"]).reset_index()
+    deprived["omega"] = deprived["dimension"].map(
+        lambda d: float(rules.dimension_weights.get(d, 1.0)))
 
     pagu = ds.agencies.set_index("code")["pagu"].astype(float).copy()
     unknown_agencies = sorted(set(settings.pagu) - set(pagu.index))

@@ -26,6 +26,15 @@ MODEL_MESSAGES: dict[str, tuple[str, str]] = {
         "bobot untuk dimensi yang tidak dikenal: {names}. Dimensi yang ada: {known}.",
         "weights for unknown dimensions: {names}. Known dimensions: {known}.",
     ),
+    "model.negative_pagu": (
+        "pagu {agency} tidak boleh negatif ({value}). Masukkan jumlah dalam juta Rp >= 0.",
+        "the pagu of {agency} cannot be negative ({value}). Give an amount in juta Rp >= 0.",
+    ),
+    "model.no_ceiling": (
+        "model ini dibuat tanpa plafon kabupaten; tetapkan district_ceiling di skenario.",
+        "this model was built without a district ceiling; set district_ceiling in the "
+        "scenario.",
+    ),
     "model.not_a_plan": (
         "hasil pemecah berstatus '{status}', bukan rencana: {detail}",
         "the solver's result has status '{status}', which is not a plan: {detail}",
@@ -186,6 +195,10 @@ MODEL_MESSAGES: dict[str, tuple[str, str]] = {
     "explain.coverage": (
         "desa {village} ({name}) mendapat {amount} program lebih sedikit dari minimum {limit}",
         "village {village} ({name}) gets {amount} fewer programmes than the minimum {limit}",
+    ),
+    "explain.coverage_many": (
+        "{n} desa mendapat {amount} program lebih sedikit dari minimum {limit}: {names}",
+        "{n} villages get {amount} fewer programmes than the minimum {limit}: {names}",
     ),
     "explain.kecamatan_share": (
         "kecamatan {kecamatan} ({name}) kurang Rp {amount} juta dari bagian minimum {limit}%",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from planning.i18n import number
 from planning.model.instance import Instance
 from planning.model.messages import text
 
@@ -27,7 +28,16 @@ class Finding:
 
     def render(self, lang: str = "id") -> str:
         label = text(f"severity.{self.severity}", lang)
-        return f"[{label}] {text(self.key, lang, **dict(self.params))}"
+        params = {k: _readable(v, lang) for k, v in self.params}
+        return f"[{label}] {text(self.key, lang, **params)}"
+
+
+def _readable(value: object, lang: str) -> object:
+    """Floats as the planner reads them (juta Rp and shares with one decimal, small
+    values such as potentials with three), in the language's number format."""
+    if isinstance(value, float):
+        return number(value, lang, 1 if abs(value) >= 1 or value == 0 else 3)
+    return value
 
 
 def finding(severity: str, key: str, **params: object) -> Finding:
@@ -52,10 +62,6 @@ def presolve(instance: Instance) -> list[Finding]:
     if errors:
         raise PresolveError(errors)
     return found
-
-
-def _juta(value: float) -> str:
-    return f"{value:,.1f}"
 
 
 def _lock_targets(inst: Instance) -> list[Finding]:
@@ -139,12 +145,12 @@ def _lock_budgets(inst: Instance) -> list[Finding]:
         for agency, c in sorted(cost.items()):
             if c > inst.pagu[agency] + 1e-6:
                 out.append(finding("error", "presolve.lock_pagu", agency=agency,
-                                   cost=_juta(c), pagu=_juta(inst.pagu[agency]),
-                                   short=_juta(c - inst.pagu[agency])))
+                                   cost=float(c), pagu=float(inst.pagu[agency]),
+                                   short=float(c - inst.pagu[agency])))
     total = sum(cost.values())
     if inst.ceiling is not None and total > inst.ceiling + 1e-6:
-        out.append(finding("error", "presolve.lock_ceiling", cost=_juta(total),
-                           ceiling=_juta(inst.ceiling), short=_juta(total - inst.ceiling)))
+        out.append(finding("error", "presolve.lock_ceiling", cost=float(total),
+                           ceiling=float(inst.ceiling), short=float(total - inst.ceiling)))
     return out
 
 
@@ -175,8 +181,8 @@ def _coverage(inst: Instance) -> list[Finding]:
         money = min(money, inst.ceiling)
     if cheapest > money + 1e-6:
         out.append(finding("error", "presolve.coverage_money", m=need,
-                           n=len(inst.villages), cost=_juta(cheapest), money=_juta(money),
-                           short=_juta(cheapest - money)))
+                           n=len(inst.villages), cost=float(cheapest), money=float(money),
+                           short=float(cheapest - money)))
     return out
 
 
@@ -186,22 +192,22 @@ def _shares(inst: Instance) -> list[Finding]:
     n_kec = inst.villages["kecamatan_code"].nunique()
     if rules.kecamatan_min_share and rules.kecamatan_min_share * n_kec > 1 + 1e-9:
         out.append(finding("error", "presolve.kecamatan_share_sum",
-                           share=round(100 * rules.kecamatan_min_share, 2), n=n_kec,
-                           total=round(100 * rules.kecamatan_min_share * n_kec, 1)))
+                           share=100.0 * rules.kecamatan_min_share, n=n_kec,
+                           total=100.0 * rules.kecamatan_min_share * n_kec))
     forced = rules.min_programs_per_village > 0 or bool(_locked_in(inst))
     n = len(inst.villages)
     if rules.village_max_share and rules.village_max_share * n < 1 - 1e-9 and forced:
         out.append(finding("error", "presolve.village_share_sum",
-                           share=round(100 * rules.village_max_share, 2), n=n,
-                           total=round(100 * rules.village_max_share * n, 1)))
+                           share=100.0 * rules.village_max_share, n=n,
+                           total=100.0 * rules.village_max_share * n))
     if rules.kecamatan_min_share and rules.village_max_share:
         sizes = inst.villages.groupby("kecamatan_code").size()
         for kec, size in sizes.items():
             if size * rules.village_max_share < rules.kecamatan_min_share - 1e-9:
                 out.append(finding("error", "presolve.shares_clash", kecamatan=kec,
                                    name=inst.labels["kecamatan"].get(kec, kec), n=int(size),
-                                   vmax=round(100 * rules.village_max_share, 2),
-                                   kmin=round(100 * rules.kecamatan_min_share, 2)))
+                                   vmax=100.0 * rules.village_max_share,
+                                   kmin=100.0 * rules.kecamatan_min_share))
     return out
 
 

@@ -155,6 +155,9 @@ def solve_model(m: Model, settings: Solver | None = None, start: dict[str, float
 
 #: seconds a HiGHS run may overrun its time limit before the watchdog ends it
 WATCHDOG_GRACE = 5.0
+#: run HiGHS in a forked, watched process (POSIX); a profiler that needs HiGHS callbacks
+#: in this process (bench/bench_model.py) may switch it off
+ISOLATE_HIGHS = os.name == "posix"
 
 
 def _highs_child(m: Model, solver: _HiGHS, conn) -> None:
@@ -174,7 +177,7 @@ def _run_highs_guarded(m: Model, solver: _HiGHS, limit: float) -> tuple[str, dic
     (ERGO-Code/HiGHS#885, #2226; seen here on a locked 27-village scenario, where
     ``cancelSolve`` did not stop it either), so on POSIX the solve runs in a forked
     process that is ended ``WATCHDOG_GRACE`` seconds after the limit."""
-    if os.name != "posix":
+    if not ISOLATE_HIGHS:
         m.prob.solve(solver)
         return "ok", solver.info
     ctx = multiprocessing.get_context("fork")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from planning import i18n
 from planning.data import DataSet
 from planning.data.summary import synthetic_note
 from planning.i18n import text
@@ -36,12 +37,11 @@ REFERENCE = "focus_villages_2020.csv"
 
 def number(value: float, lang: str, digits: int = 3) -> str:
     """A number for reading: decimal comma in Bahasa Indonesia."""
-    out = f"{value:.{digits}f}"
-    return out.replace(".", ",") if lang == "id" else out
+    return i18n.number(value, lang, digits)
 
 
 def percent(share: float, lang: str) -> str:
-    return f"{number(100 * share, lang, 1)} %"
+    return i18n.percent(share, lang, 1)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
