@@ -142,7 +142,8 @@ def test_locks_and_switches_are_honoured(ds, scores, baseline):
     settings = ModelSettings(locks=locks, rules=Rules(min_programs_per_village=2,
                                                       village_max_share=0.1,
                                                       kecamatan_min_share=0.05,
-                                                      district_ceiling=8500))
+                                                      district_ceiling=8500),
+                             solver=Solver(gap=0.01))
     allocation = allocate(ds, scores, settings)
     check(ds, scores, settings, allocation)
     out = allocation.tables.plan

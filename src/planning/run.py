@@ -79,7 +79,7 @@ def allocation_summary(allocation: Allocation) -> dict:
         "solver_version": report.solver_version, "objective": report.objective,
         "bound": report.bound, "gap": report.gap, "gap_target": report.gap_target,
         "time_limit": report.time_limit, "stopped_by_time_limit": report.time_limited,
-        "warm_start_from_greedy": report.warm_start,
+        "warm_start_from_quick_plan": report.warm_start,
         "deprivations_before": t.totals["deprivations_before"],
         "deprivations_removed": t.totals["deprivations_removed"],
         "removed_by_dimension": t.totals["removed_by_dimension"],
@@ -89,6 +89,8 @@ def allocation_summary(allocation: Allocation) -> dict:
         "baselines": t.baselines.set_index("plan")[
             ["objective", "removed", "cost", "rules_broken"]].to_dict(orient="index"),
         "lp_bound": allocation.lp_bound, "greedy_certified_gap": allocation.greedy_gap,
+        "quick_plan_objective": allocation.quick_objective,
+        "quick_plan_certified_gap": allocation.quick_gap,
         "warnings": [w.render("en") for w in allocation.warnings],
     }
 
