@@ -1,6 +1,7 @@
 """Solve a built model with a named solver and report what the solver proved.
 
-HiGHS runs in-process through highspy (the default); CBC runs as a command where a ``cbc``
+HiGHS runs through highspy (the default; on Linux in a forked child process that a
+watchdog ends if HiGHS overruns its own time limit); CBC runs as a command where a ``cbc``
 binary is installed (on PATH, or the one shipped inside PuLP 3). The report always holds
 status, objective, best bound, gap, runtime, solver name and version; only a run that
 proved its gap target (``status == "optimal"``) is a plan.
