@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/planning run --data data/buleleng --out results/baseline
+	$(BIN)/planning run scenarios/baseline.yaml --out results/baseline
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench tools

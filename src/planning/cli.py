@@ -68,25 +68,42 @@ def validate(
 
 @app.command()
 def run(
-    data_dir: Annotated[Path, typer.Option("--data", help="Folder data set.")] = Path(
-        "data/buleleng"),
-    out: Annotated[Path, typer.Option("--out", help="Folder hasil.")] = Path(
-        "results/baseline"),
-    lang: Lang = "id",
+    scenario: Annotated[Path, typer.Argument(
+        help="Berkas skenario (YAML) / scenario file.")] = Path("scenarios/baseline.yaml"),
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder hasil (bawaan: results/<nama skenario>).")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="Bahasa: id atau en (bawaan: dari skenario).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(
+        "--data", help="Folder data set, menggantikan 'data' di skenario.")] = None,
+    locks: Annotated[Path | None, typer.Option(
+        "--locks", help="Buku kerja hasil suntingan (lembar Alokasi): suntingan menjadi "
+                        "kunci, sisanya dioptimalkan ulang.")] = None,
 ) -> None:
-    """Jalankan pekerjaan utama pada data set dan tulis folder hasil.
-    / Run the main job on a data set and write the results folder."""
+    """Jalankan skenario: skor desa, desa fokus, alokasi program, lalu tulis folder hasil
+    (CSV, JSON, gambar, buku kerja).
+    / Run a scenario: village scores, focus villages, the allocation, then write the
+    results folder (CSV, JSON, figures, workbook)."""
     from planning.model import ModelError, PresolveError
-    from planning.run import NoPlan
-    from planning.run import run as run_job
+    from planning.roundtrip import RoundTripError
+    from planning.run import NoPlan, run_scenario
+    from planning.scoring.settings import SettingsError
 
-    lang = _lang(lang)
+    shown = _lang(lang or "id")
     try:
-        result = run_job(data_dir, out, lang=lang)
-    except (DataError, ModelError, PresolveError, NoPlan) as exc:
-        typer.echo(exc.render(lang), err=True)
-        typer.echo(i18n.text("run.nothing_written", lang, path=out), err=True)
+        result = run_scenario(scenario, out, lang=lang and shown, data=data_dir,
+                              edited=locks)
+    except (DataError, ModelError, PresolveError, NoPlan, SettingsError,
+            RoundTripError) as exc:
+        typer.echo(exc.render(shown), err=True)
+        typer.echo(i18n.text("run.nothing_written", shown,
+                             path=out or "results/<skenario>"), err=True)
         raise typer.Exit(1) from None
+    except OSError as exc:
+        typer.echo(i18n.text("score.cannot_write", shown, path=out,
+                             detail=exc.strerror or exc), err=True)
+        raise typer.Exit(1) from None
+    lang = result.summary["language"]
     head = result.summary["headline"]
     _echo_data_ok(lang, head["villages"], head["kecamatan"], head["programs"],
                   head["agencies"], head["pagu_total_juta"],
@@ -95,6 +112,9 @@ def run(
     for line in _plan_lines(result.summary["allocation"], result.allocation, lang):
         typer.echo(line)
     typer.echo(i18n.text("run.written", lang, path=result.out_dir.resolve()))
+    workbook = next(iter(sorted(result.out_dir.glob("*.xlsx"))), None)
+    if workbook is not None:
+        typer.echo(i18n.text("run.workbook", lang, path=workbook.resolve()))
 
 
 def _percent(value: float | None, lang: str) -> str:

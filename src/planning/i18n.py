@@ -293,6 +293,79 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a scenario must hold keys (for example 'scoring:'), not a {kind}. See the example "
         "in README.md (planning score).",
     ),
+    "roundtrip.no_file": (
+        "buku kerja tidak ditemukan. Periksa jalurnya.",
+        "workbook not found. Check the path.",
+    ),
+    "roundtrip.unreadable": (
+        "tidak dapat dibuka sebagai buku kerja xlsx ({detail}). Simpan ulang sebagai .xlsx.",
+        "cannot be opened as an xlsx workbook ({detail}). Save it again as .xlsx.",
+    ),
+    "roundtrip.no_sheet": (
+        "lembar '{sheet}' tidak ada. Gunakan buku kerja yang ditulis oleh planning run dan "
+        "jangan ganti nama atau hapus lembarnya.",
+        "sheet '{sheet}' is missing. Use a workbook written by planning run and do not "
+        "rename or delete its sheets.",
+    ),
+    "roundtrip.no_columns": (
+        "kolom {columns} tidak ditemukan di baris judul. Jangan ganti nama kolom judul.",
+        "columns {columns} are not in the header row. Do not rename the header cells.",
+    ),
+    "roundtrip.unknown_village": (
+        "kode desa '{value}' tidak ada di villages.csv. Salin kode dari lembar Skor Desa.",
+        "village code '{value}' is not in villages.csv. Copy the code from the Village "
+        "Scores sheet.",
+    ),
+    "roundtrip.village_not_in_plan": (
+        "desa {value} bukan desa rencana skenario ini. Tambahkan ke desa fokus (force_in) "
+        "atau hapus baris ini.",
+        "village {value} is not in this scenario's plan. Add it to the focus villages "
+        "(force_in) or delete this row.",
+    ),
+    "roundtrip.unknown_program": (
+        "kode program '{value}' tidak ada di programs.csv. Salin kode dari lembar Input & "
+        "Asumsi.",
+        "programme code '{value}' is not in programs.csv. Copy the code from the Inputs & "
+        "Assumptions sheet.",
+    ),
+    "roundtrip.bad_units": (
+        "unit '{value}' bukan bilangan bulat >= 0. Tulis jumlah unit utuh (0 = keluarkan).",
+        "units '{value}' is not a whole number >= 0. Write whole units (0 = take it out).",
+    ),
+    "roundtrip.not_eligible": (
+        "program {program} tidak layak di desa {village} (potensi atau kebutuhan terlalu "
+        "kecil). Hapus baris ini.",
+        "programme {program} cannot run in village {village} (potential or need too low). "
+        "Delete this row.",
+    ),
+    "roundtrip.units_out_of_bounds": (
+        "{units} unit di luar batas {lo}-{hi} unit untuk desa ini. Ubah jumlah unitnya.",
+        "{units} units is outside the {lo}-{hi} units allowed in this village. Change the "
+        "units.",
+    ),
+    "roundtrip.duplicate_row": (
+        "program {program} di desa {village} sudah ada di baris {first}. Simpan satu baris "
+        "saja.",
+        "programme {program} in village {village} is already in row {first}. Keep one row.",
+    ),
+    "roundtrip.breaks_pagu": (
+        "baris yang dikunci atau diubah untuk {agency} (baris {rows}) memakan Rp {cost} juta, "
+        "melebihi pagu Rp {pagu} juta. Kurangi unit atau lepaskan kunci.",
+        "rows locked or changed for {agency} (rows {rows}) cost Rp {cost} million, above "
+        "its pagu of Rp {pagu} million. Lower the units or release locks.",
+    ),
+    "scenario.no_base": (
+        "skenario dasar '{name}' tidak ada di {folder}.{hint} Skenario yang ada: {choices}.",
+        "base scenario '{name}' is not in {folder}.{hint} Scenarios there: {choices}.",
+    ),
+    "scenario.base_cycle": (
+        "rantai 'base' berputar kembali ke skenario ini. Arahkan 'base' ke skenario lain.",
+        "the 'base' chain leads back to this scenario. Point 'base' at another scenario.",
+    ),
+    "scenario.unknown_code": (
+        "kode '{value}' tidak ada di {what}.{hint} Periksa ejaan kodenya.",
+        "code '{value}' is not in {what}.{hint} Check the code's spelling.",
+    ),
     "settings.unknown_key": (
         "kunci '{name}' tidak dikenal.{hint} Gunakan salah satu: {allowed}.",
         "unknown key '{name}'.{hint} Use one of: {allowed}.",
@@ -563,6 +636,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "run.focus": ("Desa fokus terpilih: {n} (lihat village_scores.csv).",
                   "Focus villages selected: {n} (see village_scores.csv)."),
     "run.written": ("Hasil ditulis ke: {path}", "Results written to: {path}"),
+    "run.workbook": ("Buku kerja: {path}", "Workbook: {path}"),
     # --- report ---
     "report.ok": (
         "Data valid: {villages} desa/kelurahan di {kecamatan} kecamatan, {programs} program "

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+import pandas as pd
+
 from planning.data import DataSet, load_dataset
 from planning.data.summary import (
     agency_summary,
@@ -28,6 +30,7 @@ from planning.data.summary import (
 from planning.model import Allocation, ModelSettings, allocate
 from planning.outputs import csv_bytes, json_bytes, write_folder
 from planning.scoring import score_villages
+from planning.scoring.indices import ScoringError
 
 PACKAGES = ("planning", "pandas", "numpy", "pandera", "pulp", "highspy", "scikit-learn")
 
@@ -97,28 +100,80 @@ def allocation_summary(allocation: Allocation) -> dict:
 
 def run(data_dir: str | Path, out_dir: str | Path, settings: ModelSettings | None = None,
         lang: str = "id") -> RunResult:
-    """Load ``data_dir``, score, allocate and write the results folder ``out_dir``.
-    Raises DataError, ModelError or PresolveError on bad input and NoPlan when the
-    scenario has no plan; in every such case ``out_dir`` is left as it was."""
+    """Load ``data_dir``, score (default settings), allocate with ``settings`` and write
+    the results folder ``out_dir``. Raises DataError, ModelError or PresolveError on bad
+    input and NoPlan when there is no plan; in every such case ``out_dir`` is left as it
+    was."""
     ds = load_dataset(data_dir)
-    scores = score_villages(ds)
-    allocation = allocate(ds, scores, settings or ModelSettings(), lang=lang)
+    return execute(ds, score_villages(ds), settings or ModelSettings(), out_dir, lang,
+                   scenario={"data": Path(data_dir).as_posix()})
+
+
+def run_scenario(path: str | Path, out_dir: str | Path | None = None,
+                 lang: str | None = None, data: str | Path | None = None,
+                 edited: str | Path | None = None) -> RunResult:
+    """Run the scenario file ``path``: its data set, scoring, budgets, rules, locks and
+    solver. ``out_dir`` defaults to ``results/<scenario name>``; ``lang`` and ``data``
+    override the scenario's. ``edited``: a workbook whose Alokasi sheet a planner edited;
+    its edits become locks (see :mod:`planning.roundtrip`). Raises SettingsError for a
+    malformed scenario, as well as everything :func:`run` raises."""
+    from planning.scenario import check_codes, load_scenario, scoring_error
+
+    loaded = load_scenario(path)
+    sc = loaded.scenario
+    lang = lang or sc.output.lang
+    ds = load_dataset(Path(data) if data is not None else Path(sc.data))
+    check_codes(loaded, villages=ds.villages["code"].tolist(),
+                agencies=ds.agencies["code"].tolist(), programs=ds.programs["code"].tolist(),
+                dimensions=ds.dimensions["group"].tolist())
+    try:
+        scores = sc.scoring.score(ds)
+    except ScoringError as exc:
+        raise scoring_error(loaded, exc) from None
+    settings = sc.model_settings(ds.agencies.set_index("code")["pagu"].to_dict())
+    edits = None
+    if edited is not None:
+        from planning.roundtrip import edits_as_locks
+
+        settings, edits = edits_as_locks(edited, settings, ds, scores, lang)
+    target = Path(out_dir) if out_dir is not None else Path("results") / sc.name
+    scenario = {"file": loaded.path.as_posix(),
+                "bases": [p.as_posix() for p in loaded.files[:-1]],
+                "settings": loaded.as_run()}
+    if edited is not None:
+        scenario["edited_workbook"] = Path(edited).name
+    return execute(ds, scores, settings, target, lang, scenario=scenario, edits=edits)
+
+
+def execute(ds: DataSet, scores, settings: ModelSettings, out_dir: str | Path, lang: str,
+            scenario: dict, edits: pd.DataFrame | None = None) -> RunResult:
+    """Allocate and write every output of one run atomically. ``edits``: the planner's
+    workbook edits (see :mod:`planning.roundtrip`); the run then also writes what moved."""
+    allocation = allocate(ds, scores, settings, lang=lang)
     if not allocation.is_plan:
         raise NoPlan(allocation)
+    moved = None
+    if edits is not None:
+        from planning.roundtrip import moved_table
+
+        moved = moved_table(edits, allocation.tables.plan)
     note = synthetic_note(ds, "en")
     table = scores.table.assign(data_status=note)
     focus = table[table["selected"]]
     summary = {
         "stage": "allocation",
+        "scenario": scenario,
         "focus_villages": focus["code"].tolist(),
-        "focus_stability": focus["stability"].value_counts().sort_index().to_dict(),
+        "focus_stability": focus["stability"].value_counts().sort_index().to_dict()
+        if "stability" in focus else {},
         "typology_clusters": scores.typology.k,
-        "dataset": Path(data_dir).as_posix(),
+        "dataset": Path(ds.path).as_posix(),
         "headline": headline(ds),
         "data_status": synthetic_note(ds, "en"),
         "synthetic_indicators": ds.synthetic_indicators(),
         "input_sha256": ds.file_hashes,
         "versions": versions(),
+        "language": lang,
         "warnings": [w.message("en") for w in ds.warnings],
         "allocation": allocation_summary(allocation),
     }
@@ -139,5 +194,13 @@ def run(data_dir: str | Path, out_dir: str | Path, settings: ModelSettings | Non
         "summary.json": json_bytes(summary),
         "timing.json": json_bytes(timing),
     }
+    if moved is not None:
+        files["moved.csv"] = csv_bytes(moved)
+    files.update(extra_outputs(ds, table, allocation, summary, lang, moved))
     target = write_folder(out_dir, files)
     return RunResult(dataset=ds, out_dir=target, summary=summary, allocation=allocation)
+
+
+def extra_outputs(ds, scores_table, allocation, summary, lang, moved) -> dict[str, bytes]:
+    """Figures and the workbook, where those stages are installed."""
+    return {}

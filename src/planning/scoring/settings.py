@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,8 +54,8 @@ from planning.scoring.indices import (
 
 USED_SECTIONS = ("data", "scoring")
 # sections of the full scenario (a later stage); allowed here, reported as not used
-OTHER_SECTIONS = ("name", "description", "base", "budgets", "rules", "locks", "objective",
-                  "solver", "output", "lang")
+OTHER_SECTIONS = ("name", "description", "base", "villages", "budgets", "rules", "locks",
+                  "objective", "solver", "output")
 
 if TYPE_CHECKING:
     from planning.data import DataSet
@@ -182,20 +183,36 @@ def _guess(word: str, allowed: list[str]) -> str:
     return close[0] if close else ""
 
 
-def _fields_at(loc: tuple) -> list[str]:
-    """The keys allowed at ``loc`` (a path of field names) in ScoringSettings."""
-    model: Any = ScoringSettings
+def _fields_at(loc: tuple, root: Any = None) -> list[str]:
+    """The keys allowed at ``loc`` (a path of field names and list positions) in ``root``
+    (a pydantic model class; ScoringSettings by default)."""
+    model: Any = root or ScoringSettings
     for part in loc:
-        model = model.model_fields[part].annotation
-    return list(model.model_fields)
+        if isinstance(part, int) or (isinstance(part, str) and part.isdigit()):
+            model = _inner(model)
+            continue
+        model = _inner(model).model_fields[part].annotation
+    model = _inner(model)
+    return list(getattr(model, "model_fields", {}))
 
 
-def _describe(error: dict) -> tuple[tuple, str, dict]:
-    """(path, message key, params) for one pydantic error."""
+def _inner(annotation: Any) -> Any:
+    """The model inside an annotation such as ``list[Lock]``, ``Rules | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner(arg)
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            return found
+    return annotation
+
+
+def _describe(error: dict, root: Any = None) -> tuple[tuple, str, dict]:
+    """(path, message key, params) for one pydantic error of the model ``root``."""
     loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
-        allowed = _fields_at(loc[:-1])
+        allowed = _fields_at(loc[:-1], root)
         return loc[:-1], "settings.unknown_key", {
             "name": loc[-1], "guess": _guess(str(loc[-1]), allowed), "allowed": ", ".join(
                 allowed)}
@@ -263,8 +280,9 @@ class Scenario:
     unused: tuple[str, ...]  # top-level sections of the full scenario, not used here
 
 
-def read_scenario(path: str | Path) -> Scenario:
-    """Read ``path`` as YAML and take its ``data`` and ``scoring`` sections."""
+def load_yaml(path: str | Path) -> dict:
+    """A YAML file as a mapping; every way it can be unreadable is a SettingsError that
+    names the file (and line), never a traceback."""
     path = Path(path)
     here = Place(file=path.as_posix())
     if not path.is_file():
@@ -289,6 +307,17 @@ def read_scenario(path: str | Path) -> Scenario:
     if not isinstance(raw, dict):
         raise SettingsError([problem(here, "settings.top_not_mapping",
                                      kind=type(raw).__name__)])
+    return raw
+
+
+def read_scenario(path: str | Path) -> Scenario:
+    """Read ``path`` as YAML (over its ``base`` scenario, if it names one) and take its
+    ``data`` and ``scoring`` sections."""
+    path = Path(path)
+    here = Place(file=path.as_posix())
+    from planning.scenario import merged_tree
+
+    raw = merged_tree(path)
     allowed = [*USED_SECTIONS, *OTHER_SECTIONS]
     problems = [problem(here, "settings.unknown_key", name=key,
                         guess=_guess(str(key), allowed), allowed=", ".join(allowed))

@@ -1,0 +1,727 @@
+"""Compare two results folders: what moved between plan A and plan B.
+
+Only the files of the two folders are read (``allocation_plan.csv``,
+``allocation_agencies.csv``, ``allocation_kecamatan.csv`` and ``summary.json``), so a
+reviewer can compare any two runs, from any machine, without the data set.
+
+The comparison, always B against A (change = B - A, money in juta Rp):
+
+- ``villages``: per agency and village, whether the agency works there in A and in B
+  (a plan row with units > 0), the status ``gained`` / ``lost`` / ``kept`` and the cost;
+- ``agencies``: per agency, pagu and spending in A and B, the Rupiah moved and the number
+  of villages gained and lost;
+- ``kecamatan``: spending per kecamatan in A and B;
+- ``programs``: per village and programme, units and cost in A and B, only where they
+  differ;
+- ``totals``: objective, deprivations removed (also per dimension), spending, pagu,
+  counts, and whether both plans were made from the same input data (SHA-256 of every
+  input file, from ``summary.json``).
+
+Spending is summed from the plan rows, so the four tables always agree with each other.
+Tables are sorted by their codes; every output is byte-identical on repeat.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planning import i18n
+from planning.outputs import csv_bytes, json_bytes
+
+PLAN = "allocation_plan.csv"
+AGENCIES = "allocation_agencies.csv"
+KECAMATAN = "allocation_kecamatan.csv"
+SUMMARY = "summary.json"
+FILES = {
+    "villages": "compare_villages.csv",
+    "agencies": "compare_agencies.csv",
+    "kecamatan": "compare_kecamatan.csv",
+    "programs": "compare_programs.csv",
+}
+SUMMARY_FILE = "compare_summary.json"
+WORKBOOK_FILE = "compare.xlsx"
+CREATED = datetime(2020, 1, 1)
+"""The workbook's fixed creation date: the same comparison gives the same bytes."""
+TOP = 5
+"""How many of the largest Rupiah moves the console summary lists."""
+_EPS = 1e-9
+
+# (text columns, number columns) each results file must have
+_COLUMNS = {
+    PLAN: (("village", "village_name", "kecamatan_code", "kecamatan", "program",
+            "program_name", "agency"), ("units", "cost")),
+    AGENCIES: (("agency", "agency_name"), ("pagu",)),
+    KECAMATAN: (("kecamatan_code", "kecamatan"), ()),
+}
+
+COMPARE_MESSAGES: dict[str, tuple[str, str]] = {
+    # --- errors: each names the folder and the file, and what to do ---
+    "compare.no_folder": (
+        "folder hasil '{folder}' tidak ditemukan atau bukan folder. Periksa jalurnya, atau "
+        "buat dulu dengan: planning run --out {folder}",
+        "results folder '{folder}' not found or not a folder. Check the path, or make it "
+        "first with: planning run --out {folder}",
+    ),
+    "compare.missing_file": (
+        "folder hasil '{folder}' tidak memuat {file}; ini bukan folder hasil yang lengkap. "
+        "Jalankan dulu: planning run --out {folder}",
+        "results folder '{folder}' has no {file}; it is not a complete results folder. Run "
+        "first: planning run --out {folder}",
+    ),
+    "compare.unreadable": (
+        "berkas {file} di folder hasil '{folder}' tidak dapat dibaca ({detail}). Tulis "
+        "ulang folder itu dengan: planning run --out {folder}",
+        "file {file} in results folder '{folder}' cannot be read ({detail}). Write the "
+        "folder again with: planning run --out {folder}",
+    ),
+    "compare.missing_column": (
+        "berkas {file} di folder hasil '{folder}' tidak punya kolom {columns} (versi lama "
+        "atau diubah tangan). Tulis ulang folder itu dengan: planning run --out {folder}",
+        "file {file} in results folder '{folder}' lacks the columns {columns} (an older "
+        "version, or edited by hand). Write the folder again with: planning run --out "
+        "{folder}",
+    ),
+    "compare.not_a_number": (
+        "berkas {file} di folder hasil '{folder}', baris {row}, kolom '{column}': nilai "
+        "'{value}' bukan angka. Perbaiki nilainya atau tulis ulang folder itu dengan: "
+        "planning run --out {folder}",
+        "file {file} in results folder '{folder}', row {row}, column '{column}': value "
+        "'{value}' is not a number. Correct it or write the folder again with: planning "
+        "run --out {folder}",
+    ),
+    "compare.bad_key": (
+        "berkas {file} di folder hasil '{folder}': kunci '{name}' tidak ada atau bukan "
+        "{kind}. Tulis ulang folder itu dengan: planning run --out {folder}",
+        "file {file} in results folder '{folder}': key '{name}' is missing or not {kind}. "
+        "Write the folder again with: planning run --out {folder}",
+    ),
+    "compare.kind.object": ("pasangan kunci-nilai", "a mapping"),
+    "compare.kind.number": ("angka", "a number"),
+    # --- console summary ---
+    "compare.heading": ("Perbandingan rencana: {a} = {folder_a}; {b} = {folder_b}.",
+                        "Plan comparison: {a} = {folder_a}; {b} = {folder_b}."),
+    "compare.same_data": ("Data masukan sama (sidik SHA-256 setiap berkas sama).",
+                          "Same input data (every input file has the same SHA-256)."),
+    "compare.other_data": (
+        "PERHATIAN: data masukan berbeda ({files}); sebagian perbedaan berasal dari data, "
+        "bukan dari pilihan rencana.",
+        "NOTE: the input data differ ({files}); part of the difference comes from the data, "
+        "not from planning choices.",
+    ),
+    "compare.objective": ("Nilai tujuan: {a} {va} → {b} {vb} ({change}).",
+                          "Objective: {a} {va} → {b} {vb} ({change})."),
+    "compare.removed": ("Kekurangan teratasi (rumah tangga): {a} {va} → {b} {vb} ({change}).",
+                        "Deprivations removed (households): {a} {va} → {b} {vb} ({change})."),
+    "compare.by_dimension": ("  per dimensi: {items}", "  per dimension: {items}"),
+    "compare.spending": (
+        "Belanja: {a} Rp {va} juta → {b} Rp {vb} juta ({change}); pagu {pa} → {pb}.",
+        "Spending: {a} Rp {va} million → {b} Rp {vb} million ({change}); pagu {pa} → {pb}.",
+    ),
+    "compare.village_counts": (
+        "Desa per lembaga: {gained} bertambah, {lost} hilang, {kept} tetap; {programs} baris "
+        "program (desa x program) berubah.",
+        "Villages per agency: {gained} gained, {lost} lost, {kept} kept; {programs} "
+        "programme rows (village x programme) changed.",
+    ),
+    "compare.top_agencies": ("Pergeseran Rupiah terbesar per lembaga (juta Rp, {b} - {a}):",
+                             "Largest Rupiah moves per agency (Rp million, {b} - {a}):"),
+    "compare.top_kecamatan": ("Pergeseran Rupiah terbesar per kecamatan (juta Rp, {b} - {a}):",
+                              "Largest Rupiah moves per kecamatan (Rp million, {b} - {a}):"),
+    "compare.agency_villages": ("desa +{gained} / -{lost}", "villages +{gained} / -{lost}"),
+    "compare.no_difference": ("Tidak ada perbedaan rencana antara {a} dan {b}.",
+                              "No difference between plans {a} and {b}."),
+    # --- workbook ---
+    "compare.sheet.summary": ("Perbandingan", "Comparison"),
+    "compare.sheet.agencies": ("Lembaga", "Agencies"),
+    "compare.sheet.kecamatan": ("Kecamatan", "Kecamatan"),
+    "compare.sheet.villages": ("Desa", "Villages"),
+    "compare.sheet.programs": ("Program", "Programmes"),
+    "compare.status.gained": ("bertambah", "gained"),
+    "compare.status.lost": ("hilang", "lost"),
+    "compare.status.kept": ("tetap", "kept"),
+    "compare.measure.objective": ("nilai tujuan", "objective"),
+    "compare.measure.removed": ("kekurangan teratasi (rumah tangga)",
+                                "deprivations removed (households)"),
+    "compare.measure.removed_dimension": ("kekurangan teratasi: {dimension}",
+                                          "deprivations removed: {dimension}"),
+    "compare.measure.spending": ("belanja (juta Rp)", "spending (Rp million)"),
+    "compare.measure.pagu": ("pagu (juta Rp)", "pagu (Rp million)"),
+    "compare.measure.agency_villages": ("pasangan lembaga-desa", "agency-village pairs"),
+    "compare.measure.gained": ("desa bertambah (lembaga-desa)", "villages gained (agency-village)"),
+    "compare.measure.lost": ("desa hilang (lembaga-desa)", "villages lost (agency-village)"),
+    "compare.measure.program_rows": ("baris program berubah", "programme rows changed"),
+    "compare.measure.same_data": ("data masukan sama", "same input data"),
+    # column headers; {a} and {b} are the plans' labels
+    "compare.col.measure": ("ukuran", "measure"),
+    "compare.col.a": ("{a}", "{a}"),
+    "compare.col.b": ("{b}", "{b}"),
+    "compare.col.change": ("perubahan ({b} - {a})", "change ({b} - {a})"),
+    "compare.col.agency": ("lembaga", "agency"),
+    "compare.col.agency_name": ("nama lembaga", "agency name"),
+    "compare.col.village": ("kode desa", "village code"),
+    "compare.col.village_name": ("desa", "village"),
+    "compare.col.kecamatan_code": ("kode kecamatan", "kecamatan code"),
+    "compare.col.kecamatan": ("kecamatan", "kecamatan"),
+    "compare.col.program": ("kode program", "programme code"),
+    "compare.col.program_name": ("program", "programme"),
+    "compare.col.in_a": ("di {a}", "in {a}"),
+    "compare.col.in_b": ("di {b}", "in {b}"),
+    "compare.col.status": ("status", "status"),
+    "compare.col.cost_a": ("biaya {a} (juta Rp)", "cost {a} (Rp million)"),
+    "compare.col.cost_b": ("biaya {b} (juta Rp)", "cost {b} (Rp million)"),
+    "compare.col.cost_change": ("perubahan biaya (juta Rp)", "cost change (Rp million)"),
+    "compare.col.pagu_a": ("pagu {a} (juta Rp)", "pagu {a} (Rp million)"),
+    "compare.col.pagu_b": ("pagu {b} (juta Rp)", "pagu {b} (Rp million)"),
+    "compare.col.spending_a": ("belanja {a} (juta Rp)", "spending {a} (Rp million)"),
+    "compare.col.spending_b": ("belanja {b} (juta Rp)", "spending {b} (Rp million)"),
+    "compare.col.moved": ("Rupiah bergeser (juta Rp, {b} - {a})",
+                          "Rupiah moved (Rp million, {b} - {a})"),
+    "compare.col.spending_change": ("perubahan belanja (juta Rp)", "spending change (Rp million)"),
+    "compare.col.villages_a": ("desa {a}", "villages {a}"),
+    "compare.col.villages_b": ("desa {b}", "villages {b}"),
+    "compare.col.gained": ("desa bertambah", "villages gained"),
+    "compare.col.lost": ("desa hilang", "villages lost"),
+    "compare.col.units_a": ("unit {a}", "units {a}"),
+    "compare.col.units_b": ("unit {b}", "units {b}"),
+    "compare.col.units_change": ("perubahan unit", "units change"),
+}
+
+i18n.MESSAGES.update(COMPARE_MESSAGES)
+
+MONEY = frozenset({"cost_a", "cost_b", "cost_change", "pagu_a", "pagu_b", "spending_a",
+                   "spending_b", "spending_change", "moved"})
+"""Columns in juta Rp."""
+
+
+class CompareError(ValueError):
+    """A results folder cannot be compared; the message names the folder, the file and
+    what to do. ``str()`` is the English text, :meth:`render` gives either language."""
+
+    def __init__(self, message: str, folder: Path, file: str = "", /, **params: object):
+        self.message = message
+        self.folder = Path(folder)
+        self.file = file
+        self.params = params
+        super().__init__(self.render("en"))
+
+    def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        params = dict(self.params)
+        if "kind" in params:  # a word of the message's own language
+            params["kind"] = i18n.text(f"compare.kind.{params['kind']}", lang)
+        return i18n.text(self.message, lang, folder=self.folder.as_posix(), file=self.file,
+                         **params)
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """Plan B against plan A; see the module docstring for the tables."""
+
+    labels: tuple[str, str]
+    folders: tuple[Path, Path]
+    villages: pd.DataFrame
+    agencies: pd.DataFrame
+    kecamatan: pd.DataFrame
+    programs: pd.DataFrame
+    totals: dict
+
+    @property
+    def identical(self) -> bool:
+        """True when the two plans hold the same units everywhere."""
+        return self.programs.empty
+
+
+@dataclass(frozen=True)
+class SheetTable:
+    """One table with localized headers, as it goes on a workbook sheet."""
+
+    name: str
+    frame: pd.DataFrame
+    money: frozenset[str]
+    """Headers of the columns in juta Rp."""
+    money_rows: frozenset[int] = frozenset()
+    """Positions (0-based) of the rows in juta Rp, where the rows hold different things."""
+
+
+@dataclass(frozen=True, eq=False)
+class _Results:
+    """What one results folder holds, as far as the comparison needs it."""
+
+    folder: Path
+    plan: pd.DataFrame
+    agencies: pd.DataFrame
+    kecamatan: pd.DataFrame
+    allocation: dict
+    input_sha256: dict
+    plan_sha256: str
+
+
+# --- reading ---------------------------------------------------------------------------
+
+def _read_table(folder: Path, name: str) -> pd.DataFrame:
+    text_columns, number_columns = _COLUMNS[name]
+    path = folder / name
+    if not path.is_file():
+        raise CompareError("compare.missing_file", folder, name)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError,
+            OSError) as exc:
+        raise CompareError("compare.unreadable", folder, name, detail=_detail(exc)) from exc
+    missing = [c for c in (*text_columns, *number_columns) if c not in frame.columns]
+    if missing:
+        raise CompareError("compare.missing_column", folder, name, columns=", ".join(missing))
+    frame = frame[[*text_columns, *number_columns]].copy()
+    for column in number_columns:
+        values = pd.to_numeric(frame[column], errors="coerce").astype(float)
+        bad = ~np.isfinite(values.to_numpy())
+        if bad.any():
+            row = int(bad.argmax())
+            raise CompareError("compare.not_a_number", folder, name, row=row + 2,
+                               column=column, value=frame[column].iloc[row])
+        frame[column] = values
+    return frame
+
+
+def _detail(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _read_summary(folder: Path) -> tuple[dict, dict]:
+    path = folder / SUMMARY
+    if not path.is_file():
+        raise CompareError("compare.missing_file", folder, SUMMARY)
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, OSError) as exc:
+        raise CompareError("compare.unreadable", folder, SUMMARY, detail=_detail(exc)) from exc
+
+    def bad(key: str, kind: str) -> CompareError:
+        return CompareError("compare.bad_key", folder, SUMMARY, name=key, kind=kind)
+
+    if not isinstance(payload, dict):
+        raise bad("allocation", "object")
+    allocation, hashes = payload.get("allocation"), payload.get("input_sha256")
+    if not isinstance(allocation, dict):
+        raise bad("allocation", "object")
+    if not isinstance(hashes, dict) or not all(isinstance(v, str) for v in hashes.values()):
+        raise bad("input_sha256", "object")
+    for key in ("objective", "deprivations_removed"):
+        if not _is_number(allocation.get(key)):
+            raise bad(f"allocation.{key}", "number")
+    by_dimension = allocation.get("removed_by_dimension")
+    if not isinstance(by_dimension, dict) or not all(
+            _is_number(v) for v in by_dimension.values()):
+        raise bad("allocation.removed_by_dimension", "object")
+    return allocation, hashes
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(
+        value)
+
+
+def _read_results(folder: Path) -> _Results:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CompareError("compare.no_folder", folder)
+    plan = _read_table(folder, PLAN)
+    agencies = _read_table(folder, AGENCIES)
+    kecamatan = _read_table(folder, KECAMATAN)
+    allocation, hashes = _read_summary(folder)
+    return _Results(folder=folder, plan=plan, agencies=agencies, kecamatan=kecamatan,
+                    allocation=allocation, input_sha256=hashes,
+                    plan_sha256=hashlib.sha256((folder / PLAN).read_bytes()).hexdigest())
+
+
+# --- comparing -------------------------------------------------------------------------
+
+def compare_folders(a: str | Path, b: str | Path,
+                    labels: tuple[str, str] = ("A", "B")) -> Comparison:
+    """Plan B (folder ``b``) against plan A (folder ``a``). Raises :class:`CompareError`
+    when a folder or one of its files is missing or malformed."""
+    ra, rb = _read_results(Path(a)), _read_results(Path(b))
+    villages = _village_table(ra, rb)
+    programs = _program_table(ra, rb)
+    return Comparison(
+        labels=(str(labels[0]), str(labels[1])), folders=(ra.folder, rb.folder),
+        villages=villages, agencies=_agency_table(ra, rb, villages),
+        kecamatan=_kecamatan_table(ra, rb), programs=programs,
+        totals=_totals(ra, rb, villages, programs))
+
+
+def _sums(plan: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return plan.groupby(keys, as_index=False, sort=True)[["units", "cost"]].sum()
+
+
+def _side_by_side(a: pd.DataFrame, b: pd.DataFrame, keys: list[str],
+                  values: list[str]) -> pd.DataFrame:
+    """A's and B's ``values`` next to each other (suffixes _a and _b; absent = 0), one row
+    per key in either, sorted by the keys."""
+    merged = a[keys + values].merge(b[keys + values], on=keys, how="outer",
+                                    suffixes=("_a", "_b"))
+    for column in values:
+        for side in ("_a", "_b"):
+            merged[column + side] = merged[column + side].fillna(0.0).astype(float)
+    return merged.sort_values(keys, kind="stable", ignore_index=True)
+
+
+def _lookup(frames: list[pd.DataFrame], key: str, columns: list[str]) -> pd.DataFrame:
+    """Names for codes, from the first frame that has the code (A before B)."""
+    both = pd.concat([f[[key, *columns]] for f in frames], ignore_index=True)
+    return both.drop_duplicates(key, keep="first")
+
+
+def _change(frame: pd.DataFrame, name: str, a: str, b: str) -> pd.DataFrame:
+    return frame.assign(**{name: (frame[b] - frame[a]).round(6)})
+
+
+def _village_table(ra: _Results, rb: _Results) -> pd.DataFrame:
+    keys = ["agency", "village"]
+    pairs = _side_by_side(_sums(ra.plan, keys), _sums(rb.plan, keys), keys, ["units", "cost"])
+    pairs["in_a"] = pairs["units_a"] > _EPS
+    pairs["in_b"] = pairs["units_b"] > _EPS
+    pairs = pairs[pairs["in_a"] | pairs["in_b"]]
+    pairs["status"] = np.where(pairs["in_a"] & pairs["in_b"], "kept",
+                               np.where(pairs["in_b"], "gained", "lost"))
+    pairs = _change(pairs, "cost_change", "cost_a", "cost_b")
+    places = _lookup([ra.plan, rb.plan], "village",
+                     ["village_name", "kecamatan_code", "kecamatan"])
+    names = _lookup([ra.agencies, rb.agencies], "agency", ["agency_name"])
+    table = pairs.merge(names, on="agency", how="left").merge(places, on="village", how="left")
+    columns = ["agency", "agency_name", "village", "village_name", "kecamatan_code",
+               "kecamatan", "in_a", "in_b", "status", "cost_a", "cost_b", "cost_change"]
+    return table[columns].fillna({"agency_name": ""}).reset_index(drop=True)
+
+
+def _agency_table(ra: _Results, rb: _Results, villages: pd.DataFrame) -> pd.DataFrame:
+    keys = ["agency"]
+    pagu = _side_by_side(ra.agencies, rb.agencies, keys, ["pagu"])
+    spending = _side_by_side(_sums(ra.plan, keys), _sums(rb.plan, keys), keys, ["cost"])
+    spending = spending.rename(columns={"cost_a": "spending_a", "cost_b": "spending_b"})
+    counts = villages.assign(gained=villages["status"] == "gained",
+                             lost=villages["status"] == "lost").groupby("agency")[
+        ["in_a", "in_b", "gained", "lost"]].sum().rename(
+        columns={"in_a": "villages_a", "in_b": "villages_b"}).reset_index()
+    table = pagu.merge(spending, on=keys, how="outer").merge(counts, on=keys, how="left")
+    table = _change(table, "moved", "spending_a", "spending_b")
+    table = table.merge(_lookup([ra.agencies, rb.agencies], "agency", ["agency_name"]),
+                        on="agency", how="left")
+    numbers = ["pagu_a", "pagu_b", "spending_a", "spending_b", "moved"]
+    table[numbers] = table[numbers].fillna(0.0)
+    whole = ["villages_a", "villages_b", "gained", "lost"]
+    table[whole] = table[whole].fillna(0).astype(int)
+    columns = ["agency", "agency_name", "pagu_a", "pagu_b", "spending_a", "spending_b",
+               "moved", "villages_a", "villages_b", "gained", "lost"]
+    return (table[columns].fillna({"agency_name": ""})
+            .sort_values("agency", kind="stable", ignore_index=True))
+
+
+def _kecamatan_table(ra: _Results, rb: _Results) -> pd.DataFrame:
+    keys = ["kecamatan_code"]
+    spending = _side_by_side(_sums(ra.plan, keys), _sums(rb.plan, keys), keys, ["cost"])
+    spending = spending.rename(columns={"cost_a": "spending_a", "cost_b": "spending_b"})
+    names = _lookup([ra.kecamatan, rb.kecamatan, ra.plan, rb.plan], "kecamatan_code",
+                    ["kecamatan"])
+    table = names.merge(spending, on=keys, how="left")
+    table[["spending_a", "spending_b"]] = table[["spending_a", "spending_b"]].fillna(0.0)
+    table = _change(table, "spending_change", "spending_a", "spending_b")
+    return table.sort_values(keys, kind="stable", ignore_index=True)
+
+
+def _program_table(ra: _Results, rb: _Results) -> pd.DataFrame:
+    keys = ["village", "program"]
+    rows = _side_by_side(_sums(ra.plan, keys), _sums(rb.plan, keys), keys, ["units", "cost"])
+    rows = _change(_change(rows, "units_change", "units_a", "units_b"),
+                   "cost_change", "cost_a", "cost_b")
+    rows = rows[(rows["units_change"].abs() > _EPS) | (rows["cost_change"].abs() > _EPS)]
+    places = _lookup([ra.plan, rb.plan], "village",
+                     ["village_name", "kecamatan_code", "kecamatan"])
+    programs = _lookup([ra.plan, rb.plan], "program", ["program_name", "agency"])
+    table = rows.merge(places, on="village", how="left").merge(programs, on="program",
+                                                               how="left")
+    columns = ["village", "village_name", "kecamatan_code", "kecamatan", "agency", "program",
+               "program_name", "units_a", "units_b", "units_change", "cost_a", "cost_b",
+               "cost_change"]
+    return table[columns].sort_values(keys, kind="stable", ignore_index=True)
+
+
+def _number(value: float) -> float:
+    return round(float(value), 6)
+
+
+def _pair(a: float, b: float) -> dict:
+    return {"a": _number(a), "b": _number(b), "change": _number(b - a)}
+
+
+def _totals(ra: _Results, rb: _Results, villages: pd.DataFrame,
+            programs: pd.DataFrame) -> dict:
+    alloc_a, alloc_b = ra.allocation, rb.allocation
+    dims_a, dims_b = alloc_a["removed_by_dimension"], alloc_b["removed_by_dimension"]
+    hashes_a, hashes_b = ra.input_sha256, rb.input_sha256
+    differing = sorted(f for f in set(hashes_a) | set(hashes_b)
+                       if hashes_a.get(f) != hashes_b.get(f))
+    status = villages["status"]
+    return {
+        "status": {"a": alloc_a.get("status"), "b": alloc_b.get("status")},
+        "objective": _pair(alloc_a["objective"], alloc_b["objective"]),
+        "deprivations_removed": _pair(alloc_a["deprivations_removed"],
+                                      alloc_b["deprivations_removed"]),
+        "removed_by_dimension": {d: _pair(dims_a.get(d, 0.0), dims_b.get(d, 0.0))
+                                 for d in sorted(set(dims_a) | set(dims_b))},
+        "spending": _pair(ra.plan["cost"].sum(), rb.plan["cost"].sum()),
+        "pagu": _pair(ra.agencies["pagu"].sum(), rb.agencies["pagu"].sum()),
+        "agency_villages": {"a": int(villages["in_a"].sum()), "b": int(villages["in_b"].sum()),
+                            "change": int(villages["in_b"].sum() - villages["in_a"].sum())},
+        "villages_gained": int((status == "gained").sum()),
+        "villages_lost": int((status == "lost").sum()),
+        "villages_kept": int((status == "kept").sum()),
+        "program_rows_changed": len(programs),
+        "same_input_data": not differing,
+        "input_files_differing": differing,
+        "plan_sha256": {"a": ra.plan_sha256, "b": rb.plan_sha256},
+    }
+
+
+# --- console summary -------------------------------------------------------------------
+
+def _signed(value: float, lang: str, decimals: int = 1) -> str:
+    rounded = round(float(value), decimals)
+    if rounded == 0:
+        return i18n.number(0, lang, decimals)
+    return ("+" if rounded > 0 else "") + i18n.number(rounded, lang, decimals)
+
+
+def _largest(frame: pd.DataFrame, code: str, column: str) -> pd.DataFrame:
+    """The ``TOP`` rows with the largest absolute ``column``, ties by code."""
+    moved = frame[frame[column].abs() > _EPS]
+    order = moved.assign(_size=-moved[column].abs()).sort_values(
+        ["_size", code], kind="stable")
+    return order.head(TOP)
+
+
+def summary_lines(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE) -> list[str]:
+    """A short console summary: objective and deprivations removed in A and B, spending,
+    villages gained and lost, and the largest Rupiah moves per agency and kecamatan."""
+    lang = i18n.check_language(lang)
+    a, b = cmp.labels
+    t = cmp.totals
+
+    def num(value: float, decimals: int = 1) -> str:
+        return i18n.number(value, lang, decimals)
+
+    def pair(key: str, values: dict, **extra: object) -> str:
+        return i18n.text(key, lang, a=a, b=b, va=num(values["a"]), vb=num(values["b"]),
+                         change=_signed(values["change"], lang), **extra)
+
+    lines = [i18n.text("compare.heading", lang, a=a, b=b, folder_a=cmp.folders[0].as_posix(),
+                       folder_b=cmp.folders[1].as_posix())]
+    if t["same_input_data"]:
+        lines.append(i18n.text("compare.same_data", lang))
+    else:
+        lines.append(i18n.text("compare.other_data", lang,
+                               files=", ".join(t["input_files_differing"])))
+    lines.append(pair("compare.objective", t["objective"]))
+    lines.append(pair("compare.removed", t["deprivations_removed"]))
+    lines.append(i18n.text("compare.by_dimension", lang, items=", ".join(
+        f"{d} {_signed(v['change'], lang)}" for d, v in t["removed_by_dimension"].items())))
+    lines.append(pair("compare.spending", t["spending"], pa=num(t["pagu"]["a"]),
+                      pb=num(t["pagu"]["b"])))
+    lines.append(i18n.text("compare.village_counts", lang, gained=t["villages_gained"],
+                           lost=t["villages_lost"], kept=t["villages_kept"],
+                           programs=t["program_rows_changed"]))
+    if cmp.identical:
+        lines.append(i18n.text("compare.no_difference", lang, a=a, b=b))
+        return lines
+    top = _largest(cmp.agencies, "agency", "moved")
+    if len(top):
+        lines.append(i18n.text("compare.top_agencies", lang, a=a, b=b))
+        for row in top.itertuples(index=False):
+            villages = i18n.text("compare.agency_villages", lang, gained=row.gained,
+                                 lost=row.lost)
+            lines.append(f"  {row.agency:<16} {_signed(row.moved, lang):>9}  ({villages})")
+    top = _largest(cmp.kecamatan, "kecamatan_code", "spending_change")
+    if len(top):
+        lines.append(i18n.text("compare.top_kecamatan", lang, a=a, b=b))
+        for row in top.itertuples(index=False):
+            place = f"{row.kecamatan_code} {row.kecamatan}"
+            lines.append(f"  {place:<25} {_signed(row.spending_change, lang):>9}")
+    return lines
+
+
+# --- files and workbook ----------------------------------------------------------------
+
+def comparison_files(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE,
+                     workbook: bool = False) -> dict[str, bytes]:
+    """The comparison as files (name -> bytes) for :func:`planning.outputs.write_folder`:
+    the four CSV tables (codes and English column names, money in juta Rp) and
+    ``compare_summary.json`` (totals, moves per agency and kecamatan, the villages gained
+    and lost per agency, and the console summary in ``lang``); with ``workbook`` also
+    ``compare.xlsx``."""
+    lang = i18n.check_language(lang)
+    files = {name: csv_bytes(getattr(cmp, table)) for table, name in FILES.items()}
+    files[SUMMARY_FILE] = json_bytes(_summary_payload(cmp, lang))
+    if workbook:
+        files[WORKBOOK_FILE] = comparison_workbook_bytes(cmp, lang)
+    return files
+
+
+def _summary_payload(cmp: Comparison, lang: str) -> dict:
+    v = cmp.villages
+
+    def codes(status: str) -> dict[str, list[str]]:
+        rows = v[v["status"] == status]
+        return {agency: group["village"].tolist()
+                for agency, group in rows.groupby("agency", sort=True)}
+
+    def moves(frame: pd.DataFrame, code: str, column: str) -> dict[str, float]:
+        rows = frame[frame[column].abs() > _EPS]
+        return {k: _number(x) for k, x in zip(rows[code], rows[column], strict=True)}
+
+    return {
+        "labels": {"a": cmp.labels[0], "b": cmp.labels[1]},
+        "folders": {"a": cmp.folders[0].as_posix(), "b": cmp.folders[1].as_posix()},
+        "totals": cmp.totals,
+        "rupiah_moved_by_agency": moves(cmp.agencies, "agency", "moved"),
+        "rupiah_moved_by_kecamatan": moves(cmp.kecamatan, "kecamatan_code",
+                                           "spending_change"),
+        "villages_gained": codes("gained"),
+        "villages_lost": codes("lost"),
+        "money_unit": "juta Rp (million rupiah)",
+        "language": lang,
+        "summary": summary_lines(cmp, lang),
+    }
+
+
+def sheet_name(lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """The comparison sheet's name: "Perbandingan" / "Comparison"."""
+    return i18n.text("compare.sheet.summary", lang)
+
+
+def _summary_frame(cmp: Comparison, lang: str) -> pd.DataFrame:
+    t = cmp.totals
+
+    def row(key: str, values: dict | None = None, change: object = None, **params) -> list:
+        label = i18n.text(f"compare.measure.{key}", lang, **params)
+        if values is None:
+            return [label, None, None, change]
+        return [label, values["a"], values["b"], values["change"]]
+
+    rows = [row("objective", t["objective"]), row("removed", t["deprivations_removed"])]
+    rows += [row("removed_dimension", values, dimension=d)
+             for d, values in t["removed_by_dimension"].items()]
+    rows += [row("spending", t["spending"]), row("pagu", t["pagu"]),
+             row("agency_villages", t["agency_villages"]),
+             row("gained", change=t["villages_gained"]), row("lost", change=t["villages_lost"]),
+             row("program_rows", change=t["program_rows_changed"]),
+             row("same_data", change=i18n.text("yes" if t["same_input_data"] else "no", lang))]
+    return pd.DataFrame(rows, columns=["measure", "a", "b", "change"], dtype=object)
+
+
+_MONEY_MEASURES = ("spending", "pagu")
+
+
+def comparison_tables(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE) -> list[SheetTable]:
+    """The comparison's tables with localized headers and values, one per sheet:
+    summary ("Perbandingan" / "Comparison"), agencies, kecamatan, villages, programmes."""
+    lang = i18n.check_language(lang)
+    a, b = cmp.labels
+    yes_no = {True: i18n.text("yes", lang), False: i18n.text("no", lang)}
+
+    def localize(name: str, frame: pd.DataFrame,
+                 money_rows: frozenset[int] = frozenset()) -> SheetTable:
+        frame = frame.copy()
+        for column in ("in_a", "in_b"):
+            if column in frame:
+                frame[column] = frame[column].map(yes_no)
+        if "status" in frame:
+            frame["status"] = [i18n.text(f"compare.status.{s}", lang) for s in frame["status"]]
+        headers = {c: i18n.text(f"compare.col.{c}", lang, a=a, b=b) for c in frame.columns}
+        return SheetTable(name=i18n.text(f"compare.sheet.{name}", lang),
+                          frame=frame.rename(columns=headers),
+                          money=frozenset(headers[c] for c in frame.columns if c in MONEY),
+                          money_rows=money_rows)
+
+    summary = _summary_frame(cmp, lang)
+    money = {i18n.text(f"compare.measure.{m}", lang) for m in _MONEY_MEASURES}
+    money_rows = frozenset(i for i, m in enumerate(summary["measure"]) if m in money)
+    return [localize("summary", summary, money_rows),
+            localize("agencies", cmp.agencies), localize("kecamatan", cmp.kecamatan),
+            localize("villages", cmp.villages), localize("programs", cmp.programs)]
+
+
+def _plain(value: object) -> object:
+    """A cell value as a plain Python value; None for a missing one."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def comparison_sheet_rows(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE) -> list[list]:
+    """Every table of :func:`comparison_tables` stacked for one sheet (see
+    :func:`sheet_name`): per table a title row, a header row, its rows and a blank row.
+    Values are plain Python (str, int, float, None); money is in juta Rp."""
+    rows: list[list] = []
+    for table in comparison_tables(cmp, lang):
+        rows.append([table.name])
+        rows.append(list(table.frame.columns))
+        rows += [[_plain(v) for v in values]
+                 for values in table.frame.itertuples(index=False, name=None)]
+        rows.append([])
+    return rows
+
+
+JUTA_FORMAT = "#,##0.0"
+WHOLE_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.0##"
+
+
+def comparison_workbook_bytes(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
+    """A small xlsx of the comparison: one sheet per table of :func:`comparison_tables`,
+    header row frozen, filters, money in juta Rp; text never becomes a formula; the same
+    comparison gives the same bytes."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False,
+                                        "strings_to_numbers": False})
+    book.set_properties({"title": sheet_name(lang), "created": CREATED})
+    header = book.add_format({"bold": True, "text_wrap": True, "valign": "top",
+                              "bottom": 1})
+    formats = {name: book.add_format({"num_format": pattern}) for name, pattern in
+               (("juta", JUTA_FORMAT), ("whole", WHOLE_FORMAT), ("decimal", DECIMAL_FORMAT))}
+    for table in comparison_tables(cmp, lang):
+        sheet = book.add_worksheet(table.name)
+        columns = list(table.frame.columns)
+        sheet.write_row(0, 0, columns, header)
+        widths = [min(max(len(str(c)) // 2, 8), 40) for c in columns]
+        for r, values in enumerate(table.frame.itertuples(index=False, name=None), start=1):
+            for c, value in enumerate(values):
+                value = _plain(value)
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    sheet.write_string(r, c, value)
+                    widths[c] = min(max(widths[c], len(value) + 1), 40)
+                    continue
+                kind = ("juta" if columns[c] in table.money or r - 1 in table.money_rows
+                        else "whole" if float(value).is_integer() else "decimal")
+                sheet.write_number(r, c, float(value), formats[kind])
+                widths[c] = max(widths[c], 12)
+        for c, width in enumerate(widths):
+            sheet.set_column(c, c, width)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, len(table.frame), len(columns) - 1)
+    book.close()
+    return buffer.getvalue()

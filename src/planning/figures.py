@@ -1,0 +1,144 @@
+"""The figures of a results folder (PNG): spending against pagu per agency, spending per
+kecamatan, deprivations before and after per dimension, and the plan against the greedy
+and equal-split baselines.
+
+Drawn with matplotlib's object API on the Agg canvas (no pyplot, no global state), at a
+fixed size and resolution and without the "Software" metadata, so the same allocation
+gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from planning.i18n import number
+from planning.report_labels import words
+
+__all__ = ["FIGURES", "figure_files"]
+
+SIZE = (8.0, 4.8)
+DPI = 100
+DARK = "#1F4E79"
+LIGHT = "#BDD7EE"
+GREY = "#A6A6A6"
+
+
+def _png(draw: Callable[[Axes], None], title: str, note: str) -> bytes:
+    fig = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    draw(ax)
+    ax.set_title(title, fontsize=12, loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.text(0.01, 0.005, note, fontsize=8, color="#C00000", ha="left", va="bottom")
+    fig.get_layout_engine().set(h_pad=0.25)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _label_bars(ax: Axes, bars, values, lang: str) -> None:
+    """Each bar's value, with one decimal only where it has one."""
+    labels = [number(v, lang, 0 if float(v).is_integer() else 1) for v in values]
+    ax.bar_label(bars, labels=labels, padding=3, fontsize=8)
+
+
+def _finish_horizontal(ax: Axes, bars, values, lang: str, axis: str,
+                       legend: bool = True) -> None:
+    """Value labels, the x axis label and (above the plot, clear of the bars) the legend
+    of a horizontal bar chart."""
+    _label_bars(ax, bars, values, lang)
+    ax.set_xlabel(words(axis, lang))
+    if legend:
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False,
+                  fontsize=9)
+    ax.margins(x=0.12)
+    ax.tick_params(labelsize=8)
+
+
+def _spending_by_agency(allocation, lang: str) -> Callable[[Axes], None]:
+    agencies = allocation.tables.agencies.sort_values("agency", ascending=False,
+                                                      kind="stable")
+
+    def draw(ax: Axes) -> None:
+        names = agencies["agency"].tolist()
+        ax.barh(names, agencies["pagu"], color=LIGHT, label=words("fig.pagu", lang))
+        bars = ax.barh(names, agencies["used"], height=0.5, color=DARK,
+                       label=words("fig.used", lang))
+        _finish_horizontal(ax, bars, agencies["used"], lang, "fig.money")
+
+    return draw
+
+
+def _spending_by_kecamatan(allocation, lang: str) -> Callable[[Axes], None]:
+    kec = allocation.tables.kecamatan.sort_values("kecamatan_code", ascending=False,
+                                                  kind="stable")
+
+    def draw(ax: Axes) -> None:
+        bars = ax.barh(kec["kecamatan"].tolist(), kec["cost"], color=DARK)
+        _finish_horizontal(ax, bars, kec["cost"], lang, "fig.money", legend=False)
+
+    return draw
+
+
+def _deprivations(allocation, lang: str) -> Callable[[Axes], None]:
+    dims = allocation.tables.dimensions.iloc[::-1]
+    labels = allocation.instance.labels.get(f"dimension_{lang}", {})
+
+    def draw(ax: Axes) -> None:
+        names = [labels.get(d, d) for d in dims["dimension"]]
+        rows = range(len(names))
+        ax.barh([r + 0.2 for r in rows], dims["deprived"], height=0.4, color=GREY,
+                label=words("fig.before", lang))
+        bars = ax.barh([r - 0.2 for r in rows], dims["after"], height=0.4, color=DARK,
+                       label=words("fig.after", lang))
+        ax.set_yticks(list(rows), names)
+        _finish_horizontal(ax, bars, dims["after"], lang, "fig.count")
+
+    return draw
+
+
+def _baselines(allocation, lang: str) -> Callable[[Axes], None]:
+    base = allocation.tables.baselines
+
+    def draw(ax: Axes) -> None:
+        names = [words(f"plan.{p}", lang) if p in ("optimal", "greedy", "equal_split") else p
+                 for p in base["plan"]]
+        colors = [DARK if p == "optimal" else GREY for p in base["plan"]]
+        bars = ax.bar(names, base["removed"], color=colors, width=0.6)
+        _label_bars(ax, bars, base["removed"].round(1), lang)
+        ax.set_ylabel(words("fig.removed", lang))
+        ax.margins(y=0.12)
+
+    return draw
+
+
+FIGURES = {
+    "spending_by_agency.png": (_spending_by_agency, "fig.spending_by_agency"),
+    "spending_by_kecamatan.png": (_spending_by_kecamatan, "fig.spending_by_kecamatan"),
+    "deprivations_before_after.png": (_deprivations, "fig.deprivations"),
+    "plan_vs_baselines.png": (_baselines, "fig.baselines"),
+}
+
+
+def figure_files(allocation, lang: str = "id", *, boundary=None,
+                 note: str | None = None) -> dict[str, bytes]:
+    """The PNG figures of ``allocation`` (an Allocation holding a plan), file name ->
+    bytes, with titles and labels in ``lang``.
+
+    ``note`` is the data-status line printed under every figure; by default it says the
+    per-village indicators are SYNTHETIC (the allocation does not know its data set, so
+    pass e.g. ``planning.data.summary.synthetic_note(ds, lang)`` for real data).
+    ``boundary`` (village polygons for maps) is accepted and not used yet.
+    """
+    del boundary  # maps come later
+    if allocation.tables is None:
+        raise ValueError("the allocation holds no plan; there is nothing to draw")
+    line = note if note is not None else words("fig.synthetic", lang)
+    return {name: _png(make(allocation, lang), words(title, lang), line)
+            for name, (make, title) in FIGURES.items()}

@@ -1,0 +1,550 @@
+"""The planners' workbook (xlsx): a summary, one sheet per agency, per kecamatan, per
+village, the long allocation table (with an editable lock column, read back by the round
+trip), the village scores, the inputs and assumptions, and the provenance.
+
+Built in memory with xlsxwriter. Every piece of text is written with ``write_string`` and
+the workbook is opened with ``strings_to_formulas``/``strings_to_numbers``/
+``strings_to_urls`` off, so a name such as ``=1+1`` or ``@SUM(A1)`` stays text: the
+workbook holds no formula at all. Money is in juta Rp (millions of rupiah) as in the data.
+The same inputs give a byte-identical file: the creation time is fixed (``created``) and
+xlsxwriter stamps every part of the zip archive with the same date.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from planning.data import DataSet
+from planning.data.summary import synthetic_note
+from planning.i18n import number
+from planning.report_labels import (
+    ALLOCATION_COLUMNS,
+    ALLOCATION_HEADERS,
+    ALLOCATION_SHEET,
+    LOCK_CHOICES,
+    SHEETS,
+    column,
+    sheet,
+    words,
+)
+
+__all__ = ["ALLOCATION_COLUMNS", "ALLOCATION_HEADERS", "ALLOCATION_SHEET", "CREATED",
+           "workbook_bytes"]
+
+CREATED = datetime(2020, 1, 1)
+"""The creation time written into every workbook, fixed so that a re-run gives the same
+bytes (xlsxwriter would otherwise stamp the current time)."""
+
+OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+           "strings_to_urls": False}
+
+NUMBER_FORMATS = {
+    "text": None,
+    "flag": None,
+    "general": None,
+    "int": "#,##0",
+    "num": "#,##0.0",
+    "money": "#,##0.0",
+    "price": "#,##0.0##",
+    "share": "0.0%",
+    "gap": "0.00%",
+    "index": "0.000",
+}
+MAX_WIDTH = 50
+BLUE = "#DDEBF7"
+EDITABLE = "#FFF2CC"
+
+Spec = list[tuple[str, str, str]]
+"""A table layout: (column of the frame, header, kind) per column, kind in NUMBER_FORMATS."""
+
+
+def _spec(lang: str, *columns: tuple[str, str]) -> Spec:
+    return [(key, column(key, lang), kind) for key, kind in columns]
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return False
+    try:
+        return bool(pd.isna(value)) or (isinstance(value, float) and not math.isfinite(value))
+    except (TypeError, ValueError):
+        return False
+
+
+class _Book:
+    """One workbook being written: its formats, sheet names and column widths."""
+
+    def __init__(self, lang: str, created: datetime, note: str):
+        self.lang = lang
+        self.buffer = io.BytesIO()
+        self.wb = xlsxwriter.Workbook(self.buffer, OPTIONS)
+        self.wb.set_properties({"title": words("title", lang), "author": "planning",
+                                "comments": note, "created": created})
+        add = self.wb.add_format
+        self.formats = {kind: add({"num_format": f} if f else {})
+                        for kind, f in NUMBER_FORMATS.items()}
+        self.bold = {kind: add({"bold": True, "top": 1, **({"num_format": f} if f else {})})
+                     for kind, f in NUMBER_FORMATS.items()}
+        self.editable = {kind: add({"bg_color": EDITABLE, **({"num_format": f} if f else {})})
+                         for kind, f in NUMBER_FORMATS.items()}
+        self.header = add({"bold": True, "bg_color": BLUE, "border": 1, "text_wrap": True,
+                           "valign": "top"})
+        self.title = add({"bold": True, "font_size": 14})
+        self.heading = add({"bold": True, "font_size": 12})
+        self.warning = add({"bold": True, "font_color": "#C00000", "text_wrap": True,
+                            "valign": "top"})
+        self.widths: dict[str, dict[int, float]] = {}
+        self.sheets: list[Worksheet] = []
+        self.reserved = {sheet(key, lang).lower() for key in SHEETS}
+        self.reserved.add(ALLOCATION_SHEET[lang].lower())
+
+    # --- sheets -----------------------------------------------------------------------
+    def add(self, name: str, *, reserved: bool = True) -> Worksheet:
+        """A new sheet; names that are not ours (agency codes) are made valid and unique."""
+        if not reserved:
+            name = _valid_sheet_name(name, self.reserved | {s.name.lower() for s in self.sheets})
+        ws = self.wb.add_worksheet(name)
+        self.sheets.append(ws)
+        self.widths[ws.name] = {}
+        return ws
+
+    def width(self, ws: Worksheet, col: int, chars: float) -> None:
+        known = self.widths[ws.name]
+        known[col] = max(known.get(col, 0), min(chars, MAX_WIDTH))
+
+    def close(self) -> bytes:
+        for ws in self.sheets:
+            for col, chars in sorted(self.widths[ws.name].items()):
+                ws.set_column(col, col, max(chars + 2, 8))
+        self.wb.close()
+        return self.buffer.getvalue()
+
+    # --- cells --------------------------------------------------------------------------
+    def cell(self, ws: Worksheet, row: int, col: int, value: object, kind: str,
+             style: str = "plain") -> None:
+        fmt = {"plain": self.formats, "total": self.bold, "edit": self.editable}[style][kind]
+        if _missing(value):
+            if style != "plain":
+                ws.write_blank(row, col, None, fmt)
+            return
+        if kind == "flag":
+            text = words("yes" if bool(value) else "no", self.lang)
+            ws.write_string(row, col, text, fmt)
+            self.width(ws, col, len(text))
+        elif kind == "text" or isinstance(value, str):
+            text = str(value)
+            ws.write_string(row, col, text, fmt)
+            self.width(ws, col, len(text))
+        elif isinstance(value, bool):
+            ws.write_string(row, col, "true" if value else "false", fmt)
+        else:
+            number = float(value)
+            ws.write_number(row, col, number, fmt)
+            shown = f"{number:,.0f}" if kind == "int" else f"{number:,.2f}"
+            self.width(ws, col, len(shown) + (2 if kind in ("share", "gap") else 0))
+
+    def heading_row(self, ws: Worksheet, row: int, text: str, fmt=None) -> int:
+        ws.write_string(row, 0, text, fmt or self.heading)
+        return row + 1
+
+    def table(self, ws: Worksheet, frame: pd.DataFrame, spec: Spec, *, row: int = 0,
+              total: Mapping[str, object] | None = None, freeze: bool = True,
+              autofilter: bool = True, editable: frozenset[str] = frozenset()) -> int:
+        """Write ``frame`` as a table with a header row at ``row`` (and a total row under
+        it when ``total`` maps columns to their totals); return the next free row."""
+        for col, (_, header, _) in enumerate(spec):
+            ws.write_string(row, col, header, self.header)
+            self.width(ws, col, min(len(header), 18))
+        records = frame[[key for key, _, _ in spec]].itertuples(index=False, name=None)
+        last = row
+        for last, values in enumerate(records, start=row + 1):
+            for col, ((key, _, kind), value) in enumerate(zip(spec, values, strict=True)):
+                self.cell(ws, last, col, value, kind, "edit" if key in editable else "plain")
+        if freeze:
+            ws.freeze_panes(row + 1, 0)
+        if autofilter:
+            ws.autofilter(row, 0, max(last, row), len(spec) - 1)
+        if total is not None:
+            last += 1
+            self.cell(ws, last, 0, words("total", self.lang), "text", "total")
+            for col, (key, _, kind) in enumerate(spec[1:], start=1):
+                self.cell(ws, last, col, total.get(key), kind, "total")
+        return last + 2
+
+    def pairs(self, ws: Worksheet, row: int, items: list[tuple[str, object, str]]) -> int:
+        """Label/value rows; return the next free row."""
+        for at, (label, value, kind) in enumerate(items, start=row):
+            ws.write_string(at, 0, label)
+            self.cell(ws, at, 1, value, kind)
+        return row + len(items) + 1
+
+
+def _valid_sheet_name(name: str, taken: set[str]) -> str:
+    """``name`` as an Excel sheet name: no []:*?/\\, no apostrophe at either end, at most
+    31 characters, unique (case-insensitively) among ``taken``."""
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in str(name)).strip("'").strip()
+    clean = clean[:31] or "Sheet"
+    candidate, n = clean, 1
+    while candidate.lower() in taken:
+        n += 1
+        suffix = f" ({n})"
+        candidate = clean[:31 - len(suffix)] + suffix
+    return candidate
+
+
+def _sums(frame: pd.DataFrame, columns: list[str]) -> dict[str, float]:
+    return {c: float(frame[c].sum()) for c in columns}
+
+
+def _share(part: float, whole: float) -> float | None:
+    return part / whole if whole else None
+
+
+# --- the data behind the sheets ---------------------------------------------------------
+def _plan(allocation, lang: str) -> pd.DataFrame:
+    """The plan with programme names, units and dimensions in ``lang``."""
+    plan = allocation.tables.plan
+    programs = allocation.instance.programs.set_index("code")
+    dims = allocation.instance.labels.get(f"dimension_{lang}", {})
+    out = plan.copy()
+    out["program_label"] = plan["program"].map(programs[f"name_{lang}"]).fillna(
+        plan["program_name"])
+    out["unit"] = plan["program"].map(programs[f"unit_{lang}"])
+    out["dimension_label"] = plan["dimension"].map(lambda d: dims.get(d, d))
+    return out
+
+
+def _data_note(ds: DataSet, lang: str) -> str:
+    synthetic = ds.synthetic_indicators()
+    if not synthetic:
+        return words("real", lang)
+    return words("synthetic", lang, n=len(synthetic), m=len(ds.indicator_metadata))
+
+
+# --- the sheets ---------------------------------------------------------------------------
+def _summary_sheet(book: _Book, ds: DataSet, allocation, summary: dict) -> None:
+    lang = book.lang
+    t = allocation.tables
+    ws = book.add(sheet("summary", lang))
+    ws.write_string(0, 0, words("title", lang), book.title)
+    ws.merge_range(1, 0, 1, 6, "", book.warning)
+    ws.write_string(1, 0, _data_note(ds, lang), book.warning)
+    ws.set_row(1, 48)
+    ws.freeze_panes(2, 0)
+    before = summary.get("deprivations_before")
+    removed = summary.get("deprivations_removed")
+    solver = " ".join(str(summary[k]) for k in ("solver", "solver_version") if summary.get(k))
+    row = book.heading_row(ws, 3, words("block.solve", lang))
+    row = book.pairs(ws, row, [
+        (words("status", lang), summary.get("status"), "text"),
+        (words("solver", lang), solver, "text"),
+        (words("objective", lang), summary.get("objective"), "num"),
+        (words("bound", lang), summary.get("bound"), "num"),
+        (words("gap", lang), summary.get("gap"), "gap"),
+        (words("gap_target", lang), summary.get("gap_target"), "gap"),
+        (words("time_limit", lang), summary.get("time_limit"), "general"),
+        (words("stopped_by_time_limit", lang), summary.get("stopped_by_time_limit"), "flag"),
+        (words("deprivations_before", lang), before, "num"),
+        (words("deprivations_removed", lang), removed, "num"),
+        (words("share_removed", lang), _share(removed or 0.0, before or 0.0), "share"),
+        (words("spending_total", lang), summary.get("spending_total"), "money"),
+        (words("pagu_total", lang), summary.get("pagu_total"), "money"),
+    ])
+    book.width(ws, 0, 40)
+
+    dims = allocation.instance.labels.get(f"dimension_{lang}", {})
+    frame = t.dimensions.assign(
+        dimension=t.dimensions["dimension"].map(lambda d: dims.get(d, d)),
+        before=t.dimensions["deprived"],
+        share_removed=t.dimensions["removed"] / t.dimensions["deprived"].where(
+            t.dimensions["deprived"] > 0))
+    total = _sums(frame, ["before", "removed", "after"])
+    total["share_removed"] = _share(total["removed"], total["before"])
+    row = book.heading_row(ws, row, words("block.dimensions", lang))
+    row = book.table(ws, frame, _spec(lang, ("dimension", "text"), ("before", "num"),
+                                      ("removed", "num"), ("after", "num"),
+                                      ("share_removed", "share")),
+                     row=row, total=total, freeze=False, autofilter=False)
+
+    agencies = t.agencies.assign(left=t.agencies["pagu"] - t.agencies["used"])
+    total = _sums(agencies, ["pagu", "used", "left"])
+    total["share_used"] = _share(total["used"], total["pagu"])
+    row = book.heading_row(ws, row, words("block.spending", lang))
+    row = book.table(ws, agencies, _spec(lang, ("agency", "text"), ("agency_name", "text"),
+                                         ("pagu", "money"), ("used", "money"),
+                                         ("left", "money"), ("share_used", "share")),
+                     row=row, total=total, freeze=False, autofilter=False)
+
+    base = t.baselines.assign(
+        plan=[words(f"plan.{p}", lang) if f"plan.{p}" in _PLAN_KEYS else p
+              for p in t.baselines["plan"]],
+        objective_gain=t.baselines["objective_gain_pct"] / 100.0)
+    row = book.heading_row(ws, row, words("block.baselines", lang))
+    row = book.table(ws, base, _spec(lang, ("plan", "text"), ("cost", "money"),
+                                     ("removed", "num"), ("objective", "num"),
+                                     ("rules_broken", "int"), ("removed_gain_over", "num"),
+                                     ("objective_gain", "share")),
+                     row=row, freeze=False, autofilter=False)
+    gains = t.baselines.set_index("plan")["removed_gain_over"]
+    if {"greedy", "equal_split"} <= set(gains.index):
+        ws.write_string(row, 0, words("margin", lang,
+                                      greedy=number(gains["greedy"], lang, 1),
+                                      equal=number(gains["equal_split"], lang, 1)))
+        row += 2
+    warnings = summary.get("warnings") or []
+    if warnings:
+        row = book.heading_row(ws, row, words("block.warnings", lang))
+        for at, message in enumerate(warnings, start=row):
+            ws.write_string(at, 0, str(message))
+
+
+_PLAN_KEYS = {"plan.optimal", "plan.greedy", "plan.equal_split"}
+
+
+def _agency_sheets(book: _Book, ds: DataSet, allocation, plan: pd.DataFrame) -> None:
+    lang = book.lang
+    names = ds.agencies.set_index("code")["name"]
+    spec = _spec(lang, ("village_code", "text"), ("village", "text"), ("kecamatan", "text"),
+                 ("program_code", "text"), ("program", "text"), ("dimension", "text"),
+                 ("unit", "text"), ("units", "int"), ("cost", "money"),
+                 ("share_of_pagu", "share"), ("households_reached", "num"))
+    for agency in allocation.tables.agencies.itertuples(index=False):
+        rows = plan[plan["agency"] == agency.agency]
+        frame = pd.DataFrame({
+            "village_code": rows["village"], "village": rows["village_name"],
+            "kecamatan": rows["kecamatan"], "program_code": rows["program"],
+            "program": rows["program_label"], "dimension": rows["dimension_label"],
+            "unit": rows["unit"], "units": rows["units"], "cost": rows["cost"],
+            "share_of_pagu": rows["cost"] / agency.pagu if agency.pagu else float("nan"),
+            "households_reached": rows["households_reached"]})
+        ws = book.add(agency.agency, reserved=False)
+        full = names.get(agency.agency, agency.agency_name)
+        ws.write_string(0, 0, f"{agency.agency}: {full}", book.title)
+        book.pairs(ws, 1, [(words("agency.pagu", lang), agency.pagu, "money"),
+                           (words("agency.used", lang), agency.used, "money"),
+                           (words("agency.share", lang), agency.share_used, "share")])
+        book.width(ws, 0, 16)
+        total = _sums(frame, ["cost", "share_of_pagu", "households_reached"])
+        book.table(ws, frame, spec, row=5, total=total)
+
+
+def _kecamatan_sheet(book: _Book, allocation) -> None:
+    lang = book.lang
+    kec = allocation.tables.kecamatan
+    frame = kec.assign(after_total=kec["deprived_total"] - kec["removed_total"],
+                       share_removed=kec["removed_total"] / kec["deprived_total"].where(
+                           kec["deprived_total"] > 0))
+    total = _sums(frame, ["villages", "programs", "cost", "share_of_spending",
+                          "deprived_total", "removed_total", "after_total"])
+    total["share_removed"] = _share(total["removed_total"], total["deprived_total"])
+    spec = _spec(lang, ("kecamatan_code", "text"), ("kecamatan", "text"), ("villages", "int"),
+                 ("programs", "int"), ("cost", "money"), ("share_of_spending", "share"),
+                 ("deprived_total", "num"), ("removed_total", "num"), ("after_total", "num"),
+                 ("share_removed", "share"))
+    book.table(book.add(sheet("kecamatan", lang)), frame, spec, total=total)
+
+
+def _village_sheet(book: _Book, allocation) -> None:
+    lang = book.lang
+    villages = allocation.tables.villages
+    dims = allocation.tables.dimensions["dimension"].tolist()
+    labels = allocation.instance.labels.get(f"dimension_{lang}", {})
+    frame = villages.rename(columns={"village": "village_code", "name": "village"}).assign(
+        after_total=villages["deprived_total"] - villages["removed_total"])
+    spec = _spec(lang, ("village_code", "text"), ("village", "text"),
+                 ("kecamatan_code", "text"), ("kecamatan", "text"), ("poverty_index", "index"),
+                 ("weight", "index"), ("programs", "int"), ("cost", "money"),
+                 ("share_of_spending", "share"))
+    counts = []
+    for d in dims:
+        for stage, key in (("deprived", "before"), ("removed", "removed"), ("after", "after")):
+            name = f"{stage}_{d}"
+            counts.append(name)
+            spec.append((name, f"{labels.get(d, d)}: {column(key, lang)}", "num"))
+    spec += _spec(lang, ("deprived_total", "num"), ("removed_total", "num"),
+                  ("after_total", "num"))
+    total = _sums(frame, ["programs", "cost", "share_of_spending", *counts,
+                          "deprived_total", "removed_total", "after_total"])
+    book.table(book.add(sheet("villages", lang)), frame, spec, total=total)
+
+
+def _allocation_sheet(book: _Book, plan: pd.DataFrame) -> None:
+    """The long plan table the round trip reads back: exactly ALLOCATION_COLUMNS, header
+    in row 1, one row per (village, programme) from row 2, an empty lock column."""
+    lang = book.lang
+    frame = pd.DataFrame({
+        "village_code": plan["village"], "village": plan["village_name"],
+        "kecamatan": plan["kecamatan"], "program_code": plan["program"],
+        "program": plan["program_label"], "agency": plan["agency"], "units": plan["units"],
+        "cost": plan["cost"], "households_reached": plan["households_reached"],
+        "lock": None})
+    kinds = ["text", "text", "text", "text", "text", "text", "int", "money", "num", "text"]
+    spec = list(zip(ALLOCATION_COLUMNS, ALLOCATION_HEADERS[lang], kinds, strict=True))
+    ws = book.add(ALLOCATION_SHEET[lang])
+    book.table(ws, frame, spec, editable=frozenset({"units", "lock"}))
+    lock = ALLOCATION_COLUMNS.index("lock")
+    book.width(ws, lock, 10)
+    ws.data_validation(1, lock, 1_048_575, lock, {
+        "validate": "list", "source": LOCK_CHOICES[lang], "ignore_blank": True,
+        "input_title": words("lock.title", lang), "input_message": words("lock.prompt", lang),
+        "error_type": "warning", "error_message": words("lock.error", lang)})
+    ws.write_comment(0, lock, words("lock.note", lang),
+                     {"author": "planning", "x_scale": 2.5, "y_scale": 2.5})
+
+
+def _score_sheet(book: _Book, scores: pd.DataFrame) -> None:
+    lang = book.lang
+    frame = scores.rename(columns={"code": "village_code", "name": "village",
+                                   f"typology_{lang}": "typology_label"})
+    wanted = [("village_code", "text"), ("village", "text"), ("kecamatan_code", "text"),
+              ("kecamatan", "text"), ("type", "text"), ("poverty_index", "index"),
+              ("potential_index", "index"), ("rank_in_kecamatan", "int"),
+              ("priority", "num"), ("selected", "flag"), ("margin", "num"),
+              ("typology_label", "text"), ("reason", "text"),
+              ("selection_frequency", "share"), ("stability", "text"),
+              ("in_2020_list", "flag")]
+    spec = [(key, column("typology" if key == "typology_label" else key, lang), kind)
+            for key, kind in wanted if key in frame.columns]
+    spec += [(key, key, "index") for key in frame.columns if key.startswith("potential_")
+             and key != "potential_index"]
+    book.table(book.add(sheet("scores", lang)), frame, spec)
+
+
+def _inputs_sheet(book: _Book, ds: DataSet, allocation) -> None:
+    lang = book.lang
+    ws = book.add(sheet("inputs", lang))
+    dims = allocation.instance.labels.get(f"dimension_{lang}", {})
+    programs = allocation.instance.programs
+    catalogue = programs.rename(columns={"code": "program_code", f"name_{lang}": "program",
+                                         f"unit_{lang}": "unit"}).assign(
+        dimension=programs["dimension"].map(lambda d: dims.get(d, d)))
+    row = book.heading_row(ws, 0, words("block.catalogue", lang))
+    row = book.table(ws, catalogue, _spec(
+        lang, ("program_code", "text"), ("program", "text"), ("agency", "text"),
+        ("dimension", "text"), ("sector", "text"), ("unit", "text"), ("unit_cost", "price"),
+        ("fixed_cost", "price"), ("beneficiaries_per_unit", "general"),
+        ("min_units", "int"), ("max_units", "int"), ("max_villages", "int"),
+        ("need_indicator", "text"), ("cost_status", "text"), ("cost_source", "text"),
+        ("assumptions", "text")), row=row)
+
+    data = ds.agencies.set_index("code")
+    used = allocation.tables.agencies
+    budgets = pd.DataFrame({
+        "agency": used["agency"], "agency_name": used["agency"].map(data["name"]),
+        "pagu": used["pagu"], "pagu_data": used["agency"].map(data["pagu"]),
+        "pagu_status": used["agency"].map(data["pagu_status"]),
+        "funding": used["agency"].map(data["funding"]),
+        "note": used["agency"].map(data["note"]),
+        "source_url": used["agency"].map(data["source_url"])})
+    row = book.heading_row(ws, row, words("block.budgets", lang))
+    row = book.table(ws, budgets, _spec(
+        lang, ("agency", "text"), ("agency_name", "text"), ("pagu", "money"),
+        ("pagu_data", "money"), ("pagu_status", "text"), ("funding", "text"),
+        ("note", "text"), ("source_url", "text")),
+        row=row, total=_sums(budgets, ["pagu", "pagu_data"]), freeze=False, autofilter=False)
+
+    meta = ds.indicator_metadata.rename(columns={f"label_{lang}": "name"})
+    row = book.heading_row(ws, row, words("block.indicators", lang))
+    book.table(ws, meta, _spec(lang, ("indicator", "text"), ("name", "text"),
+                               ("kind", "text"), ("group", "text"), ("unit", "text"),
+                               ("status", "text"), ("source", "text")),
+               row=row, freeze=False, autofilter=False)
+
+
+def _flatten(prefix: str, value: object) -> Iterator[tuple[str, object]]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _flatten(f"{prefix}.{key}" if prefix else str(key), item)
+    else:
+        yield prefix, value
+
+
+def _meta_rows(ds: DataSet, scenario: dict, provenance: dict, lang: str) -> pd.DataFrame:
+    rows = [("scenario", key, value) for key, value in _flatten("", scenario)]
+    for top, value in provenance.items():
+        if isinstance(value, Mapping):
+            rows += [(str(top), key, item) for key, item in _flatten("", value)]
+        else:
+            rows.append(("provenance", str(top), value))
+    rows += [(words("block.workbook", "en"), "language", lang),
+             (words("block.workbook", "en"), "data_status", synthetic_note(ds, "en")),
+             (words("block.workbook", "en"), "synthetic_indicators",
+              ds.synthetic_indicators())]
+    plain = [(section, key, _plain(value)) for section, key, value in rows]
+    return pd.DataFrame(plain, columns=["section", "key", "value"])
+
+
+def _plain(value: object) -> object:
+    """A value for one Meta cell: numbers stay numbers, lists become JSON text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float) or value is None:
+        return value
+    if hasattr(value, "item"):
+        return _plain(value.item())
+    if isinstance(value, list | tuple | set):
+        items = sorted(value, key=str) if isinstance(value, set) else list(value)
+        return json.dumps(items, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def _meta_sheet(book: _Book, frame: pd.DataFrame) -> None:
+    lang = book.lang
+    spec = _spec(lang, ("section", "text"), ("key", "text"), ("value", "general"))
+    book.table(book.add(sheet("meta", lang)), frame, spec)
+
+
+def _moved_sheet(book: _Book, moved: pd.DataFrame) -> None:
+    spec: Spec = []
+    for key in moved.columns:
+        dtype = moved[key].dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            kind = "flag"
+        elif pd.api.types.is_integer_dtype(dtype):
+            kind = "int"
+        elif pd.api.types.is_numeric_dtype(dtype):
+            kind = "num"
+        else:
+            kind = "text"
+        spec.append((key, str(key), kind))
+    book.table(book.add(sheet("moved", book.lang)), moved, spec)
+
+
+def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: dict,
+                   scenario: dict, provenance: dict, lang: str = "id",
+                   moved: pd.DataFrame | None = None,
+                   created: datetime = CREATED) -> bytes:
+    """The planners' workbook as xlsx bytes.
+
+    ``scores`` is the village score table (``ScoreResult.table``), ``allocation`` an
+    :class:`~planning.model.Allocation` holding a plan, ``summary`` its
+    :func:`planning.run.allocation_summary`, ``scenario`` the scenario as run (plain
+    dict) and ``provenance`` anything a reviewer needs to trace the numbers (input
+    hashes, versions; nested dicts become one row per entry). ``moved`` (the round trip's
+    table of what moved) adds a sheet as is. Same arguments, same bytes.
+    """
+    if allocation.tables is None:
+        raise ValueError("the allocation holds no plan; there is nothing to write")
+    book = _Book(lang, created, synthetic_note(ds, lang))
+    plan = _plan(allocation, lang)
+    _summary_sheet(book, ds, allocation, summary)
+    if moved is not None:
+        _moved_sheet(book, moved)
+    _agency_sheets(book, ds, allocation, plan)
+    _kecamatan_sheet(book, allocation)
+    _village_sheet(book, allocation)
+    _allocation_sheet(book, plan)
+    _score_sheet(book, scores)
+    _inputs_sheet(book, ds, allocation)
+    _meta_sheet(book, _meta_rows(ds, scenario, provenance, lang))
+    return book.close()

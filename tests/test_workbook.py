@@ -1,0 +1,309 @@
+"""The planners' workbook, opened with openpyxl and checked sheet by sheet against the
+allocation tables it was built from."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import zipfile
+from datetime import datetime
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from planning.model import allocate
+from planning.run import allocation_summary, versions
+from planning.scoring import score_villages
+from planning.workbook import (
+    ALLOCATION_COLUMNS,
+    ALLOCATION_HEADERS,
+    ALLOCATION_SHEET,
+    workbook_bytes,
+)
+
+SCENARIO = {"name": "baseline", "budgets": {"ceiling": 9000, "percent": {"PUTR": 20}},
+            "locks": ["51.08.01.2001:PUTR-PAMSIMAS"], "solver": {"gap": 0.002}}
+
+
+@pytest.fixture(scope="module")
+def allocation(ds, scores):
+    return allocate(ds, scores)
+
+
+def build(ds, scores, allocation, **kw) -> bytes:
+    provenance = {"input_sha256": ds.file_hashes, "versions": versions(),
+                  "dataset": "data/buleleng"}
+    return workbook_bytes(ds=ds, scores=scores, allocation=allocation,
+                          summary=allocation_summary(allocation), scenario=SCENARIO,
+                          provenance=provenance, **kw)
+
+
+def load(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def raw(ds, scores, allocation) -> bytes:
+    return build(ds, scores, allocation)
+
+
+@pytest.fixture(scope="module")
+def book(raw) -> openpyxl.Workbook:
+    return load(raw)
+
+
+def header_row(ws, first: str) -> int:
+    """The row (1-based) whose first cell is ``first``."""
+    for row in range(1, ws.max_row + 1):
+        if ws.cell(row, 1).value == first:
+            return row
+    raise AssertionError(f"no row starting with {first!r} in {ws.title}")
+
+
+def read(ws, first: str) -> tuple[pd.DataFrame, dict | None]:
+    """The table whose header starts with ``first``, and its total row (if any)."""
+    top = header_row(ws, first)
+    names = [c.value for c in ws[top] if c.value is not None]
+    rows, row = [], top + 1
+    while row <= ws.max_row and ws.cell(row, 1).value not in (None, "JUMLAH", "TOTAL"):
+        rows.append([ws.cell(row, c).value for c in range(1, len(names) + 1)])
+        row += 1
+    total = None
+    if row <= ws.max_row and ws.cell(row, 1).value in ("JUMLAH", "TOTAL"):
+        total = {n: ws.cell(row, c).value for c, n in enumerate(names, start=1)}
+    return pd.DataFrame(rows, columns=names), total
+
+
+def test_sheets_in_bahasa_indonesia(book, allocation):
+    agencies = sorted(allocation.tables.agencies["agency"])
+    assert book.sheetnames == ["Ringkasan", *agencies, "Per Kecamatan", "Per Desa",
+                               "Alokasi", "Skor Desa", "Input & Asumsi", "Meta"]
+
+
+def test_sheets_and_headers_in_english(ds, scores, allocation):
+    book = load(build(ds, scores, allocation, lang="en"))
+    assert book.sheetnames[0] == "Summary"
+    assert book.sheetnames[-5:] == ["By Village", "Allocation", "Village Scores",
+                                    "Inputs & Assumptions", "Meta"]
+    assert "By Kecamatan" in book.sheetnames
+    ws = book["Allocation"]
+    assert [c.value for c in ws[1]] == [
+        "village_code", "village", "kecamatan", "program_code", "programme", "agency",
+        "units", "cost (Rp million)", "households reached", "lock"]
+    (rule,) = ws.data_validations.dataValidation
+    assert rule.formula1 == '"yes,no"'
+    assert "SYNTHETIC" in book["Summary"]["A2"].value
+
+
+def test_allocation_sheet_is_the_plan(book, allocation):
+    plan = allocation.tables.plan
+    ws = book["Alokasi"]
+    # the exact layout the round-trip reader relies on
+    assert [c.value for c in ws[1]] == [
+        "kode_desa", "desa", "kecamatan", "kode_program", "program", "lembaga", "unit",
+        "biaya (juta Rp)", "penerima manfaat", "kunci"]
+    assert ALLOCATION_SHEET == {"id": "Alokasi", "en": "Allocation"}
+    assert len(ALLOCATION_COLUMNS) == len(ALLOCATION_HEADERS["id"]) == 10
+    assert ws.max_row == len(plan) + 1
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[3]) for r in rows] == list(zip(plan["village"], plan["program"],
+                                                    strict=True))
+    assert [r[5] for r in rows] == plan["agency"].tolist()
+    assert [r[6] for r in rows] == plan["units"].tolist()
+    assert sum(r[7] for r in rows) == pytest.approx(plan["cost"].sum())
+    assert [r[7] for r in rows] == pytest.approx(plan["cost"].tolist())
+    assert [r[8] for r in rows] == pytest.approx(plan["households_reached"].tolist())
+    assert all(r[9] is None for r in rows)  # lock: empty, for the planner to fill
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == f"A1:J{len(plan) + 1}"
+    (rule,) = ws.data_validations.dataValidation
+    assert rule.type == "list" and rule.formula1 == '"ya,tidak"'
+    assert str(rule.sqref).startswith("J2:")
+    note = ws["J1"].comment.text
+    assert "ya" in note and "unit" in note and "Hapus" in note
+    assert ws["H2"].number_format == "#,##0.0"
+
+
+def test_agency_sheets_add_up_to_what_each_agency_used(book, allocation):
+    plan = allocation.tables.plan
+    for agency in allocation.tables.agencies.itertuples():
+        ws = book[agency.agency]
+        table, total = read(ws, "kode desa")
+        mine = plan[plan["agency"] == agency.agency]
+        assert len(table) == len(mine), agency.agency
+        assert table["kode program"].tolist() == mine["program"].tolist()
+        assert total["biaya (juta Rp)"] == pytest.approx(agency.used)
+        assert table["biaya (juta Rp)"].sum() == pytest.approx(agency.used)
+        assert total["porsi pagu lembaga"] == pytest.approx(agency.used / agency.pagu)
+        assert ws["B2"].value == pytest.approx(agency.pagu)
+        assert ws.freeze_panes == "A7"
+        assert ws.auto_filter.ref.startswith("A6:")
+
+
+def test_village_sheet_has_deprivations_before_removed_after(book, allocation):
+    villages = allocation.tables.villages
+    table, total = read(book["Per Desa"], "kode desa")
+    assert table["kode desa"].tolist() == villages["village"].tolist()
+    labels = allocation.instance.labels["dimension_id"]
+    for dim in allocation.tables.dimensions["dimension"]:
+        for stage, word in (("deprived", "sebelum"), ("removed", "terhapus"),
+                            ("after", "sesudah")):
+            header = f"{labels[dim]}: {word}"
+            assert table[header].tolist() == pytest.approx(
+                villages[f"{stage}_{dim}"].tolist()), header
+            assert total[header] == pytest.approx(villages[f"{stage}_{dim}"].sum())
+    assert table["deprivasi sesudah"].tolist() == pytest.approx(
+        (villages["deprived_total"] - villages["removed_total"]).tolist())
+    assert total["biaya (juta Rp)"] == pytest.approx(allocation.tables.totals["cost"])
+    assert book["Per Desa"].freeze_panes == "A2"
+
+
+def test_kecamatan_sheet_matches_the_kecamatan_table(book, allocation):
+    kec = allocation.tables.kecamatan
+    table, total = read(book["Per Kecamatan"], "kode kecamatan")
+    assert table["kode kecamatan"].tolist() == kec["kecamatan_code"].tolist()
+    assert table["biaya (juta Rp)"].tolist() == pytest.approx(kec["cost"].tolist())
+    assert table["deprivasi terhapus"].tolist() == pytest.approx(kec["removed_total"].tolist())
+    assert total["biaya (juta Rp)"] == pytest.approx(kec["cost"].sum())
+    assert total["jumlah desa"] == len(allocation.tables.villages)
+    assert book["Per Kecamatan"].auto_filter.ref == f"A1:J{len(kec) + 1}"
+
+
+def test_summary_sheet(book, allocation):
+    ws = book["Ringkasan"]
+    t = allocation.tables
+    pairs = {row[0]: row[1] for row in ws.iter_rows(values_only=True) if row[0]}
+    assert pairs["status"] == allocation.report.status
+    assert pairs["selisih ke batas (gap)"] == pytest.approx(allocation.report.gap)
+    assert pairs["deprivasi terhapus"] == pytest.approx(t.totals["deprivations_removed"])
+    assert "SINTETIS" in ws["A2"].value
+    assert ws.freeze_panes == "A3"
+    dims, dims_total = read(ws, "dimensi")
+    assert dims["terhapus"].tolist() == pytest.approx(t.dimensions["removed"].tolist())
+    assert dims_total["sebelum"] == pytest.approx(t.totals["deprivations_before"])
+    spend, spend_total = read(ws, "lembaga")
+    assert spend["lembaga"].tolist() == t.agencies["agency"].tolist()
+    assert spend["terpakai (juta Rp)"].tolist() == pytest.approx(t.agencies["used"].tolist())
+    assert spend_total["pagu (juta Rp)"] == pytest.approx(t.totals["pagu"])
+    plans, _ = read(ws, "rencana")
+    assert plans["rencana"].tolist() == ["optimum (rencana ini)", "serakah (greedy)",
+                                         "bagi rata"]
+    assert plans["terhapus"].tolist() == pytest.approx(t.baselines["removed"].tolist())
+    greedy = t.baselines.set_index("plan").loc["greedy"]
+    assert plans.loc[1, "optimum menghapus lebih banyak"] == pytest.approx(
+        t.totals["deprivations_removed"] - greedy["removed"])
+
+
+def test_score_sheet(book, scores):
+    ws = book["Skor Desa"]
+    table, _ = read(ws, "kode desa")
+    assert table["kode desa"].tolist() == scores["code"].tolist()
+    assert (table["desa fokus"] == "ya").sum() == scores["selected"].sum()
+    assert table["tipologi"].tolist() == scores["typology_id"].tolist()
+    assert table["peringkat di kecamatan"].tolist() == scores["rank_in_kecamatan"].tolist()
+    assert ws.auto_filter.ref is not None and ws.freeze_panes == "A2"
+
+
+def test_inputs_sheet_marks_costs_budgets_and_indicators(book, ds):
+    ws = book["Input & Asumsi"]
+    catalogue, _ = read(ws, "kode program")
+    programs = ds.programs
+    assert catalogue["kode program"].tolist() == programs["code"].tolist()
+    assert catalogue["biaya per unit (juta Rp)"].tolist() == pytest.approx(
+        programs["unit_cost"].tolist())
+    assert catalogue["status biaya"].tolist() == programs["cost_status"].tolist()
+    budgets, total = read(ws, "lembaga")
+    status = ds.agencies.set_index("code")["pagu_status"]
+    assert budgets["status pagu"].tolist() == status[budgets["lembaga"]].tolist()
+    assert total["pagu (juta Rp)"] == pytest.approx(ds.agencies["pagu"].sum())
+    indicators, _ = read(ws, "indikator")
+    assert indicators["status"].tolist() == ds.indicator_metadata["status"].tolist()
+    assert (indicators["status"] == "synthetic").sum() == len(ds.synthetic_indicators())
+    assert ws.auto_filter.ref.startswith("A2:")
+
+
+def test_meta_sheet_holds_scenario_hashes_and_versions(book, ds):
+    rows = {(s, k): v for s, k, v in book["Meta"].iter_rows(min_row=2, values_only=True)}
+    for name, digest in ds.file_hashes.items():
+        assert rows[("input_sha256", name)] == digest
+    assert rows[("scenario", "name")] == "baseline"
+    assert rows[("scenario", "budgets.ceiling")] == 9000
+    assert rows[("scenario", "budgets.percent.PUTR")] == 20
+    assert rows[("scenario", "locks")] == '["51.08.01.2001:PUTR-PAMSIMAS"]'
+    assert rows[("versions", "pandas")] == pd.__version__
+    assert rows[("provenance", "dataset")] == "data/buleleng"
+    assert book["Meta"].freeze_panes == "A2" and book["Meta"].auto_filter.ref
+
+
+def test_money_columns_say_juta_and_use_a_thousands_separator(book):
+    ws = book["Per Kecamatan"]
+    header = [c.value for c in ws[1]]
+    col = header.index("biaya (juta Rp)") + 1
+    assert ws.cell(2, col).number_format == "#,##0.0"
+    widths = [ws.column_dimensions[letter].width for letter in "ABCDE"]
+    assert all(w and w >= 8 for w in widths)
+
+
+def test_moved_sheet_is_written_as_given(ds, scores, allocation):
+    moved = pd.DataFrame({"village": ["51.08.01.2001", "51.08.02.2012"],
+                          "program": ["PUTR-PAMSIMAS", "=CSR-AIR"],
+                          "units_before": [1, 0], "units_after": [0, 40],
+                          "cost_change": [-400.0, 140.0]})
+    book = load(build(ds, scores, allocation, moved=moved))
+    assert book.sheetnames[1] == "Perubahan"
+    ws = book["Perubahan"]
+    assert [c.value for c in ws[1]] == moved.columns.tolist()
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert rows == list(moved.itertuples(index=False, name=None))
+    assert ws["B3"].data_type == "s"
+
+
+def test_same_inputs_same_bytes(raw, ds, scores, allocation):
+    assert build(ds, scores, allocation) == raw
+    other = build(ds, scores, allocation, created=datetime(2021, 6, 1))
+    assert other != raw  # the creation time is the only clock in the file
+
+
+TRICKY = {"village": "=1+2", "village2": "@SUM(A1:A9)", "program": "+62 sambungan air",
+          "program2": "-5 rumah", "agency": "=HYPERLINK(\"http://x\")"}
+
+
+def test_names_that_look_like_formulas_stay_text(ds):
+    scores0 = score_villages(ds, draws=0).table
+    focus = scores0.loc[scores0["selected"], "code"].tolist()
+    villages = ds.villages.copy()
+    villages.loc[villages["code"] == focus[0], "name"] = TRICKY["village"]
+    villages.loc[villages["code"] == focus[1], "name"] = TRICKY["village2"]
+    programs = ds.programs.copy()
+    programs.loc[programs["code"] == "CSR-AIR", "name_id"] = TRICKY["program"]
+    programs.loc[programs["code"] == "PKM-RUSAK-SEDANG", "name_id"] = TRICKY["program2"]
+    agencies = ds.agencies.copy()
+    agencies.loc[agencies["code"] == "CSR", "short_name"] = TRICKY["agency"]
+    agencies.loc[agencies["code"] == "CSR", "name"] = TRICKY["agency"]
+    tricky = dataclasses.replace(ds, villages=villages, programs=programs, agencies=agencies)
+    scores = score_villages(tricky, draws=0).table
+    allocation = allocate(tricky, scores)
+    plan = allocation.tables.plan
+    assert {"CSR-AIR", "PKM-RUSAK-SEDANG"} <= set(plan["program"])
+    assert {focus[0], focus[1]} <= set(plan["village"])
+    data = build(tricky, scores, allocation)
+    book = load(data)
+    found: dict[str, set[str]] = {}
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value in TRICKY.values():
+                    assert cell.data_type == "s", (ws.title, cell.coordinate)
+                    found.setdefault(cell.value, set()).add(ws.title)
+    assert found[TRICKY["village"]] >= {"Alokasi", "Per Desa", "Skor Desa", "CSR"}
+    assert found[TRICKY["village2"]] >= {"Alokasi", "Per Desa", "Skor Desa"}
+    assert found[TRICKY["program"]] >= {"Alokasi", "CSR", "Input & Asumsi"}
+    assert found[TRICKY["program2"]] >= {"Alokasi", "PERKIMTA", "Input & Asumsi"}
+    assert "Ringkasan" in found[TRICKY["agency"]]
+    assert book["CSR"]["A1"].value == f"CSR: {TRICKY['agency']}"
+    # and no formula anywhere in the file
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                assert b"<f>" not in archive.read(name), name
