@@ -276,3 +276,20 @@ def test_sheet_rows_stack_every_table(cmp):
     assert rows[0] == ["Comparison"]
     assert len(rows) == sum(len(t.frame) + 3 for t in tables)
     assert all(not isinstance(v, float) or v == v for row in rows for v in row)
+
+
+def test_compare_command_writes_the_diff(folders, tmp_path):
+    from typer.testing import CliRunner
+
+    from planning.cli import app
+
+    a, b = folders
+    out = tmp_path / "diff"
+    result = CliRunner().invoke(app, ["compare", str(a), str(b), "--out", str(out),
+                                      "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Rupiah" in result.output or "Rp" in result.output
+    assert {p.name for p in out.iterdir()} >= {"compare_agencies.csv", "compare.xlsx",
+                                               "compare_summary.json"}
+    missing = CliRunner().invoke(app, ["compare", str(a), str(tmp_path / "nope")])
+    assert missing.exit_code == 1 and "Traceback" not in missing.output

@@ -39,12 +39,20 @@ def test_run_writes_the_data_summary(tmp_path):
     assert agencies["pagu"].sum() == pytest.approx(9000)
 
 
+def snapshot(folder) -> dict[str, bytes]:
+    """Every file under ``folder`` (figures/ included) by relative path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
 def test_same_inputs_same_files(tmp_path):
     first = run(DATA, tmp_path / "a").out_dir
     second = run(DATA, tmp_path / "b").out_dir
-    names = sorted(p.name for p in first.iterdir())
-    assert names == sorted(p.name for p in second.iterdir())
-    assert "allocation_plan.csv" in names and "timing.json" in names
+    names = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(second).as_posix() for p in second.rglob("*")
+                           if p.is_file())
+    assert {"allocation_plan.csv", "timing.json", "rencana_alokasi.xlsx",
+            "figures/plan_vs_baselines.png"} <= set(names)
     for name in names:
         if name != "timing.json":  # wall-clock seconds, kept apart for this reason
             assert (first / name).read_bytes() == (second / name).read_bytes(), name
@@ -53,17 +61,17 @@ def test_same_inputs_same_files(tmp_path):
 def test_bad_data_leaves_previous_results_intact(tmp_path, data_copy):
     out = tmp_path / "res"
     run(data_copy, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = snapshot(out)
     edit(data_copy, "agencies.csv", 2, "pagu", "-1")
     result = CliRunner().invoke(app, ["run", "--data", str(data_copy), "--out", str(out)])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert snapshot(out) == before
 
 
 def test_interrupted_write_leaves_previous_results_intact(tmp_path, monkeypatch):
     out = tmp_path / "res"
     run(DATA, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = snapshot(out)
     calls = {"n": 0}
     real_fsync = outputs.os.fsync
 
@@ -76,7 +84,7 @@ def test_interrupted_write_leaves_previous_results_intact(tmp_path, monkeypatch)
     monkeypatch.setattr(outputs.os, "fsync", failing_fsync)
     with pytest.raises(KeyboardInterrupt):
         run(DATA, out)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert snapshot(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["res"], "no staging folder left behind"
 
 
@@ -118,14 +126,14 @@ def test_a_scenario_without_a_plan_writes_nothing(tmp_path):
 
     out = tmp_path / "res"
     run(DATA, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = snapshot(out)
     broke = ModelSettings(pagu={"DKPP": 2000, **{a: 0 for a in (
         "PERKIMTA", "PUTR", "DISTAN", "DISDAGPERINKOP", "DPMD", "DINKES", "DP2KBP3A",
         "DINSOS", "DISPAR", "CSR")}}, rules=Rules(min_programs_per_village=3))
     with pytest.raises(NoPlan) as caught:
         run(DATA, out, broke)
     assert "pagu" in caught.value.render("id") and "short by" in caught.value.render("en")
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert snapshot(out) == before
 
 
 def test_run_command_prints_the_plan_summary(tmp_path):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import shutil
+import subprocess
 import zipfile
 from datetime import datetime
 
@@ -19,8 +21,11 @@ from planning.workbook import (
     ALLOCATION_COLUMNS,
     ALLOCATION_HEADERS,
     ALLOCATION_SHEET,
+    _valid_sheet_name,
     workbook_bytes,
 )
+
+from .conftest import ROOT
 
 SCENARIO = {"name": "baseline", "budgets": {"ceiling": 9000, "percent": {"PUTR": 20}},
             "locks": ["51.08.01.2001:PUTR-PAMSIMAS"], "solver": {"gap": 0.002}}
@@ -78,14 +83,16 @@ def read(ws, first: str) -> tuple[pd.DataFrame, dict | None]:
 def test_sheets_in_bahasa_indonesia(book, allocation):
     agencies = sorted(allocation.tables.agencies["agency"])
     assert book.sheetnames == ["Ringkasan", *agencies, "Per Kecamatan", "Per Desa",
-                               "Alokasi", "Skor Desa", "Input & Asumsi", "Meta"]
+                               "Alokasi", "Skor Desa", "Input & Asumsi", "Meta", "_plan"]
+    assert book["_plan"].sheet_state == "hidden"
+    assert all(book[name].sheet_state == "visible" for name in book.sheetnames[:-1])
 
 
 def test_sheets_and_headers_in_english(ds, scores, allocation):
     book = load(build(ds, scores, allocation, lang="en"))
     assert book.sheetnames[0] == "Summary"
-    assert book.sheetnames[-5:] == ["By Village", "Allocation", "Village Scores",
-                                    "Inputs & Assumptions", "Meta"]
+    assert book.sheetnames[-6:] == ["By Village", "Allocation", "Village Scores",
+                                    "Inputs & Assumptions", "Meta", "_plan"]
     assert "By Kecamatan" in book.sheetnames
     ws = book["Allocation"]
     assert [c.value for c in ws[1]] == [
@@ -123,6 +130,22 @@ def test_allocation_sheet_is_the_plan(book, allocation):
     note = ws["J1"].comment.text
     assert "ya" in note and "unit" in note and "Hapus" in note
     assert ws["H2"].number_format == "#,##0.0"
+
+
+def test_the_round_trip_reader_reads_the_allocation_sheet(raw, allocation, tmp_path):
+    from planning.roundtrip import read_edited
+
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(raw)
+    edited, original, name = read_edited(path)
+    plan = allocation.tables.plan
+    assert name == "Alokasi"
+    assert edited["village_code"].tolist() == plan["village"].tolist()
+    assert edited["program_code"].tolist() == plan["program"].tolist()
+    assert edited["units"].tolist() == plan["units"].tolist()
+    assert edited["lock"].isna().all()
+    assert edited["row"].tolist() == list(range(2, len(plan) + 2))
+    assert original.values.tolist() == plan[["village", "program", "units"]].values.tolist()
 
 
 def test_agency_sheets_add_up_to_what_each_agency_used(book, allocation):
@@ -202,6 +225,8 @@ def test_score_sheet(book, scores):
     assert (table["desa fokus"] == "ya").sum() == scores["selected"].sum()
     assert table["tipologi"].tolist() == scores["typology_id"].tolist()
     assert table["peringkat di kecamatan"].tolist() == scores["rank_in_kecamatan"].tolist()
+    assert table["potensi: Pertanian pangan"].tolist() == pytest.approx(
+        scores["potential_agriculture"].tolist())
     assert ws.auto_filter.ref is not None and ws.freeze_panes == "A2"
 
 
@@ -307,3 +332,26 @@ def test_names_that_look_like_formulas_stay_text(ds):
         for name in archive.namelist():
             if name.startswith("xl/worksheets/sheet"):
                 assert b"<f>" not in archive.read(name), name
+
+
+def test_agency_codes_become_valid_unique_sheet_names():
+    assert _valid_sheet_name("DINAS/PU:[A]", set()) == "DINAS_PU__A_"
+    assert _valid_sheet_name("META", {"meta"}) == "META (2)"
+    assert _valid_sheet_name("meta", {"meta", "meta (2)"}) == "meta (3)"
+    long = _valid_sheet_name("X" * 40, {"x" * 31})
+    assert len(long) == 31 and long.endswith(" (2)")
+    assert _valid_sheet_name("'quoted'", set()) == "quoted"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_run_workbook(tmp_path):
+    """LibreOffice converts the workbook of a real run without an error (a repair prompt
+    would make a headless conversion fail)."""
+    from planning.run import run_scenario
+
+    out = run_scenario(ROOT / "scenarios" / "baseline.yaml", tmp_path / "r").out_dir
+    done = subprocess.run(["soffice", "--headless", "--convert-to", "csv", "--outdir",
+                           str(tmp_path / "csv"), str(out / "rencana_alokasi.xlsx")],
+                          capture_output=True, text=True, timeout=180, check=False)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "csv" / "rencana_alokasi.csv").stat().st_size > 0

@@ -13,6 +13,7 @@ import typer
 
 from planning import i18n
 from planning.data import DataError, load_dataset, validate_dataset
+from planning.outputs import write_folder
 
 app = typer.Typer(
     add_completion=False,
@@ -115,6 +116,52 @@ def run(
     workbook = next(iter(sorted(result.out_dir.glob("*.xlsx"))), None)
     if workbook is not None:
         typer.echo(i18n.text("run.workbook", lang, path=workbook.resolve()))
+
+
+@app.command()
+def compare(
+    a: Annotated[Path, typer.Argument(help="Folder hasil A (atau skenario A, .yaml).")],
+    b: Annotated[Path, typer.Argument(help="Folder hasil B (atau skenario B, .yaml).")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder perbandingan (bawaan: results/compare_<A>_<B>).")] = None,
+    lang: Lang = "id",
+) -> None:
+    """Bandingkan dua hasil (folder hasil, atau dua skenario yang dijalankan dulu): desa
+    yang didapat dan hilang per lembaga, Rupiah yang berpindah per lembaga dan kecamatan,
+    nilai tujuan dan deprivasi teratasi.
+    / Compare two results (results folders, or two scenarios run first): villages gained
+    and lost per agency, Rupiah moved per agency and kecamatan, objective and deprivations
+    removed."""
+    from planning.compare import CompareError, compare_folders, comparison_files, summary_lines
+    from planning.model import ModelError, PresolveError
+    from planning.run import NoPlan, run_scenario
+    from planning.scoring.settings import SettingsError
+
+    lang = _lang(lang)
+    folders = []
+    for given in (a, b):
+        if given.suffix in (".yaml", ".yml"):
+            try:
+                folders.append(run_scenario(given, lang=lang).out_dir)
+            except (DataError, ModelError, PresolveError, NoPlan, SettingsError) as exc:
+                typer.echo(exc.render(lang), err=True)
+                raise typer.Exit(1) from None
+        else:
+            folders.append(given)
+    if folders[0].name == folders[1].name:
+        labels = ("A", "B")
+    else:
+        labels = (folders[0].name, folders[1].name)
+    try:
+        result = compare_folders(folders[0], folders[1], labels=labels)
+    except CompareError as exc:
+        typer.echo(exc.render(lang), err=True)
+        raise typer.Exit(1) from None
+    for line in summary_lines(result, lang):
+        typer.echo(line)
+    target = out or Path("results") / f"compare_{labels[0]}_{labels[1]}"
+    written = write_folder(target, comparison_files(result, lang, workbook=True))
+    typer.echo(i18n.text("run.written", lang, path=written.resolve()))
 
 
 def _percent(value: float | None, lang: str) -> str:

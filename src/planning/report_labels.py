@@ -77,6 +77,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     # scores
     "poverty_index": ("indeks kemiskinan", "poverty index"),
     "potential_index": ("indeks potensi", "potential index"),
+    "potential": ("potensi", "potential"),
     "weight": ("bobot prioritas", "priority weight"),
     "rank_in_kecamatan": ("peringkat di kecamatan", "rank in kecamatan"),
     "priority": ("skor prioritas", "priority score"),

@@ -201,6 +201,22 @@ def execute(ds: DataSet, scores, settings: ModelSettings, out_dir: str | Path, l
     return RunResult(dataset=ds, out_dir=target, summary=summary, allocation=allocation)
 
 
+WORKBOOK = {"id": "rencana_alokasi.xlsx", "en": "allocation_plan.xlsx"}
+
+
 def extra_outputs(ds, scores_table, allocation, summary, lang, moved) -> dict[str, bytes]:
-    """Figures and the workbook, where those stages are installed."""
-    return {}
+    """The figures (PNG) and the planners' workbook (xlsx), in the run's language."""
+    from planning.figures import figure_files
+    from planning.workbook import workbook_bytes
+
+    files = {f"figures/{name}": data for name, data in figure_files(
+        allocation, lang, note=synthetic_note(ds, lang)).items()}
+    provenance = {"input_sha256": ds.file_hashes, "versions": summary["versions"],
+                  "dataset": summary["dataset"],
+                  "solver": {k: summary["allocation"][k] for k in (
+                      "solver", "solver_version", "status", "gap", "gap_target",
+                      "time_limit", "stopped_by_time_limit")}}
+    files[WORKBOOK[lang]] = workbook_bytes(
+        ds=ds, scores=scores_table, allocation=allocation, summary=summary["allocation"],
+        scenario=summary["scenario"], provenance=provenance, lang=lang, moved=moved)
+    return files

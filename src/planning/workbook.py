@@ -35,6 +35,7 @@ from planning.report_labels import (
     sheet,
     words,
 )
+from planning.roundtrip import PLAN_SHEET
 
 __all__ = ["ALLOCATION_COLUMNS", "ALLOCATION_HEADERS", "ALLOCATION_SHEET", "CREATED",
            "workbook_bytes"]
@@ -106,7 +107,7 @@ class _Book:
         self.widths: dict[str, dict[int, float]] = {}
         self.sheets: list[Worksheet] = []
         self.reserved = {sheet(key, lang).lower() for key in SHEETS}
-        self.reserved.add(ALLOCATION_SHEET[lang].lower())
+        self.reserved |= {ALLOCATION_SHEET[lang].lower(), PLAN_SHEET}
 
     # --- sheets -----------------------------------------------------------------------
     def add(self, name: str, *, reserved: bool = True) -> Worksheet:
@@ -192,8 +193,8 @@ class _Book:
 def _valid_sheet_name(name: str, taken: set[str]) -> str:
     """``name`` as an Excel sheet name: no []:*?/\\, no apostrophe at either end, at most
     31 characters, unique (case-insensitively) among ``taken``."""
-    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in str(name)).strip("'").strip()
-    clean = clean[:31] or "Sheet"
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in str(name))
+    clean = clean[:31].strip().strip("'").strip() or "Sheet"
     candidate, n = clean, 1
     while candidate.lower() in taken:
         n += 1
@@ -402,7 +403,17 @@ def _allocation_sheet(book: _Book, plan: pd.DataFrame) -> None:
                      {"author": "planning", "x_scale": 2.5, "y_scale": 2.5})
 
 
-def _score_sheet(book: _Book, scores: pd.DataFrame) -> None:
+def _plan_sheet(book: _Book, plan: pd.DataFrame) -> None:
+    """The plan as written, in a hidden sheet: the round trip compares the edited
+    Alokasi sheet with it to tell deleted and changed rows."""
+    ws = book.add(PLAN_SHEET)
+    frame = plan[["village", "program", "units"]]
+    book.table(ws, frame, [(key, key, "text" if key != "units" else "int")
+                           for key in frame.columns], freeze=False, autofilter=False)
+    ws.hide()
+
+
+def _score_sheet(book: _Book, ds: DataSet, scores: pd.DataFrame) -> None:
     lang = book.lang
     frame = scores.rename(columns={"code": "village_code", "name": "village",
                                    f"typology_{lang}": "typology_label"})
@@ -415,8 +426,12 @@ def _score_sheet(book: _Book, scores: pd.DataFrame) -> None:
               ("in_2020_list", "flag")]
     spec = [(key, column("typology" if key == "typology_label" else key, lang), kind)
             for key, kind in wanted if key in frame.columns]
-    spec += [(key, key, "index") for key in frame.columns if key.startswith("potential_")
-             and key != "potential_index"]
+    sectors = ds.sectors.set_index("group")[f"label_{lang}"]
+    for key in frame.columns:
+        group = key.removeprefix("potential_")
+        if group != key and key != "potential_index":
+            spec.append((key, f"{column('potential', lang)}: {sectors.get(group, group)}",
+                         "index"))
     book.table(book.add(sheet("scores", lang)), frame, spec)
 
 
@@ -544,7 +559,8 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
     _kecamatan_sheet(book, allocation)
     _village_sheet(book, allocation)
     _allocation_sheet(book, plan)
-    _score_sheet(book, scores)
+    _score_sheet(book, ds, scores)
     _inputs_sheet(book, ds, allocation)
     _meta_sheet(book, _meta_rows(ds, scenario, provenance, lang))
+    _plan_sheet(book, plan)
     return book.close()
