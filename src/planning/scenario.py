@@ -33,7 +33,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from planning.model.settings import Lock, ModelSettings, Rules, Solver
+from planning.model.settings import (
+    ConstraintRules,
+    Lock,
+    ModelSettings,
+    ObjectiveRules,
+    Rules,
+    Solver,
+)
 from planning.scoring.settings import (
     Place,
     ScoringSettings,
@@ -44,8 +51,6 @@ from planning.scoring.settings import (
 )
 
 BASELINE = "baseline"
-OBJECTIVE_FIELDS = ("priority_weights", "priority_strength", "effectiveness",
-                    "effectiveness_floor", "synergy", "dimension_weights")
 
 
 class _Strict(BaseModel):
@@ -73,37 +78,6 @@ class Budgets(_Strict):
     district_ceiling: float | None = Field(default=None, ge=0, allow_inf_nan=False)
 
 
-class RuleSettings(_Strict):
-    """The model's rules, as in :class:`planning.model.Rules` minus the objective."""
-
-    budget_limits: bool = True
-    need_cap: bool = True
-    saturation: bool = True
-    eligibility: bool = True
-    capacity: bool = True
-    min_programs_per_village: int = Field(default=1, ge=0)
-    kecamatan_min_share: float | None = Field(default=None, ge=0, le=1)
-    village_max_share: float | None = Field(default=None, gt=0, le=1)
-    requires: bool = True
-    excludes: bool = True
-
-
-class ObjectiveSettings(_Strict):
-    priority_weights: bool = True
-    priority_strength: float = Field(default=1.0, ge=0)
-    effectiveness: bool = True
-    effectiveness_floor: float = Field(default=0.5, ge=0, le=1)
-    synergy: bool = True
-    dimension_weights: dict[str, float] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _weights(self) -> ObjectiveSettings:
-        bad = {k: v for k, v in self.dimension_weights.items() if v < 0}
-        if bad:
-            raise ValueError(f"dimension weights must be >= 0, got {bad}")
-        return self
-
-
 class OutputSettings(_Strict):
     lang: Literal["id", "en"] = "id"
 
@@ -116,8 +90,8 @@ class Scenario(_Strict):
     scoring: ScoringSettings = ScoringSettings()
     villages: Literal["focus", "all"] | list[str] = "focus"
     budgets: Budgets = Budgets()
-    rules: RuleSettings = RuleSettings()
-    objective: ObjectiveSettings = ObjectiveSettings()
+    rules: ConstraintRules = ConstraintRules()
+    objective: ObjectiveRules = ObjectiveRules()
     locks: list[Lock] = Field(default_factory=list)
     solver: Solver = Solver()
     output: OutputSettings = OutputSettings()

@@ -16,21 +16,16 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Rules(_Frozen):
-    """Every rule of the model, each switchable; parameters in planners' units."""
+class ConstraintRules(_Frozen):
+    """The model's constraints, each switchable; parameters in planners' units (the
+    ``rules:`` section of a scenario)."""
 
     budget_limits: bool = True
     """Each agency spends at most its pagu."""
-    district_ceiling: float | None = Field(default=None, ge=0)
-    """Total spending of all agencies at most this (juta Rp); None for no ceiling."""
     need_cap: bool = True
     """Units in a village at most ceil(need / beneficiaries per unit)."""
     saturation: bool = True
     """Households reached in a dimension never exceed the deprived households there."""
-    effectiveness: bool = True
-    """Productive programmes reach more where the village's sector potential is higher."""
-    effectiveness_floor: float = Field(default=0.5, ge=0, le=1)
-    """Effectiveness at sector potential 0 (it rises linearly to 1 at potential 1)."""
     eligibility: bool = True
     """A productive programme runs only where sector potential >= its min_potential."""
     capacity: bool = True
@@ -45,21 +40,37 @@ class Rules(_Frozen):
     """'requires' rules of rules.csv: programme A only where programme B also runs."""
     excludes: bool = True
     """'excludes' rules of rules.csv: programmes A and B never in the same village."""
-    synergy: bool = True
-    """'synergy' rules of rules.csv: both in one village raise each one's reach by bonus."""
+
+
+class ObjectiveRules(_Frozen):
+    """The objective's switches and weights (the ``objective:`` section of a scenario)."""
+
     priority_weights: bool = True
     """Weight each village's deprivations by its poverty index."""
     priority_strength: float = Field(default=1.0, ge=0)
     """w_v = 1 + strength * poverty index rescaled to [0, 1] over the plan's villages."""
+    effectiveness: bool = True
+    """Productive programmes reach more where the village's sector potential is higher."""
+    effectiveness_floor: float = Field(default=0.5, ge=0, le=1)
+    """Effectiveness at sector potential 0 (it rises linearly to 1 at potential 1)."""
+    synergy: bool = True
+    """'synergy' rules of rules.csv: both in one village raise each one's reach by bonus."""
     dimension_weights: dict[str, float] = Field(default_factory=dict)
     """omega_d per dimension (1 for dimensions not listed); must be >= 0."""
 
     @model_validator(mode="after")
-    def _weights_non_negative(self) -> Rules:
+    def _weights_non_negative(self) -> ObjectiveRules:
         bad = {k: v for k, v in self.dimension_weights.items() if v < 0}
         if bad:
             raise ValueError(f"dimension_weights must be >= 0, got {bad}")
         return self
+
+
+class Rules(ConstraintRules, ObjectiveRules):
+    """Every rule of the model: the constraints, the objective, the district ceiling."""
+
+    district_ceiling: float | None = Field(default=None, ge=0)
+    """Total spending of all agencies at most this (juta Rp); None for no ceiling."""
 
 
 class Lock(_Frozen):
