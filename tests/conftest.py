@@ -50,3 +50,30 @@ def scores(ds):
     from planning.scoring import score_villages
 
     return score_villages(ds, draws=0).table
+
+
+NOTEBOOKS = ROOT / "notebooks"
+#: warnings shown (not hidden) in the kernel, so that any of them reaches stderr
+KERNEL_WARNINGS = "default::DeprecationWarning,default::PendingDeprecationWarning," \
+                  "default::FutureWarning"
+
+
+def run_notebook(name: str, out: Path, **parameters):
+    """Execute ``notebooks/<name>`` top to bottom with papermill (from notebooks/, as a
+    planner would) and fail on any error or anything written to stderr (warnings)."""
+    import os
+
+    import nbformat
+    import papermill
+
+    os.environ.setdefault("PYTHONWARNINGS", KERNEL_WARNINGS)
+    target = out / name
+    papermill.execute_notebook(str(NOTEBOOKS / name), str(target), parameters=parameters,
+                               cwd=str(NOTEBOOKS), kernel_name="python3", progress_bar=False)
+    executed = nbformat.read(target, as_version=4)
+    for index, cell in enumerate(executed.cells):
+        for output in cell.get("outputs", []):
+            assert output.get("output_type") != "error", (name, index, output.get("ename"))
+            assert not (output.get("output_type") == "stream"
+                        and output.get("name") == "stderr"), (name, index, output["text"])
+    return executed

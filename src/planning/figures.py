@@ -37,6 +37,12 @@ def _png(draw: Callable[[Axes], None], title: str, note: str) -> bytes:
     ax.spines[["top", "right"]].set_visible(False)
     fig.text(0.01, 0.005, note, fontsize=8, color="#C00000", ha="left", va="bottom")
     fig.get_layout_engine().set(h_pad=0.25)
+    return png_bytes(fig)
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """``fig`` as PNG at :data:`DPI` without the "Software" metadata: byte-identical
+    files for the same figure (also used by :mod:`planning.maps`)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()

@@ -122,7 +122,7 @@ def run_scenario(path: str | Path, out_dir: str | Path | None = None,
     loaded = load_scenario(path)
     sc = loaded.scenario
     lang = lang or sc.output.lang
-    ds = load_dataset(Path(data) if data is not None else Path(sc.data))
+    ds = load_dataset(Path(data) if data is not None else loaded.data_path())
     check_codes(loaded, villages=ds.villages["code"].tolist(),
                 agencies=ds.agencies["code"].tolist(), programs=ds.programs["code"].tolist(),
                 dimensions=ds.dimensions["group"].tolist())

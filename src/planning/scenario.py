@@ -190,6 +190,16 @@ class LoadedScenario:
     files: tuple[Path, ...]
     """The scenario file and its bases, most basic first."""
 
+    def data_path(self) -> Path:
+        """The data set folder: ``data`` as given when it exists from the working directory,
+        else relative to the project folder that holds the scenarios folder (so a
+        notebook in notebooks/ finds ``data/buleleng`` too)."""
+        given = Path(self.scenario.data)
+        if given.is_absolute() or given.exists():
+            return given
+        beside = self.path.resolve().parent.parent / given
+        return beside if beside.exists() else given
+
     def as_run(self) -> dict:
         """The scenario exactly as run (after merging), for summary.json and the Meta
         sheet."""

@@ -1,0 +1,60 @@
+"""The notebooks: thin, stored without outputs, and executed top to bottom on the shipped
+data (once in English) with no error and no warning."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from .conftest import NOTEBOOKS, ROOT, run_notebook
+
+ALL = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
+ABSOLUTE = re.compile(r"""["'](/[A-Za-z]|[A-Za-z]:\\)""")
+
+
+def test_the_numbered_notebooks_exist():
+    assert [name[:2] for name in ALL] == ["01", "02", "03", "04", "05"]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_notebook_is_thin_and_stored_without_outputs(name):
+    raw = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))
+    cells = raw["cells"]
+    assert cells[0]["cell_type"] == "markdown" and "English summary" in "".join(
+        cells[0]["source"])
+    code = [c for c in cells if c["cell_type"] == "code"]
+    tagged = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1, "exactly one parameters cell for papermill"
+    assert code.index(tagged[0]) == 0, "the parameters cell comes first"
+    for cell in code:
+        assert cell.get("outputs") == [] and cell.get("execution_count") is None, \
+            "committed notebooks carry no outputs (run nbstripout)"
+        source = "".join(cell["source"])
+        assert not re.search(r"^\s*(def|class)\s", source, re.M), "logic belongs in planning"
+        assert not ABSOLUTE.search(source), "no absolute paths"
+    assert any("import" in "".join(c["source"]) and "planning" in "".join(c["source"])
+               for c in code)
+
+
+def test_nbstripout_is_set_up_for_contributors():
+    attributes = (ROOT / ".gitattributes").read_text()
+    assert "*.ipynb filter=nbstripout" in attributes
+    assert "nbstripout --install" in (ROOT / "Makefile").read_text()
+
+
+def test_01_data_runs(tmp_path):
+    run_notebook("01_data.ipynb", tmp_path)
+
+
+def test_02_scoring_runs(tmp_path):
+    run_notebook("02_scoring.ipynb", tmp_path)
+
+
+def test_03_allocation_runs_in_english(tmp_path):
+    executed = run_notebook("03_allocation.ipynb", tmp_path, lang="en",
+                            out_dir=str(tmp_path / "results"))
+    assert (tmp_path / "results" / "allocation_plan.xlsx").is_file()
+    ran = next(c for c in executed.cells if "run_scenario(" in "".join(c["source"]))
+    assert "optimal" in json.dumps(ran["outputs"])
