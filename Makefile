@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint lab bench synth install clean hooks
+.PHONY: run test lint lab bench synth install clean hooks scenarios
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
@@ -28,6 +28,9 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench tools
+
+scenarios: $(STAMP)
+	@for f in scenarios/*.yaml; do $(BIN)/planning run $$f || exit 1; done
 
 hooks: $(STAMP)
 	$(BIN)/nbstripout --install

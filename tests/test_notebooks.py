@@ -8,7 +8,9 @@ import re
 
 import pytest
 
-from .conftest import NOTEBOOKS, ROOT, run_notebook
+from .conftest import NOTEBOOKS, ROOT, SHARED, run_notebook
+
+BOUNDARY = SHARED / "buleleng_desa.geojson"
 
 ALL = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
 ABSOLUTE = re.compile(r"""["'](/[A-Za-z]|[A-Za-z]:\\)""")
@@ -44,8 +46,13 @@ def test_nbstripout_is_set_up_for_contributors():
     assert "nbstripout --install" in (ROOT / "Makefile").read_text()
 
 
-def test_01_data_runs(tmp_path):
+def test_01_data_runs_with_point_maps(tmp_path):
     run_notebook("01_data.ipynb", tmp_path)
+
+
+@pytest.mark.skipif(not BOUNDARY.exists(), reason="no boundary file in ../shared")
+def test_01_data_runs_with_village_polygons_in_english(tmp_path):
+    run_notebook("01_data.ipynb", tmp_path, boundary=str(BOUNDARY), lang="en")
 
 
 def test_02_scoring_runs(tmp_path):
@@ -53,8 +60,12 @@ def test_02_scoring_runs(tmp_path):
 
 
 def test_03_allocation_runs_in_english(tmp_path):
+    boundary = str(BOUNDARY) if BOUNDARY.exists() else None
     executed = run_notebook("03_allocation.ipynb", tmp_path, lang="en",
-                            out_dir=str(tmp_path / "results"))
+                            out_dir=str(tmp_path / "results"), boundary=boundary)
     assert (tmp_path / "results" / "allocation_plan.xlsx").is_file()
+    assert (tmp_path / "results" / "figures" / "map_plan.png").is_file()
+    if boundary:
+        assert (tmp_path / "results" / "figures" / "map_plan.gpkg").is_file()
     ran = next(c for c in executed.cells if "run_scenario(" in "".join(c["source"]))
     assert "optimal" in json.dumps(ran["outputs"])

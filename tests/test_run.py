@@ -141,3 +141,37 @@ def test_run_command_prints_the_plan_summary(tmp_path):
     assert result.exit_code == 0, result.output
     assert "status optimal" in result.output
     assert "Deprivations removed" in result.output and "PERKIMTA" in result.output
+
+
+def test_a_boundary_file_gives_polygon_maps_and_a_geopackage(tmp_path):
+    import geopandas
+
+    from .conftest import ROOT, SHARED
+
+    boundary = SHARED / "buleleng_desa.geojson"
+    if not boundary.exists():
+        pytest.skip("no boundary file in ../shared")
+    result = CliRunner().invoke(app, ["run", str(ROOT / "scenarios" / "baseline.yaml"),
+                                      "--out", str(tmp_path / "r"), "--boundary",
+                                      str(boundary)])
+    assert result.exit_code == 0, result.output
+    layer = geopandas.read_file(tmp_path / "r" / "figures" / "map_plan.gpkg")
+    plan = pd.read_csv(tmp_path / "r" / "allocation_plan.csv", dtype={"village": str})
+    spent = plan.groupby("village")["cost"].sum()
+    got = layer.set_index("code")["cost"].dropna()
+    assert set(got.index) == set(spent.index)
+    assert got.reindex(spent.index).to_numpy() == pytest.approx(spent.to_numpy())
+    assert layer.geom_type.isin(["Polygon", "MultiPolygon"]).all()
+
+
+def test_a_bad_boundary_file_is_reported(tmp_path):
+    from .conftest import ROOT
+
+    bad = tmp_path / "bad.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": []}')
+    result = CliRunner().invoke(app, ["run", str(ROOT / "scenarios" / "baseline.yaml"),
+                                      "--out", str(tmp_path / "r"), "--boundary", str(bad),
+                                      "--lang", "en"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "bad.geojson" in result.output
+    assert not (tmp_path / "r").exists()

@@ -80,11 +80,15 @@ def run(
     locks: Annotated[Path | None, typer.Option(
         "--locks", help="Buku kerja hasil suntingan (lembar Alokasi): suntingan menjadi "
                         "kunci, sisanya dioptimalkan ulang.")] = None,
+    boundary: Annotated[Path | None, typer.Option(
+        "--boundary", help="Berkas batas desa (GeoJSON) untuk peta; tanpa ini: peta titik.")
+    ] = None,
 ) -> None:
     """Jalankan skenario: skor desa, desa fokus, alokasi program, lalu tulis folder hasil
     (CSV, JSON, gambar, buku kerja).
     / Run a scenario: village scores, focus villages, the allocation, then write the
     results folder (CSV, JSON, figures, workbook)."""
+    from planning.maps import MapError
     from planning.model import ModelError, PresolveError
     from planning.roundtrip import RoundTripError
     from planning.run import NoPlan, run_scenario
@@ -93,9 +97,9 @@ def run(
     shown = _lang(lang or "id")
     try:
         result = run_scenario(scenario, out, lang=lang and shown, data=data_dir,
-                              edited=locks)
+                              edited=locks, boundary=boundary)
     except (DataError, ModelError, PresolveError, NoPlan, SettingsError,
-            RoundTripError) as exc:
+            RoundTripError, MapError) as exc:
         typer.echo(exc.render(shown), err=True)
         typer.echo(i18n.text("run.nothing_written", shown,
                              path=out or "results/<skenario>"), err=True)

@@ -212,9 +212,21 @@ def kecamatan_outlines(layer: geopandas.GeoDataFrame,
     if not is_polygon_layer(layer):
         return None
     polygons = layer.loc[layer.geometry.notna(), ["kecamatan_code", "geometry"]]
-    merged = names.merge(polygons.dissolve(by="kecamatan_code").reset_index(),
-                         on="kecamatan_code")
+    dissolved = polygons.dissolve(by="kecamatan_code").reset_index()
+    dissolved["geometry"] = [_without_gaps(shape) for shape in dissolved.geometry]
+    merged = names.merge(dissolved, on="kecamatan_code")
     return geopandas.GeoDataFrame(merged, geometry="geometry", crs=CRS)
+
+
+def _without_gaps(shape, share: float = 0.01):
+    """``shape`` without the holes smaller than ``share`` of its part: the slivers left
+    between village polygons that do not quite touch (a real enclave is larger)."""
+    parts = []
+    for part in getattr(shape, "geoms", [shape]):
+        least = share * shapely.Polygon(part.exterior).area
+        parts.append(shapely.Polygon(part.exterior, [
+            ring for ring in part.interiors if shapely.Polygon(ring).area >= least]))
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
 def _sizes(values: pd.Series) -> np.ndarray:
@@ -278,7 +290,7 @@ def _size(layer: geopandas.GeoDataFrame) -> tuple[float, float]:
     room for the title, the colour bar and the small print; 3 to 10 inches of map."""
     west, south, east, north = layer.total_bounds
     across = max(east - west, 1e-6) * np.cos(np.radians((north + south) / 2))
-    return WIDTH, round(float(np.clip(0.8 * WIDTH * (north - south) / across, 3, 10)) + 2, 1)
+    return WIDTH, round(float(np.clip(0.8 * WIDTH * (north - south) / across, 3, 10)) + 1.5, 1)
 
 
 def _footer(layer: geopandas.GeoDataFrame, note: str | None, lang: str) -> str:

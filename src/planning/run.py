@@ -111,12 +111,15 @@ def run(data_dir: str | Path, out_dir: str | Path, settings: ModelSettings | Non
 
 def run_scenario(path: str | Path, out_dir: str | Path | None = None,
                  lang: str | None = None, data: str | Path | None = None,
-                 edited: str | Path | None = None) -> RunResult:
+                 edited: str | Path | None = None,
+                 boundary: str | Path | None = None) -> RunResult:
     """Run the scenario file ``path``: its data set, scoring, budgets, rules, locks and
     solver. ``out_dir`` defaults to ``results/<scenario name>``; ``lang`` and ``data``
     override the scenario's. ``edited``: a workbook whose Alokasi sheet a planner edited;
-    its edits become locks (see :mod:`planning.roundtrip`). Raises SettingsError for a
-    malformed scenario, as well as everything :func:`run` raises."""
+    its edits become locks (see :mod:`planning.roundtrip`). ``boundary``: a village
+    boundary file for the maps (overrides ``output.boundary``). Raises SettingsError for a
+    malformed scenario, MapError for an unusable boundary file, as well as everything
+    :func:`run` raises."""
     from planning.scenario import check_codes, load_scenario, scoring_error
 
     loaded = load_scenario(path)
@@ -142,11 +145,13 @@ def run_scenario(path: str | Path, out_dir: str | Path | None = None,
                 "settings": loaded.as_run()}
     if edited is not None:
         scenario["edited_workbook"] = Path(edited).name
-    return execute(ds, scores, settings, target, lang, scenario=scenario, edits=edits)
+    return execute(ds, scores, settings, target, lang, scenario=scenario, edits=edits,
+                   maps=loaded.map_paths(boundary))
 
 
 def execute(ds: DataSet, scores, settings: ModelSettings, out_dir: str | Path, lang: str,
-            scenario: dict, edits: pd.DataFrame | None = None) -> RunResult:
+            scenario: dict, edits: pd.DataFrame | None = None,
+            maps: dict | None = None) -> RunResult:
     """Allocate and write every output of one run atomically. ``edits``: the planner's
     workbook edits (see :mod:`planning.roundtrip`); the run then also writes what moved."""
     allocation = allocate(ds, scores, settings, lang=lang)
@@ -196,7 +201,7 @@ def execute(ds: DataSet, scores, settings: ModelSettings, out_dir: str | Path, l
     }
     if moved is not None:
         files["moved.csv"] = csv_bytes(moved)
-    files.update(extra_outputs(ds, table, allocation, summary, lang, moved))
+    files.update(extra_outputs(ds, table, allocation, summary, lang, moved, maps or {}))
     target = write_folder(out_dir, files)
     return RunResult(dataset=ds, out_dir=target, summary=summary, allocation=allocation)
 
@@ -204,13 +209,20 @@ def execute(ds: DataSet, scores, settings: ModelSettings, out_dir: str | Path, l
 WORKBOOK = {"id": "rencana_alokasi.xlsx", "en": "allocation_plan.xlsx"}
 
 
-def extra_outputs(ds, scores_table, allocation, summary, lang, moved) -> dict[str, bytes]:
-    """The figures (PNG) and the planners' workbook (xlsx), in the run's language."""
+def extra_outputs(ds, scores_table, allocation, summary, lang, moved,
+                  maps: dict) -> dict[str, bytes]:
+    """The figures and maps (PNG; a GeoPackage of the plan when a boundary is given) and
+    the planners' workbook (xlsx), in the run's language."""
     from planning.figures import figure_files
+    from planning.maps import plan_map_files
     from planning.workbook import workbook_bytes
 
+    note = synthetic_note(ds, lang)
     files = {f"figures/{name}": data for name, data in figure_files(
-        allocation, lang, note=synthetic_note(ds, lang)).items()}
+        allocation, lang, note=note).items()}
+    files.update({f"figures/{name}": data for name, data in plan_map_files(
+        ds, allocation, scores=scores_table, boundary=maps.get("boundary"),
+        boundary_kecamatan=maps.get("boundary_kecamatan"), lang=lang, note=note).items()})
     provenance = {"input_sha256": ds.file_hashes, "versions": summary["versions"],
                   "dataset": summary["dataset"],
                   "solver": {k: summary["allocation"][k] for k in (

@@ -80,6 +80,11 @@ class Budgets(_Strict):
 
 class OutputSettings(_Strict):
     lang: Literal["id", "en"] = "id"
+    boundary: str | None = None
+    """Village boundary file (GeoJSON or GeoPackage with a ``code`` property) for maps and
+    the GeoPackage export; None: point maps from the village centroids."""
+    boundary_kecamatan: str | None = None
+    """Kecamatan boundary file for the outlines; None: dissolved from the villages."""
 
 
 class Scenario(_Strict):
@@ -113,12 +118,12 @@ class Scenario(_Strict):
                              locks=self.locks, solver=self.solver)
 
 
-def _merge(base: dict, over: dict) -> dict:
+def merge(base: dict, over: dict) -> dict:
     """``over`` on top of ``base``: mappings merge key by key, everything else replaces."""
     out = dict(base)
     for key, value in over.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
+            out[key] = merge(out[key], value)
         else:
             out[key] = value
     return out
@@ -162,7 +167,7 @@ def merged_tree(path: str | Path) -> dict:
     """The scenario's settings over those of its bases (``base`` itself dropped)."""
     tree: dict = {}
     for _file, layer in layers(path):
-        tree = _merge(tree, layer)
+        tree = merge(tree, layer)
     tree.pop("base", None)
     return tree
 
@@ -191,14 +196,27 @@ class LoadedScenario:
     """The scenario file and its bases, most basic first."""
 
     def data_path(self) -> Path:
-        """The data set folder: ``data`` as given when it exists from the working directory,
+        """The data set folder (see :meth:`resolve`)."""
+        return self.resolve(self.scenario.data)
+
+    def resolve(self, given: str | Path) -> Path:
+        """A path of the scenario as given when it exists from the working directory,
         else relative to the project folder that holds the scenarios folder (so a
         notebook in notebooks/ finds ``data/buleleng`` too)."""
-        given = Path(self.scenario.data)
+        given = Path(given)
         if given.is_absolute() or given.exists():
             return given
         beside = self.path.resolve().parent.parent / given
         return beside if beside.exists() else given
+
+    def map_paths(self, boundary: str | Path | None = None) -> dict[str, Path | None]:
+        """The boundary files for the maps: ``boundary`` if given, else the scenario's
+        ``output.boundary``; and ``output.boundary_kecamatan``."""
+        out = self.scenario.output
+        return {"boundary": Path(boundary) if boundary is not None else (
+                    self.resolve(out.boundary) if out.boundary else None),
+                "boundary_kecamatan": self.resolve(out.boundary_kecamatan)
+                if out.boundary_kecamatan else None}
 
     def as_run(self) -> dict:
         """The scenario exactly as run (after merging), for summary.json and the Meta
@@ -212,7 +230,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     chain = layers(path)
     tree: dict = {}
     for _file, layer in chain:
-        tree = _merge(tree, layer)
+        tree = merge(tree, layer)
     tree.pop("base", None)
     top = chain[-1][1]  # name and description belong to the file itself, not to its base
     tree["name"] = top.get("name", path.stem)

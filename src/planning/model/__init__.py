@@ -157,16 +157,16 @@ class Planner:
         pagu[agency] = float(value)
         settings = self.settings.model_copy(update={"pagu": {**self.settings.pagu,
                                                              agency: float(value)}})
-        self._update(settings, pagu=pagu)
         self.model.set_rhs(f"pagu_{agency}", float(value))
+        self._update(settings, pagu=pagu)  # model and instance agree even if checks fail
 
     def set_ceiling(self, value: float) -> None:
         """A new district ceiling (juta Rp) for a model built with one."""
         if "district_ceiling" not in self.model.rows:
             raise ModelError("model.no_ceiling")
         rules = self.settings.rules.model_copy(update={"district_ceiling": float(value)})
-        self._update(self.settings.model_copy(update={"rules": rules}))
         self.model.set_rhs("district_ceiling", float(value))
+        self._update(self.settings.model_copy(update={"rules": rules}))
 
     def _update(self, settings: ModelSettings, **changes) -> None:
         self.settings = settings
@@ -187,9 +187,11 @@ class Planner:
             self.timings["rounding"] = time.perf_counter() - t0
         return quick, lp
 
-    def plan(self, lang: str = "id") -> Allocation:
-        """Quick plan and bound, then the MIP from that warm start, then the tables."""
-        quick, lp = self.quick()
+    def plan(self, lang: str = "id",
+             quick: tuple[QuickPlan, SolveReport] | None = None) -> Allocation:
+        """Quick plan and bound (or ``quick``, the result of :meth:`quick` just before,
+        nothing changed since), then the MIP from that warm start, then the tables."""
+        quick, lp = quick if quick is not None else self.quick()
         lp_bound = lp.objective if lp.status == "optimal" else None
         start = start_values(self.instance, quick.best) if quick.best is not None else None
         report = solve_model(self.model, self.settings.solver, start=start)

@@ -1,0 +1,757 @@
+"""The reviewer's re-run: run every shipped scenario again from a clean state, recompute
+its results independently, and say plainly whether the results reproduce.
+
+For every scenario file in the scenario folder, :func:`rerun_all`
+
+1. runs it into a fresh folder (a new temporary folder by default), from the project
+   folder (the scenario folder's parent) exactly as ``planning run scenarios/NAME.yaml``
+   does, in the scenario's own output language, so its files can be compared byte for
+   byte with ``results/NAME``;
+2. recomputes the plan's numbers from the exported CSV files and the data set's CSV files
+   with pandas alone (never with :mod:`planning.model`): agency pagu and the district
+   ceiling, costs, unit bounds and need caps, reach (effectiveness and synergy bonus),
+   saturation, minimum programmes per village, locks, and the objective of
+   ``summary.json`` (see :data:`CHECKS` and ``docs/model.md``);
+3. compares the SHA-256 of every output file except ``timing.json`` (wall-clock times)
+   with the earlier results folder ``results/NAME`` when there is one, and with a second
+   fresh run when asked (``twice=True``), which shows the run is deterministic.
+
+:class:`Review` holds one row per scenario (:meth:`Review.table`) and one plain sentence
+(:meth:`Review.verdict`), in Bahasa Indonesia (default) or English.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planning import i18n
+from planning.data.loading import sha256
+from planning.scenario import load_scenario
+
+REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
+    # --- the checks ---
+    "review.check.files": ("berkas hasil terbaca", "result files readable"),
+    "review.check.pagu": ("pagu lembaga dan plafon", "agency pagu and ceiling"),
+    "review.check.cost": ("biaya", "costs"),
+    "review.check.units": ("batas unit dan kebutuhan", "unit bounds and need caps"),
+    "review.check.reach": ("jangkauan", "reach"),
+    "review.check.saturation": ("kejenuhan", "saturation"),
+    "review.check.coverage": ("minimal program per desa", "minimum programmes per village"),
+    "review.check.locks": ("kunci", "locks"),
+    "review.check.objective": ("nilai tujuan", "objective"),
+    # --- what a check found ---
+    "review.fail.unreadable": ("{file} tidak dapat dibaca: {detail}",
+                               "{file} cannot be read: {detail}"),
+    "review.fail.broken": ("pemeriksaan tidak dapat diselesaikan: {detail}",
+                           "the check could not be completed: {detail}"),
+    "review.fail.value": ("{file}, {where}: {column} = {shown}, dihitung ulang {expected}",
+                          "{file}, {where}: {column} = {shown}, recomputed {expected}"),
+    "review.fail.unknown_program": ("{program} di {village} tidak ada di programs.csv",
+                                    "{program} in {village} is not in programs.csv"),
+    "review.fail.over_pagu": ("{agency} membelanjakan Rp {used} juta, di atas pagu "
+                              "Rp {pagu} juta",
+                              "{agency} spends Rp {used} juta, above its pagu of "
+                              "Rp {pagu} juta"),
+    "review.fail.over_ceiling": ("belanja Rp {used} juta di atas plafon kabupaten "
+                                 "Rp {ceiling} juta",
+                                 "spending of Rp {used} juta is above the district ceiling "
+                                 "of Rp {ceiling} juta"),
+    "review.fail.units": ("{program} di {village}: {units} unit, di luar batas [{lo}, {hi}]",
+                          "{program} in {village}: {units} units, outside [{lo}, {hi}]"),
+    "review.fail.saturation": ("{village}, {dimension}: terangkat {removed}, lebih dari "
+                               "{deprived} yang miskin",
+                               "{village}, {dimension}: {removed} removed, more than the "
+                               "{deprived} deprived"),
+    "review.fail.outside": ("{village} bukan desa rencana skenario ini",
+                            "{village} is not one of the scenario's plan villages"),
+    "review.fail.village_list": ("allocation_villages.csv tidak memuat tepat desa rencana "
+                                 "(berbeda: {codes})",
+                                 "allocation_villages.csv does not list exactly the plan's "
+                                 "villages (differing: {codes})"),
+    "review.fail.coverage": ("{village} mendapat {n} program, minimal {m}",
+                             "{village} gets {n} programmes, at least {m} required"),
+    "review.fail.lock_in": ("kunci {program} di {village} tidak dipenuhi: {units} unit",
+                            "lock {program} in {village} not honoured: {units} units"),
+    "review.fail.lock_units": ("kunci {program} di {village} tidak dipenuhi: {units} unit, "
+                               "dikunci {wanted}",
+                               "lock {program} in {village} not honoured: {units} units, "
+                               "{wanted} locked"),
+    "review.fail.lock_out": ("{program} di {village} dikunci keluar tetapi mendapat "
+                             "{units} unit",
+                             "{program} in {village} is locked out but gets {units} units"),
+    "review.fail.objective": ("nilai tujuan dihitung ulang {expected}, summary.json "
+                              "{shown} (selisih relatif {diff})",
+                              "objective recomputed {expected}, summary.json {shown} "
+                              "(relative difference {diff})"),
+    # --- the table ---
+    "review.col.scenario": ("skenario", "scenario"),
+    "review.col.status": ("status", "status"),
+    "review.col.passed": ("pemeriksaan lolos", "checks passed"),
+    "review.col.failed": ("pemeriksaan gagal (alasan)", "checks failed (reasons)"),
+    "review.col.earlier": ("dibandingkan dengan", "compared with"),
+    "review.col.compared": ("berkas dibandingkan", "files compared"),
+    "review.col.identical": ("berkas identik", "files identical"),
+    "review.col.differing": ("berkas berbeda", "differing files"),
+    "review.col.second": ("putaran kedua", "second run"),
+    "review.status.error": ("galat", "error"),
+    "review.status.failed": ("pemeriksaan gagal", "checks failed"),
+    "review.status.differs": ("berkas berbeda", "files differ"),
+    "review.status.reproduced": ("dapat direproduksi", "reproduced"),
+    "review.status.checked": ("lolos, tanpa pembanding", "checks passed, nothing compared"),
+    "review.no_earlier": ("tidak ada hasil sebelumnya untuk dibandingkan",
+                          "no earlier results to compare"),
+    "review.second.same": ("identik ({n} berkas)", "identical ({n} files)"),
+    "review.more": ("{shown} dan {n} lainnya", "{shown} and {n} more"),
+    "review.diff.changed": ("isi berbeda pada {files}", "content differs in {files}"),
+    "review.diff.missing": ("tidak ada di sana: {files}", "missing there: {files}"),
+    "review.diff.extra": ("hanya ada di sana: {files}", "only there: {files}"),
+    "review.passed_of": ("{n} dari {total}", "{n} of {total}"),
+    # --- the verdict ---
+    "review.verdict.reproduced": (
+        "Hasil dapat direproduksi: {n} skenario dijalankan ulang dari awal, semua "
+        "pemeriksaan independen lolos, dan semua berkas kecuali timing.json identik "
+        "dengan hasil sebelumnya{second}.",
+        "The results reproduce: {n} scenarios were re-run from a clean state, every "
+        "independent check passed, and every file except timing.json is identical to the "
+        "earlier results{second}.",
+    ),
+    "review.verdict.second_too": (" dan dengan putaran kedua", " and to a second run"),
+    "review.verdict.checked": (
+        "Semua pemeriksaan independen lolos untuk {n} skenario yang dijalankan ulang dari "
+        "awal{second}{same}, tetapi tidak ada hasil sebelumnya untuk dibandingkan untuk "
+        "{names}.",
+        "Every independent check passed for the {n} scenarios re-run from a clean "
+        "state{second}{same}, but there are no earlier results to compare for {names}.",
+    ),
+    "review.verdict.second_alone": (" dan putaran kedua memberi berkas yang identik",
+                                    " and a second run gave identical files"),
+    "review.verdict.same_for": ("; berkas identik dengan hasil sebelumnya untuk {names}",
+                                "; files are identical to the earlier results for {names}"),
+    "review.verdict.not": ("Hasil TIDAK dapat direproduksi: {problems}.",
+                           "The results do NOT reproduce: {problems}."),
+    "review.verdict.none": ("Tidak ada skenario di {folder} untuk dijalankan ulang.",
+                            "There is no scenario in {folder} to re-run."),
+    "review.problem.error": ("{scenario} gagal dijalankan ({detail})",
+                             "{scenario} did not run ({detail})"),
+    "review.problem.checks": ("{scenario} gagal pemeriksaan {checks} ({first})",
+                              "{scenario} fails the check of {checks} ({first})"),
+    "review.problem.earlier": ("{scenario}, dibandingkan dengan hasil sebelumnya di "
+                               "{folder}: {detail}",
+                               "{scenario}, against the earlier results in {folder}: "
+                               "{detail}"),
+    "review.problem.second": ("{scenario}, dibandingkan dengan putaran kedua: {detail}",
+                              "{scenario}, against a second run: {detail}"),
+}
+
+i18n.MESSAGES.update(REVIEW_MESSAGES)
+
+SKIPPED = frozenset({"timing.json"})
+"""Output files left out of the hash comparison: wall-clock times differ on every run."""
+OBJECTIVE_TOL = 1e-6
+"""Relative tolerance of the recomputed objective against summary.json."""
+RTOL, ATOL = 1e-5, 1e-6
+"""Tolerances for numbers read back from the CSV files, written with 6 significant digits."""
+LISTED = 3
+"""How many reasons or file names a table cell or the verdict lists before "and N more"."""
+
+PLAN, AGENCIES, VILLAGES, DIMENSIONS = ("allocation_plan.csv", "allocation_agencies.csv",
+                                        "allocation_villages.csv", "allocation_dimensions.csv")
+SCORES, SUMMARY = "village_scores.csv", "summary.json"
+CODES = {"code": str, "village": str, "kecamatan_code": str}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a check found wrong: a message key of :data:`REVIEW_MESSAGES` (without
+    ``review.fail.``) and its values."""
+
+    key: str
+    params: dict = field(default_factory=dict)
+
+    def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        shown = {k: _shown(v, lang) for k, v in self.params.items()}
+        return i18n.text(f"review.fail.{self.key}", lang, **shown)
+
+
+def _shown(value: object, lang: str) -> object:
+    if isinstance(value, float | np.floating):
+        out = f"{float(value):.10g}"
+        return out.replace(".", ",") if lang == "id" else out
+    return value
+
+
+def _listed(items: list[str], lang: str, limit: int = LISTED) -> str:
+    if len(items) <= limit:
+        return ", ".join(items)
+    return i18n.text("review.more", lang, shown=", ".join(items[:limit]), n=len(items) - limit)
+
+
+# --- hashes -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HashComparison:
+    """SHA-256 of every output file (``timing.json`` left out) of a fresh run against a
+    reference folder."""
+
+    reference: Path
+    compared: tuple[str, ...]
+    """Every file name on either side."""
+    identical: tuple[str, ...]
+    changed: tuple[str, ...] = ()
+    """On both sides, with different contents."""
+    missing: tuple[str, ...] = ()
+    """Written by the fresh run, not in the reference folder."""
+    extra: tuple[str, ...] = ()
+    """Only in the reference folder."""
+
+    @property
+    def differing(self) -> tuple[str, ...]:
+        return self.changed + self.missing + self.extra
+
+    @property
+    def same(self) -> bool:
+        return bool(self.compared) and not self.differing
+
+    def describe(self, lang: str) -> str:
+        """What differs, in words: changed files, then missing ones, then extra ones."""
+        parts = [i18n.text(f"review.diff.{kind}", lang, files=_listed(list(names), lang))
+                 for kind, names in (("changed", self.changed), ("missing", self.missing),
+                                     ("extra", self.extra)) if names]
+        return "; ".join(parts)
+
+
+def file_hashes(folder: str | Path) -> dict[str, str]:
+    """Relative path (``figures/x.png``) -> SHA-256 of every output file in ``folder``."""
+    folder = Path(folder)
+    return {p.relative_to(folder).as_posix(): sha256(p) for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name not in SKIPPED}
+
+
+def compare_hashes(folder: str | Path, reference: str | Path) -> HashComparison:
+    """The output files of ``folder`` against those of ``reference``, by SHA-256."""
+    ours, theirs = file_hashes(folder), file_hashes(reference)
+    both = [n for n in ours if n in theirs]
+    return HashComparison(
+        reference=Path(reference), compared=tuple(sorted(set(ours) | set(theirs))),
+        identical=tuple(n for n in both if ours[n] == theirs[n]),
+        changed=tuple(n for n in both if ours[n] != theirs[n]),
+        missing=tuple(n for n in ours if n not in theirs),
+        extra=tuple(n for n in theirs if n not in ours))
+
+
+def _display(path: Path) -> str:
+    """``path`` relative to the working folder when it is near, else as it is."""
+    relative = Path(os.path.relpath(path))
+    return (relative if relative.parts[:2] != ("..", "..") else path).as_posix()
+
+
+# --- the independent checks ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """The exported tables and the data set's tables, read with pandas only."""
+
+    plan: pd.DataFrame  # plan rows of known programmes, with the catalogue's columns (*_csv)
+    unknown: pd.DataFrame  # plan rows whose programme is not in programs.csv
+    agencies: pd.DataFrame
+    villages: pd.DataFrame  # allocation_villages.csv by village
+    dimensions: pd.DataFrame  # allocation_dimensions.csv by dimension
+    scores: pd.DataFrame  # village_scores.csv by code
+    summary: dict
+    indicators: pd.DataFrame  # indicators.csv by code
+    count_of: pd.Series  # dimension -> count indicator (groups.csv)
+    synergies: pd.DataFrame  # rules.csv rows with rule == synergy
+    pagu: dict[str, float]
+    plan_villages: list[str]
+    settings: object  # planning.model.ModelSettings
+
+
+def _read(folder: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(folder / name, dtype=CODES)
+
+
+def _inputs(folder: Path, scenario, data: Path) -> _Inputs:
+    catalogue = _read(data, "programs.csv").set_index("code")
+    agencies_csv = _read(data, "agencies.csv")
+    settings = scenario.model_settings(dict(zip(agencies_csv["code"],
+                                                agencies_csv["pagu"].astype(float),
+                                                strict=True)))
+    raw = _read(folder, PLAN)
+    known = raw["program"].isin(catalogue.index)
+    columns = ["agency", "dimension", "sector", "unit_cost", "fixed_cost",
+               "beneficiaries_per_unit", "min_units", "max_units", "need_indicator"]
+    plan = raw[known].merge(catalogue[columns], left_on="program", right_index=True,
+                            how="left", suffixes=("", "_csv"))
+    scores = _read(folder, SCORES).set_index("code")
+    if settings.villages == "focus":
+        plan_villages = sorted(scores.index[scores["selected"].astype(str) == "True"])
+    elif settings.villages == "all":
+        plan_villages = sorted(_read(data, "villages.csv")["code"])
+    else:
+        plan_villages = sorted(settings.villages)
+    groups = _read(data, "groups.csv")
+    rules_path = data / "rules.csv"
+    rules = pd.read_csv(rules_path) if rules_path.is_file() else pd.DataFrame(
+        columns=["rule", "program_a", "program_b", "bonus"])
+    return _Inputs(
+        plan=plan.reset_index(drop=True), unknown=raw[~known],
+        agencies=_read(folder, AGENCIES).set_index("agency"),
+        villages=_read(folder, VILLAGES).set_index("village"),
+        dimensions=_read(folder, DIMENSIONS).set_index("dimension"), scores=scores,
+        summary=json.loads((folder / SUMMARY).read_text(encoding="utf-8")),
+        indicators=_read(data, "indicators.csv").set_index("code"),
+        count_of=groups[groups["kind"] == "dimension"].set_index("group")["count_indicator"],
+        synergies=rules[rules["rule"] == "synergy"], pagu=dict(settings.pagu),
+        plan_villages=plan_villages, settings=settings)
+
+
+def _where(row) -> str:
+    return f"{row.program} @ {row.village}"
+
+
+def _differ(shown: pd.Series, expected: pd.Series) -> pd.Series:
+    """Where a number read back from a CSV file is not the recomputed one."""
+    return ~np.isclose(shown.astype(float), expected.astype(float), rtol=RTOL, atol=ATOL)
+
+
+def _value_findings(file: str, column: str, where: Iterable[str], shown: pd.Series,
+                    expected: pd.Series) -> list[Finding]:
+    bad = _differ(shown, expected)
+    return [Finding("value", {"file": file, "where": w, "column": column, "shown": float(s),
+                              "expected": float(e)})
+            for w, s, e, b in zip(where, shown, expected, bad, strict=True) if b]
+
+
+def _cost(x: _Inputs) -> pd.Series:
+    p = x.plan
+    return p["unit_cost_csv"] * p["units"] + p["fixed_cost_csv"]
+
+
+def _check_cost(x: _Inputs) -> list[Finding]:
+    """cost = unit_cost x units + fixed_cost, with the prices of programs.csv."""
+    found = [Finding("unknown_program", {"program": r.program, "village": r.village})
+             for r in x.unknown.itertuples(index=False)]
+    where = [_where(r) for r in x.plan.itertuples(index=False)]
+    for column in ("unit_cost", "fixed_cost"):
+        found += _value_findings(PLAN, column, where, x.plan[column], x.plan[f"{column}_csv"])
+    return found + _value_findings(PLAN, "cost", where, x.plan["cost"], _cost(x))
+
+
+def _check_pagu(x: _Inputs) -> list[Finding]:
+    """Every agency's spending (recomputed costs) within the scenario's pagu, all spending
+    within the district ceiling; allocation_agencies.csv agrees."""
+    spend = _cost(x).groupby(x.plan["agency_csv"]).sum()
+    spend = pd.Series({a: float(spend.get(a, 0.0)) for a in x.pagu})
+    found = []
+    rules = x.settings.rules
+    if rules.budget_limits:
+        found += [Finding("over_pagu", {"agency": a, "used": used, "pagu": x.pagu[a]})
+                  for a, used in spend.items() if used > x.pagu[a] + ATOL]
+    total = float(spend.sum())
+    if rules.district_ceiling is not None and total > rules.district_ceiling + ATOL:
+        found.append(Finding("over_ceiling", {"used": total,
+                                              "ceiling": float(rules.district_ceiling)}))
+    exported = x.agencies.reindex(spend.index)
+    found += _value_findings(AGENCIES, "pagu", spend.index, exported["pagu"],
+                             pd.Series(x.pagu).reindex(spend.index))
+    return found + _value_findings(AGENCIES, "used", spend.index, exported["used"], spend)
+
+
+def _need(x: _Inputs, columns: pd.Series) -> np.ndarray:
+    """indicators.csv[village, column] for every plan row."""
+    return np.array([float(x.indicators.at[v, c])
+                     for v, c in zip(x.plan["village"], columns, strict=True)])
+
+
+def _check_units(x: _Inputs) -> list[Finding]:
+    """min_units <= units <= min(max_units, ceil(need / beneficiaries_per_unit))."""
+    p = x.plan
+    hi = p["max_units"].to_numpy(dtype=float)
+    if x.settings.rules.need_cap:
+        cap = np.ceil(_need(x, p["need_indicator"]) / p["beneficiaries_per_unit"] - 1e-9)
+        hi = np.minimum(hi, cap)
+    bad = (p["units"] < p["min_units"]) | (p["units"] > hi)
+    return [Finding("units", {"program": r.program, "village": r.village, "units": r.units,
+                              "lo": int(r.min_units), "hi": int(h)})
+            for r, h, b in zip(p.itertuples(index=False), hi, bad, strict=True) if b]
+
+
+def _check_reach(x: _Inputs) -> list[Finding]:
+    """effectiveness = floor + (1 - floor) x sector potential (1 for other programmes),
+    synergy bonus from rules.csv, households_reached = beneficiaries_per_unit x units x
+    effectiveness x (1 + synergy bonus)."""
+    p, rules = x.plan, x.settings.rules
+    effect = np.ones(len(p))
+    if rules.effectiveness:
+        productive = p["sector"].notna().to_numpy()
+        potential = [float(x.scores.at[v, f"potential_{s}"]) if ok else 0.0
+                     for v, s, ok in zip(p["village"], p["sector"], productive, strict=True)]
+        floor = rules.effectiveness_floor
+        effect = np.where(productive, floor + (1 - floor) * np.clip(potential, 0, 1), 1.0)
+    running = set(zip(p["village"], p["program"], strict=True))
+    bonus = np.zeros(len(p))
+    if rules.synergy:
+        for s in x.synergies.itertuples(index=False):
+            for i, (v, prog) in enumerate(zip(p["village"], p["program"], strict=True)):
+                partner = s.program_b if prog == s.program_a else (
+                    s.program_a if prog == s.program_b else None)
+                if partner is not None and (v, partner) in running:
+                    bonus[i] += float(s.bonus)
+    reach = p["beneficiaries_per_unit"] * p["units"] * effect * (1 + bonus)
+    where = [_where(r) for r in p.itertuples(index=False)]
+    return (_value_findings(PLAN, "effectiveness", where, p["effectiveness"],
+                            pd.Series(effect))
+            + _value_findings(PLAN, "synergy_bonus", where, p["synergy_bonus"],
+                              pd.Series(bonus))
+            + _value_findings(PLAN, "households_reached", where, p["households_reached"],
+                              reach))
+
+
+def _removed(x: _Inputs) -> pd.DataFrame:
+    """Per plan village and dimension: deprived (indicators.csv, the dimension's count
+    indicator), reached (sum of households_reached) and removed = min(reached, deprived)
+    (reached when the saturation rule is off)."""
+    reached = x.plan.groupby(["village", "dimension_csv"])["households_reached"].sum()
+    rows = [(v, d, float(x.indicators.at[v, indicator]), float(reached.get((v, d), 0.0)))
+            for v in x.plan_villages for d, indicator in x.count_of.items()]
+    cells = pd.DataFrame(rows, columns=["village", "dimension", "deprived", "reached"])
+    cap = cells["deprived"] if x.settings.rules.saturation else np.inf
+    return cells.assign(removed=np.minimum(cells["reached"], cap))
+
+
+def _check_saturation(x: _Inputs) -> list[Finding]:
+    """removed <= deprived and removed = min(sum of households_reached, deprived), per
+    village and dimension in allocation_villages.csv and per dimension in
+    allocation_dimensions.csv."""
+    cells = _removed(x)
+    table = x.villages.reindex(x.plan_villages)
+    exported = {c: pd.Series([float(table.at[v, f"{c}_{d}"]) for v, d in
+                              zip(cells["village"], cells["dimension"], strict=True)])
+                for c in ("deprived", "removed")}
+    found = []
+    if x.settings.rules.saturation:
+        over = exported["removed"] > cells["deprived"] + ATOL
+        found += [Finding("saturation", {"village": v, "dimension": d, "removed": r,
+                                         "deprived": float(n)})
+                  for v, d, r, n, b in zip(cells["village"], cells["dimension"],
+                                           exported["removed"], cells["deprived"], over,
+                                           strict=True) if b]
+    where = [f"{v} {d}" for v, d in zip(cells["village"], cells["dimension"], strict=True)]
+    for column in ("deprived", "removed"):
+        found += _value_findings(VILLAGES, column, where, exported[column], cells[column])
+    totals = cells.groupby("dimension")[["deprived", "reached", "removed"]].sum()
+    dims = x.dimensions.reindex(totals.index)
+    for column in ("deprived", "reached", "removed"):
+        found += _value_findings(DIMENSIONS, column, totals.index, dims[column],
+                                 totals[column])
+    return found
+
+
+def _check_coverage(x: _Inputs) -> list[Finding]:
+    """Plan rows only in the scenario's villages, every one of them with at least the
+    minimum number of programmes, and allocation_villages.csv listing exactly them."""
+    found = [Finding("outside", {"village": v})
+             for v in sorted(set(x.plan["village"]) - set(x.plan_villages))]
+    listed = set(x.villages.index)
+    if listed != set(x.plan_villages):
+        found.append(Finding("village_list", {"codes": ", ".join(
+            sorted(listed ^ set(x.plan_villages)))}))
+    count = x.plan.groupby("village")["program"].nunique()
+    m = x.settings.rules.min_programs_per_village
+    return found + [Finding("coverage", {"village": v, "n": int(count.get(v, 0)), "m": m})
+                    for v in x.plan_villages if count.get(v, 0) < m]
+
+
+def _check_locks(x: _Inputs) -> list[Finding]:
+    """Every lock of the scenario: in (with its units when given) or out."""
+    units = {(r.village, r.program): int(r.units) for r in x.plan.itertuples(index=False)}
+    found = []
+    for lock in x.settings.locks:
+        have = units.get((lock.village, lock.program), 0)
+        params = {"program": lock.program, "village": lock.village, "units": have}
+        if lock.state == "out" and have:
+            found.append(Finding("lock_out", params))
+        elif lock.state == "in" and lock.units is None and not have:
+            found.append(Finding("lock_in", params))
+        elif lock.state == "in" and lock.units is not None and have != lock.units:
+            found.append(Finding("lock_units", {**params, "wanted": lock.units}))
+    return found
+
+
+def _check_objective(x: _Inputs) -> list[Finding]:
+    """sum over villages and dimensions of w_v x omega_d x removed, with
+    w_v = 1 + strength x (P_v - min P) / (max P - min P) over the plan's villages."""
+    rules = x.settings.rules
+    cells = _removed(x)
+    poverty = x.scores["poverty_index"].reindex(x.plan_villages).astype(float)
+    spread = poverty.max() - poverty.min()
+    if rules.priority_weights and spread > 0:
+        weight = 1 + rules.priority_strength * (poverty - poverty.min()) / spread
+    else:
+        weight = pd.Series(1.0, index=poverty.index)
+    omega = cells["dimension"].map(lambda d: rules.dimension_weights.get(d, 1.0))
+    expected = float((cells["village"].map(weight) * omega * cells["removed"]).sum())
+    shown = float(x.summary["allocation"]["objective"])
+    diff = abs(expected - shown) / max(abs(shown), 1e-12)
+    if diff <= OBJECTIVE_TOL:
+        return []
+    return [Finding("objective", {"expected": expected, "shown": shown, "diff": diff})]
+
+
+CHECKS: dict[str, Callable[[_Inputs], list[Finding]]] = {
+    "pagu": _check_pagu,
+    "cost": _check_cost,
+    "units": _check_units,
+    "reach": _check_reach,
+    "saturation": _check_saturation,
+    "coverage": _check_coverage,
+    "locks": _check_locks,
+    "objective": _check_objective,
+}
+"""The independent checks, in the order they are reported."""
+
+
+def check_results(folder: str | Path, scenario: str | Path,
+                  data: str | Path | None = None) -> dict[str, tuple[Finding, ...]]:
+    """Recompute the results folder ``folder`` of the scenario file ``scenario`` from its
+    CSV files and the data set's (``data``; default: the scenario's, found as
+    ``planning run`` finds it). Returns check name -> what it found wrong
+    (empty when it passed); ``files`` alone when the files cannot be read."""
+    folder = Path(folder)
+    loaded = load_scenario(scenario)
+    sc = loaded.scenario
+    data = Path(data) if data is not None else loaded.data_path()
+    try:
+        inputs = _inputs(folder, sc, data)
+    except (OSError, ValueError, KeyError) as exc:
+        return {"files": (Finding("unreadable", {"file": folder.as_posix(),
+                                                 "detail": f"{type(exc).__name__}: {exc}"}),)}
+    found = {}
+    for name, check in CHECKS.items():
+        try:
+            found[name] = tuple(check(inputs))
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            found[name] = (Finding("broken", {"detail": f"{type(exc).__name__}: {exc}"}),)
+    return found
+
+
+# --- the re-run ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScenarioReview:
+    """One scenario: its fresh run, the independent checks and the hash comparisons."""
+
+    scenario: str
+    file: Path
+    folder: Path | None = None
+    """The fresh results folder (None when the run failed)."""
+    error: Exception | None = None
+    checks: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
+    earlier: HashComparison | None = None
+    """Against ``results/<scenario>``; None when there were no earlier results."""
+    second: HashComparison | None = None
+    """Against a second fresh run (``twice=True``)."""
+
+    @property
+    def passed(self) -> list[str]:
+        return [name for name, found in self.checks.items() if not found]
+
+    @property
+    def failed(self) -> list[str]:
+        return [name for name, found in self.checks.items() if found]
+
+    @property
+    def status(self) -> str:
+        """``error``, ``failed`` (a check), ``differs`` (a hash), ``reproduced`` (identical
+        to the earlier results) or ``checked`` (checks passed, no earlier results)."""
+        if self.error is not None:
+            return "error"
+        if self.failed:
+            return "failed"
+        if any(c is not None and not c.same for c in (self.earlier, self.second)):
+            return "differs"
+        return "reproduced" if self.earlier is not None else "checked"
+
+    def error_text(self, lang: str) -> str:
+        render = getattr(self.error, "render", None)
+        shown = render(lang) if callable(render) else f"{type(self.error).__name__}: {self.error}"
+        return " ".join(shown.split())
+
+    def reasons(self, lang: str, limit: int = LISTED) -> str:
+        parts = []
+        for name in self.failed:
+            found = _listed([f.render(lang) for f in self.checks[name]], lang, limit)
+            parts.append(f"{i18n.text(f'review.check.{name}', lang)}: {found}")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Review:
+    """The re-run of every scenario: one :class:`ScenarioReview` per scenario file."""
+
+    rows: tuple[ScenarioReview, ...]
+    scenario_dir: Path
+    results_dir: Path
+    work_dir: Path
+    """Where the fresh runs were written (kept for the reviewer to look at)."""
+    lang: str = i18n.DEFAULT_LANGUAGE
+    twice: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Every scenario ran, passed every check, and no compared file differs."""
+        return bool(self.rows) and all(r.status in ("reproduced", "checked") for r in self.rows)
+
+    @property
+    def reproduced(self) -> bool:
+        """As :attr:`ok`, and every scenario had earlier results identical to the fresh run."""
+        return bool(self.rows) and all(r.status == "reproduced" for r in self.rows)
+
+    def table(self, lang: str | None = None) -> pd.DataFrame:
+        """One row per scenario: status, checks passed and failed (with reasons), the
+        earlier results compared, files compared, identical and differing, second run."""
+        lang = i18n.check_language(lang or self.lang)
+        rows = []
+        for r in self.rows:
+            c = r.earlier
+            failed = r.error_text(lang) if r.error is not None else r.reasons(lang)
+            row = {
+                "scenario": r.scenario,
+                "status": i18n.text(f"review.status.{r.status}", lang),
+                "passed": i18n.text("review.passed_of", lang, n=len(r.passed),
+                                    total=len(r.checks)) if r.checks else "",
+                "failed": failed,
+                "earlier": _display(c.reference) if c is not None else i18n.text(
+                    "review.no_earlier", lang),
+                "compared": len(c.compared) if c is not None else 0,
+                "identical": len(c.identical) if c is not None else 0,
+                "differing": c.describe(lang) if c is not None else "",
+            }
+            if self.twice:
+                row["second"] = _second(r.second, lang)
+            rows.append(row)
+        columns = ["scenario", "status", "passed", "failed", "earlier", "compared",
+                   "identical", "differing"] + (["second"] if self.twice else [])
+        frame = pd.DataFrame(rows, columns=columns)
+        return frame.rename(columns={c: i18n.text(f"review.col.{c}", lang) for c in columns})
+
+    def verdict(self, lang: str | None = None) -> str:
+        """One plain sentence: do the results reproduce, and if not, which scenario, file
+        or check differs."""
+        lang = i18n.check_language(lang or self.lang)
+        if not self.rows:
+            return i18n.text("review.verdict.none", lang, folder=self.scenario_dir.as_posix())
+        problems = [p for r in self.rows for p in _problems(r, lang)]
+        if problems:
+            return i18n.text("review.verdict.not", lang, problems="; ".join(problems))
+        n = len(self.rows)
+        if self.reproduced:
+            second = i18n.text("review.verdict.second_too", lang) if self.twice else ""
+            return i18n.text("review.verdict.reproduced", lang, n=n, second=second)
+        same = [r.scenario for r in self.rows if r.earlier is not None]
+        return i18n.text(
+            "review.verdict.checked", lang, n=n,
+            second=i18n.text("review.verdict.second_alone", lang) if self.twice else "",
+            same=i18n.text("review.verdict.same_for", lang, names=", ".join(same))
+            if same else "",
+            names=", ".join(r.scenario for r in self.rows if r.earlier is None))
+
+
+def _second(c: HashComparison | None, lang: str) -> str:
+    if c is None:
+        return ""
+    if c.same:
+        return i18n.text("review.second.same", lang, n=len(c.compared))
+    return c.describe(lang)
+
+
+def _problems(r: ScenarioReview, lang: str) -> list[str]:
+    if r.error is not None:
+        return [i18n.text("review.problem.error", lang, scenario=r.scenario,
+                          detail=r.error_text(lang))]
+    out = []
+    if r.failed:
+        first = r.checks[r.failed[0]][0].render(lang)
+        out.append(i18n.text("review.problem.checks", lang, scenario=r.scenario,
+                             checks=", ".join(i18n.text(f"review.check.{n}", lang)
+                                              for n in r.failed), first=first))
+    if r.earlier is not None and r.earlier.differing:
+        out.append(i18n.text("review.problem.earlier", lang, scenario=r.scenario,
+                             folder=_display(r.earlier.reference),
+                             detail=r.earlier.describe(lang)))
+    if r.second is not None and r.second.differing:
+        out.append(i18n.text("review.problem.second", lang, scenario=r.scenario,
+                             detail=r.second.describe(lang)))
+    return out
+
+
+def _run(root: Path, relative: Path, out: Path) -> Path:
+    """Run one scenario file from the project folder ``root``, as ``planning run`` does
+    there, into the fresh folder ``out``."""
+    from planning.run import run_scenario
+
+    with contextlib.chdir(root):
+        return run_scenario(relative, out_dir=out).out_dir
+
+
+def review_scenario(file: Path, root: Path, results_dir: Path, work: Path,
+                    twice: bool = False) -> ScenarioReview:
+    """Re-run, check and compare one scenario file (absolute paths)."""
+    relative = file.relative_to(root)
+    name = file.stem
+    try:
+        with contextlib.chdir(root):
+            sc = load_scenario(relative).scenario
+        name = sc.name
+        folder = _run(root, relative, work / "first" / name)
+        second = None
+        if twice:
+            second = compare_hashes(folder, _run(root, relative, work / "second" / name))
+    except Exception as exc:  # reported per scenario; the other scenarios still run
+        return ScenarioReview(scenario=name, file=file, error=exc)
+    reference = results_dir / name
+    return ScenarioReview(
+        scenario=name, file=file, folder=folder,
+        checks=check_results(folder, file, data=root / sc.data),
+        earlier=compare_hashes(folder, reference) if reference.is_dir() else None,
+        second=second)
+
+
+def rerun_all(scenario_dir: str | Path = "scenarios", results_dir: str | Path = "results",
+              work_dir: str | Path | None = None, lang: str = i18n.DEFAULT_LANGUAGE,
+              twice: bool = False, only: Iterable[str] | None = None) -> Review:
+    """Re-run every scenario file (``*.yaml``) of ``scenario_dir`` from a clean state into
+    a new folder under ``work_dir`` (a new temporary folder by default; it is kept),
+    check each independently and compare its files with ``results_dir/<scenario name>``
+    and, with ``twice``, with a second fresh run.
+
+    The runs start in the scenario folder's parent (the project folder), so the data path
+    of a scenario resolves as for ``planning run scenarios/NAME.yaml``, and each run
+    writes in the scenario's own output language (``lang`` is the language of the table
+    and the verdict only). ``only``: file names without ``.yaml`` to re-run, instead of
+    all of them."""
+    lang = i18n.check_language(lang)
+    scenario_dir = Path(scenario_dir).resolve()
+    results_dir = Path(results_dir).resolve()
+    if work_dir is not None:
+        Path(work_dir).mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="review-", dir=work_dir)).resolve()
+    wanted = None if only is None else set(only)
+    files = [f for f in sorted(scenario_dir.glob("*.yaml"))
+             if wanted is None or f.stem in wanted]
+    rows = tuple(review_scenario(f, scenario_dir.parent, results_dir, work, twice)
+                 for f in files)
+    return Review(rows=rows, scenario_dir=scenario_dir, results_dir=results_dir,
+                  work_dir=work, lang=lang, twice=twice)

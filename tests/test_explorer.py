@@ -1,0 +1,221 @@
+"""The scenario explorer of notebook 04, driven headlessly by setting widget values:
+re-plans that keep the new pagu, an honest difference from the baseline, explanations
+instead of crashes, scenarios that reproduce the settings, the exported workbook, and the
+notebook itself executed with papermill."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pandas as pd
+import pytest
+import yaml
+
+from planning.explorer import Explorer
+from planning.scenario import load_scenario
+
+from .conftest import DATA, ROOT, run_notebook
+from .model_checker import recompute
+
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    """One English explorer on the baseline scenario, shared by the tests that put it
+    back with the reset button."""
+    return Explorer(BASELINE, lang="en")
+
+
+def spending(plan: pd.DataFrame) -> pd.Series:
+    return plan.groupby("agency")["cost"].sum()
+
+
+def test_a_pagu_change_replans_within_the_new_pagu(explorer):
+    start = time.perf_counter()
+    explorer.pagu_widgets["PUTR"].value = 1200
+    seconds = time.perf_counter() - start
+    t = explorer.timings
+    print(f"\none pagu change: {seconds:.2f} s (quick plan {t['quick']:.2f} s, MIP and "
+          f"tables {t['plan']:.2f} s, of which HiGHS {t['solve']:.2f} s)")
+    assert explorer.summary["status"] == "optimal" and explorer.summary["source"] == "mip"
+    assert not t["rebuilt"], "a pagu change keeps the built model"
+    assert explorer.planner.model.rows["pagu_PUTR"].rhs == 1200
+    plan = explorer.allocation.tables.plan
+    used = spending(plan)
+    assert used["PUTR"] <= 1200 + 1e-6
+    for code, control in explorer.pagu_widgets.items():
+        assert used.get(code, 0.0) <= control.value + 1e-6, code
+    checked = recompute(DATA, explorer.scores.table, explorer.settings, plan)
+    assert checked["violations"] == []
+    assert explorer.settings.pagu["PUTR"] == 1200
+    assert explorer.allocation.report.gap <= explorer.allocation.report.gap_target + 1e-9
+    assert "status optimal" in explorer.text and "Deprivations removed" in explorer.text
+    explorer.on_reset_click()
+    assert explorer.summary["removed_change"] == pytest.approx(0, abs=1e-9)
+
+
+def test_the_district_ceiling_is_a_bound_of_the_kept_model(explorer):
+    solves = len(explorer.history)
+    explorer.ceiling.value = 7000  # switched off: nothing to do
+    assert len(explorer.history) == solves and explorer.ceiling.disabled
+    explorer.ceiling_on.value = True  # a model with a ceiling row: rebuilt once
+    assert explorer.timings["rebuilt"] and not explorer.ceiling.disabled
+    explorer.ceiling.value = 8000
+    assert not explorer.timings["rebuilt"]
+    assert explorer.planner.model.rows["district_ceiling"].rhs == 8000
+    assert explorer.settings.rules.district_ceiling == 8000
+    assert spending(explorer.current.plan).sum() <= 8000 + 1e-6
+    explorer.on_reset_click()
+    assert explorer.settings == explorer.start_settings
+
+
+def test_the_difference_from_the_baseline_is_recomputed(explorer):
+    with explorer.batch():
+        explorer.pagu_widgets["PERKIMTA"].value = 2000
+        explorer.pagu_widgets["DISTAN"].value = 900
+    plan, base_plan = explorer.allocation.tables.plan, explorer.baseline.plan
+    diff = explorer.difference.set_index("agency")
+    now, base = spending(plan), spending(base_plan)
+    agencies = list(explorer.pagu_widgets)
+    assert list(diff.index) == agencies
+    expected = now.reindex(agencies, fill_value=0) - base.reindex(agencies, fill_value=0)
+    assert diff["spending_change"].to_numpy() == pytest.approx(expected.to_numpy(), abs=1e-6)
+    assert diff.at["PERKIMTA", "pagu"] == 2000 and diff.at["PERKIMTA", "pagu_baseline"] == 1500
+    assert diff.at["DISTAN", "pagu"] == 900
+    removed_now = recompute(DATA, explorer.scores.table, explorer.settings, plan)["removed"]
+    removed_base = recompute(DATA, explorer.scores.table, explorer.start_settings,
+                             base_plan)["removed"]
+    assert explorer.summary["removed_change"] == pytest.approx(removed_now - removed_base,
+                                                               abs=1e-6)
+    assert explorer.summary["spending_change"] == pytest.approx(
+        plan["cost"].sum() - base_plan["cost"].sum(), abs=1e-6)
+    shown = explorer.table()
+    assert shown.iloc[-1, 0] == "Total"
+    assert "Change in spending" in explorer.output.value
+    explorer.on_reset_click()
+
+
+def test_impossible_settings_show_an_explanation_and_the_controls_still_work(explorer):
+    with explorer.batch():  # no money at all: found before solving
+        for control in explorer.pagu_widgets.values():
+            control.value = 0
+    assert explorer.summary["status"] == "presolve"
+    assert explorer.current is None and explorer.difference is None
+    assert "No plan for these settings" in explorer.text
+    assert "min_programs_per_village" in explorer.text
+    assert "Conflicting rules" in explorer.output.value
+    # money, but not where every village can get a programme: the solver's explanation
+    explorer.pagu_widgets["PERKIMTA"].value = 250
+    assert explorer.summary["status"] == "infeasible"
+    allocation = explorer.allocation
+    assert allocation.explanation.render(allocation.instance, "en") in explorer.text
+    explorer.on_reset_click()
+    assert explorer.summary["status"] == "optimal"
+    assert explorer.summary["removed_change"] == pytest.approx(0, abs=1e-9)
+
+
+def test_bad_lock_lines_give_messages_and_good_ones_are_kept(explorer, tmp_path):
+    explorer.locks.value = ("51.08.09.2005 PUTR-PAMSIMAS\nnonsense\n"
+                            "51.08.99.9999 PKM-RTLH\n51.08.09.2005 PKM-RTLX\n"
+                            "51.08.09.2005 PKM-RTLH many")
+    assert explorer.summary["status"] == "locks"
+    message = explorer.locks_message.value
+    for line in ("line 2", "line 3", "line 4", "line 5"):
+        assert line in message
+    assert "line 1" not in message
+    assert "Did you mean &#x27;PKM-RTLH&#x27;?" in message
+    assert "Locks not applied" in explorer.text
+    assert explorer.save_scenario(tmp_path / "never.yaml") is None
+    assert "Locks not applied" in explorer.message.value
+    outside = next(c for c in explorer.villages if c not in explorer.plan_codes)
+    explorer.locks.value = f"{outside} PKM-RTLH"
+    assert f"({explorer.villages[outside]}) is not one of this plan" in \
+        explorer.locks_message.value
+    explorer.locks.value = "51.08.09.2005 PUTR-PAMSIMAS\n51.08.03.2005 pkm-rtlh 10  # Telaga"
+    assert explorer.summary["status"] == "optimal"
+    plan = explorer.allocation.tables.plan.set_index(["village", "program"])
+    assert ("51.08.09.2005", "PUTR-PAMSIMAS") in plan.index
+    assert plan.at[("51.08.03.2005", "PKM-RTLH"), "units"] == 10
+    explorer.on_reset_click()
+    assert explorer.locks.value == ""
+
+
+def test_saved_scenario_reproduces_the_settings(explorer, tmp_path):
+    with explorer.batch():
+        explorer.pagu_widgets["PUTR"].value = 1900
+        explorer.kecamatan_share.value = 8
+        explorer.ceiling_on.value = True
+        explorer.ceiling.value = 8400
+        explorer.locks.value = "51.08.09.2005 PUTR-PAMSIMAS\n51.08.01.2009 DINKES-PMT out"
+    # at 8 % per kecamatan the 3 s MIP may stop short of its gap: shown as such
+    assert explorer.summary["status"] in ("optimal", "time_limit")
+    path = explorer.save_scenario(tmp_path / "mine.yaml")
+    tree = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert tree["name"] == "mine"
+    assert set(tree) == {"name", "base", "description", "budgets", "rules", "locks"}
+    assert tree["budgets"] == {"district_ceiling": 8400, "agencies": {"PUTR": {"pagu": 1900}}}
+    assert tree["rules"] == {"kecamatan_min_share": 0.08}
+    loaded = load_scenario(path)
+    assert loaded.files[0].resolve() == BASELINE.resolve()
+    assert loaded.scenario.model_settings(explorer.agency_pagu) == explorer.settings
+    assert "mine.yaml" in explorer.message.value
+    explorer.on_reset_click()
+
+
+@pytest.mark.parametrize("name", ["kunci-politik", "anggaran-naik-20"])
+def test_saved_next_to_the_baseline_names_it_as_base(tmp_path, name):
+    folder = tmp_path / "scenarios"
+    shutil.copytree(ROOT / "scenarios", folder)
+    explorer = Explorer(folder / f"{name}.yaml", data=DATA)
+    explorer.pagu_widgets["DINSOS"].value = 500
+    assert explorer.summary["status"] == "optimal"
+    path = explorer.save_scenario(folder)  # a folder: <scenario>-penjelajah.yaml
+    assert path == folder / f"{name}-penjelajah.yaml"
+    tree = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert tree["base"] == "baseline"
+    assert tree["budgets"]["agencies"]["DINSOS"] == {"pagu": 500}
+    assert load_scenario(path).scenario.model_settings(
+        explorer.agency_pagu) == explorer.settings
+    assert "Skenario disimpan" in explorer.message.value
+    assert explorer.save_scenario(folder / "baseline.yaml") is None
+
+
+def test_export_writes_the_results_folder_with_the_workbook(explorer, tmp_path):
+    explorer.pagu_widgets["DKPP"].value = 800
+    start = time.perf_counter()
+    book = explorer.export_workbook(tmp_path / "export")
+    print(f"\nexport with the scenario's solver settings: {time.perf_counter() - start:.2f} s")
+    assert book == tmp_path / "export" / "allocation_plan.xlsx" and book.is_file()
+    written = pd.read_csv(tmp_path / "export" / "allocation_plan.csv")
+    assert spending(written)["DKPP"] <= 800 + 1e-6
+    summary = (tmp_path / "export" / "summary.json").read_text(encoding="utf-8")
+    assert '"edited_in": "explorer"' in summary
+    assert "Workbook written" in explorer.message.value
+    explorer.on_reset_click()
+
+
+def test_texts_are_in_bahasa_indonesia_by_default(tmp_path):
+    explorer = Explorer(BASELINE, out_dir=tmp_path)
+    assert "Deprivasi teratasi" in explorer.text and "Rencana MIP" in explorer.text
+    assert explorer.save_button.description == "Simpan skenario"
+    assert explorer.export_button.description == "Ekspor buku kerja"
+    explorer.locks.value = "51.08.09.2005"
+    assert "baris 1" in explorer.locks_message.value
+    explorer.locks.value = ""
+    with explorer.batch():
+        for control in explorer.pagu_widgets.values():
+            control.value = 0
+    assert "Tidak ada rencana untuk pengaturan ini" in explorer.output.value
+    assert explorer.on_export_click() is None
+    assert "Tidak ada yang diekspor" in explorer.message.value
+
+
+def test_notebook_04_runs_unattended(tmp_path):
+    out = tmp_path / "explorer"
+    executed = run_notebook("04_scenario_explorer.ipynb", tmp_path, out_dir=str(out))
+    assert (out / "baseline-penjelajah.yaml").is_file()
+    assert (out / "ekspor" / "rencana_alokasi.xlsx").is_file()
+    shown = "".join(str(o.get("text", "")) for c in executed.cells for o in c.get("outputs", []))
+    assert "status optimal" in shown

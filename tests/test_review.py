@@ -1,0 +1,174 @@
+"""The reviewer's re-run (planning.review and notebook 05), on a copy of the project with
+two scenarios (baseline and kunci-politik, which has locks) to keep the time down."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from planning.review import CHECKS, check_results, compare_hashes, rerun_all
+
+from .conftest import DATA, ROOT, run_notebook
+
+PAIR = ("baseline", "kunci-politik")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A project folder with scenarios/ (two of the shipped ones) and data/buleleng."""
+    root = tmp_path_factory.mktemp("project")
+    (root / "scenarios").mkdir()
+    for name in PAIR:
+        shutil.copy(ROOT / "scenarios" / f"{name}.yaml", root / "scenarios")
+    shutil.copytree(DATA, root / "data" / "buleleng")
+    return root
+
+
+@pytest.fixture(scope="module")
+def first(project, tmp_path_factory):
+    """Both scenarios re-run twice, with no earlier results."""
+    return rerun_all(project / "scenarios", project / "results",
+                     work_dir=tmp_path_factory.mktemp("work"), twice=True)
+
+
+def earlier_results(review, target: Path) -> Path:
+    """The fresh folders of ``review`` copied as a results folder (results/<scenario>)."""
+    for row in review.rows:
+        shutil.copytree(row.folder, target / row.scenario)
+    return target
+
+
+def raise_units(folder: Path, program: str, by: int = 1) -> None:
+    """Raise the units (only) of the first plan row of ``program``, as a hand edit would."""
+    path = folder / "allocation_plan.csv"
+    plan = pd.read_csv(path, dtype=str, keep_default_na=False)
+    row = plan.index[plan["program"] == program][0]
+    plan.loc[row, "units"] = str(int(plan.loc[row, "units"]) + by)
+    plan.to_csv(path, index=False, lineterminator="\n")
+
+
+def test_honest_results_pass_every_check(first):
+    assert [r.scenario for r in first.rows] == list(PAIR)
+    for row in first.rows:
+        assert row.error is None
+        assert row.passed == list(CHECKS), row.reasons("en")
+        assert row.status == "checked" and row.earlier is None
+    assert first.ok and not first.reproduced
+    table = first.table("en")
+    assert list(table["scenario"]) == list(PAIR)
+    assert (table["checks passed"] == f"{len(CHECKS)} of {len(CHECKS)}").all()
+    assert (table["compared with"] == "no earlier results to compare").all()
+    verdict = first.verdict("en")
+    assert "no earlier results to compare" in verdict and "NOT" not in verdict
+    assert "tidak ada hasil sebelumnya untuk dibandingkan" in first.verdict()
+    assert "skenario" in first.table().columns
+
+
+def test_a_second_run_gives_identical_hashes(first):
+    for row in first.rows:
+        second = row.second
+        assert second is not None and second.same, second
+        assert {"allocation_plan.csv", "summary.json", "rencana_alokasi.xlsx",
+                "figures/plan_vs_baselines.png"} <= set(second.compared)
+        assert "timing.json" not in second.compared
+        assert second.identical == second.compared
+    assert "identical (" in first.table("en")["second run"].iloc[0]
+
+
+def test_the_locks_are_checked_against_the_scenario(first, tmp_path):
+    row = next(r for r in first.rows if r.scenario == "kunci-politik")
+    folder = shutil.copytree(row.folder, tmp_path / "tampered")
+    path = folder / "allocation_plan.csv"
+    plan = pd.read_csv(path, dtype=str, keep_default_na=False)
+    locked = (plan["village"] == "51.08.03.2005") & (plan["program"] == "PKM-RTLH")
+    assert plan.loc[locked, "units"].tolist() == ["10"]
+    plan[~locked].to_csv(path, index=False, lineterminator="\n")
+    found = check_results(folder, row.file, data=DATA)
+    assert [f.render("en") for f in found["locks"]] == [
+        "lock PKM-RTLH in 51.08.03.2005 not honoured: 0 units, 10 locked"]
+
+
+@pytest.mark.parametrize(("column", "check"), [("units", "units"), ("cost", "cost"),
+                                               ("households_reached", "reach")])
+def test_a_tampered_csv_fails_the_independent_checks(first, tmp_path, column, check):
+    row = first.rows[0]
+    folder = shutil.copytree(row.folder, tmp_path / "tampered")
+    path = folder / "allocation_plan.csv"
+    plan = pd.read_csv(path, dtype=str, keep_default_na=False)
+    biggest = plan["units"].astype(int).idxmax()  # at its need cap or max_units
+    plan.loc[biggest, column] = str(float(plan.loc[biggest, column]) + 1)
+    plan.to_csv(path, index=False, lineterminator="\n")
+    found = check_results(folder, row.file, data=DATA)
+    assert found[check], found
+    assert plan.loc[biggest, "program"] in " ".join(f.render("en") for f in found[check])
+    untouched = {"locks", "coverage"}
+    assert not any(found[name] for name in untouched)
+
+
+def test_a_wrong_objective_in_the_summary_is_caught(first, tmp_path):
+    row = first.rows[0]
+    folder = shutil.copytree(row.folder, tmp_path / "tampered")
+    summary = json.loads((folder / "summary.json").read_text())
+    summary["allocation"]["objective"] *= 1 + 1e-5
+    (folder / "summary.json").write_text(json.dumps(summary))
+    found = check_results(folder, row.file, data=DATA)
+    assert [name for name, f in found.items() if f] == ["objective"]
+    assert "relative difference" in found["objective"][0].render("en")
+
+
+def test_matching_earlier_results_reproduce_and_a_tampered_one_is_named(first, project,
+                                                                        tmp_path):
+    results = earlier_results(first, tmp_path / "results")
+    raise_units(results / "kunci-politik", "PKM-RTLH")
+    review = rerun_all(project / "scenarios", results, work_dir=tmp_path / "work", lang="en")
+    rows = {r.scenario: r for r in review.rows}
+    assert rows["baseline"].status == "reproduced"
+    assert rows["baseline"].earlier.identical == rows["baseline"].earlier.compared
+    assert rows["kunci-politik"].status == "differs"
+    assert rows["kunci-politik"].earlier.changed == ("allocation_plan.csv",)
+    verdict = review.verdict()
+    assert verdict.startswith("The results do NOT reproduce: kunci-politik")
+    assert "content differs in allocation_plan.csv" in verdict and "baseline" not in verdict
+    assert review.verdict("id").startswith("Hasil TIDAK dapat direproduksi: kunci-politik")
+    table = review.table()
+    assert table.set_index("scenario").loc["kunci-politik", "differing files"] == \
+        "content differs in allocation_plan.csv"
+
+
+def test_missing_and_extra_files_count_as_differing(first, tmp_path):
+    folder = first.rows[0].folder
+    other = shutil.copytree(folder, tmp_path / "other")
+    (other / "summary.json").unlink()
+    (other / "notes.txt").write_text("x")
+    comparison = compare_hashes(folder, other)
+    assert comparison.missing == ("summary.json",) and comparison.extra == ("notes.txt",)
+    assert not comparison.same
+    assert comparison.describe("en") == "missing there: summary.json; only there: notes.txt"
+
+
+def test_notebook_05_says_the_results_reproduce(first, project, tmp_path):
+    results = earlier_results(first, tmp_path / "results")
+    executed = run_notebook("05_reviewer_rerun.ipynb", tmp_path,
+                            scenario_dir=str(project / "scenarios"), results_dir=str(results),
+                            work_dir=str(tmp_path / "work"), lang="en")
+    printed = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", [])
+                      if o.get("name") == "stdout")
+    assert printed.startswith("The results reproduce: 2 scenarios"), printed
+
+
+def test_a_scenario_that_does_not_run_is_named(tmp_path):
+    (tmp_path / "scenarios").mkdir()
+    shutil.copy(ROOT / "scenarios" / "baseline.yaml", tmp_path / "scenarios")
+    (tmp_path / "scenarios" / "rusak.yaml").write_text(
+        "name: rusak\nbudgets: {agencies: {NOPE: {pagu: 1}}}\n")
+    shutil.copytree(DATA, tmp_path / "data" / "buleleng")
+    review = rerun_all(tmp_path / "scenarios", tmp_path / "results",
+                       work_dir=tmp_path / "work", only=["rusak"])
+    (row,) = review.rows
+    assert row.status == "error" and not review.ok
+    assert review.verdict("en").startswith("The results do NOT reproduce: rusak did not run (")
+    assert "NOPE" in review.verdict("en") and "NOPE" in review.table("en").iloc[0, 3]
