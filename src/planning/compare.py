@@ -567,11 +567,28 @@ def comparison_files(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE,
     and lost per agency, and the console summary in ``lang``); with ``workbook`` also
     ``compare.xlsx``."""
     lang = i18n.check_language(lang)
-    files = {name: csv_bytes(getattr(cmp, table)) for table, name in FILES.items()}
-    files[SUMMARY_FILE] = json_bytes(_summary_payload(cmp, lang))
+    status = data_status(cmp)
+    files = {name: csv_bytes(getattr(cmp, table).assign(data_status=status))
+             for table, name in FILES.items()}
+    files[SUMMARY_FILE] = json_bytes({**_summary_payload(cmp, lang), "data_status": status})
     if workbook:
         files[WORKBOOK_FILE] = comparison_workbook_bytes(cmp, lang)
     return files
+
+
+def data_status(cmp: Comparison) -> str:
+    """The data-status note of the two runs (e.g. SYNTHETIC per-village indicators), from
+    their summary.json, so that every export of a comparison says what the data are."""
+    notes = []
+    for folder in cmp.folders:
+        path = Path(folder) / "summary.json"
+        try:
+            note = json.loads(path.read_text(encoding="utf-8")).get("data_status", "")
+        except (OSError, ValueError):
+            note = ""
+        if note and note not in notes:
+            notes.append(note)
+    return " / ".join(notes)
 
 
 def _summary_payload(cmp: Comparison, lang: str) -> dict:
