@@ -260,3 +260,13 @@ def test_wildly_different_magnitudes_are_warned_about(ds, scores):
     warnings = presolve(build_instance(ds, scores, ModelSettings(pagu={"PUTR": 5e8})))
     assert "presolve.magnitudes" in {w.key for w in warnings}
     assert "juta" in warnings[-1].render("id")
+
+
+def test_the_quick_plan_keeps_the_kecamatan_share(ds, scores):
+    settings = ModelSettings(rules=Rules(kecamatan_min_share=0.05))
+    allocation = allocate(ds, scores, settings)
+    assert allocation.quick is not None and allocation.report.warm_start
+    quick = recompute(ds.path, scores, settings, allocation.quick)
+    assert quick["violations"] == []
+    assert allocation.quick_gap == pytest.approx(
+        1 - allocation.quick_objective / allocation.lp_bound)

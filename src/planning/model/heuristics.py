@@ -197,10 +197,11 @@ def _cover(state: _State) -> None:
             state.apply(best[1])
 
 
-def _fill(state: _State) -> None:
+def _fill(state: _State, only=None, enough=None) -> None:
     """Repeatedly the move with the most weighted deprivations removed per juta Rp
-    (a lazy priority queue: ratios only fall as budgets and saturation room shrink)."""
-    keys = sorted(state.pairs)
+    (a lazy priority queue: ratios only fall as budgets and saturation room shrink),
+    among the pairs ``only`` (all by default), until ``enough()`` or nothing fits."""
+    keys = sorted(only if only is not None else state.pairs)
     order = {key: i for i, key in enumerate(keys)}
     heap = []
     for key in keys:
@@ -217,11 +218,39 @@ def _fill(state: _State) -> None:
             heapq.heappush(heap, (-ratio, i, key))  # stale: re-queue with today's ratio
             continue
         state.apply(found[2])
+        if enough is not None and enough():
+            return
         for touched, _n in found[2]:
             again = state.move(touched)
-            if again:
+            if again and touched in order:
                 heapq.heappush(heap, (-again[0] / max(again[1], EPS), order[touched],
                                       touched))
+
+
+def _kecamatan_floor(state: _State) -> None:
+    """Spend in every kecamatan at least s_min x (all the money there is): enough for the
+    kecamatan share rule whatever the final total, so the plan can keep it."""
+    inst = state.instance
+    share = inst.settings.rules.kecamatan_min_share
+    money = float(inst.pagu.sum()) if inst.settings.rules.budget_limits else math.inf
+    if inst.ceiling is not None:
+        money = min(money, inst.ceiling)
+    if not share or math.isinf(money):
+        return
+    by_kec: dict[str, list] = {}
+    for key, pair in state.pairs.items():
+        by_kec.setdefault(pair.kecamatan_code, []).append(key)
+    target = share * money
+
+    for kec in sorted(by_kec):
+        keys = by_kec[kec]
+
+        def spent(keys=keys) -> float:
+            return sum(state.pairs[k].unit_cost * state.units[k] + state.pairs[k].fixed_cost
+                       for k in keys if state.units.get(k, 0) > 0)
+
+        if spent() < target - EPS:
+            _fill(state, only=keys, enough=lambda spent=spent: spent() >= target - EPS)
 
 
 def greedy_plan(instance: Instance) -> pd.DataFrame:
@@ -229,6 +258,7 @@ def greedy_plan(instance: Instance) -> pd.DataFrame:
     state = _State(instance)
     _apply_locks(state)
     _cover(state)
+    _kecamatan_floor(state)
     _fill(state)
     return units_frame(state.units)
 
@@ -255,6 +285,7 @@ def rounded_plan(instance: Instance, relaxed: dict[tuple[str, str], float]) -> p
         if state.cost_fits(items):
             state.apply(items)
     _cover(state)
+    _kecamatan_floor(state)
     _fill(state)
     return units_frame(state.units)
 
