@@ -175,3 +175,18 @@ def test_a_bad_boundary_file_is_reported(tmp_path):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "bad.geojson" in result.output
     assert not (tmp_path / "r").exists()
+
+
+def test_a_scenario_gives_the_same_files_from_any_working_directory(tmp_path, monkeypatch):
+    from planning.run import run_scenario
+
+    from .conftest import NOTEBOOKS, ROOT
+
+    first = run_scenario(ROOT / "scenarios" / "kunci-politik.yaml", tmp_path / "a").out_dir
+    monkeypatch.chdir(NOTEBOOKS)  # as a notebook runs it
+    second = run_scenario("../scenarios/kunci-politik.yaml", tmp_path / "b").out_dir
+    for name in ("summary.json", "allocation_plan.csv", "rencana_alokasi.xlsx"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    summary = json.loads((first / "summary.json").read_text())
+    assert summary["scenario"]["file"] == "scenarios/kunci-politik.yaml"
+    assert summary["dataset"] == "data/buleleng"

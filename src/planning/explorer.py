@@ -967,8 +967,8 @@ class Explorer:
         try:
             settings = self.settings
             current = self.current_scenario(settings)
-            scenario = {"file": self.loaded.path.as_posix(),
-                        "bases": [p.as_posix() for p in self.loaded.files[:-1]],
+            scenario = {"file": self.loaded.shown(self.loaded.path),
+                        "bases": [self.loaded.shown(p) for p in self.loaded.files[:-1]],
                         "edited_in": "explorer", "settings": current.model_dump(mode="json")}
             maps = self.loaded.map_paths()  # the maps of `planning run` for this scenario
             result = execute(self.ds, self.scores, settings, folder, lang, scenario=scenario,

@@ -22,7 +22,6 @@ For every scenario file in the scenario folder, :func:`rerun_all`
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import tempfile
@@ -697,28 +696,25 @@ def _problems(r: ScenarioReview, lang: str) -> list[str]:
     return out
 
 
-def _run(root: Path, relative: Path, out: Path) -> Path:
-    """Run one scenario file from the project folder ``root``, as ``planning run`` does
-    there, into the fresh folder ``out``."""
+def _run(file: Path, out: Path) -> Path:
+    """Run one scenario file into the fresh folder ``out`` (run_scenario records paths
+    relative to the project folder, so the files match those of ``planning run``)."""
     from planning.run import run_scenario
 
-    with contextlib.chdir(root):
-        return run_scenario(relative, out_dir=out).out_dir
+    return run_scenario(file, out_dir=out).out_dir
 
 
 def review_scenario(file: Path, root: Path, results_dir: Path, work: Path,
                     twice: bool = False) -> ScenarioReview:
     """Re-run, check and compare one scenario file (absolute paths)."""
-    relative = file.relative_to(root)
     name = file.stem
     try:
-        with contextlib.chdir(root):
-            sc = load_scenario(relative).scenario
+        sc = load_scenario(file).scenario
         name = sc.name
-        folder = _run(root, relative, work / "first" / name)
+        folder = _run(file, work / "first" / name)
         second = None
         if twice:
-            second = compare_hashes(folder, _run(root, relative, work / "second" / name))
+            second = compare_hashes(folder, _run(file, work / "second" / name))
     except Exception as exc:  # reported per scenario; the other scenarios still run
         return ScenarioReview(scenario=name, file=file, error=exc)
     reference = results_dir / name

@@ -125,7 +125,8 @@ def run_scenario(path: str | Path, out_dir: str | Path | None = None,
     loaded = load_scenario(path)
     sc = loaded.scenario
     lang = lang or sc.output.lang
-    ds = load_dataset(Path(data) if data is not None else loaded.data_path())
+    data_dir = Path(data) if data is not None else loaded.data_path()
+    ds = load_dataset(data_dir)
     check_codes(loaded, villages=ds.villages["code"].tolist(),
                 agencies=ds.agencies["code"].tolist(), programs=ds.programs["code"].tolist(),
                 dimensions=ds.dimensions["group"].tolist())
@@ -140,9 +141,9 @@ def run_scenario(path: str | Path, out_dir: str | Path | None = None,
 
         settings, edits = edits_as_locks(edited, settings, ds, scores, lang)
     target = Path(out_dir) if out_dir is not None else Path("results") / sc.name
-    scenario = {"file": loaded.path.as_posix(),
-                "bases": [p.as_posix() for p in loaded.files[:-1]],
-                "settings": loaded.as_run()}
+    scenario = {"file": loaded.shown(loaded.path),
+                "bases": [loaded.shown(p) for p in loaded.files[:-1]],
+                "data": loaded.shown(data_dir), "settings": loaded.as_run()}
     if edited is not None:
         scenario["edited_workbook"] = Path(edited).name
     return execute(ds, scores, settings, target, lang, scenario=scenario, edits=edits,
@@ -152,8 +153,10 @@ def run_scenario(path: str | Path, out_dir: str | Path | None = None,
 def execute(ds: DataSet, scores, settings: ModelSettings, out_dir: str | Path, lang: str,
             scenario: dict, edits: pd.DataFrame | None = None,
             maps: dict | None = None) -> RunResult:
-    """Allocate and write every output of one run atomically. ``edits``: the planner's
-    workbook edits (see :mod:`planning.roundtrip`); the run then also writes what moved."""
+    """Allocate and write every output of one run atomically. ``scenario`` is recorded in
+    summary.json as given (its ``data`` entry, if any, as the data set); ``edits``: the
+    planner's workbook edits (see :mod:`planning.roundtrip`); the run then also writes
+    what moved."""
     allocation = allocate(ds, scores, settings, lang=lang)
     if not allocation.is_plan:
         raise NoPlan(allocation)
@@ -172,7 +175,7 @@ def execute(ds: DataSet, scores, settings: ModelSettings, out_dir: str | Path, l
         "focus_stability": focus["stability"].value_counts().sort_index().to_dict()
         if "stability" in focus else {},
         "typology_clusters": scores.typology.k,
-        "dataset": Path(ds.path).as_posix(),
+        "dataset": scenario.get("data", Path(ds.path).as_posix()),
         "headline": headline(ds),
         "data_status": synthetic_note(ds, "en"),
         "synthetic_indicators": ds.synthetic_indicators(),

@@ -195,18 +195,32 @@ class LoadedScenario:
     files: tuple[Path, ...]
     """The scenario file and its bases, most basic first."""
 
+    @property
+    def project(self) -> Path:
+        """The project folder: the parent of the folder holding the scenario file."""
+        return self.path.resolve().parent.parent
+
+    def shown(self, path: str | Path) -> str:
+        """``path`` as recorded in results: relative to the project folder when inside
+        it, so the same run from any working directory records the same text."""
+        resolved = Path(path).resolve()
+        try:
+            return resolved.relative_to(self.project).as_posix()
+        except ValueError:
+            return resolved.as_posix()
+
     def data_path(self) -> Path:
         """The data set folder (see :meth:`resolve`)."""
         return self.resolve(self.scenario.data)
 
     def resolve(self, given: str | Path) -> Path:
-        """A path of the scenario as given when it exists from the working directory,
-        else relative to the project folder that holds the scenarios folder (so a
-        notebook in notebooks/ finds ``data/buleleng`` too)."""
+        """A path of the scenario: relative to the project folder that holds the
+        scenarios folder when it exists there (so the run is the same from any working
+        directory, a notebook in notebooks/ included), else as given."""
         given = Path(given)
-        if given.is_absolute() or given.exists():
+        if given.is_absolute():
             return given
-        beside = self.path.resolve().parent.parent / given
+        beside = self.project / given
         return beside if beside.exists() else given
 
     def map_paths(self, boundary: str | Path | None = None) -> dict[str, Path | None]:

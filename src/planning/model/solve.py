@@ -26,9 +26,6 @@ import pulp
 from planning.model.build import Model
 from planning.model.settings import Solver
 
-#: statuses; only "optimal" (optimal within the requested gap) is presented as a plan
-STATUSES = ("optimal", "time_limit", "infeasible", "unbounded", "error")
-
 
 @dataclass(frozen=True)
 class SolveReport:
