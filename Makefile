@@ -1,21 +1,31 @@
 # Two commands do all set-up on a fresh machine (Python 3.11 and the package registry):
 #   make run    create .venv if missing, install, run the main job on data/buleleng
 #   make test   create .venv if missing, install, run the whole test suite
+# Both install the exact versions of requirements.lock (every package pinned, with its
+# hashes), so a reviewer next year runs what the author ran; `make lock` renews the lock.
 PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint lab bench synth install clean hooks scenarios
+.PHONY: run test lint lab bench synth install clean hooks scenarios lock
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
+
+# Renew requirements.lock from pyproject.toml (maintainers; commit the result and run the
+# tests): every package at its newest allowed version, with hashes, for Python 3.11+.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "uv>=0.9"
+	$(BIN)/python -m uv pip compile pyproject.toml tools/build-requirements.in --extra dev \
+	    --generate-hashes --universal --python-version 3.11 \
+	    --custom-compile-command "make lock" -o requirements.lock
 
 install: $(STAMP)
 
@@ -42,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_data.py
 	$(BIN)/python bench/bench_model.py
 	$(BIN)/python bench/bench_scoring.py
+	$(BIN)/python bench/bench_loaded.py
 
 synth: $(STAMP)
 	$(BIN)/python -m planning.data.synth data/buleleng

@@ -292,7 +292,7 @@ def run_size(prep: Prepared, solvers: list[str], limits: dict[str, float]) -> tu
             row["t_gap"] = {}
             for g in GAPS:
                 rep, trace = traced_solve(m, solver.model_copy(update={"gap": g}), start=start)
-                row["t_gap"][g] = rep.runtime if rep.is_plan else None
+                row["t_gap"][g] = rep.runtime if rep.proven else None
         message = rep.message
         exit_gap = _CBC_EXIT_GAP.search(trace.log) if name == "cbc" else None
         if exit_gap and rep.objective:

@@ -77,3 +77,22 @@ def run_notebook(name: str, out: Path, **parameters):
             assert not (output.get("output_type") == "stream"
                         and output.get("name") == "stderr"), (name, index, output["text"])
     return executed
+
+
+@pytest.fixture(scope="session")
+def good_run(tmp_path_factory) -> Path:
+    """A results folder of a good baseline run, made once: malformed-input tests run into
+    it and check (with ``tests.corpus.folder_state``) that it is left as it was."""
+    from planning.run import run_scenario
+
+    out = tmp_path_factory.mktemp("good") / "results"
+    run_scenario(ROOT / "scenarios" / "baseline.yaml", out)
+    return out
+
+
+@pytest.fixture
+def results(good_run, tmp_path) -> Path:
+    """A copy of the good run's results folder, to run a malformed input into."""
+    target = tmp_path / "results"
+    shutil.copytree(good_run, target)
+    return target

@@ -149,8 +149,8 @@ def test_saved_scenario_reproduces_the_settings(explorer, tmp_path):
         explorer.ceiling_on.value = True
         explorer.ceiling.value = 8400
         explorer.locks.value = "51.08.09.2005 PUTR-PAMSIMAS\n51.08.01.2009 DINKES-PMT out"
-    # at 8 % per kecamatan the 3 s MIP may stop short of its gap: shown as such
-    assert explorer.summary["status"] in ("optimal", "time_limit")
+    # the node limit may stop the MIP short of its gap: then the best plan found is shown
+    assert explorer.summary["status"] in ("optimal", "feasible")
     path = explorer.save_scenario(tmp_path / "mine.yaml")
     tree = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert tree["name"] == "mine"

@@ -19,18 +19,40 @@ def requirement(spec: str) -> tuple[str, str]:
     return match.group(1).lower().replace("_", "-"), match.group(2).replace(" ", "")
 
 
-def test_environment_yml_mirrors_pyproject():
+def test_the_lock_pins_every_dependency_and_environment_yml_installs_it():
+    """requirements.lock pins (==, with hashes) every dependency of pyproject.toml, and
+    environment.yml installs exactly that lock, so conda users and the README's two
+    commands get the same versions."""
+    from planning.environment import read_lock
+
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {requirement(s) for s in project["dependencies"]}
-    wanted |= {requirement(s) for s in project["optional-dependencies"]["dev"]}
+    wanted = {requirement(s)[0] for s in project["dependencies"]}
+    wanted |= {requirement(s)[0] for s in project["optional-dependencies"]["dev"]}
+    lock_text = (ROOT / "requirements.lock").read_text()
+    pins = read_lock(ROOT / "requirements.lock")
+    assert wanted <= set(pins), f"not locked: {wanted - set(pins)}"
+    assert "setuptools" in pins  # the build back-end of the editable install, locked too
+    for name in wanted:
+        block = re.search(rf"^{re.escape(name)}==\S+.*?(?=^\S)", lock_text,
+                          re.M | re.S | re.I)
+        assert block and "--hash=sha256:" in block.group(0), name
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    have = {requirement(s) for s in conda if not s.startswith(("python", "pip"))}
-    assert have == wanted, f"only in pyproject: {wanted - have}; only in conda: {have - wanted}"
-    assert "python=3.11" in conda
-    assert "-e ." in pip, "environment.yml must install the package itself"
+    assert conda == ["python=3.11", "pip"]
+    assert pip == ["--require-hashes", "-r requirements.lock"]
     assert project["requires-python"] == ">=3.11"
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--require-hashes -r requirements.lock" in makefile
+
+
+def test_installed_versions_match_the_lock():
+    """The test run itself uses the locked versions (make test installs from the lock)."""
+    from planning.environment import lock_differences
+
+    differ = [d for d in lock_differences(ROOT / "requirements.lock")
+              if d.package not in ("pip", "planning")]
+    assert differ == [], differ
 
 
 def test_readme_gives_the_two_setup_commands_and_ci_calls_the_test_one():

@@ -19,7 +19,7 @@ from planning.i18n import MESSAGES
 from .conftest import DATA, ROOT
 
 FILES_ID = {"village_scores.csv", "focus_2020_comparison.csv", "scores_summary.json",
-            "laporan_skor.md"}
+            "laporan_skor.md", ".planning-run.json"}
 
 
 def invoke(*args: str):

@@ -68,10 +68,102 @@ def garble(file: str):
     return mutate
 
 
+def on_line(file: str, row: int, old: bytes, new: bytes):
+    """Replace the first ``old`` of one physical line (the shipped files have one record
+    per line, so line = spreadsheet row) by ``new``, byte for byte."""
+    def mutate(folder: Path) -> None:
+        path = folder / file
+        lines = path.read_bytes().split(b"\n")
+        assert old in lines[row - 1], (file, row, old)
+        lines[row - 1] = lines[row - 1].replace(old, new, 1)
+        path.write_bytes(b"\n".join(lines))
+    return mutate
+
+
+def latin1_cell(file: str, row: int, column: str):
+    """Put an 'é' saved as Windows-1252/Latin-1 (byte 0xE9) into one cell."""
+    def mutate(folder: Path) -> None:
+        frame = read(folder, file)
+        frame.loc[row - 2, column] = f"{frame.loc[row - 2, column]}é"
+        write(folder, file, frame)
+        path = folder / file
+        path.write_bytes(path.read_bytes().replace("é".encode(), b"\xe9"))
+    return mutate
+
+
+def open_quote(file: str, row: int, column: str):
+    """Start one cell with a double quote that is never closed."""
+    return set_raw(file, row, column, lambda value: f'"{value}')
+
+
+def set_raw(file: str, row: int, column: str, change):
+    """Rewrite one cell's text exactly as given (no CSV quoting of the new text)."""
+    def mutate(folder: Path) -> None:
+        path = folder / file
+        lines = path.read_text(encoding="utf-8").split("\n")
+        header = lines[0].split(",")
+        cells = lines[row - 1].split(",")
+        assert len(cells) == len(header), (file, row, "row holds quoted commas")
+        position = header.index(column)
+        cells[position] = change(cells[position])
+        lines[row - 1] = ",".join(cells)
+        path.write_text("\n".join(lines), encoding="utf-8")
+    return mutate
+
+
+def with_separator(file: str, separator: str, bom: bool = False):
+    """Save the file with another column separator (Excel in an Indonesian locale)."""
+    def mutate(folder: Path) -> None:
+        read(folder, file).to_csv(folder / file, index=False, sep=separator,
+                                  encoding="utf-8-sig" if bom else "utf-8")
+    return mutate
+
+
+def utf16(file: str):
+    """Save the file as UTF-16 with a byte-order mark (Excel's 'Unicode Text')."""
+    def mutate(folder: Path) -> None:
+        path = folder / file
+        path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    return mutate
+
+
+def folder_instead(file: str):
+    def mutate(folder: Path) -> None:
+        (folder / file).unlink()
+        (folder / file).mkdir()
+        (folder / file / "inside.csv").write_text("code\n", encoding="utf-8")
+    return mutate
+
+
+def write_bytes(file: str, data: bytes):
+    def mutate(folder: Path) -> None:
+        (folder / file).write_bytes(data)
+    return mutate
+
+
+def header_only(file: str):
+    def mutate(folder: Path) -> None:
+        path = folder / file
+        path.write_text(path.read_text(encoding="utf-8").split("\n")[0] + "\n",
+                        encoding="utf-8")
+    return mutate
+
+
+def add_column(file: str, name: str, row: int, value: str):
+    """A new column ``name`` (blank but for one row); a blank name leaves it unnamed."""
+    def mutate(folder: Path) -> None:
+        path = folder / file
+        lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        lines = [f"{text}," + (name if i == 0 else value if i == row - 1 else "")
+                 for i, text in enumerate(lines)]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return mutate
+
+
 # (case id, mutation, file, message key, spreadsheet row or None, column or None)
 CASES = [
     ("missing file", remove_file("programs.csv"), "programs.csv", "missing_file", None, None),
-    ("unreadable file", garble("agencies.csv"), "agencies.csv", "unreadable", None, None),
+    ("unreadable file", garble("agencies.csv"), "agencies.csv", "utf16", 1, None),
     ("wrong column name", rename_column("programs.csv", "unit_cost", "unitcost"),
      "programs.csv", "missing_column", None, "unit_cost"),
     ("missing column", drop_column("villages.csv", "kecamatan_code"), "villages.csv",
@@ -227,3 +319,250 @@ def test_missing_folder_and_bad_language():
     assert result.exit_code == 1 and "tidak ditemukan" in result.output
     result = CliRunner().invoke(app, ["validate", str(DATA), "--lang", "fr"])
     assert result.exit_code == 2 and "use one of: id, en" in result.output
+
+
+# --- the checks of malformed files, implausible values and reference files ---------------
+
+# (case id, mutation, file, key, row, column, words in Bahasa Indonesia, words in English)
+NEW_CHECKS = [
+    ("latin-1 byte", latin1_cell("villages.csv", 5, "name"), "villages.csv", "not_utf8", 5,
+     "name", "byte 0xE9 bukan UTF-8", "byte 0xE9 is not UTF-8"),
+    ("latin-1 byte in a reference file", latin1_cell("focus_villages_2020.csv", 4, "evidence"),
+     "focus_villages_2020.csv", "not_utf8", 4, "evidence", "CSV UTF-8", "UTF-8 CSV"),
+    ("quote never closed", open_quote("villages.csv", 6, "kecamatan"), "villages.csv",
+     "bad_csv_row", 6, "kecamatan", "tanda kutip", "never closed"),
+    ("quote never closed in a reference file", open_quote("calibration.csv", 3, "kecamatan"),
+     "calibration.csv", "bad_csv_row", 3, "kecamatan", "tanda kutip", "never closed"),
+    ("UTF-16 file", utf16("groups.csv"), "groups.csv", "utf16", 1, None, "UTF-16",
+     "UTF-16"),
+    ("semicolon separator", with_separator("villages.csv", ";"), "villages.csv",
+     "wrong_separator", 1, None, "memakai ';' sebagai pemisah kolom",
+     "uses ';' as the column separator"),
+    ("tab separator", with_separator("district_facts.csv", "\t"), "district_facts.csv",
+     "wrong_separator", 1, None, "memakai tab", "uses tab"),
+    ("repeated column", rename_column("villages.csv", "name_variants", "lat"), "villages.csv",
+     "repeated_column", 1, "lat", "muncul 2 kali di baris judul (kolom G, K)",
+     "appears 2 times in the header row (columns G, K)"),
+    ("unnamed column with values", add_column("agencies.csv", "", 4, "1200"), "agencies.csv",
+     "unnamed_column", 4, None, "kolom I berisi nilai", "column I holds values"),
+    ("row with a value too many", on_line("programs.csv", 5, b",", b",,"), "programs.csv",
+     "field_count", 5, None, "berisi 20 nilai, padahal baris judul punya 19 kolom",
+     "has 20 values but the header row has 19 columns"),
+    ("data file is a folder", folder_instead("villages.csv"), "villages.csv", "not_a_file",
+     None, None, "adalah folder, bukan berkas", "is a folder, not a file"),
+    ("empty file", write_bytes("kecamatan.csv", b""), "kecamatan.csv", "empty_file", 1, None,
+     "tidak ada baris judul", "has no header row"),
+    ("pagu 1e309", set_cell("agencies.csv", 3, "pagu", "1e309"), "agencies.csv", "not_finite",
+     3, "pagu", "'1e309' bukan angka yang terhingga", "'1e309' is not a finite number"),
+    ("nan in an optional column", set_cell("programs.csv", 8, "min_potential", "nan"),
+     "programs.csv", "not_finite", 8, "min_potential", "terhingga", "finite"),
+    ("infinite latitude", set_cell("villages.csv", 4, "lat", "-inf"), "villages.csv",
+     "not_finite", 4, "lat", "terhingga", "finite"),
+    ("pagu in Rupiah", set_cell("agencies.csv", 2, "pagu", "1500000000"), "agencies.csv",
+     "above_limit", 2, "pagu", "batas wajar 10.000.000 juta Rp",
+     "plausible limit of 10,000,000 juta Rp"),
+    ("unit cost in Rupiah", set_cell("programs.csv", 3, "unit_cost", "10000000.5"),
+     "programs.csv", "above_limit", 3, "unit_cost", "APBD", "APBD"),
+    ("absurd population", set_cell("indicators.csv", 3, "population", "1e300"),
+     "indicators.csv", "above_limit", 3, "population", "batas wajar 1.000.000",
+     "plausible limit of 1,000,000"),
+    ("absurd reach per unit", set_cell("programs.csv", 6, "beneficiaries_per_unit", "2e6"),
+     "programs.csv", "above_limit", 6, "beneficiaries_per_unit", "satu desa",
+     "one village"),
+    ("absurd unit bound", set_cell("programs.csv", 2, "max_units", "1e300"), "programs.csv",
+     "above_limit", 2, "max_units", "batas wajar 100.000", "plausible limit of 100,000"),
+    ("absurd village area", set_cell("villages.csv", 2, "area_km2", "1000000"),
+     "villages.csv", "above_limit", 2, "area_km2", "50.000 km²", "50,000 km²"),
+    ("absurd distance", set_cell("indicators.csv", 2, "market_distance_km", "5000"),
+     "indicators.csv", "above_limit", 2, "market_distance_km", "1.000 km", "1,000 km"),
+    ("percentage above 100 in the facts", set_cell("district_facts.csv", 18, "value", "3765"),
+     "district_facts.csv", "above_limit", 18, "value", "persentase paling besar 100",
+     "a percentage is at most 100"),
+    ("absurd kecamatan population", set_cell("kecamatan.csv", 2, "population_dukcapil_2025s1",
+                                             "1e12"),
+     "kecamatan.csv", "above_limit", 2, "population_dukcapil_2025s1", "penduduk Indonesia",
+     "live in Indonesia"),
+    ("households above population", set_cell("indicators.csv", 3, "households", "8000"),
+     "indicators.csv", "count_exceeds_base", 3, "households",
+     "households (8000) melebihi population (7060)",
+     "households (8000) exceeds population (7060)"),
+    ("fishing households above households", set_cell("indicators.csv", 2,
+                                                     "fishing_households", "5100"),
+     "indicators.csv", "count_exceeds_base", 2, "fishing_households",
+     "melebihi households (2407)", "exceeds households (2407)"),
+    ("calibration poor above population", set_cell("calibration.csv", 3, "poor_people_target",
+                                                   "94930"),
+     "calibration.csv", "count_exceeds_base", 3, "poor_people_target",
+     "melebihi population_target", "exceeds population_target"),
+    ("synergy bonus above 100 %", set_cell("rules.csv", 5, "bonus", "1.5"), "rules.csv",
+     "out_of_range", 5, "bonus", "rentang 0 sampai 1", "range 0 to 1"),
+    ("poverty rate above 100 %", set_cell("poverty_series.csv", 2, "pct_poor", "150"),
+     "poverty_series.csv", "out_of_range", 2, "pct_poor", "rentang 0 sampai 100",
+     "range 0 to 100"),
+    ("year out of range", set_cell("poverty_series.csv", 5, "year", "20199"),
+     "poverty_series.csv", "out_of_range", 5, "year", "1900 sampai 2100", "1900 to 2100"),
+    ("reference value not a number", set_cell("poverty_series.csv", 3, "n_poor", "banyak"),
+     "poverty_series.csv", "not_a_number", 3, "n_poor", "bukan angka", "not a number"),
+    ("reference column missing", drop_column("district_facts.csv", "value"),
+     "district_facts.csv", "missing_column", None, "value", "kolom wajib tidak ada",
+     "required column is missing"),
+    ("2020 village code unknown", set_cell("focus_villages_2020.csv", 2, "code",
+                                           "51.08.04.2099"),
+     "focus_villages_2020.csv", "unknown_village", 2, "code", "tidak ada di villages.csv",
+     "is not in villages.csv"),
+    ("2020 village code malformed", set_cell("focus_villages_2020.csv", 3, "code",
+                                             "51.8.4.2009"),
+     "focus_villages_2020.csv", "bad_format", 3, "code", "51.08.01.2001", "51.08.01.2001"),
+    ("2020 village listed twice", copy_row("focus_villages_2020.csv", 2),
+     "focus_villages_2020.csv", "duplicate", 2, "code", "lebih dari sekali",
+     "more than once"),
+    ("2020 kecamatan unknown", set_cell("focus_villages_2020.csv", 2, "kecamatan", "Banjr"),
+     "focus_villages_2020.csv", "unknown_kecamatan_name", 2, "kecamatan",
+     "bukan nama di kecamatan.csv", "not a name in kecamatan.csv"),
+    ("calibration kecamatan unknown", set_cell("calibration.csv", 3, "kecamatan_code",
+                                               "51.08.12"),
+     "calibration.csv", "unknown_kecamatan", 3, "kecamatan_code", "51.08, 51.08.01",
+     "51.08, 51.08.01"),
+    ("farm land above the village area", set_cell("indicators.csv", 2, "rice_irrigated_ha",
+                                                  "20000"),
+     "indicators.csv", "area_exceeds_village", 2, "rice_irrigated_ha", "11265 ha",
+     "11265 ha"),
+    ("programme dearer than its pagu", set_cell("programs.csv", 4, "unit_cost", "4000"),
+     "programs.csv", "program_above_pagu", 4, "unit_cost", "pagu PUTR (Rp 2400 juta)",
+     "pagu of PUTR (Rp 2400 juta)"),
+]
+WHERE = {"id": ("baris", "kolom"), "en": ("row", "column")}
+
+
+@pytest.mark.parametrize(("mutate", "file", "key", "row", "column", "words_id", "words_en"),
+                         [c[1:] for c in NEW_CHECKS], ids=[c[0] for c in NEW_CHECKS])
+def test_each_new_check_names_file_row_and_column_in_both_languages(
+        data_copy, mutate, file, key, row, column, words_id, words_en):
+    mutate(data_copy)
+    report, _ = validate_dataset(data_copy)
+    matches = [p for p in report.problems if (p.file, p.key, p.row, p.column) == (
+        file, key, row, column)]
+    assert len(matches) == 1, "\n".join(report.lines("en", limit=None))
+    found = matches[0]
+    for lang, words in (("id", words_id), ("en", words_en)):
+        message = found.message(lang)
+        row_word, column_word = WHERE[lang]
+        assert message.split("] ", 1)[1].startswith(file), message
+        assert row is None or f", {row_word} {row}" in message, message
+        assert column is None or f"{column_word} '{column}'" in message, message
+        assert words in message, message
+    if found.severity == "error":
+        with pytest.raises(DataError):
+            load_dataset(data_copy)
+    else:
+        assert report.ok and load_dataset(data_copy).warnings
+
+
+def test_new_messages_in_both_languages(data_copy):
+    latin1_cell("villages.csv", 5, "name")(data_copy)
+    set_cell("agencies.csv", 2, "pagu", "1500000000")(data_copy)
+    report, _ = validate_dataset(data_copy)
+    assert [p.message("id") for p in report.errors] == [
+        "[GALAT] agencies.csv, baris 2, kolom 'pagu': nilai 1500000000 melampaui batas wajar "
+        "10.000.000 juta Rp: lebih dari seluruh APBD setahun sebuah kabupaten; uang ditulis "
+        "dalam juta Rp (1500 = Rp 1,5 miliar). Periksa angka dan satuannya (batas-batas: "
+        "data/README.md).",
+        "[GALAT] villages.csv, baris 5, kolom 'name': byte 0xE9 bukan UTF-8: berkas disimpan "
+        "sebagai ANSI/Windows-1252 (misalnya huruf 'é' atau tanda kutip miring). Simpan ulang "
+        "sebagai CSV UTF-8: di Excel Simpan Sebagai -> 'CSV UTF-8 (Comma delimited)'; di "
+        "LibreOffice Simpan Sebagai -> Teks CSV dengan set karakter 'Unicode (UTF-8)'."]
+    assert report.errors[0].message("en") == (
+        "[ERROR] agencies.csv, row 2, column 'pagu': value 1500000000 is above the plausible "
+        "limit of 10,000,000 juta Rp: more than a kabupaten's whole yearly budget (APBD); "
+        "money is written in juta Rp (1500 = Rp 1.5 billion). Check the number and its unit "
+        "(the limits: data/README.md).")
+
+
+def test_a_non_finite_value_is_reported_once(data_copy):
+    set_cell("programs.csv", 2, "max_units", "inf")(data_copy)
+    set_cell("kecamatan.csv", 3, "n_desa", "1e309")(data_copy)
+    report, _ = validate_dataset(data_copy)
+    assert [(p.file, p.key, p.row, p.column) for p in report.errors] == [
+        ("kecamatan.csv", "not_finite", 3, "n_desa"),
+        ("programs.csv", "not_finite", 2, "max_units")]
+
+
+def test_semicolons_saved_by_excel_with_a_byte_order_mark(data_copy):
+    with_separator("programs.csv", ";", bom=True)(data_copy)
+    report, _ = validate_dataset(data_copy)
+    assert [(p.file, p.key) for p in report.errors] == [("programs.csv", "wrong_separator")]
+
+
+def test_byte_order_mark_line_ends_and_blank_rows_are_accepted(data_copy):
+    path = data_copy / "villages.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines.insert(3, ",,,,,,,,,,")  # a blank spreadsheet row 4
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode())
+    report, _ = validate_dataset(data_copy)
+    assert report.ok, "\n".join(report.lines("en"))
+    edit_text = path.read_bytes().replace(b",112.65,", b",-1,")  # still row 2
+    path.write_bytes(edit_text.replace(b"51.08.01.2004,", b"51.8.01.2004,"))  # row 5 + 1
+    report, _ = validate_dataset(data_copy)
+    assert {(p.row, p.column) for p in report.errors} >= {(2, "area_km2"), (6, "code")}
+
+
+def test_reference_files_are_kept_as_text(ds):
+    assert sorted(ds.reference) == sorted(["focus_villages_2020.csv", "district_facts.csv",
+                                          "poverty_series.csv", "calibration.csv"])
+    for name, frame in ds.reference.items():
+        expected = pd.read_csv(DATA / name, dtype=str, keep_default_na=False)
+        pd.testing.assert_frame_equal(frame, expected.apply(lambda s: s.str.strip()),
+                                      check_dtype=False)
+
+
+def test_reference_files_stay_optional(data_copy):
+    for name in ("focus_villages_2020.csv", "district_facts.csv", "poverty_series.csv",
+                 "calibration.csv"):
+        (data_copy / name).unlink()
+    header_only("rules.csv")(data_copy)
+    assert load_dataset(data_copy).reference == {}
+
+
+def test_shipped_data_has_no_problem_at_all():
+    report, _ = validate_dataset(DATA)
+    assert report.problems == []
+
+
+def test_long_reports_print_the_first_forty_and_count_the_rest():
+    from planning.data import Report
+    from planning.data.problems import problem
+
+    report = Report()
+    report.extend(problem("indicators.csv", "negative", row, "households", value=-1)
+                  for row in range(2, 50_002))
+    for lang, more in (("id", "... dan 49960 masalah lain"),
+                       ("en", "... and 49960 more problems")):
+        lines = report.lines(lang)
+        assert len(lines) == 41 and lines[-1].startswith(more)
+        assert len(report.lines(lang, limit=None)) == 50_000
+        rendered = DataError("data/x", report).render(lang).splitlines()
+        assert len(rendered) == 42 and rendered[-2].startswith(more)
+
+
+def many_unknown_villages(folder: Path, n: int = 50_000) -> None:
+    """indicators.csv with ``n`` more rows, each of a village that does not exist."""
+    frame = read(folder, "indicators.csv")
+    extra = frame.iloc[[0] * n].assign(code=[f"51.08.{k // 9000 + 1:02d}.{k % 9000 + 1000:04d}"
+                                             for k in range(n)])
+    write(folder, "indicators.csv", pd.concat([frame, extra], ignore_index=True))
+
+
+def test_fifty_thousand_problems_print_forty_lines(data_copy, tmp_path):
+    many_unknown_villages(data_copy)
+    out = tmp_path / "results"
+    for args in (["validate", str(data_copy), "--lang", "en"],
+                 ["run", str(ROOT / "scenarios" / "baseline.yaml"), "--data", str(data_copy),
+                  "--out", str(out), "--lang", "en"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 1, result.output
+        lines = result.output.splitlines()
+        assert sum(line.startswith("[ERROR]") for line in lines) == 40, args
+        assert any(line.startswith("... and 500") and "more problems" in line
+                   for line in lines), result.output
+        assert len(lines) < 50
+    assert not out.exists()

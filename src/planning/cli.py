@@ -1,7 +1,11 @@
 """The ``planning`` command line: validate a data set, score the villages, run the main job.
 
 User errors (bad data, a missing folder) print a clear report and exit non-zero, never a
-traceback. Exit codes: 0 success, 1 the data or scenario has errors, 2 wrong usage.
+traceback. Exit codes: 0 success; 1 the data, the scenario, a workbook or ``--out`` has
+errors, or the scenario has no plan (nothing is written); 2 wrong usage; 3 (``run``) a
+limit stopped the solver with a certified gap above the scenario's ``solver.max_gap``:
+the results are written for inspection, labelled as not proven, but are not an accepted
+plan.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import typer
 
 from planning import i18n
 from planning.data import DataError, load_dataset, validate_dataset
-from planning.outputs import write_folder
+from planning.outputs import ResultsFolderError, write_folder
 
 app = typer.Typer(
     add_completion=False,
@@ -99,7 +103,7 @@ def run(
         result = run_scenario(scenario, out, lang=lang and shown, data=data_dir,
                               edited=locks, boundary=boundary)
     except (DataError, ModelError, PresolveError, NoPlan, SettingsError,
-            RoundTripError, MapError) as exc:
+            RoundTripError, MapError, ResultsFolderError) as exc:
         typer.echo(exc.render(shown), err=True)
         typer.echo(i18n.text("run.nothing_written", shown,
                              path=out or "results/<skenario>"), err=True)
@@ -120,6 +124,11 @@ def run(
     workbook = next(iter(sorted(result.out_dir.glob("*.xlsx"))), None)
     if workbook is not None:
         typer.echo(i18n.text("run.workbook", lang, path=workbook.resolve()))
+    plan = result.summary["allocation"]
+    if not plan["accepted"]:
+        typer.echo(i18n.text("run.not_accepted", lang, gap=_percent(plan["gap"], lang),
+                             max_gap=_percent(plan["max_gap"], lang)), err=True)
+        raise typer.Exit(NOT_ACCEPTED)
 
 
 @app.command()
@@ -147,7 +156,8 @@ def compare(
         if given.suffix in (".yaml", ".yml"):
             try:
                 folders.append(run_scenario(given, lang=lang).out_dir)
-            except (DataError, ModelError, PresolveError, NoPlan, SettingsError) as exc:
+            except (DataError, ModelError, PresolveError, NoPlan, SettingsError,
+                    ResultsFolderError) as exc:
                 typer.echo(exc.render(lang), err=True)
                 raise typer.Exit(1) from None
         else:
@@ -164,8 +174,17 @@ def compare(
     for line in summary_lines(result, lang):
         typer.echo(line)
     target = out or Path("results") / f"compare_{labels[0]}_{labels[1]}"
-    written = write_folder(target, comparison_files(result, lang, workbook=True))
+    try:
+        written = write_folder(target, comparison_files(result, lang, workbook=True),
+                               kind="compare", protect=folders)
+    except ResultsFolderError as exc:
+        typer.echo(exc.render(lang), err=True)
+        raise typer.Exit(1) from None
     typer.echo(i18n.text("run.written", lang, path=written.resolve()))
+
+
+#: exit code of ``planning run`` when the plan's certified gap is above solver.max_gap
+NOT_ACCEPTED = 3
 
 
 def _percent(value: float | None, lang: str) -> str:
@@ -180,6 +199,8 @@ def _plan_lines(summary: dict, allocation, lang: str) -> list[str]:
                   solver=f"{summary['solver']} {summary['solver_version']}",
                   gap=_percent(summary["gap"], lang),
                   seconds=_format_juta(allocation.report.runtime, lang, 1))]
+    if summary["label"]:
+        lines.append(f"  {summary['label'].upper()}")
     lines.append(text("run.removed", lang,
                       removed=_format_juta(summary["deprivations_removed"], lang),
                       before=_format_juta(summary["deprivations_before"], lang)))
@@ -286,6 +307,9 @@ def score(
         typer.echo(line)
     try:
         target = report.write(out)
+    except ResultsFolderError as exc:
+        typer.echo(exc.render(lang), err=True)
+        raise typer.Exit(1) from None
     except OSError as exc:
         typer.echo(i18n.text("score.cannot_write", lang, path=out, detail=exc.strerror or exc),
                    err=True)

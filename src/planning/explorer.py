@@ -50,10 +50,9 @@ from planning.model import (
     build_instance,
     evaluate,
     explain_infeasible,
-    plan_violations,
 )
-from planning.model.extract import model_units
 from planning.model.instance import plan_villages
+from planning.model.messages import plan_label
 from planning.model.solve import relative_gap
 from planning.scenario import Scenario, check_codes, load_scenario, merge, scoring_error
 from planning.scoring.indices import ScoringError
@@ -167,20 +166,14 @@ EXPLORER_MESSAGES: dict[str, tuple[str, str]] = {
         "The LP relaxation is infeasible ({seconds} s): no plan keeps every rule.",
     ),
     "explorer.mip_running": (
-        "MIP sedang berjalan (target gap {target}, batas waktu {limit} s) ...",
-        "MIP running (gap target {target}, time limit {limit} s) ...",
+        "MIP sedang berjalan (target gap {target}, batas {limit} simpul) ...",
+        "MIP running (gap target {target}, limit {limit} nodes) ...",
     ),
     "explorer.mip_plan": (
         "Rencana MIP: status {status}, gap terbukti {gap} (target {target}), nilai tujuan "
         "{objective}, {seconds} s.",
         "MIP plan: status {status}, proven gap {gap} (target {target}), objective "
         "{objective}, {seconds} s.",
-    ),
-    "explorer.mip_time_limit": (
-        "MIP berhenti pada batas waktu {limit} s dengan gap {gap}, di atas target {target}: "
-        "BELUM terbukti sebagai rencana.",
-        "The MIP stopped at its {limit} s time limit with gap {gap}, above the target "
-        "{target}: NOT a proven plan.",
     ),
     "explorer.mip_failed": (
         "MIP tidak menghasilkan rencana: status {status} ({detail}).",
@@ -197,10 +190,10 @@ EXPLORER_MESSAGES: dict[str, tuple[str, str]] = {
         "most {gap} from the optimum, but it is not proven to the target.",
     ),
     "explorer.nothing_shown": (
-        "Belum ada rencana untuk ditampilkan; jalankan skenario dengan 'planning run' "
-        "(batas waktu penuh) atau buka penjelajah dengan time_limit lebih besar.",
-        "No plan to show; run the scenario with 'planning run' (full time limit) or open "
-        "the explorer with a larger time_limit.",
+        "Belum ada rencana untuk ditampilkan; periksa pesan pemecah di atas, atau naikkan "
+        "solver.node_limit di skenario.",
+        "No plan to show; read the solver's message above, or raise solver.node_limit in "
+        "the scenario.",
     ),
     "explorer.no_plan": ("Tidak ada rencana untuk pengaturan ini:",
                          "No plan for these settings:"),
@@ -346,8 +339,8 @@ class Result:
     """The plan on show: the MIP plan when the solver proved one, else the quick plan."""
 
     source: str
-    """``mip`` (a proven plan), ``incumbent`` (the MIP's best plan when it stopped at its
-    time limit, with its certified gap) or ``quick``."""
+    """``mip`` (a proven plan), ``incumbent`` (the MIP's best plan when a limit stopped
+    it, with its certified gap) or ``quick``."""
     plan: pd.DataFrame
     """One row per village and programme: units, agency, cost (juta Rp)."""
     pagu: pd.Series
@@ -358,8 +351,10 @@ class Result:
 
     @classmethod
     def of_allocation(cls, allocation: Allocation) -> Result:
-        t, pagu = allocation.tables, allocation.instance.pagu
-        return cls("mip", t.plan, pagu, _by_agency(t.plan, pagu),
+        t, pagu, report = allocation.tables, allocation.instance.pagu, allocation.report
+        source = "mip" if report.proven else (
+            "quick" if report.source == "quick" else "incumbent")
+        return cls(source, t.plan, pagu, _by_agency(t.plan, pagu),
                    float(t.totals["deprivations_removed"]),
                    float(t.totals["deprivations_before"]))
 
@@ -424,14 +419,16 @@ class Explorer:
     """Controls for one scenario (see the module docstring).
 
     ``data``: the data set folder (default: the scenario's ``data``); ``out_dir``: where
-    the save and export buttons write by default; ``gap`` and ``time_limit``: the solver
-    settings of the interactive re-plans (the saved scenario and the exported workbook
-    keep the scenario's own solver settings)."""
+    the save and export buttons write by default; ``gap``: the gap target of the
+    interactive re-plans, which otherwise stop on the scenario's node limit like every
+    run (the same plan on any machine); ``time_limit``: their wall-clock safety net
+    (default: the scenario's). The saved scenario and the exported workbook keep the
+    scenario's own solver settings."""
 
     def __init__(self, scenario_path: str | Path = "scenarios/baseline.yaml",
                  data: str | Path | None = None, lang: str = "id",
                  out_dir: str | Path = "results/explorer", gap: float = 0.01,
-                 time_limit: float = 3.0):
+                 time_limit: float | None = None):
         self.lang = i18n.check_language(lang)
         self.loaded = load_scenario(scenario_path)
         self.scenario: Scenario = self.loaded.scenario
@@ -449,7 +446,8 @@ class Explorer:
         self.agency_pagu = ds.agencies.set_index("code")["pagu"].astype(float).to_dict()
         self.start_settings = self.scenario.model_settings(self.agency_pagu)
         self.solver = self.scenario.solver.model_copy(
-            update={"gap": gap, "time_limit": time_limit})
+            update={"gap": gap, "max_gap": max(gap, self.scenario.solver.max_gap),
+                    "time_limit": time_limit or self.scenario.solver.time_limit})
         self.names = ds.agencies.set_index("code")["short_name"].to_dict()
         self.villages = ds.villages.set_index("code")["name"].to_dict()
         self.plan_codes = plan_villages(self.scores.table, self.scenario.villages)
@@ -699,7 +697,7 @@ class Explorer:
         quick_lines = self._quick_lines(quick, lp, t2 - t1)
         self._render([*quick_lines, _t("mip_running", self.lang,
                                        target=_pct(self.solver.gap, self.lang),
-                                       limit=_num(self.solver.time_limit, self.lang))],
+                                       limit=_num(self.solver.node_limit, self.lang))],
                      tone="busy")
         allocation = self.planner.plan(self.lang, quick=(quick, lp))
         t3 = time.perf_counter()
@@ -733,10 +731,6 @@ class Explorer:
         every rule (its gap is certified by the solver's bound); else the quick plan."""
         if a.is_plan:
             return Result.of_allocation(a)
-        if a.report.status == "time_limit" and a.report.objective is not None:
-            units = model_units(self.planner.model)
-            if not plan_violations(a.instance, units):
-                return Result.of_units(a.instance, units, "incumbent")
         if a.quick is not None and a.report.status != "infeasible":
             return Result.of_units(a.instance, a.quick)
         return None
@@ -763,9 +757,8 @@ class Explorer:
             lines = [_t("mip_plan", lang, status=r.status, gap=_pct(r.gap, lang),
                         target=_pct(r.gap_target, lang), objective=_num(r.objective, lang),
                         seconds=_num(r.runtime, lang, 2))]
-        elif r.status == "time_limit":
-            lines = [_t("mip_time_limit", lang, limit=_num(r.time_limit, lang),
-                        gap=_pct(r.gap, lang), target=_pct(r.gap_target, lang))]
+            if not r.proven:
+                lines.append(plan_label(r, lang))
         else:
             lines = [_t("mip_failed", lang, status=r.status, detail=r.message or "-")]
         shown = self.current.source if self.current is not None else None
@@ -961,6 +954,7 @@ class Explorer:
         :func:`planning.run.execute`. Returns the workbook, or None with the reason shown
         (no plan: the explanation of which rules conflict)."""
         from planning.maps import MapError
+        from planning.outputs import ResultsFolderError
         from planning.run import WORKBOOK, NoPlan, execute
 
         lang = self.lang
@@ -972,8 +966,10 @@ class Explorer:
                         "edited_in": "explorer", "settings": current.model_dump(mode="json")}
             maps = self.loaded.map_paths()  # the maps of `planning run` for this scenario
             result = execute(self.ds, self.scores, settings, folder, lang, scenario=scenario,
-                             maps=maps)
-        except (LockError, NoPlan, ModelError, PresolveError, MapError) as exc:
+                             maps=maps, protect=[self.data_dir, *self.loaded.files,
+                                                 *maps.values()])
+        except (LockError, NoPlan, ModelError, PresolveError, MapError,
+                ResultsFolderError) as exc:
             self._say([_t("export_failed", lang), *exc.render(lang).splitlines()], ok=False)
             return None
         except OSError as exc:

@@ -146,5 +146,16 @@ def figure_files(allocation, lang: str = "id", *, boundary=None,
     if allocation.tables is None:
         raise ValueError("the allocation holds no plan; there is nothing to draw")
     line = note if note is not None else words("fig.synthetic", lang)
-    return {name: _png(make(allocation, lang), words(title, lang), line)
+    return {name: _png(make(allocation, lang), plan_title(words(title, lang), allocation, lang),
+                       line)
             for name, (make, title) in FIGURES.items()}
+
+
+def plan_title(title: str, allocation, lang: str) -> str:
+    """A figure's title, with a second line saying so when the plan is not proven optimal
+    (the best plan found and its certified gap)."""
+    from planning.model.messages import plan_label
+
+    report = getattr(allocation, "report", None)
+    label = plan_label(report, lang) if report is not None else ""
+    return f"{title}\n{label[:1].upper()}{label[1:]}" if label else title

@@ -6,6 +6,9 @@ Each message says what is wrong *and* what to do about it.
 
 from __future__ import annotations
 
+import math
+import reprlib
+
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
 
@@ -15,6 +18,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "where.column": ("kolom '{column}'", "column '{column}'"),
     "where.key": ("kunci '{path}'", "key '{path}'"),
     "where.option": ("opsi {option}", "option {option}"),
+    "where.sheet": ("lembar '{sheet}'", "sheet '{sheet}'"),
     "severity.error": ("GALAT", "ERROR"),
     "severity.warning": ("PERINGATAN", "WARNING"),
     # --- file level ---
@@ -31,6 +35,75 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "CSV UTF-8 dengan baris judul.",
         "file cannot be read as UTF-8 CSV ({detail}). Save it again as UTF-8 CSV with a "
         "header row.",
+    ),
+    "not_a_file": (
+        "{file} adalah folder, bukan berkas. Ganti folder itu dengan berkas CSV {file} "
+        "(lihat data/README.md).",
+        "{file} is a folder, not a file. Replace that folder with the CSV file {file} "
+        "(see data/README.md).",
+    ),
+    "empty_file": (
+        "berkas kosong: tidak ada baris judul. Tulis baris judul (nama kolom, lihat "
+        "data/README.md) lalu baris data.",
+        "the file is empty: it has no header row. Write the header row (column names, see "
+        "data/README.md) and then the data rows.",
+    ),
+    "not_utf8": (
+        "byte {byte} bukan UTF-8: berkas disimpan sebagai ANSI/Windows-1252 (misalnya "
+        "huruf 'é' atau tanda kutip miring). Simpan ulang sebagai CSV UTF-8: di Excel "
+        "Simpan Sebagai -> 'CSV UTF-8 (Comma delimited)'; di LibreOffice Simpan Sebagai -> "
+        "Teks CSV dengan set karakter 'Unicode (UTF-8)'.",
+        "byte {byte} is not UTF-8: the file was saved as ANSI/Windows-1252 (for example "
+        "an 'é' or a curly quote). Save it again as UTF-8 CSV: in Excel Save As -> "
+        "'CSV UTF-8 (Comma delimited)'; in LibreOffice Save As -> Text CSV with the "
+        "character set 'Unicode (UTF-8)'.",
+    ),
+    "utf16": (
+        "berkas disimpan sebagai UTF-16 ('Teks Unicode'), bukan CSV UTF-8. Simpan ulang: "
+        "di Excel Simpan Sebagai -> 'CSV UTF-8 (Comma delimited)'; di LibreOffice Simpan "
+        "Sebagai -> Teks CSV dengan set karakter 'Unicode (UTF-8)' dan pemisah ','.",
+        "the file was saved as UTF-16 ('Unicode Text'), not as UTF-8 CSV. Save it again: "
+        "in Excel Save As -> 'CSV UTF-8 (Comma delimited)'; in LibreOffice Save As -> "
+        "Text CSV with the character set 'Unicode (UTF-8)' and the separator ','.",
+    ),
+    "bad_csv_row": (
+        "baris ini tidak dapat dibaca sebagai CSV ({detail}); biasanya tanda kutip (\") "
+        "dibuka tetapi tidak ditutup. Nilai yang berisi koma atau tanda kutip diapit tanda "
+        "kutip ganda, dan tanda kutip di dalamnya ditulis dua kali (\"\").",
+        "this row cannot be read as CSV ({detail}); usually a quote (\") is opened and "
+        "never closed. A value with a comma or a quote goes inside double quotes, and a "
+        "quote inside it is written twice (\"\").",
+    ),
+    "wrong_separator": (
+        "berkas memakai {separator} sebagai pemisah kolom, bukan koma, sehingga tidak ada "
+        "kolom yang dikenali. Simpan ulang dengan koma: di LibreOffice Simpan Sebagai -> "
+        "Teks CSV, centang 'Sunting pengaturan penyaring', pilih set karakter UTF-8 dan "
+        "pemisah ','; di Excel Simpan Sebagai -> 'CSV UTF-8 (Comma delimited)' (bila Excel "
+        "tetap menulis ';', ubah 'List separator' di pengaturan Region Windows menjadi ',').",
+        "the file uses {separator} as the column separator, not a comma, so no column is "
+        "recognised. Save it again with commas: in LibreOffice Save As -> Text CSV, tick "
+        "'Edit filter settings', choose the character set UTF-8 and the separator ','; in "
+        "Excel Save As -> 'CSV UTF-8 (Comma delimited)' (if Excel still writes ';', set "
+        "the 'List separator' in the Windows Region settings to ',').",
+    ),
+    "repeated_column": (
+        "nama kolom ini muncul {n} kali di baris judul (kolom {letters}); hanya yang "
+        "pertama yang dibaca. Hapus kolom yang berulang atau beri nama yang benar.",
+        "this column name appears {n} times in the header row (columns {letters}); only "
+        "the first is read. Delete the repeated column or give it its right name.",
+    ),
+    "unnamed_column": (
+        "kolom {letter} berisi nilai tetapi tidak punya nama di baris judul. Beri nama "
+        "kolomnya (lihat data/README.md) atau hapus kolom itu.",
+        "column {letter} holds values but has no name in the header row. Name the column "
+        "(see data/README.md) or delete it.",
+    ),
+    "field_count": (
+        "baris ini berisi {found} nilai, padahal baris judul punya {expected} kolom. "
+        "Periksa koma yang berlebih atau hilang (nilai yang berisi koma diapit tanda "
+        "kutip).",
+        "this row has {found} values but the header row has {expected} columns. Look for "
+        "a comma too many or too few (a value with a comma goes inside quotes).",
     ),
     "empty_table": (
         "tabel kosong. Isi paling sedikit satu baris data.",
@@ -86,12 +159,68 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "nilai {value} di luar rentang {low} sampai {high}. Perbaiki nilainya.",
         "value {value} is outside the range {low} to {high}. Correct the value.",
     ),
+    "not_finite": (
+        "nilai '{value}' bukan angka yang terhingga (inf, nan, atau terlalu besar seperti "
+        "1e309). Tulis angka biasa.",
+        "value '{value}' is not a finite number (inf, nan, or too large, like 1e309). "
+        "Write an ordinary number.",
+    ),
+    "above_limit": (
+        "nilai {value} melampaui batas wajar {limit}{unit}: {why}. Periksa angka dan "
+        "satuannya (batas-batas: data/README.md).",
+        "value {value} is above the plausible limit of {limit}{unit}: {why}. Check the "
+        "number and its unit (the limits: data/README.md).",
+    ),
+    "limit.budget": (
+        "lebih dari seluruh APBD setahun sebuah kabupaten; uang ditulis dalam juta Rp "
+        "(1500 = Rp 1,5 miliar)",
+        "more than a kabupaten's whole yearly budget (APBD); money is written in juta Rp "
+        "(1500 = Rp 1.5 billion)",
+    ),
+    "limit.village_count": (
+        "lebih banyak dari yang ada di desa mana pun; tulis angka satu desa, bukan "
+        "kecamatan atau kabupaten",
+        "more than any village has; write the figure of one village, not of a kecamatan "
+        "or the district",
+    ),
+    "limit.people": (
+        "lebih banyak dari seluruh penduduk Indonesia",
+        "more people than live in Indonesia",
+    ),
+    "limit.villages": (
+        "lebih banyak dari seluruh desa dan kelurahan Indonesia (sekitar 84.000)",
+        "more than all the desa and kelurahan of Indonesia (about 84,000)",
+    ),
+    "limit.units": (
+        "lebih banyak unit satu program daripada yang mungkin dipakai di satu desa",
+        "more units of one programme than one village could use",
+    ),
+    "limit.area": (
+        "lebih luas dari kabupaten terbesar di Indonesia (Merauke, sekitar 46.800 km²)",
+        "larger than the largest kabupaten of Indonesia (Merauke, about 46,800 km²)",
+    ),
+    "limit.distance": (
+        "lebih jauh dari jarak dua tempat mana pun di satu kabupaten",
+        "farther than any two places of one district",
+    ),
+    "limit.percent": (
+        "persentase paling besar 100",
+        "a percentage is at most 100",
+    ),
+    "limit.any": (
+        "tidak masuk akal untuk angka satu desa",
+        "not a plausible figure for one village",
+    ),
     # --- cross-table ---
     "unknown_kecamatan": (
         "kecamatan '{value}' tidak ada di kecamatan.csv. Gunakan kode dari kecamatan.csv "
         "({allowed}).",
         "kecamatan '{value}' is not in kecamatan.csv. Use a code from kecamatan.csv "
         "({allowed}).",
+    ),
+    "unknown_kecamatan_name": (
+        "kecamatan '{value}' bukan nama di kecamatan.csv. Gunakan salah satu: {allowed}.",
+        "kecamatan '{value}' is not a name in kecamatan.csv. Use one of: {allowed}.",
     ),
     "code_kecamatan_mismatch": (
         "kode desa '{value}' tidak diawali kode kecamatannya '{kecamatan}'. Periksa kode "
@@ -193,15 +322,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a synergy rule needs a bonus (for example 0.10 = 10 %). Fill in the bonus column.",
     ),
     "count_exceeds_base": (
-        "{value} melebihi {base} ({base_value}) di desa yang sama. Sebuah hitungan tidak "
-        "boleh melebihi penyebutnya; periksa kedua angka.",
-        "{value} exceeds {base} ({base_value}) in the same village. A count cannot exceed "
-        "its denominator; check both numbers.",
+        "{value} ({count_value}) melebihi {base} ({base_value}) di baris yang sama. Sebuah "
+        "hitungan tidak boleh melebihi yang dihitungnya; periksa kedua angka.",
+        "{value} ({count_value}) exceeds {base} ({base_value}) in the same row. A count "
+        "cannot exceed what it counts within; check both numbers.",
     ),
     "agency_without_programs": (
         "lembaga '{value}' punya pagu tetapi tidak punya program; pagunya tidak akan "
         "terpakai.",
         "agency '{value}' has a budget but no programmes; its budget will stay unused.",
+    ),
+    "area_exceeds_village": (
+        "{value} ha lebih dari seluruh luas desa ({area} ha menurut area_km2 di "
+        "villages.csv). Luas desa hanya perkiraan, jadi ini mungkin; periksa angkanya.",
+        "{value} ha is more than the village's whole area ({area} ha from area_km2 in "
+        "villages.csv). The area is approximate, so this can happen; check the number.",
+    ),
+    "program_above_pagu": (
+        "pelaksanaan terkecil program ini (fixed_cost + min_units x unit_cost = Rp {cost} "
+        "juta) melebihi pagu {agency} (Rp {pagu} juta), jadi program ini tidak akan pernah "
+        "dipilih. Periksa biayanya atau naikkan pagu.",
+        "the smallest run of this programme (fixed_cost + min_units x unit_cost = Rp {cost} "
+        "juta) costs more than the pagu of {agency} (Rp {pagu} juta), so it can never be "
+        "chosen. Check the costs or raise the pagu.",
     ),
     # --- scoring choices ---
     "scoring.unknown_choice": (
@@ -293,6 +436,85 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a scenario must hold keys (for example 'scoring:'), not a {kind}. See the example "
         "in README.md (planning score).",
     ),
+    "settings.not_a_file": (
+        "ini folder atau perangkat, bukan berkas skenario. Berikan jalur berkas .yaml "
+        "(contoh: scenarios/baseline.yaml).",
+        "this is a folder or a device, not a scenario file. Give the path of a .yaml file "
+        "(for example: scenarios/baseline.yaml).",
+    ),
+    "settings.too_big": (
+        "berkas berukuran {size} byte, lebih dari batas {limit} byte untuk skenario. "
+        "Skenario hanya memuat pengaturan (beberapa kilobyte); periksa apakah ini berkas "
+        "yang benar.",
+        "the file has {size} bytes, more than the {limit} bytes a scenario may have. A "
+        "scenario holds only settings (a few kilobytes); check that this is the right file.",
+    ),
+    "settings.binary": (
+        "ini berkas biner, bukan teks YAML. Berikan berkas skenario .yaml yang disimpan "
+        "sebagai teks UTF-8.",
+        "this is a binary file, not YAML text. Give the scenario's .yaml file, saved as "
+        "UTF-8 text.",
+    ),
+    "settings.empty": (
+        "berkas kosong (atau hanya berisi komentar). Tulis pengaturan skenario (contoh: "
+        "scenarios/baseline.yaml) atau pilih berkas lain.",
+        "the file is empty (or holds only comments). Write the scenario's settings (see "
+        "scenarios/baseline.yaml) or choose another file.",
+    ),
+    "settings.too_many_aliases": (
+        "lebih dari {limit} alias YAML (*nama), yang terakhir di baris {line}. Tulis "
+        "nilainya langsung, tanpa alias.",
+        "more than {limit} YAML aliases (*name), the last at line {line}. Write the values "
+        "out instead of using aliases.",
+    ),
+    "settings.too_many_values": (
+        "alias YAML (sampai baris {line}) mengembang menjadi lebih dari {limit} nilai. Tulis "
+        "pengaturannya langsung, tanpa alias bersarang.",
+        "the YAML aliases (up to line {line}) expand to more than {limit} values. Write the "
+        "settings out, without nested aliases.",
+    ),
+    "settings.too_deep": (
+        "bersarang lebih dari {limit} tingkat (baris {line}). Skenario hanya perlu beberapa "
+        "tingkat; periksa kurung dan indentasinya.",
+        "nested more than {limit} levels deep (line {line}). A scenario needs only a few "
+        "levels; check the brackets and the indentation.",
+    ),
+    "settings.recursive_alias": (
+        "alias di baris {line} merujuk ke jangkar yang memuat alias itu sendiri. Hapus "
+        "aliasnya dan tulis nilainya langsung.",
+        "the alias at line {line} refers to the anchor that contains it. Remove the alias "
+        "and write the value out.",
+    ),
+    "settings.not_finite": (
+        "nilai {value} bukan angka terhingga. Tulis angka biasa (contoh 0.5), bukan .nan "
+        "atau .inf.",
+        "value {value} is not a finite number. Write an ordinary number (for example 0.5), "
+        "not .nan or .inf.",
+    ),
+    "settings.missing_key": (
+        "kunci wajib '{name}' tidak ada. Tambahkan kunci ini (lihat scenarios/README.md).",
+        "required key '{name}' is missing. Add it (see scenarios/README.md).",
+    ),
+    "settings.bad_key": (
+        "kunci {value} bukan nama. Kunci adalah kata seperti 'budgets' atau kode lembaga; "
+        "tulis kode di antara tanda kutip.",
+        "key {value} is not a name. Keys are words such as 'budgets' or agency codes; put "
+        "a code in quotes.",
+    ),
+    "settings.bad_name": (
+        "nama '{value}' tidak dapat menjadi nama folder hasil. Gunakan huruf, angka, '-' "
+        "atau '_' (paling banyak 80 karakter, tanpa '/' dan tidak diawali titik).",
+        "name '{value}' cannot name a results folder. Use letters, digits, '-' or '_' (at "
+        "most 80 characters, no '/', not starting with a dot).",
+    ),
+    "settings.above": (
+        "nilai {value} harus lebih besar dari {limit}.",
+        "value {value} must be greater than {limit}.",
+    ),
+    "settings.below": (
+        "nilai {value} harus lebih kecil dari {limit}.",
+        "value {value} must be less than {limit}.",
+    ),
     "roundtrip.no_file": (
         "buku kerja tidak ditemukan. Periksa jalurnya.",
         "workbook not found. Check the path.",
@@ -302,14 +524,133 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot be opened as an xlsx workbook ({detail}). Save it again as .xlsx.",
     ),
     "roundtrip.no_sheet": (
-        "lembar '{sheet}' tidak ada. Gunakan buku kerja yang ditulis oleh planning run dan "
-        "jangan ganti nama atau hapus lembarnya.",
-        "sheet '{sheet}' is missing. Use a workbook written by planning run and do not "
+        "lembar '{sheet}' tidak ada.{hint} Gunakan buku kerja yang ditulis oleh planning run "
+        "dan jangan ganti nama atau hapus lembarnya.",
+        "sheet '{sheet}' is missing.{hint} Use a workbook written by planning run and do not "
         "rename or delete its sheets.",
     ),
+    "roundtrip.not_planning": (
+        "ini bukan buku kerja yang ditulis oleh planning ({what}). Pakai buku kerja dari "
+        "folder hasil planning run (rencana_alokasi.xlsx atau allocation_plan.xlsx), sunting "
+        "hanya lembar Alokasi, lalu simpan sebagai buku kerja Excel (.xlsx).",
+        "this is not a workbook written by planning ({what}). Use the workbook from the "
+        "results folder of planning run (rencana_alokasi.xlsx or allocation_plan.xlsx), "
+        "edit only its Allocation sheet and save it as an Excel workbook (.xlsx).",
+    ),
+    "roundtrip.kind.folder": ("ini folder atau perangkat, bukan berkas",
+                              "it is a folder or a device, not a file"),
+    "roundtrip.kind.empty": ("berkasnya kosong", "the file is empty"),
+    "roundtrip.kind.text": (
+        "berkas teks atau berkas lain, misalnya CSV yang diberi nama .xlsx",
+        "a text or other file, for example a CSV renamed to .xlsx",
+    ),
+    "roundtrip.kind.encrypted": (
+        "berkas berkata sandi atau berkas .xls lama; buka di Excel dan hapus kata sandinya",
+        "a password-protected or old .xls file; open it in Excel and remove the password",
+    ),
+    "roundtrip.kind.zip": (
+        "arsip zip atau dokumen Office lain, bukan buku kerja xlsx",
+        "a zip archive or another Office document, not an xlsx workbook",
+    ),
+    "roundtrip.kind.damaged": (
+        "berkas xlsx rusak atau tidak lengkap",
+        "the xlsx file is damaged or incomplete",
+    ),
+    "roundtrip.kind.sheets": (
+        "tidak ada lembar Alokasi maupun lembar tersembunyi _plan",
+        "it has neither an Alokasi/Allocation sheet nor the hidden sheet _plan",
+    ),
+    "roundtrip.kind.too_big": (
+        "isinya lebih dari {limit} MB setelah dibuka",
+        "it unpacks to more than {limit} MB",
+    ),
+    "roundtrip.no_plan_sheet": (
+        "lembar tersembunyi '_plan' (rencana seperti yang ditulis) tidak ada, sehingga "
+        "suntingan tidak dapat dikenali.{hint} Ambil lagi buku kerja dari folder hasil dan "
+        "ulangi suntingan di lembar Alokasi.",
+        "the hidden sheet '_plan' (the plan as written) is missing, so the edits cannot be "
+        "told apart.{hint} Take the workbook from the results folder again and redo the "
+        "edits in its Allocation sheet.",
+    ),
+    "roundtrip.unknown_column": (
+        "kolom '{name}' bukan kolom lembar ini.{hint} Kembalikan nama judulnya, atau hapus "
+        "kolom ini (catatan dapat ditulis di lembar lain).",
+        "column '{name}' is not a column of this sheet.{hint} Restore its header, or delete "
+        "the column (notes can go in another sheet).",
+    ),
+    "roundtrip.duplicate_column": (
+        "kolom '{name}' muncul lebih dari sekali (kolom {letters}). Simpan satu saja.",
+        "column '{name}' appears more than once (columns {letters}). Keep only one.",
+    ),
+    "roundtrip.no_header": (
+        "kolom ini berisi nilai (mulai baris {row}) tetapi tidak punya judul. Hapus nilainya "
+        "atau pindahkan ke lembar lain.",
+        "this column holds values (from row {row}) but has no header. Delete the values or "
+        "move them to another sheet.",
+    ),
+    "roundtrip.merged": (
+        "sel {cells} digabung (merge). Pisahkan selnya (unmerge) dan isi nilai di setiap "
+        "baris.",
+        "cells {cells} are merged. Unmerge them and fill in the value in every row.",
+    ),
+    "roundtrip.formula": (
+        "sel berisi rumus ({value}). Ketik nilainya langsung (contoh 5), bukan rumus.",
+        "the cell holds a formula ({value}). Type the value itself (for example 5), not a "
+        "formula.",
+    ),
+    "roundtrip.empty_cell": (
+        "sel kosong. Isi sel ini atau hapus barisnya.",
+        "the cell is empty. Fill it in or delete the row.",
+    ),
+    "roundtrip.bad_lock": (
+        "'{value}' bukan ya atau tidak. Ketik ya untuk mengunci baris ini, atau kosongkan.",
+        "'{value}' is not yes or no. Type yes to lock this row, or leave it empty.",
+    ),
+    "roundtrip.no_rows": (
+        "lembar ini tidak berisi baris rencana. Ambil lagi buku kerja dari folder hasil; "
+        "untuk mengeluarkan sebuah program, hapus hanya barisnya.",
+        "the sheet holds no rows of the plan. Take the workbook from the results folder "
+        "again; to take a programme out, delete only its row.",
+    ),
+    "roundtrip.too_many_rows": (
+        "lembar ini berisi lebih dari {limit} baris, jauh melebihi rencana mana pun. Gunakan "
+        "buku kerja dari folder hasil planning run.",
+        "the sheet holds more than {limit} rows, far more than any plan. Use the workbook "
+        "from the results folder of planning run.",
+    ),
+    "roundtrip.plan_header": (
+        "judul lembar tersembunyi _plan seharusnya {expected}, bukan {found}. Jangan sunting "
+        "lembar _plan: ambil lagi buku kerja dari folder hasil dan ulangi suntingan di "
+        "lembar Alokasi.",
+        "the header of the hidden sheet _plan should be {expected}, not {found}. Do not "
+        "edit _plan: take the workbook from the results folder again and redo the edits in "
+        "its Allocation sheet.",
+    ),
+    "roundtrip.plan_changed": (
+        "nilai '{value}' bukan yang ditulis planning di lembar tersembunyi _plan. Jangan "
+        "sunting lembar _plan: ambil lagi buku kerja dari folder hasil dan ulangi suntingan "
+        "di lembar Alokasi.",
+        "value '{value}' is not what planning wrote in the hidden sheet _plan. Do not edit "
+        "_plan: take the workbook from the results folder again and redo the edits in its "
+        "Allocation sheet.",
+    ),
+    "roundtrip.plan_other_data": (
+        "kode '{value}' tidak ada di data set ini: buku kerja ini ditulis dari data lain. "
+        "Gunakan buku kerja dari perhitungan dengan data skenario ini.",
+        "code '{value}' is not in this data set: the workbook was written from other data. "
+        "Use a workbook from a run on this scenario's data.",
+    ),
     "roundtrip.no_columns": (
-        "kolom {columns} tidak ditemukan di baris judul. Jangan ganti nama kolom judul.",
-        "columns {columns} are not in the header row. Do not rename the header cells.",
+        "kolom {columns} tidak ditemukan di baris judul. Biarkan judul di baris 1 dan jangan "
+        "ganti nama atau hapus sel judulnya.",
+        "columns {columns} are not in the header row. Keep the header in row 1 and do not "
+        "rename or delete its cells.",
+    ),
+    "roundtrip.blank_row": (
+        "baris kosong di tengah tabel. Hapus baris itu (untuk mengeluarkan program, hapus "
+        "seluruh barisnya) atau isi kembali.",
+        "an empty row inside the table. Delete the row (to take a programme out, delete its "
+        "whole row) or fill it in again.",
     ),
     "roundtrip.unknown_village": (
         "kode desa '{value}' tidak ada di villages.csv. Salin kode dari lembar Skor Desa.",
@@ -361,6 +702,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scenario.base_cycle": (
         "rantai 'base' berputar kembali ke skenario ini. Arahkan 'base' ke skenario lain.",
         "the 'base' chain leads back to this scenario. Point 'base' at another scenario.",
+    ),
+    "scenario.duplicate_lock": (
+        "program {program} di desa {village} sudah dikunci di locks.{first}. Simpan satu "
+        "kunci saja.",
+        "programme {program} in village {village} is already locked at locks.{first}. Keep "
+        "only one lock.",
+    ),
+    "settings.bad_path": (
+        "'{value}' bukan jalur yang dapat dipakai (berisi karakter kendali). Tulis jalurnya "
+        "sebagai teks biasa, contoh data/buleleng.",
+        "'{value}' is not a usable path (it holds a control character). Write the path as "
+        "plain text, for example data/buleleng.",
     ),
     "scenario.unknown_code": (
         "kode '{value}' tidak ada di {what}.{hint} Periksa ejaan kodenya.",
@@ -650,6 +1003,60 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Data invalid: {errors} errors, {warnings} warnings in {folder}. Fix the errors "
         "above and run again.",
     ),
+    # --- results folder (--out) ---
+    "out.no_name": (
+        "Folder hasil '{path}' tidak bisa dipakai: itu folder kerja atau akar sistem. "
+        "Beri nama folder baru, contoh --out results/skenario-saya.",
+        "Results folder '{path}' cannot be used: it is the working folder or a root. "
+        "Name a new folder, for example --out results/my-scenario.",
+    ),
+    "out.is_link": (
+        "Folder hasil '{path}' adalah tautan (symlink); tidak ada yang diubah. Beri "
+        "jalur folder yang sebenarnya atau folder baru.",
+        "Results folder '{path}' is a link (symlink); nothing was changed. Give the real "
+        "folder's path or a new folder.",
+    ),
+    "out.holds_cwd": (
+        "Folder hasil '{path}' adalah folder kerja saat ini atau folder di atasnya; "
+        "menggantinya akan menghapus berkas Anda. Tidak ada yang diubah. Beri folder baru, "
+        "contoh --out results/skenario-saya.",
+        "Results folder '{path}' is the current folder or a folder above it; replacing it "
+        "would delete your files. Nothing was changed. Name a new folder, for example "
+        "--out results/my-scenario.",
+    ),
+    "out.holds_project": (
+        "Folder hasil '{path}' adalah folder proyek atau folder di atasnya; tidak ada yang "
+        "diubah. Beri folder baru di dalamnya, contoh --out results/skenario-saya.",
+        "Results folder '{path}' is the project folder or a folder above it; nothing was "
+        "changed. Name a new folder inside it, for example --out results/my-scenario.",
+    ),
+    "out.holds_input": (
+        "Folder hasil '{path}' berisi masukan perhitungan ini ({input}); menggantinya "
+        "akan menghapus data Anda. Tidak ada yang diubah. Beri folder baru, contoh "
+        "--out results/skenario-saya.",
+        "Results folder '{path}' holds an input of this run ({input}); replacing it would "
+        "delete your data. Nothing was changed. Name a new folder, for example "
+        "--out results/my-scenario.",
+    ),
+    "out.is_file": (
+        "'{path}' adalah berkas, bukan folder; tidak ada yang diubah. Beri nama folder "
+        "baru untuk hasil.",
+        "'{path}' is a file, not a folder; nothing was changed. Name a new folder for the "
+        "results.",
+    ),
+    "out.not_ours": (
+        "Folder '{path}' sudah ada dan berisi berkas yang tidak ditulis oleh planning "
+        "(tidak ada penanda {marker}); tidak ada yang diubah. Pilih folder baru atau "
+        "kosong, atau pindahkan berkas itu sendiri.",
+        "folder '{path}' exists and holds files that planning did not write (no marker "
+        "{marker}); nothing was changed. Choose a new or empty folder, or move those files "
+        "yourself.",
+    ),
+    "report.more": (
+        "... dan {n} masalah lain (tidak ditampilkan; perbaiki yang di atas dulu lalu "
+        "jalankan lagi).",
+        "... and {n} more problems (not shown; fix the ones above first and run again).",
+    ),
     "report.synthetic": (
         "Catatan: {n} indikator per desa adalah data SINTETIS (lihat data/README.md); "
         "ganti dengan data resmi desa bila tersedia.",
@@ -676,6 +1083,50 @@ def number(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str
 def percent(share: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 1) -> str:
     """A share (0.05) as a percentage for reading ("5,0 %" / "5.0 %")."""
     return f"{number(100 * share, lang, decimals)} %"
+
+
+#: how many problem lines a report prints before it counts the rest
+MAX_LINES = 40
+
+
+def capped(lines: list[str], lang: str = DEFAULT_LANGUAGE, limit: int = MAX_LINES) -> list[str]:
+    """The first ``limit`` of ``lines``, then one line counting the rest (if any), so that
+    50,000 problems do not print 50,000 lines."""
+    if len(lines) <= limit:
+        return list(lines)
+    return [*lines[:limit], text("report.more", lang, n=len(lines) - limit)]
+
+
+#: how many characters of a value a message shows before an ellipsis
+MAX_SHOWN = 80
+#: message parameters the program makes itself (choices, folders, limits): shown whole
+SHOWN_IN_FULL = frozenset({"allowed", "choices", "folder", "what", "guess", "limit",
+                           "expected"})
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxset = 3, 8, 8, 8
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = MAX_SHOWN
+
+
+def abridge(value: object, limit: int = MAX_SHOWN) -> str:
+    """``value`` as one line of at most ``limit`` characters (then an ellipsis), for a
+    message: control characters are escaped, and containers are shown through
+    :mod:`reprlib`, so that a huge or deeply nested value is never expanded in full."""
+    if isinstance(value, str):
+        shown = value[:limit + 1]
+    elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        shown = f"{'-' if value < 0 else ''}~1e{round(value.bit_length() * math.log10(2))}"
+    elif isinstance(value, list | tuple | set | frozenset | dict):
+        shown = _REPR.repr(value)
+    else:
+        shown = str(value)
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in shown[:limit + 1])
+    return shown if len(shown) <= limit else shown[:limit - 1] + "…"
+
+
+def shown(params: dict[str, object]) -> dict[str, object]:
+    """``params`` for a message, every value a user gave abridged (:func:`abridge`); those
+    the program makes (:data:`SHOWN_IN_FULL`) kept whole."""
+    return {k: v if k in SHOWN_IN_FULL else abridge(v) for k, v in params.items()}
 
 
 def text(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:

@@ -34,7 +34,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.patheffects import withStroke
 
-from planning.figures import DARK, DPI, GREY, png_bytes
+from planning.figures import DARK, DPI, GREY, plan_title, png_bytes
 from planning.i18n import DEFAULT_LANGUAGE, LANGUAGES, check_language
 from planning.report_labels import column as header
 from planning.report_labels import words
@@ -421,7 +421,8 @@ def plan_map_files(ds, allocation, *, scores: pd.DataFrame | None = None,
     spent = layer.assign(cost=layer["cost"].where(layer["cost"] > 0))
     files = {
         "map_plan.png": map_png(map_figure(
-            spent, "cost", title=text("map.title.plan", lang), legend=header("cost", lang),
+            spent, "cost", title=plan_title(text("map.title.plan", lang), allocation, lang),
+            legend=header("cost", lang),
             lang=lang, outlines=outlines, note=line, missing=text("map.no_plan", lang))),
         "map_poverty.png": map_png(map_figure(
             layer, "poverty_index", title=text("map.title.poverty", lang),

@@ -34,6 +34,7 @@ import pandas as pd
 
 from planning import i18n
 from planning.data.loading import sha256
+from planning.environment import LOCK_FILE, VersionDifference, lock_differences, read_lock
 from planning.scenario import load_scenario
 
 REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
@@ -115,6 +116,25 @@ REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
     "review.diff.extra": ("hanya ada di sana: {files}", "only there: {files}"),
     "review.passed_of": ("{n} dari {total}", "{n} of {total}"),
     # --- the verdict ---
+    "review.versions.same": (
+        "Versi paket sama dengan {lock} ({n} paket).",
+        "Package versions match {lock} ({n} packages).",
+    ),
+    "review.versions.differ": (
+        "Versi paket BERBEDA dari {lock} ({n} paket): {items}. Rencana bisa berbeda dari "
+        "rencana penulis; pasang versi terkunci dengan 'make install' (atau pip install "
+        "--require-hashes -r {lock}) lalu jalankan ulang.",
+        "Package versions DIFFER from {lock} ({n} packages): {items}. The plans may differ "
+        "from the author's; install the locked versions with 'make install' (or pip "
+        "install --require-hashes -r {lock}) and re-run.",
+    ),
+    "review.versions.item": ("{package} {installed} (terkunci {locked})",
+                             "{package} {installed} (locked {locked})"),
+    "review.versions.missing": ("tidak terpasang", "not installed"),
+    "review.versions.no_lock": (
+        "{lock} tidak ditemukan di folder proyek: versi paket tidak dibandingkan.",
+        "{lock} not found in the project folder: package versions were not compared.",
+    ),
     "review.verdict.reproduced": (
         "Hasil dapat direproduksi: {n} skenario dijalankan ulang dari awal, semua "
         "pemeriksaan independen lolos, dan semua berkas kecuali timing.json identik "
@@ -607,6 +627,25 @@ class Review:
     """Where the fresh runs were written (kept for the reviewer to look at)."""
     lang: str = i18n.DEFAULT_LANGUAGE
     twice: bool = False
+    versions: tuple[VersionDifference, ...] | None = None
+    """Installed packages whose version differs from the project's lock file (empty: all
+    match); None when the project has no lock file."""
+    locked: int = 0
+    """How many packages the lock file pins for this Python and platform."""
+
+    def versions_line(self, lang: str | None = None) -> str:
+        """Whether the packages in use are those of the lock file, and which differ."""
+        lang = i18n.check_language(lang or self.lang)
+        if self.versions is None:
+            return i18n.text("review.versions.no_lock", lang, lock=LOCK_FILE)
+        if not self.versions:
+            return i18n.text("review.versions.same", lang, lock=LOCK_FILE, n=self.locked)
+        items = [i18n.text("review.versions.item", lang, package=d.package, locked=d.locked,
+                           installed=d.installed or i18n.text("review.versions.missing",
+                                                              lang))
+                 for d in self.versions]
+        return i18n.text("review.versions.differ", lang, lock=LOCK_FILE, n=len(items),
+                         items=_listed(items, lang, limit=8))
 
     @property
     def ok(self) -> bool:
@@ -647,9 +686,12 @@ class Review:
         return frame.rename(columns={c: i18n.text(f"review.col.{c}", lang) for c in columns})
 
     def verdict(self, lang: str | None = None) -> str:
-        """One plain sentence: do the results reproduce, and if not, which scenario, file
-        or check differs."""
+        """Plain sentences: do the results reproduce, and if not, which scenario, file or
+        check differs; then whether the package versions are those of the lock file."""
         lang = i18n.check_language(lang or self.lang)
+        return f"{self._outcome(lang)} {self.versions_line(lang)}"
+
+    def _outcome(self, lang: str) -> str:
         if not self.rows:
             return i18n.text("review.verdict.none", lang, folder=self.scenario_dir.as_posix())
         problems = [p for r in self.rows for p in _problems(r, lang)]
@@ -749,5 +791,9 @@ def rerun_all(scenario_dir: str | Path = "scenarios", results_dir: str | Path = 
              if wanted is None or f.stem in wanted]
     rows = tuple(review_scenario(f, scenario_dir.parent, results_dir, work, twice)
                  for f in files)
+    lock = scenario_dir.parent / LOCK_FILE
+    versions = tuple(d for d in lock_differences(lock) if d.package != "pip") \
+        if lock.is_file() else None
     return Review(rows=rows, scenario_dir=scenario_dir, results_dir=results_dir,
-                  work_dir=work, lang=lang, twice=twice)
+                  work_dir=work, lang=lang, twice=twice, versions=versions,
+                  locked=len(read_lock(lock)) if lock.is_file() else 0)

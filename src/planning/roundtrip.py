@@ -4,179 +4,544 @@
 What an edit means (compared with the plan the workbook was written with, kept in its
 hidden sheet ``_plan``):
 
-* ``ya`` / ``yes`` in the lock column: keep this row, with the units it now shows;
+* ``ya`` / ``yes`` in the lock column: keep this row, with the units it now shows
+  (``tidak`` / ``no`` or an empty cell: leave it free);
 * units changed: fix them (0 takes the programme out of that village);
-* a row deleted: take that programme out of that village;
+* a row deleted: take that programme out of that village (an emptied row left in the
+  table is reported: delete it or fill it in);
 * a row added (village and programme codes, units): put it in with those units;
 * every other row is free, and the optimiser re-plans it.
 
-Every edit is checked before solving (unknown codes, units that are not whole numbers or
-outside the bounds for that village, locks that together break a pagu), each problem
-named by sheet, row and column, all at once.
+Every edit is checked before solving (unknown codes, empty cells, formulas, units that are
+not whole numbers or outside the bounds for that village, lock values other than yes/no,
+locks that together break a pagu), each problem named by sheet, row and column, all at
+once. So is the workbook itself: a file that is not an xlsx at all (empty, text, a zip, a
+password-protected file), one not written by planning, a missing or renamed sheet,
+missing, unknown or repeated columns, merged cells, a changed hidden sheet ``_plan``.
+The workbook is read in openpyxl's streaming mode and refused when it unpacks to more than
+:data:`MAX_UNPACKED` bytes or holds more than :data:`MAX_ROWS` rows.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
-from dataclasses import dataclass
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, replace
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 
-from planning.i18n import DEFAULT_LANGUAGE, text
+from planning.data.problems import Phrase, with_hint
+from planning.i18n import DEFAULT_LANGUAGE, abridge, capped, shown, text
 from planning.model import Lock, ModelSettings, build_instance
+from planning.report_labels import ALLOCATION_COLUMNS, ALLOCATION_HEADERS, ALLOCATION_SHEET
 
 YES = {"ya", "y", "yes", "kunci", "lock", "locked", "1", "true", "x"}
+NO = {"", "tidak", "t", "no", "n", "0", "false", "-"}
 PLAN_SHEET = "_plan"
+PLAN_COLUMNS = ("village", "program", "units")
+NEEDED = ("village_code", "program_code", "units", "lock")
+"""The Alokasi columns the round trip reads; the others are for reading only."""
+MAX_UNPACKED = 100 * 2**20
+"""Bytes an edited workbook may unpack to (a plan of 50,000 rows unpacks to about 20 MB)."""
+MAX_ROWS = 100_000
+"""Rows of the Alokasi sheet read at most, below its header (a plan has at most villages x
+programmes rows: 4,440 in Buleleng)."""
+MAX_UNITS = 10**9
+"""Units at most in the hidden plan sheet."""
+
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HEADERS = {h: key for headers in ALLOCATION_HEADERS.values()
+            for h, key in zip(headers, ALLOCATION_COLUMNS, strict=True)}
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
+
+
+# --- problems ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Where:
+    """Where a problem is: the file, and the sheet, row and column when known. ``column``
+    is a key of ALLOCATION_COLUMNS (shown as the header in the message's language) or a
+    header as found; ``letter`` the spreadsheet column."""
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    letter: str | None = None
+
+    def at(self, row: int | None = None, column: str | None = None,
+           letter: str | None = None) -> Where:
+        """The same file and sheet, at another row and column."""
+        return replace(self, row=row, column=column, letter=letter)
+
+    def render(self, lang: str) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(text("where.sheet", lang, sheet=self.sheet))
+        if self.row is not None:
+            parts.append(text("where.row", lang, row=self.row))
+        name = self.column
+        if name in ALLOCATION_COLUMNS and self.sheet != PLAN_SHEET:
+            name = ALLOCATION_HEADERS[lang][ALLOCATION_COLUMNS.index(name)]
+        if name or self.letter:
+            column = text("where.column", lang, column=abridge(name or self.letter))
+            parts.append(f"{column} ({self.letter})" if name and self.letter else column)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Headers:
+    """Allocation columns, named in the message's language."""
+
+    keys: tuple[str, ...]
+
+    def render(self, lang: str) -> str:
+        return ", ".join(ALLOCATION_HEADERS[lang][ALLOCATION_COLUMNS.index(k)]
+                         for k in self.keys)
 
 
 @dataclass(frozen=True)
 class EditProblem:
-    file: str
-    sheet: str
-    row: int | None
-    column: str | None
+    """One thing wrong in an edited workbook: where, the message key and its values."""
+
+    where: Where
     key: str
     params: tuple[tuple[str, object], ...] = ()
 
     def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        where = [self.file, self.sheet]
-        if self.row is not None:
-            where.append(text("where.row", lang, row=self.row))
-        if self.column is not None:
-            from planning.workbook import ALLOCATION_COLUMNS, ALLOCATION_HEADERS
-
-            column = self.column
-            if column in ALLOCATION_COLUMNS:
-                column = ALLOCATION_HEADERS[lang][ALLOCATION_COLUMNS.index(column)]
-            where.append(text("where.column", lang, column=column))
-        label = text("severity.error", lang)
-        return f"[{label}] {', '.join(where)}: {text(self.key, lang, **dict(self.params))}"
+        params = {k: v.render(lang) if isinstance(v, Phrase | Headers) else v
+                  for k, v in self.params}
+        body = text(self.key, lang, **with_hint(shown(params), lang))
+        return f"[{text('severity.error', lang)}] {self.where.render(lang)}: {body}"
 
 
 class RoundTripError(Exception):
+    """An edited workbook that cannot be used, with every problem found."""
+
     def __init__(self, problems: list[EditProblem]):
         self.problems = problems
         super().__init__(self.render("en"))
 
     def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        return "\n".join(p.message(lang) for p in self.problems)
+        """Every problem, one a line; past :data:`planning.i18n.MAX_LINES` the rest are
+        counted, not listed."""
+        return "\n".join(capped([p.message(lang) for p in self.problems], lang))
 
 
-def _problem(file, sheet, row, column, key, **params) -> EditProblem:
-    return EditProblem(file, sheet, row, column, key, tuple(sorted(params.items())))
+def _problem(where: Where, key: str, **params) -> EditProblem:
+    """A problem at ``where``; ``params`` fill the message ``key``."""
+    return EditProblem(where, key, tuple(sorted(params.items())))
+
+
+def _refuse(where: Where, key: str, **params) -> RoundTripError:
+    """An error with one problem, for a workbook that cannot be read any further."""
+    return RoundTripError([_problem(where, key, **params)])
+
+
+# --- cell values --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Formula:
+    """A cell that holds a formula (its text): the round trip takes typed values only."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _value(cell) -> object:
+    """A cell's value, a :class:`Formula` for a formula; None for an empty string."""
+    value = cell.value
+    if getattr(cell, "data_type", None) == "f":
+        return Formula(str(getattr(value, "text", value)))
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _text(value: object) -> str:
+    """A cell value as trimmed text: whole floats without ".0", booleans as true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _whole(value: object) -> int | None:
+    """A cell value as a whole number >= 0 (a number, or text such as "5"); None if it is
+    not one."""
+    if isinstance(value, bool | Formula) or value is None:
+        return None
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not math.isfinite(number) or number < 0 or not number.is_integer():
+        return None
+    return int(number)
+
+
+def _letter(index: int) -> str:
+    """The spreadsheet letter of the 0-based column ``index`` (0 -> A, 26 -> AA)."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+# --- the file -------------------------------------------------------------------------------
+def _kind(path: Path) -> Phrase | None:
+    """Why the file at ``path`` is not an xlsx workbook, judged from its bytes and its zip
+    directory before any parsing; None when it may be one."""
+    if not path.is_file():
+        return Phrase("roundtrip.kind.folder")
+    with path.open("rb") as handle:
+        head = handle.read(len(_OLE))
+    if not head:
+        return Phrase("roundtrip.kind.empty")
+    if head.startswith(_OLE):
+        return Phrase("roundtrip.kind.encrypted")
+    if not head.startswith(_ZIP):
+        return Phrase("roundtrip.kind.text")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return Phrase("roundtrip.kind.damaged")
+    names = {info.filename for info in infos}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        return Phrase("roundtrip.kind.zip")
+    if sum(info.file_size for info in infos) > MAX_UNPACKED:
+        return Phrase("roundtrip.kind.too_big", (("limit", MAX_UNPACKED // 2**20),))
+    return None
+
+
+def _open(path: Path, where: Where):
+    """The workbook at ``path`` in openpyxl's streaming (read-only) mode, formulas kept as
+    formulas; a RoundTripError saying why when it is not an xlsx workbook."""
+    from openpyxl import load_workbook
+
+    if not path.exists():
+        raise _refuse(where, "roundtrip.no_file")
+    try:
+        kind = _kind(path)
+        if kind is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions
+                return load_workbook(path, read_only=True, data_only=False)
+    except OSError as exc:
+        raise _refuse(where, "roundtrip.unreadable",
+                      detail=exc.strerror or type(exc).__name__) from None
+    except Exception:  # anything openpyxl finds damaged: say so, never a traceback
+        kind = Phrase("roundtrip.kind.damaged")
+    raise _refuse(where, "roundtrip.not_planning", what=kind)
+
+
+def _merged(path: Path, sheet: str) -> list[str]:
+    """The merged cell ranges (such as "J2:J5") of ``sheet`` in the xlsx at ``path``, read
+    from the sheet's XML: openpyxl's streaming mode does not report them."""
+    with zipfile.ZipFile(path) as archive:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        rid = next(s.get(f"{_REL}id") for s in book.iter(f"{_MAIN}sheet")
+                   if s.get("name") == sheet)
+        target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        return [ref.decode() for ref in _MERGE.findall(archive.read(part))]
+
+
+def _merged_problems(path: Path, where: Where) -> list[EditProblem]:
+    """One problem per merged range of the sheet at ``where``."""
+    try:
+        ranges = _merged(path, where.sheet)
+    except (KeyError, StopIteration, ElementTree.ParseError, zipfile.BadZipFile):
+        return [_problem(where, "roundtrip.not_planning",
+                         what=Phrase("roundtrip.kind.damaged"))]
+    return [_problem(where.at(_first_row(cells)), "roundtrip.merged", cells=cells)
+            for cells in ranges]
+
+
+def _first_row(cells: str) -> int | None:
+    """The first row of a cell range such as "J2:J5"."""
+    found = re.search(r"\d+", cells)
+    return int(found.group()) if found else None
+
+
+# --- the sheets ---------------------------------------------------------------------------
+def _sheets(book, where: Where) -> str:
+    """The name of the allocation sheet; a RoundTripError when it or ``_plan`` is
+    missing (with the closest sheet name as a hint: a renamed sheet)."""
+    names = book.sheetnames
+    found = next((s for s in ALLOCATION_SHEET.values() if s in names), None)
+    if found is None and PLAN_SHEET not in names:
+        raise _refuse(where, "roundtrip.not_planning", what=Phrase("roundtrip.kind.sheets"))
+    problems = []
+    if found is None:
+        wanted = "/".join(ALLOCATION_SHEET.values())
+        close = [m for s in ALLOCATION_SHEET.values()
+                 for m in difflib.get_close_matches(s, names, n=1)]
+        problems.append(_problem(where, "roundtrip.no_sheet", sheet=wanted,
+                                 guess=close[0] if close else ""))
+    if PLAN_SHEET not in names:
+        close = difflib.get_close_matches(PLAN_SHEET, names, n=1)
+        problems.append(_problem(where, "roundtrip.no_plan_sheet",
+                                 guess=close[0] if close else ""))
+    if problems:
+        raise RoundTripError(problems)
+    return found
+
+
+def _rows(ws):
+    """(row number, values) of the rows of ``ws`` from row 2 down to the last one that
+    holds anything; values is None for an empty row among them."""
+    empty: list[int] = []
+    for number, cells in enumerate(ws.iter_rows(min_row=2), start=2):
+        values = [_value(c) for c in cells]
+        if all(v is None for v in values):
+            empty.append(number)
+            continue
+        yield from ((blank, None) for blank in empty)
+        empty.clear()
+        yield number, values
+
+
+def _header(ws) -> list[object]:
+    """The values of the first row, without empty cells at its end."""
+    values = [_value(c) for c in next(ws.iter_rows(max_row=1), ())]
+    while values and values[-1] is None:
+        values.pop()
+    return values
+
+
+def _columns(header: list[object], where: Where) -> tuple[dict[int, str], list[EditProblem]]:
+    """The Alokasi columns found (position -> key of ALLOCATION_COLUMNS) and the problems
+    of the header row: unknown and repeated headers, missing needed columns."""
+    columns: dict[int, str] = {}
+    problems = []
+    for index, value in enumerate(header):
+        name = _text(value)
+        if not name:
+            continue
+        key = _HEADERS.get(name)
+        if key is None:
+            close = difflib.get_close_matches(name, list(_HEADERS), n=1)
+            problems.append(_problem(where.at(1, name, _letter(index)),
+                                     "roundtrip.unknown_column", name=name,
+                                     guess=close[0] if close else ""))
+        elif key in columns.values():
+            letters = [_letter(i) for i, k in columns.items() if k == key] + [_letter(index)]
+            problems.append(_problem(where.at(1, key, _letter(index)),
+                                     "roundtrip.duplicate_column", name=name,
+                                     letters=", ".join(letters)))
+        else:
+            columns[index] = key
+    absent = tuple(k for k in NEEDED if k not in columns.values())
+    if absent:
+        problems.append(_problem(where.at(1), "roundtrip.no_columns", columns=Headers(absent)))
+    return columns, problems
+
+
+@dataclass(frozen=True)
+class Edited:
+    """What was read from an edited workbook."""
+
+    where: Where
+    """The file and its allocation sheet."""
+    rows: pd.DataFrame
+    """The allocation rows (ALLOCATION_COLUMNS) with their spreadsheet ``row``."""
+    letters: dict[str, str]
+    """Column key -> spreadsheet letter."""
+    plan: pd.DataFrame
+    """The plan as written (hidden sheet): village, program, units; index: sheet row."""
+    problems: list[EditProblem]
+
+    def at(self, row: int | None, column: str) -> Where:
+        return self.where.at(row, column, self.letters.get(column))
+
+
+def _allocation(ws, where: Where) -> tuple[pd.DataFrame, dict[str, str], list[EditProblem]]:
+    """The rows of the allocation sheet, the letters of its columns, and the problems of
+    its layout (header, values without a header, too many rows, no rows)."""
+    header = _header(ws)
+    columns, problems = _columns(header, where)
+    letters = {key: _letter(i) for i, key in columns.items()}
+    frame_columns = [*ALLOCATION_COLUMNS, "row"]
+    if any(k not in columns.values() for k in NEEDED):
+        return pd.DataFrame(columns=frame_columns), letters, problems
+    named = {i for i, value in enumerate(header) if _text(value)}
+    records, flagged = [], set()
+    for number, values in _rows(ws):
+        if number > MAX_ROWS + 1:
+            problems.append(_problem(where, "roundtrip.too_many_rows", limit=MAX_ROWS))
+            break
+        if values is None:
+            problems.append(_problem(where.at(number), "roundtrip.blank_row"))
+            continue
+        for index in {i for i, v in enumerate(values) if v is not None} - named - flagged:
+            flagged.add(index)
+            problems.append(_problem(where.at(None, None, _letter(index)),
+                                     "roundtrip.no_header", row=number))
+        records.append({**{key: values[i] if i < len(values) else None
+                           for i, key in columns.items()}, "row": number})
+    if not records and not problems:
+        problems.append(_problem(where, "roundtrip.no_rows"))
+    return pd.DataFrame(records, columns=frame_columns, dtype=object), letters, problems
+
+
+def _plan(ws, where: Where) -> tuple[pd.DataFrame, list[EditProblem]]:
+    """The plan as written, from the hidden sheet, and every sign that it was changed."""
+    header = [_text(v) for v in _header(ws)]
+    empty = pd.DataFrame(columns=list(PLAN_COLUMNS))
+    if header != list(PLAN_COLUMNS):
+        return empty, [_problem(where.at(1), "roundtrip.plan_header",
+                                expected=", ".join(PLAN_COLUMNS), found=", ".join(header))]
+    records, problems, seen = {}, [], set()
+    for number, values in _rows(ws):
+        if values is None:
+            continue  # an empty row changes nothing
+        values = values + [None] * (len(PLAN_COLUMNS) - len(values))
+        bad = _plan_row(values, seen)
+        if bad is not None:
+            index, value = bad
+            column = PLAN_COLUMNS[index] if index < len(PLAN_COLUMNS) else None
+            problems.append(_problem(where.at(number, column, _letter(index)),
+                                     "roundtrip.plan_changed", value=value))
+            continue
+        village, program, units = values[:len(PLAN_COLUMNS)]
+        seen.add((village, program))
+        records[number] = (village, program, _whole(units))
+    frame = pd.DataFrame.from_dict(records, orient="index", columns=list(PLAN_COLUMNS))
+    return (frame if records else empty), problems
+
+
+def _plan_row(values: list[object], seen: set) -> tuple[int, object] | None:
+    """(column position, value) of the first cell of a hidden-plan row (``values``, at
+    least three) that planning did not write: no code, a formula, units that are not
+    whole, a repeated pair, an extra cell. None for a good row."""
+    for index, value in enumerate(values[:2]):
+        if not isinstance(value, str):
+            return index, value
+    units = _whole(values[2])
+    if units is None or units > MAX_UNITS:
+        return 2, values[2]
+    if (values[0], values[1]) in seen:
+        return 1, values[1]
+    extra = next((i for i, v in enumerate(values) if i >= len(PLAN_COLUMNS) and
+                  v is not None), None)
+    return None if extra is None else (extra, values[extra])
+
+
+def _read(path: str | Path) -> Edited:
+    """Everything read from the edited workbook at ``path``, with the problems found in
+    its layout; a RoundTripError at once when it cannot be read at all."""
+    path = Path(path)
+    where = Where(path.name)
+    book = _open(path, where)
+    try:
+        sheet = _sheets(book, where)
+        at_sheet, at_plan = replace(where, sheet=sheet), replace(where, sheet=PLAN_SHEET)
+        at = at_sheet
+        try:
+            book[sheet].reset_dimensions()  # every row, whatever size the sheet claims
+            rows, letters, found = _allocation(book[sheet], at_sheet)
+            at = at_plan
+            book[PLAN_SHEET].reset_dimensions()
+            plan, in_plan = _plan(book[PLAN_SHEET], at_plan)
+        except Exception:  # damaged XML, a number openpyxl cannot convert: never a traceback
+            raise _refuse(at, "roundtrip.not_planning",
+                          what=Phrase("roundtrip.kind.damaged")) from None
+        merged = _merged_problems(path, at_sheet) + _merged_problems(path, at_plan)
+    finally:
+        book.close()
+    return Edited(at_sheet, rows, letters, plan, merged + found + in_plan)
 
 
 def read_edited(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """The edited Alokasi rows (with their spreadsheet row numbers) and the original plan
-    from the hidden sheet; the name of the allocation sheet found."""
-    from openpyxl import load_workbook
-
-    from planning.workbook import ALLOCATION_COLUMNS, ALLOCATION_HEADERS, ALLOCATION_SHEET
-
-    path = Path(path)
-    name = path.name
-    if not path.is_file():
-        raise RoundTripError([_problem(name, "-", None, None, "roundtrip.no_file")])
-    try:
-        book = load_workbook(path, data_only=True, read_only=True)
-    except Exception as exc:  # any unreadable file: say so, never a traceback
-        raise RoundTripError([_problem(name, "-", None, None, "roundtrip.unreadable",
-                                       detail=type(exc).__name__)]) from None
-    sheet_name = next((s for s in ALLOCATION_SHEET.values() if s in book.sheetnames), None)
-    if sheet_name is None or PLAN_SHEET not in book.sheetnames:
-        missing = (sheet_name is None and "/".join(ALLOCATION_SHEET.values())) or PLAN_SHEET
-        raise RoundTripError([_problem(name, missing, None, None, "roundtrip.no_sheet",
-                                       sheet=missing)])
-    rows = list(book[sheet_name].iter_rows(values_only=True))
-    header = [str(h).strip() if h is not None else "" for h in (rows[0] if rows else [])]
-    lookup = {}
-    for headers in ALLOCATION_HEADERS.values():
-        lookup.update({h: key for h, key in zip(headers, ALLOCATION_COLUMNS, strict=True)})
-    columns = [lookup.get(h) for h in header]
-    needed = ["village_code", "program_code", "units", "lock"]
-    absent = [k for k in needed if k not in columns]
-    if absent:
-        raise RoundTripError([_problem(name, sheet_name, 1, None, "roundtrip.no_columns",
-                                       columns=", ".join(absent))])
-    records = []
-    for number, values in enumerate(rows[1:], start=2):
-        record = {k: v for k, v in zip(columns, values, strict=False) if k}
-        if all(v in (None, "") for v in record.values()):
-            continue
-        record["row"] = number
-        records.append(record)
-    edited = pd.DataFrame(records, columns=[*ALLOCATION_COLUMNS, "row"])
-    plan_rows = list(book[PLAN_SHEET].iter_rows(values_only=True))
-    original = pd.DataFrame(plan_rows[1:], columns=["village", "program", "units"])
-    book.close()
-    return edited, original, sheet_name
+    from the hidden sheet; the name of the allocation sheet found. Raises RoundTripError
+    for a workbook whose layout was damaged."""
+    edited = _read(path)
+    if edited.problems:
+        raise RoundTripError(edited.problems)
+    return edited.rows, edited.plan, edited.where.sheet
 
 
-def edits_as_locks(path: str | Path, settings: ModelSettings, ds, scores,
-                   lang: str = DEFAULT_LANGUAGE) -> tuple[ModelSettings, pd.DataFrame]:
-    """The scenario's settings plus one lock per edit, and the table of edits (village,
-    program, units_before, units_edited, action). Raises RoundTripError listing every
-    problem found."""
-    name = Path(path).name
-    edited, original, sheet = read_edited(path)
-    table = getattr(scores, "table", scores)
-    instance = build_instance(ds, table, settings)
-    pairs = instance.pairs.set_index(["village", "program"])
-    villages = set(ds.villages["code"])
-    programs = ds.programs.set_index("code")
-    in_plan = set(instance.villages["code"])
-    problems: list[EditProblem] = []
-    wanted: dict[tuple[str, str], tuple[int, int]] = {}  # key -> (units, sheet row)
-    locked: set[tuple[str, str]] = set()
-    for rec in edited.itertuples(index=False):
-        v = "" if rec.village_code is None else str(rec.village_code).strip()
-        p = "" if rec.program_code is None else str(rec.program_code).strip()
-        where = (name, sheet, rec.row)
-        if v not in villages:
-            problems.append(_problem(*where, "village_code", "roundtrip.unknown_village",
-                                     value=v))
-            continue
-        if v not in in_plan:
-            problems.append(_problem(*where, "village_code", "roundtrip.village_not_in_plan",
-                                     value=v))
-            continue
-        if p not in programs.index:
-            problems.append(_problem(*where, "program_code", "roundtrip.unknown_program",
-                                     value=p))
-            continue
-        units = rec.units
-        try:
-            number = float(units)
-        except (TypeError, ValueError):
-            number = float("nan")
-        if not math.isfinite(number) or number != int(number) or number < 0:
-            problems.append(_problem(*where, "units", "roundtrip.bad_units", value=units))
-            continue
-        number = int(number)
-        if number > 0:
-            if (v, p) not in pairs.index:
-                problems.append(_problem(*where, "program_code", "roundtrip.not_eligible",
-                                         program=p, village=v))
-                continue
-            lo, hi = int(pairs.at[(v, p), "lo"]), int(pairs.at[(v, p), "hi"])
-            if not lo <= number <= hi:
-                problems.append(_problem(*where, "units", "roundtrip.units_out_of_bounds",
-                                         units=number, lo=lo, hi=hi))
-                continue
-        if (v, p) in wanted:
-            problems.append(_problem(*where, "program_code", "roundtrip.duplicate_row",
-                                     program=p, village=v, first=wanted[(v, p)][1]))
-            continue
-        wanted[(v, p)] = (number, rec.row)
-        if str(rec.lock or "").strip().lower() in YES:
-            locked.add((v, p))
-    before = {(str(r.village), str(r.program)): int(r.units)
-              for r in original.itertuples(index=False)}
+# --- the edits ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Known:
+    """What the edits are checked against: the data set's codes and the plan's pairs."""
+
+    villages: set[str]
+    in_plan: set[str]
+    programs: pd.DataFrame
+    pairs: pd.DataFrame
+
+
+def _check_row(rec, edited: Edited, known: _Known) -> EditProblem | tuple[str, str, int, bool]:
+    """The first problem of one Alokasi row, or its (village, program, units, locked)."""
+    for column in NEEDED:
+        value = getattr(rec, column)
+        if isinstance(value, Formula):
+            return _problem(edited.at(rec.row, column), "roundtrip.formula", value=value)
+    v, p = _text(rec.village_code), _text(rec.program_code)
+    checks = [
+        ("village_code", not v, "roundtrip.empty_cell", {}),
+        ("village_code", v not in known.villages, "roundtrip.unknown_village", {"value": v}),
+        ("village_code", v not in known.in_plan, "roundtrip.village_not_in_plan",
+         {"value": v}),
+        ("program_code", not p, "roundtrip.empty_cell", {}),
+        ("program_code", p not in known.programs.index, "roundtrip.unknown_program",
+         {"value": p}),
+        ("units", rec.units is None, "roundtrip.empty_cell", {}),
+    ]
+    for column, failed, key, params in checks:
+        if failed:
+            return _problem(edited.at(rec.row, column), key, **params)
+    number = _whole(rec.units)
+    if number is None:
+        return _problem(edited.at(rec.row, "units"), "roundtrip.bad_units", value=rec.units)
+    if number > 0:
+        if (v, p) not in known.pairs.index:
+            return _problem(edited.at(rec.row, "program_code"), "roundtrip.not_eligible",
+                            program=p, village=v)
+        lo, hi = (int(known.pairs.at[(v, p), k]) for k in ("lo", "hi"))
+        if not lo <= number <= hi:
+            return _problem(edited.at(rec.row, "units"), "roundtrip.units_out_of_bounds",
+                            units=rec.units, lo=lo, hi=hi)
+    lock = _text(rec.lock).lower()
+    if lock not in YES | NO:
+        return _problem(edited.at(rec.row, "lock"), "roundtrip.bad_lock", value=rec.lock)
+    return v, p, number, lock in YES
+
+
+def _plan_codes(edited: Edited, known: _Known) -> list[EditProblem]:
+    """Codes in the hidden plan that the data set does not know: a workbook written from
+    other data."""
+    where = replace(edited.where, sheet=PLAN_SHEET)
+    problems = []
+    for row, village, program in zip(edited.plan.index, edited.plan["village"],
+                                     edited.plan["program"], strict=True):
+        for column, value, codes in (("village", village, known.villages),
+                                     ("program", program, known.programs.index)):
+            if value not in codes:
+                problems.append(_problem(where.at(row, column), "roundtrip.plan_other_data",
+                                         value=value))
+    return problems
+
+
+def _edits(before: dict, wanted: dict, locked: set) -> pd.DataFrame:
+    """The table of edits: every pair of the plan before or of the sheet, with its units
+    before and as edited, and the planner's action."""
     rows = []
     for key in sorted(set(before) | set(wanted)):
         old = before.get(key, 0)
-        new, _row = wanted.get(key, (0, None))
+        new = wanted[key][0] if key in wanted else 0
         if key not in wanted:
             action = "removed"
         elif key not in before:
@@ -187,35 +552,81 @@ def edits_as_locks(path: str | Path, settings: ModelSettings, ds, scores,
             action = "locked"
         else:
             action = "free"
-        rows.append((key[0], key[1], old, new if key in wanted else 0, action))
-    edits = pd.DataFrame(rows, columns=["village", "program", "units_before", "units_edited",
-                                        "action"])
-    fixed = edits[edits["action"] != "free"]
+        rows.append((key[0], key[1], old, new, action))
+    return pd.DataFrame(rows, columns=["village", "program", "units_before", "units_edited",
+                                       "action"])
+
+
+def _pagu_problems(fixed: pd.DataFrame, wanted: dict, known: _Known, instance,
+                   edited: Edited) -> list[EditProblem]:
+    """One problem per agency whose locked or changed rows together cost more than its
+    pagu, naming those rows."""
+    programs = known.programs
     cost = fixed.assign(
         agency=fixed["program"].map(programs["agency"]),
         cost=[(programs.at[p, "unit_cost"] * n + programs.at[p, "fixed_cost"]) if n else 0.0
               for p, n in zip(fixed["program"], fixed["units_edited"], strict=True)])
-    for agency, used in cost.groupby("agency")["cost"].sum().items():
-        limit = instance.pagu.get(agency, 0.0)
+    problems = []
+    for agency, group in cost.groupby("agency"):
+        used, limit = float(group["cost"].sum()), float(instance.pagu.get(agency, 0.0))
         if used > limit + 1e-6:
-            rows_of = sorted(wanted[(v, p)][1] for v, p in zip(
-                cost.loc[cost["agency"] == agency, "village"],
-                cost.loc[cost["agency"] == agency, "program"], strict=True)
-                if (v, p) in wanted)
-            problems.append(_problem(name, sheet, None, "units", "roundtrip.breaks_pagu",
-                                     agency=agency, cost=round(float(used), 1),
-                                     pagu=round(float(limit), 1),
-                                     rows=", ".join(str(r) for r in rows_of)))
+            rows = sorted(wanted[k][1] for k in zip(group["village"], group["program"],
+                                                     strict=True) if k in wanted)
+            problems.append(_problem(edited.at(None, "units"), "roundtrip.breaks_pagu",
+                                     agency=agency, cost=round(used, 1),
+                                     pagu=round(limit, 1),
+                                     rows=", ".join(str(r) for r in rows)))
+    return problems
+
+
+def _locks(settings: ModelSettings, fixed: pd.DataFrame, pairs: pd.DataFrame) -> list[Lock]:
+    """The scenario's locks, with one lock per edit in their place: the edited units, or
+    out for 0 (where the programme could run at all)."""
+    edited = set(zip(fixed["village"], fixed["program"], strict=True))
+    locks = [lk for lk in settings.locks if (lk.village, lk.program) not in edited]
+    for r in fixed.itertuples(index=False):
+        if r.units_edited:
+            locks.append(Lock(village=r.village, program=r.program, units=int(r.units_edited)))
+        elif (r.village, r.program) in pairs.index:
+            locks.append(Lock(village=r.village, program=r.program, state="out"))
+    return locks
+
+
+def edits_as_locks(path: str | Path, settings: ModelSettings, ds, scores,
+                   lang: str = DEFAULT_LANGUAGE) -> tuple[ModelSettings, pd.DataFrame]:
+    """The scenario's settings plus one lock per edit, and the table of edits (village,
+    program, units_before, units_edited, action). Raises RoundTripError listing every
+    problem found (the workbook's layout, every row, the pagu)."""
+    edited = _read(path)
+    table = getattr(scores, "table", scores)
+    instance = build_instance(ds, table, settings)
+    known = _Known(villages=set(ds.villages["code"]), in_plan=set(instance.villages["code"]),
+                   programs=ds.programs.set_index("code"),
+                   pairs=instance.pairs.set_index(["village", "program"]))
+    problems = edited.problems + _plan_codes(edited, known)
+    wanted: dict[tuple[str, str], tuple[int, int]] = {}  # key -> (units, sheet row)
+    locked: set[tuple[str, str]] = set()
+    for rec in edited.rows.itertuples(index=False):
+        checked = _check_row(rec, edited, known)
+        if isinstance(checked, EditProblem):
+            problems.append(checked)
+            continue
+        v, p, number, lock = checked
+        if (v, p) in wanted:
+            problems.append(_problem(edited.at(rec.row, "program_code"),
+                                     "roundtrip.duplicate_row", program=p, village=v,
+                                     first=wanted[(v, p)][1]))
+            continue
+        wanted[(v, p)] = (number, rec.row)
+        if lock:
+            locked.add((v, p))
+    before = {(str(v), str(p)): int(n) for v, p, n in edited.plan.itertuples(index=False)}
+    edits = _edits(before, wanted, locked)
+    fixed = edits[edits["action"] != "free"]
+    problems += _pagu_problems(fixed, wanted, known, instance, edited)
     if problems:
         raise RoundTripError(problems)
-    locks = [lk for lk in settings.locks
-             if (lk.village, lk.program) not in set(zip(fixed["village"], fixed["program"],
-                                                        strict=True))]
-    for r in fixed.itertuples(index=False):
-        if r.units_edited == 0:
-            locks.append(Lock(village=r.village, program=r.program, state="out"))
-        else:
-            locks.append(Lock(village=r.village, program=r.program, units=int(r.units_edited)))
+    locks = _locks(settings, fixed, known.pairs)
     return settings.model_copy(update={"locks": locks}), edits
 
 

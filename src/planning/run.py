@@ -28,7 +28,7 @@ from planning.data.summary import (
     synthetic_note,
 )
 from planning.model import Allocation, ModelSettings, allocate
-from planning.outputs import csv_bytes, json_bytes, write_folder
+from planning.outputs import check_target, csv_bytes, json_bytes, write_folder
 from planning.scoring import score_villages
 from planning.scoring.indices import ScoringError
 
@@ -72,8 +72,12 @@ class NoPlan(Exception):
                     detail=a.report.message or "-")
 
 
-def allocation_summary(allocation: Allocation) -> dict:
-    """What the plan achieved, in numbers a reviewer can recompute from the CSV files."""
+def allocation_summary(allocation: Allocation, lang: str = "id") -> dict:
+    """What the plan achieved, in numbers a reviewer can recompute from the CSV files;
+    whether it is proven optimal or the best plan found (``label`` says so in ``lang``),
+    and whether the scenario accepts it."""
+    from planning.model.messages import plan_label
+
     t = allocation.tables
     report = allocation.report
     agencies = t.agencies.set_index("agency")
@@ -82,6 +86,10 @@ def allocation_summary(allocation: Allocation) -> dict:
         "solver_version": report.solver_version, "objective": report.objective,
         "bound": report.bound, "gap": report.gap, "gap_target": report.gap_target,
         "time_limit": report.time_limit, "stopped_by_time_limit": report.time_limited,
+        "node_limit": report.node_limit, "max_gap": report.max_gap,
+        "proven_optimal": report.proven, "stopped_by": report.stopped_by,
+        "accepted": report.accepted, "plan_source": report.source,
+        "label": plan_label(report, lang),
         "warm_start_from_quick_plan": report.warm_start,
         "deprivations_before": t.totals["deprivations_before"],
         "deprivations_removed": t.totals["deprivations_removed"],
@@ -104,9 +112,10 @@ def run(data_dir: str | Path, out_dir: str | Path, settings: ModelSettings | Non
     the results folder ``out_dir``. Raises DataError, ModelError or PresolveError on bad
     input and NoPlan when there is no plan; in every such case ``out_dir`` is left as it
     was."""
+    check_target(out_dir, [data_dir])
     ds = load_dataset(data_dir)
     return execute(ds, score_villages(ds), settings or ModelSettings(), out_dir, lang,
-                   scenario={"data": Path(data_dir).as_posix()})
+                   scenario={"data": Path(data_dir).as_posix()}, protect=[data_dir])
 
 
 def run_scenario(path: str | Path, out_dir: str | Path | None = None,
@@ -126,6 +135,10 @@ def run_scenario(path: str | Path, out_dir: str | Path | None = None,
     sc = loaded.scenario
     lang = lang or sc.output.lang
     data_dir = Path(data) if data is not None else loaded.data_path()
+    target = Path(out_dir) if out_dir is not None else Path("results") / sc.name
+    maps = loaded.map_paths(boundary)
+    inputs = [data_dir, *loaded.files, edited, *maps.values()]
+    check_target(target, inputs)  # refuse a wrong --out before any work
     ds = load_dataset(data_dir)
     check_codes(loaded, villages=ds.villages["code"].tolist(),
                 agencies=ds.agencies["code"].tolist(), programs=ds.programs["code"].tolist(),
@@ -140,23 +153,23 @@ def run_scenario(path: str | Path, out_dir: str | Path | None = None,
         from planning.roundtrip import edits_as_locks
 
         settings, edits = edits_as_locks(edited, settings, ds, scores, lang)
-    target = Path(out_dir) if out_dir is not None else Path("results") / sc.name
     scenario = {"file": loaded.shown(loaded.path),
                 "bases": [loaded.shown(p) for p in loaded.files[:-1]],
                 "data": loaded.shown(data_dir), "settings": loaded.as_run()}
     if edited is not None:
         scenario["edited_workbook"] = Path(edited).name
     return execute(ds, scores, settings, target, lang, scenario=scenario, edits=edits,
-                   maps=loaded.map_paths(boundary))
+                   maps=maps, protect=inputs)
 
 
 def execute(ds: DataSet, scores, settings: ModelSettings, out_dir: str | Path, lang: str,
             scenario: dict, edits: pd.DataFrame | None = None,
-            maps: dict | None = None) -> RunResult:
+            maps: dict | None = None, protect=()) -> RunResult:
     """Allocate and write every output of one run atomically. ``scenario`` is recorded in
     summary.json as given (its ``data`` entry, if any, as the data set); ``edits``: the
     planner's workbook edits (see :mod:`planning.roundtrip`); the run then also writes
-    what moved."""
+    what moved. ``protect``: the run's input files and folders, which the results folder
+    must not hold (see :func:`planning.outputs.check_target`)."""
     allocation = allocate(ds, scores, settings, lang=lang)
     if not allocation.is_plan:
         raise NoPlan(allocation)
@@ -183,7 +196,7 @@ def execute(ds: DataSet, scores, settings: ModelSettings, out_dir: str | Path, l
         "versions": versions(),
         "language": lang,
         "warnings": [w.message("en") for w in ds.warnings],
-        "allocation": allocation_summary(allocation),
+        "allocation": allocation_summary(allocation, lang),
     }
     t = allocation.tables
     timing = {"seconds": {k: round(v, 4) for k, v in allocation.timings.items()},
@@ -205,7 +218,8 @@ def execute(ds: DataSet, scores, settings: ModelSettings, out_dir: str | Path, l
     if moved is not None:
         files["moved.csv"] = csv_bytes(moved)
     files.update(extra_outputs(ds, table, allocation, summary, lang, moved, maps or {}))
-    target = write_folder(out_dir, files)
+    write_folder(out_dir, files, kind="run", protect=protect)
+    target = Path(out_dir)
     return RunResult(dataset=ds, out_dir=target, summary=summary, allocation=allocation)
 
 
@@ -230,7 +244,8 @@ def extra_outputs(ds, scores_table, allocation, summary, lang, moved,
                   "dataset": summary["dataset"],
                   "solver": {k: summary["allocation"][k] for k in (
                       "solver", "solver_version", "status", "gap", "gap_target",
-                      "time_limit", "stopped_by_time_limit")}}
+                      "time_limit", "stopped_by_time_limit", "node_limit", "max_gap",
+                      "proven_optimal", "stopped_by", "accepted", "label")}}
     files[WORKBOOK[lang]] = workbook_bytes(
         ds=ds, scores=scores_table, allocation=allocation, summary=summary["allocation"],
         scenario=summary["scenario"], provenance=provenance, lang=lang, moved=moved)

@@ -26,12 +26,22 @@ dimension weights), ``locks``, ``solver`` and ``output`` (``lang``).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+import math
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from planning.model.settings import (
     ConstraintRules,
@@ -41,6 +51,7 @@ from planning.model.settings import (
     Rules,
     Solver,
 )
+from planning.scoring.indices import ScoringError
 from planning.scoring.settings import (
     Place,
     ScoringSettings,
@@ -48,13 +59,30 @@ from planning.scoring.settings import (
     _describe,
     load_yaml,
     problem,
+    usable_path,
 )
 
 BASELINE = "baseline"
+MAX_NUMBER = 10**9
+"""The largest number (in size) any setting of a scenario takes: a pagu of 10^9 juta Rp
+is Rp 1,000 trillion; larger numbers are typing errors and overflow the model."""
+NAME = re.compile(r"[^\x00-\x1f/\\]{1,80}")
+"""A scenario name, which names its results folder: no path separator or control
+character, at most 80 characters (and, checked apart, no leading dot)."""
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _path_text(text: str) -> str:
+    if not usable_path(text):
+        raise ScoringError("settings.bad_path", "", value=text)
+    return text
+
+
+PathText = Annotated[str, AfterValidator(_path_text)]
+"""A file or folder path in a scenario (see :func:`planning.scoring.settings.usable_path`)."""
 
 
 class AgencyBudget(_Strict):
@@ -80,10 +108,10 @@ class Budgets(_Strict):
 
 class OutputSettings(_Strict):
     lang: Literal["id", "en"] = "id"
-    boundary: str | None = None
+    boundary: PathText | None = None
     """Village boundary file (GeoJSON or GeoPackage with a ``code`` property) for maps and
     the GeoPackage export; None: point maps from the village centroids."""
-    boundary_kecamatan: str | None = None
+    boundary_kecamatan: PathText | None = None
     """Kecamatan boundary file for the outlines; None: dissolved from the villages."""
 
 
@@ -91,7 +119,7 @@ class Scenario(_Strict):
     name: str
     description: str = ""
     base: str | None = None
-    data: str = "data/buleleng"
+    data: PathText = "data/buleleng"
     scoring: ScoringSettings = ScoringSettings()
     villages: Literal["focus", "all"] | list[str] = "focus"
     budgets: Budgets = Budgets()
@@ -100,6 +128,15 @@ class Scenario(_Strict):
     locks: list[Lock] = Field(default_factory=list)
     solver: Solver = Solver()
     output: OutputSettings = OutputSettings()
+
+    @field_validator("name")
+    @classmethod
+    def _folder_name(cls, name: str) -> str:
+        """The name names the results folder (results/<name>): refuse one that would
+        point elsewhere."""
+        if not NAME.fullmatch(name) or name.startswith(".") or not name.strip():
+            raise ScoringError("settings.bad_name", "", value=name)
+        return name
 
     def model_settings(self, agencies: Mapping[str, float]) -> ModelSettings:
         """The allocation model's settings, with every pagu resolved against
@@ -138,15 +175,23 @@ def _base_path(path: Path, tree: dict) -> Path | None:
     if not isinstance(base, str):
         raise SettingsError([problem(Place(path.as_posix(), "base"), "settings.not_text",
                                      value=base)])
+    if not usable_path(base):
+        raise SettingsError([problem(Place(path.as_posix(), "base"), "settings.bad_path",
+                                     value=base)])
     found = path.parent / (base if base.endswith((".yaml", ".yml")) else f"{base}.yaml")
     if not found.is_file():
         choices = sorted(p.stem for p in path.parent.glob("*.yaml"))
         close = difflib.get_close_matches(base, choices, n=1)
         raise SettingsError([problem(Place(path.as_posix(), "base"), "scenario.no_base",
                                      name=base, folder=path.parent.as_posix(),
-                                     choices=", ".join(choices),
+                                     choices=_listed(choices),
                                      guess=close[0] if close else "")])
     return found
+
+
+def _listed(names: list[str], limit: int = 20) -> str:
+    """The first ``limit`` of ``names``, joined, with an ellipsis when there are more."""
+    return ", ".join(names[:limit]) + (", …" if len(names) > limit else "")
 
 
 def layers(path: str | Path) -> list[tuple[Path, dict]]:
@@ -172,20 +217,41 @@ def merged_tree(path: str | Path) -> dict:
     return tree
 
 
+def _depth_in(tree: Any, loc: tuple) -> int:
+    """How many leading parts of the path ``loc`` exist in ``tree``."""
+    node, depth = tree, 0
+    for part in loc:
+        inside = (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and part < len(node))
+        if not inside:
+            break
+        node, depth = node[part], depth + 1
+    return depth
+
+
 def _origin(chain: list[tuple[Path, dict]], loc: tuple) -> Place:
-    """The file (the most specific layer) that holds the setting at ``loc``."""
-    for path, tree in reversed(chain):
-        node: Any = tree
-        for part in loc:
-            inside = (isinstance(node, dict) and part in node) or (
-                isinstance(node, list) and isinstance(part, int) and part < len(node))
-            if inside:
-                node = node[part]
-            else:
-                break
-        else:
-            return Place(path.as_posix(), ".".join(str(p) for p in loc) or None)
-    return Place(chain[-1][0].as_posix(), ".".join(str(p) for p in loc) or None)
+    """The file that holds the setting at ``loc``: the most specific layer holding the
+    longest part of its path (a missing key belongs where its parent is)."""
+    depths = [_depth_in(tree, loc) for _path, tree in chain]
+    best = max(range(len(chain)), key=lambda i: (depths[i], i))
+    return Place(chain[best][0].as_posix(), ".".join(str(p) for p in loc) or None)
+
+
+def _odd_numbers(tree: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str, dict]]:
+    """(path, message key, params) for every number in ``tree`` that no setting takes:
+    NaN or infinite, or larger than :data:`MAX_NUMBER` in size. Checked before the
+    schema, whose bounds NaN passes and whose unbounded fields infinity overflows."""
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from _odd_numbers(value, (*loc, key))
+    elif isinstance(tree, list):
+        for index, value in enumerate(tree):
+            yield from _odd_numbers(value, (*loc, index))
+    elif isinstance(tree, float) and not math.isfinite(tree):
+        yield loc, "settings.not_finite", {"value": tree}
+    elif isinstance(tree, int | float) and not isinstance(tree, bool) and \
+            abs(tree) > MAX_NUMBER:
+        yield loc, "settings.too_large", {"value": tree, "limit": MAX_NUMBER}
 
 
 @dataclass(frozen=True)
@@ -239,7 +305,8 @@ class LoadedScenario:
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:
-    """Read, merge over the bases, and validate a scenario file."""
+    """Read, merge over the bases, and validate a scenario file; every problem (by file
+    and key) at once in a SettingsError."""
     path = Path(path)
     chain = layers(path)
     tree: dict = {}
@@ -249,20 +316,23 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     top = chain[-1][1]  # name and description belong to the file itself, not to its base
     tree["name"] = top.get("name", path.stem)
     tree["description"] = top.get("description", "")
+    found = list(_odd_numbers(tree))
     try:
         scenario = Scenario.model_validate(tree)
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            loc, key, params = _describe(error, Scenario)
-            problems.append(problem(_origin(chain, loc), key, **params))
-        raise SettingsError(problems) from None
+        odd = {loc for loc, _key, _params in found}
+        described = [_describe(error, Scenario) for error in exc.errors()]
+        found += [item for item in described if item[0] not in odd]
+    if found:
+        raise SettingsError([problem(_origin(chain, loc), key, **params)
+                             for loc, key, params in found])
     return LoadedScenario(scenario, path, tuple(p for p, _ in chain))
 
 
 def check_codes(loaded: LoadedScenario, villages: list[str], agencies: list[str],
                 programs: list[str], dimensions: list[str]) -> None:
-    """Codes in the scenario that the data set does not know, all reported at once."""
+    """Codes in the scenario that the data set does not know, and a programme locked twice
+    in one village, all reported at once."""
     chain = layers(loaded.path)
     sc = loaded.scenario
     found = []
@@ -279,11 +349,18 @@ def check_codes(loaded: LoadedScenario, villages: list[str], agencies: list[str]
         for i, code in enumerate(sc.villages):
             if code not in villages:
                 unknown(("villages", i), code, villages, "villages.csv")
+    first: dict[tuple[str, str], int] = {}
     for i, lock in enumerate(sc.locks):
         if lock.village not in villages:
             unknown(("locks", i, "village"), lock.village, villages, "villages.csv")
         if lock.program not in programs:
             unknown(("locks", i, "program"), lock.program, programs, "programs.csv")
+        pair = (lock.village, lock.program)
+        if pair in first:
+            found.append(problem(_origin(chain, ("locks", i)), "scenario.duplicate_lock",
+                                 village=lock.village, program=lock.program,
+                                 first=first[pair]))
+        first.setdefault(pair, i)
     for name in sc.objective.dimension_weights:
         if name not in dimensions:
             unknown(("objective", "dimension_weights", name), name, dimensions, "groups.csv")

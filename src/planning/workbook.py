@@ -248,6 +248,9 @@ def _summary_sheet(book: _Book, ds: DataSet, allocation, summary: dict) -> None:
     row = book.heading_row(ws, 3, words("block.solve", lang))
     row = book.pairs(ws, row, [
         (words("status", lang), summary.get("status"), "text"),
+        (words("plan_label", lang), summary.get("label") or words("proven", lang), "text"),
+        (words("node_limit", lang), summary.get("node_limit"), "general"),
+        (words("max_gap", lang), summary.get("max_gap"), "gap"),
         (words("solver", lang), solver, "text"),
         (words("objective", lang), summary.get("objective"), "num"),
         (words("bound", lang), summary.get("bound"), "num"),

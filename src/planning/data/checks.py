@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 from planning.data.problems import Problem, problem
@@ -35,7 +36,9 @@ def column(tables: Tables, table: str, name: str) -> pd.Series:
 
 
 def numbers(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series, errors="coerce")
+    """Values as floats; text, blanks, inf and nan as missing (the schemas report them)."""
+    values = pd.to_numeric(series, errors="coerce")
+    return values.where(np.isfinite(values))
 
 
 def references(tables: Tables, table: str, col: str, target: set, key: str,
@@ -57,8 +60,9 @@ def check_villages(tables: Tables) -> Iterator[Problem]:
     yield from references(tables, "villages", "kecamatan_code", kec_codes, "unknown_kecamatan",
                           "villages.csv", listing(kec_codes))
     villages = tables.get("villages")
-    if villages is None or not {"code", "kecamatan_code"} <= set(villages.columns):
-        return
+    if villages is None or villages.empty or not {"code", "kecamatan_code"} <= set(
+            villages.columns):
+        return  # an empty villages.csv is reported as such, not once per kecamatan
     for index, row in villages.iterrows():
         code, kec = str(row["code"]), str(row["kecamatan_code"])
         if kec in kec_codes and not code.startswith(kec + "."):
@@ -80,7 +84,8 @@ def check_villages(tables: Tables) -> Iterator[Problem]:
 def check_indicators(tables: Tables) -> Iterator[Problem]:
     """One indicator row per village, and nothing else."""
     villages = tables.get("villages")
-    if villages is None or "code" not in villages.columns:
+    if villages is None or villages.empty or "code" not in villages.columns \
+            or tables.get("indicators") is None:
         return
     known = set(villages["code"].dropna().astype(str))
     codes = column(tables, "indicators", "code")
@@ -153,23 +158,73 @@ def check_groups(tables: Tables) -> Iterator[Problem]:
                           value=row["count_indicator"], allowed=listing(cols))
 
 
-def check_counts(tables: Tables) -> Iterator[Problem]:
-    """A deprivation count never exceeds its denominator (households, children, ...)."""
-    meta, frame = tables.get("indicator_metadata"), tables.get("indicators")
-    if meta is None or frame is None or not {"indicator", "kind", "denominator"} <= set(
-            meta.columns):
-        return
-    pairs = [(str(r["indicator"]), str(r["denominator"])) for _, r in meta.iterrows()
-             if r["kind"] == "deprivation" and pd.notna(r["denominator"])]
-    pairs.append(("poor_people", "population"))
+#: counts that never exceed another count of the same row: table -> (count, base) pairs
+WITHIN_ROW = {
+    "indicators": (("households", "population"), ("poor_people", "population")),
+    "calibration": (("poor_people_target", "population_target"),),
+}
+#: an indicators.csv column counted in this unit never exceeds this column of its village
+UNIT_BASES = {"households": "households", "persons": "population", "children": "population"}
+
+
+def unit_word(unit) -> str:
+    """The first word of a unit, lower case ("percent of area" -> "percent"; blank -> "")."""
+    words = "" if pd.isna(unit) else str(unit).strip().lower()
+    return words.split()[0] if words else ""
+
+
+def indicator_units(tables: Tables) -> dict[str, str]:
+    """The unit word (see :func:`unit_word`) of each indicator in indicator_metadata.csv."""
+    meta = tables.get("indicator_metadata")
+    if meta is None or not {"indicator", "unit"} <= set(meta.columns):
+        return {}
+    return {str(k): unit_word(u) for k, u in zip(meta["indicator"], meta["unit"],
+                                                 strict=True)}
+
+
+def count_pairs(tables: Tables) -> list[tuple[str, str]]:
+    """(count, base) pairs of indicators.csv: the fixed pairs of :data:`WITHIN_ROW`, a
+    deprivation count within its denominator, every count of households within the
+    households and of persons or children within the population."""
+    pairs = list(WITHIN_ROW["indicators"])
+    meta = tables.get("indicator_metadata")
+    if meta is not None and {"indicator", "kind", "denominator"} <= set(meta.columns):
+        deprived = meta[(meta["kind"] == "deprivation") & meta["denominator"].notna()]
+        pairs += zip(deprived["indicator"].astype(str), deprived["denominator"].astype(str),
+                     strict=True)
+    pairs += [(name, UNIT_BASES[unit]) for name, unit in indicator_units(tables).items()
+              if unit in UNIT_BASES]
+    return [(count, base) for count, base in dict.fromkeys(pairs) if count != base]
+
+
+def exceeding(file: str, frame: pd.DataFrame, pairs) -> Iterator[Problem]:
+    """One error per cell of a count above its base in the same row (the first base it
+    exceeds)."""
+    named: set[tuple[int, str]] = set()
     for count, base in pairs:
         if count not in frame.columns or base not in frame.columns:
             continue
         denominator = numbers(frame[base])
         over = (numbers(frame[count]) > denominator) & (denominator >= 0)
         for index in frame.index[over.fillna(False)]:
-            yield problem("indicators.csv", "count_exceeds_base", line(index), count,
-                          value=count, base=base, base_value=frame.at[index, base])
+            if (index, count) in named:
+                continue
+            named.add((index, count))
+            yield problem(file, "count_exceeds_base", line(index), count, value=count,
+                          count_value=frame.at[index, count], base=base,
+                          base_value=frame.at[index, base])
+
+
+def check_counts(tables: Tables) -> Iterator[Problem]:
+    """A count never exceeds what it counts within: deprivations their denominator,
+    households the population, poor people the population (see :func:`count_pairs`),
+    the calibration's poor people its population."""
+    frame = tables.get("indicators")
+    if frame is not None:
+        yield from exceeding("indicators.csv", frame, count_pairs(tables))
+    calibration = tables.get("calibration")
+    if calibration is not None:
+        yield from exceeding("calibration.csv", calibration, WITHIN_ROW["calibration"])
 
 
 def check_programs(tables: Tables) -> Iterator[Problem]:
@@ -229,8 +284,10 @@ def check_rules(tables: Tables) -> Iterator[Problem]:
     if rules is None:
         return
     programs = set(column(tables, "programs", "code").dropna().astype(str))
-    for col in ("program_a", "program_b"):
-        yield from references(tables, "rules", col, programs, "unknown_program", "rules.csv", "")
+    if programs:  # an unreadable programs.csv is reported as such, not once per rule
+        for col in ("program_a", "program_b"):
+            yield from references(tables, "rules", col, programs, "unknown_program",
+                                  "rules.csv", "")
     if not {"program_a", "program_b"} <= set(rules.columns):
         return
     for index, row in rules.iterrows():
@@ -239,6 +296,25 @@ def check_rules(tables: Tables) -> Iterator[Problem]:
                           value=row["program_a"])
         if row.get("rule") == "synergy" and pd.isna(row.get("bonus")):
             yield problem("rules.csv", "synergy_without_bonus", line(index), "bonus")
+
+
+def check_reference(tables: Tables) -> Iterator[Problem]:
+    """The reference files name known villages and kecamatan: the 2020 focus villages by
+    village code and kecamatan name, the calibration by kecamatan or district code."""
+    codes = set(column(tables, "villages", "code").dropna().astype(str))
+    if codes and tables.get("focus_villages_2020") is not None:
+        yield from references(tables, "focus_villages_2020", "code", codes,
+                              "unknown_village", "focus_villages_2020.csv", "")
+    names = set(column(tables, "kecamatan", "name").dropna().astype(str))
+    if names:
+        yield from references(tables, "focus_villages_2020", "kecamatan", names,
+                              "unknown_kecamatan_name", "focus_villages_2020.csv",
+                              listing(names))
+    kecamatan = set(column(tables, "kecamatan", "code").dropna().astype(str))
+    if kecamatan:
+        areas = kecamatan | {code.rsplit(".", 1)[0] for code in kecamatan}
+        yield from references(tables, "calibration", "kecamatan_code", areas,
+                              "unknown_kecamatan", "calibration.csv", listing(areas))
 
 
 CROSS_TABLE_CHECKS = (
@@ -250,4 +326,5 @@ CROSS_TABLE_CHECKS = (
     check_programs,
     check_agencies,
     check_rules,
+    check_reference,
 )

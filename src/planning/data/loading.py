@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,11 +12,16 @@ import pandas as pd
 import pandera.pandas as pa
 
 from planning.data.checks import CROSS_TABLE_CHECKS, line
+from planning.data.limits import LIMIT_CHECKS
 from planning.data.problems import DataError, Problem, Report, problem
+from planning.data.reading import read_table
 from planning.data.schemas import CODE_EXAMPLES, TABLES, TableSpec
 
-REFERENCE_FILES = ("focus_villages_2020.csv", "district_facts.csv", "poverty_series.csv",
-                   "calibration.csv")
+#: optional files read for reports and checks, not by the model (validated all the same)
+REFERENCE_FILES = tuple(spec.file for spec in TABLES if spec.reference)
+#: the largest whole number a float holds exactly: integer columns are stored as int64
+#: only below it (the plausibility limits report larger values)
+EXACT_INTEGER = 2 ** 53
 
 
 @dataclass(frozen=True)
@@ -52,21 +58,11 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def read_csv(path: Path, report: Report) -> pd.DataFrame | None:
-    """Read a CSV as text (blank cells as missing); report it if unreadable."""
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
-                            encoding="utf-8")
-    except pd.errors.EmptyDataError:
-        report.add(problem(path.name, "empty_table"))
-        return None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        detail = str(exc).splitlines()[0][:160]
-        report.add(problem(path.name, "unreadable", detail=detail))
-        return None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    for col in frame.columns:
-        frame[col] = frame[col].str.strip()
+def read_csv(path: Path, report: Report, expected: list[str] = ()) -> pd.DataFrame | None:
+    """Read a CSV as text (blank cells as missing); add every problem of the file to
+    ``report`` (see :mod:`planning.data.reading`); None if it cannot be read."""
+    frame, found = read_table(path, list(expected))
+    report.extend(found)
     return frame
 
 
@@ -128,6 +124,26 @@ def _plain(value) -> str:
     return f"{number:g}"
 
 
+def not_finite(value) -> bool:
+    """True for a cell that reads as inf or nan (``inf``, ``nan``, ``1e309``)."""
+    if pd.isna(value):
+        return False
+    try:
+        return not math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def nonfinite_problems(spec: TableSpec, frame: pd.DataFrame) -> list[Problem]:
+    """One error per numeric cell that reads as infinite or not-a-number."""
+    out = []
+    for col in spec.numeric_columns(list(frame.columns)):
+        for index in frame.index[frame[col].map(not_finite).astype(bool)]:
+            out.append(problem(spec.file, "not_finite", line(index), col,
+                               value=frame.at[index, col]))
+    return out
+
+
 def duplicate_problems(spec: TableSpec, frame: pd.DataFrame) -> list[Problem]:
     """One message per duplicated key, listing all its rows."""
     if spec.key is None or spec.key not in frame.columns:
@@ -145,25 +161,29 @@ def duplicate_problems(spec: TableSpec, frame: pd.DataFrame) -> list[Problem]:
 def validate_table(spec: TableSpec, frame: pd.DataFrame,
                    report: Report) -> pd.DataFrame | None:
     """Check one table against its schema; return it typed, or None if it has errors."""
-    if frame.empty and spec.name != "programs" and spec.name != "rules":
+    if frame.empty and not (spec.name in ("programs", "rules") or spec.reference):
         report.add(problem(spec.file, "empty_table"))
         return None
+    found = nonfinite_problems(spec, frame) + duplicate_problems(spec, frame)
+    named = {(p.row, p.column) for p in found}
     schema = spec.schema(list(frame.columns))
     try:
         typed = schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
-        cases = err.failure_cases.to_dict("records")
-        for case in cases:
+        typed = None
+        for case in err.failure_cases.to_dict("records"):
             if case["check"] == "field_uniqueness":
                 continue
-            found = failure_problem(spec, schema, frame, case)
-            if found is not None:
-                report.add(found)
-        report.extend(duplicate_problems(spec, frame))
+            failure = failure_problem(spec, schema, frame, case)
+            if failure is not None and (failure.row, failure.column) not in named:
+                found.append(failure)
+    report.extend(found)
+    if typed is None or found:
         return None
     for col in spec.integers:
-        if col in typed.columns and typed[col].notna().all():
-            typed[col] = typed[col].astype("int64")
+        values = typed[col] if col in typed.columns else None
+        if values is not None and values.notna().all() and values.abs().lt(EXACT_INTEGER).all():
+            typed[col] = values.astype("int64")
     return typed
 
 
@@ -176,19 +196,19 @@ def read_tables(folder: Path, report: Report) -> dict[str, pd.DataFrame]:
             if spec.required:
                 report.add(problem(spec.file, "missing_file"))
             continue
-        frame = read_csv(path, report)
+        frame = read_csv(path, report, spec.expected_columns())
         if frame is not None:
             raw[spec.name] = frame
     return raw
 
 
-def validate_dataset(folder: str | Path) -> tuple[Report, dict[str, pd.DataFrame]]:
-    """Check a data set folder; return the report and the tables that passed their schema."""
-    folder = Path(folder)
+def check_folder(folder: Path) -> tuple[Report, dict[str, pd.DataFrame],
+                                        dict[str, pd.DataFrame]]:
+    """The report, the tables as read (text) and the tables that passed their schema."""
     report = Report()
     if not folder.is_dir():
         report.add(problem(str(folder), "missing_folder"))
-        return report, {}
+        return report, {}, {}
     raw = read_tables(folder, report)
     typed: dict[str, pd.DataFrame] = {}
     for spec in TABLES:
@@ -196,23 +216,29 @@ def validate_dataset(folder: str | Path) -> tuple[Report, dict[str, pd.DataFrame
             table = validate_table(spec, raw[spec.name], report)
             if table is not None:
                 typed[spec.name] = table
-    for check in CROSS_TABLE_CHECKS:
+    for check in CROSS_TABLE_CHECKS + LIMIT_CHECKS:
         report.extend(check(raw))
+    return report, raw, typed
+
+
+def validate_dataset(folder: str | Path) -> tuple[Report, dict[str, pd.DataFrame]]:
+    """Check a data set folder; return the report and the tables that passed their schema."""
+    report, _, typed = check_folder(Path(folder))
     return report, typed
 
 
 def load_dataset(folder: str | Path) -> DataSet:
     """Load and validate a data set folder; raise :class:`DataError` listing every error."""
     folder = Path(folder)
-    report, typed = validate_dataset(folder)
+    report, raw, typed = check_folder(folder)
     if not report.ok:
         raise DataError(str(folder), report)
     rules = typed.get("rules")
     if rules is None:
         rules = pd.DataFrame(columns=["rule", "program_a", "program_b", "bonus", "status"])
-    files = sorted(p for p in folder.glob("*.csv"))
-    reference = {name: pd.read_csv(folder / name, dtype=str, keep_default_na=False)
-                 for name in REFERENCE_FILES if (folder / name).exists()}
+    files = sorted(p for p in folder.glob("*.csv") if p.is_file())
+    reference = {spec.file: raw[spec.name].fillna("").reset_index(drop=True)
+                 for spec in TABLES if spec.reference and spec.name in raw}
     return DataSet(
         path=folder,
         villages=_sorted(typed["villages"], "code"),

@@ -4,7 +4,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from planning.i18n import DEFAULT_LANGUAGE, text
+from planning.i18n import DEFAULT_LANGUAGE, MAX_LINES, capped, number, text
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A message parameter that is itself a message (a key of ``planning.i18n.MESSAGES``
+    with its own parameters), rendered in the report's language."""
+
+    key: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    def render(self, lang: str) -> str:
+        return text(self.key, lang, **dict(self.params))
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A message parameter that is a number, written with the language's thousands
+    separator (10.000.000 in Bahasa Indonesia, 10,000,000 in English)."""
+
+    value: float
+
+
+def localised(params: dict, lang: str) -> dict:
+    """``params`` with every :class:`Phrase` and :class:`Amount` rendered in ``lang``."""
+    out = {}
+    for name, value in params.items():
+        if isinstance(value, Phrase):
+            value = value.render(lang)
+        elif isinstance(value, Amount):
+            value = number(value.value, lang)
+        out[name] = value
+    return out
 
 
 def with_hint(params: dict, lang: str) -> dict:
@@ -27,7 +59,7 @@ class Problem:
     severity: str = "error"
 
     def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        params = with_hint(dict(self.params), lang)
+        params = with_hint(localised(dict(self.params), lang), lang)
         params.setdefault("file", self.file)
         where = [self.file]
         if self.row is not None:
@@ -38,7 +70,12 @@ class Problem:
         return f"[{label}] {', '.join(where)}: {text(self.key, lang, **params)}"
 
     def sort_key(self) -> tuple:
-        return (self.severity != "error", self.file, self.row or 0, self.column or "", self.key)
+        """Errors first; among them, problems of a whole file or its header (no row, or
+        row 1) before those of data rows, so that a file that cannot be read is never
+        hidden behind a long list; then by file, row and column."""
+        row = self.row or 0
+        return (self.severity != "error", row > 1, self.file, row, self.column or "",
+                self.key)
 
 
 def problem(file: str, key: str, row: int | None = None, column: str | None = None,
@@ -53,9 +90,15 @@ class Report:
     """All problems of a data set; errors block loading, warnings do not."""
 
     problems: list[Problem] = field(default_factory=list)
+    _seen: set[Problem] = field(default_factory=set, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._seen = set(self.problems)
 
     def add(self, item: Problem) -> None:
-        if item not in self.problems:
+        """Add ``item`` unless the same problem is already there."""
+        if item not in self._seen:
+            self._seen.add(item)
             self.problems.append(item)
 
     def extend(self, items) -> None:
@@ -76,8 +119,11 @@ class Report:
     def ok(self) -> bool:
         return not self.errors
 
-    def lines(self, lang: str = DEFAULT_LANGUAGE) -> list[str]:
-        return [p.message(lang) for p in self.errors + self.warnings]
+    def lines(self, lang: str = DEFAULT_LANGUAGE, limit: int | None = MAX_LINES) -> list[str]:
+        """One line per problem, errors first; after ``limit`` lines (None: no limit) one
+        line counts the rest, so that 50,000 problems do not print 50,000 lines."""
+        lines = [p.message(lang) for p in self.errors + self.warnings]
+        return lines if limit is None else capped(lines, lang, limit)
 
 
 class DataError(Exception):

@@ -2,7 +2,9 @@
 
 Each table is one CSV file; ``data/README.md`` documents the same columns for planners.
 Schemas check one table at a time (types, ranges, allowed values, unique keys);
-cross-table rules live in :mod:`planning.data.checks`.
+cross-table rules live in :mod:`planning.data.checks`, plausible upper limits in
+:mod:`planning.data.limits`, and what can go wrong in the file itself (encoding,
+separator, header, quotes) in :mod:`planning.data.reading`.
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ import pandera.pandas as pa
 
 VILLAGE_CODE = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 KECAMATAN_CODE = r"^\d{2}\.\d{2}\.\d{2}$"
+AREA_CODE = r"^\d{2}\.\d{2}(\.\d{2})?$"  # a kecamatan, or the district (51.08)
 PROGRAM_CODE = r"^[A-Z0-9][A-Z0-9_-]*$"
 CODE_EXAMPLES = {
     VILLAGE_CODE: "51.08.01.2001",
     KECAMATAN_CODE: "51.08.01",
+    AREA_CODE: "51.08.01 (kecamatan), 51.08 (kabupaten)",
     PROGRAM_CODE: "PUTR-PAMSIMAS",
 }
+#: years a reference figure can be about
+YEARS = (1900, 2100)
 STATUS = ["real", "derived", "synthetic", "assumption"]
 COST_STATUS = ["real", "derived", "assumption"]
 INDICATOR_KINDS = ["base", "deprivation", "potential"]
@@ -32,8 +38,8 @@ def text_col(*checks: pa.Check, required: bool = True, nullable: bool = False,
     return pa.Column(str, list(checks), required=required, nullable=nullable, unique=unique)
 
 
-def code_col(pattern: str, unique: bool = False) -> pa.Column:
-    return text_col(pa.Check.str_matches(pattern), unique=unique)
+def code_col(pattern: str, unique: bool = False, nullable: bool = False) -> pa.Column:
+    return text_col(pa.Check.str_matches(pattern), unique=unique, nullable=nullable)
 
 
 WHOLE_NUMBER = "whole_number"
@@ -54,7 +60,8 @@ def number_col(low: float | None = 0, high: float | None = None, *, whole: bool 
                required: bool = True, nullable: bool = False,
                strictly_positive: bool = False) -> pa.Column:
     """A numeric column read as float; ``whole`` adds a whole-number check (the loader
-    then stores it as an integer column)."""
+    then stores it as an integer column). The loader also rejects inf and nan in every
+    numeric column; plausible upper limits live in :mod:`planning.data.limits`."""
     checks = [whole_number()] if whole else []
     if strictly_positive:
         checks.append(pa.Check.gt(0))
@@ -176,16 +183,62 @@ def rules_schema(columns=None) -> pa.DataFrameSchema:
         "rule": choice_col(RULE_KINDS),
         "program_a": text_col(),
         "program_b": text_col(),
-        "bonus": number_col(nullable=True),
+        "bonus": number_col(0, 1, nullable=True),  # a share: 0.10 = 10 %, at most 100 %
         "reason_id": text_col(required=False, nullable=True),
         "reason_en": text_col(required=False, nullable=True),
         "status": choice_col(STATUS),
     }, coerce=True, strict=False)
 
 
+def focus_villages_2020_schema(columns=None) -> pa.DataFrameSchema:
+    """The real 2020 focus villages; ``code`` is blank where the village is not known."""
+    return pa.DataFrameSchema({
+        "kecamatan": text_col(),
+        "name_in_source": text_col(required=False, nullable=True),
+        "code": code_col(VILLAGE_CODE, nullable=True),
+        "name_kemendagri": text_col(required=False, nullable=True),
+        "status": text_col(),
+        "evidence": text_col(required=False, nullable=True),
+    }, coerce=True, strict=False)
+
+
+def district_facts_schema(columns=None) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema({
+        "metric": text_col(),
+        "value": number_col(None),  # a growth rate may be negative
+        "unit": text_col(),
+        "year": number_col(*YEARS, whole=True, nullable=True),
+        "source": text_col(),
+        "note": text_col(required=False, nullable=True),
+    }, coerce=True, strict=False)
+
+
+def poverty_series_schema(columns=None) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema({
+        "area": text_col(),
+        "year": number_col(*YEARS, whole=True),
+        "period": text_col(required=False, nullable=True),
+        "pct_poor": number_col(0, 100, nullable=True),
+        "n_poor": number_col(whole=True, nullable=True),
+        "source": text_col(),
+        "note": text_col(required=False, nullable=True),
+    }, coerce=True, strict=False)
+
+
+def calibration_schema(columns=None) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema({
+        "kecamatan_code": code_col(AREA_CODE, unique=True),
+        "kecamatan": text_col(),
+        "population_target": number_col(whole=True),
+        "poor_people_target": number_col(whole=True),
+        "clove_ha_target": number_col(),
+    }, coerce=True, strict=False)
+
+
 @dataclass(frozen=True)
 class TableSpec:
-    """A table of the data set: its file, whether it must exist, and its schema."""
+    """A table of the data set: its file, whether it must exist, and its schema.
+    ``reference``: read for reports and checks, not by the model (kept as text)."""
 
     name: str
     file: str
@@ -193,6 +246,17 @@ class TableSpec:
     schema: object  # callable(columns) -> pa.DataFrameSchema
     key: str | None = None
     integers: tuple[str, ...] = ()  # stored as int64 once valid
+    reference: bool = False
+
+    def expected_columns(self) -> list[str]:
+        """The columns the file must have."""
+        return [name for name, col in self.schema(None).columns.items() if col.required]
+
+    def numeric_columns(self, columns: list[str]) -> list[str]:
+        """The columns of a table with these ``columns`` that must hold numbers."""
+        schema = self.schema(columns)
+        return [name for name, col in schema.columns.items()
+                if name in columns and str(col.dtype).startswith("float")]
 
 
 TABLES: tuple[TableSpec, ...] = (
@@ -207,4 +271,12 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("programs", "programs.csv", True, programs_schema, "code",
               ("min_units", "max_units")),
     TableSpec("rules", "rules.csv", False, rules_schema),
+    TableSpec("focus_villages_2020", "focus_villages_2020.csv", False,
+              focus_villages_2020_schema, "code", reference=True),
+    TableSpec("district_facts", "district_facts.csv", False, district_facts_schema,
+              reference=True),
+    TableSpec("poverty_series", "poverty_series.csv", False, poverty_series_schema,
+              reference=True),
+    TableSpec("calibration", "calibration.csv", False, calibration_schema, "kecamatan_code",
+              reference=True),
 )

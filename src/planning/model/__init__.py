@@ -7,7 +7,8 @@ Public steps, usable one by one (a notebook can stop anywhere and look):
 2. :func:`presolve`: checks a planner can fix before any solving;
 3. :func:`build_model`: the PuLP model, one function per rule (``custom`` rules too);
 4. :func:`solve_model`: a named solver, its status, objective, bound, gap and runtime;
-5. :func:`extract`: the result tables, only from a solve that proved its gap target;
+5. :func:`extract`: the result tables, only from a plan: one that proved the gap target,
+   or (:func:`best_found`) the best plan found when a limit stopped the solver first;
 
 and :func:`allocate`, which strings them together with the greedy warm start, the
 baselines and, when no plan exists, the explanation of which rules conflict.
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from planning.model import messages as _messages  # noqa: F401  (registers messages)
+from planning.model.best import best_found
 from planning.model.build import Model, build_model
 from planning.model.evaluate import Evaluation, evaluate, start_values
 from planning.model.explain import Explanation, explain_infeasible
@@ -44,8 +46,8 @@ from planning.model.solve import SolveReport, available_solvers, relative_gap, s
 __all__ = [
     "Allocation", "Explanation", "Finding", "Instance", "Lock", "Model", "ModelError",
     "ModelSettings", "Planner", "PresolveError", "QuickPlan", "Rules", "SolveReport",
-    "Solver", "Tables", "allocate",
-    "available_solvers", "build_instance", "build_model", "equal_split_plan", "evaluate",
+    "Solver", "Tables", "allocate", "available_solvers", "best_found",
+    "build_instance", "build_model", "equal_split_plan", "evaluate",
     "explain_infeasible", "extract", "greedy_plan", "plan_violations", "presolve",
     "quick_plan", "solve_model",
 ]
@@ -96,7 +98,8 @@ class Allocation:
 
 def extract(m: Model, report: SolveReport, baselines: dict[str, pd.DataFrame] | None = None,
             lang: str = "id") -> Tables:
-    """The result tables of a solved model; refuses anything that is not a proven plan."""
+    """The result tables of a solved model; refuses anything that is not a plan (proven,
+    or the best found with a certified gap)."""
     if not report.is_plan:
         raise ModelError("model.not_a_plan", status=report.status,
                          detail=report.message or "-")
@@ -196,6 +199,7 @@ class Planner:
         start = start_values(self.instance, quick.best) if quick.best is not None else None
         report = solve_model(self.model, self.settings.solver, start=start)
         self.timings["solve"] = report.runtime
+        report = best_found(self.model, report, quick.best, quick.best_objective, lp_bound)
         common = {"instance": self.instance, "report": report, "warnings": self.warnings,
                   "greedy": quick.greedy, "greedy_objective": quick.greedy_objective,
                   "lp_bound": lp_bound, "timings": dict(self.timings), "quick": quick.best,

@@ -26,7 +26,8 @@ from planning.model.solve import solve_model
 SLACK_TOL = 1e-6
 #: an explanation needs the size of each shortfall, not its last decimal
 ELASTIC_GAP = 0.01
-ELASTIC_TIME_LIMIT = 5.0
+#: nodes of an elastic re-solve at most (a deterministic work limit, not seconds)
+ELASTIC_NODE_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -117,10 +118,10 @@ def _grouped(items: tuple[Relaxation, ...], instance: Instance, lang: str) -> li
 def _relaxations(instance: Instance, elastic: tuple[str, ...],
                  solver: Solver) -> tuple[bool, tuple[Relaxation, ...]]:
     model = build_model(instance, elastic=elastic)
-    quick = {"gap": ELASTIC_GAP, "time_limit": min(solver.time_limit, ELASTIC_TIME_LIMIT),
-             "warm_start": False}
+    quick = {"gap": ELASTIC_GAP, "max_gap": max(ELASTIC_GAP, solver.max_gap),
+             "node_limit": min(solver.node_limit, ELASTIC_NODE_LIMIT), "warm_start": False}
     report = solve_model(model, solver.model_copy(update=quick))
-    if report.status not in ("optimal", "time_limit"):
+    if report.status not in ("optimal", "feasible"):
         return False, ()
     out = []
     for name in sorted(model.slack, key=lambda n: (elastic.index(model.rows[n].rule), n)):

@@ -214,6 +214,32 @@ MODEL_MESSAGES: dict[str, tuple[str, str]] = {
         "lock of {program} in village {village} ({name}) released",
     ),
     # --- run summary ---
+    "model.not_proven": (
+        "rencana terbaik yang ditemukan, belum terbukti optimal: selisih tersertifikasi "
+        "{gap} ({reason})",
+        "best plan found, not proven optimal: certified gap {gap} ({reason})",
+    ),
+    "model.stopped.node_limit": (
+        "pemecah berhenti pada batas {nodes} simpul", "the solver stopped at its limit of "
+        "{nodes} nodes"),
+    "model.stopped.time_limit": (
+        "pemecah berhenti pada batas waktu pengaman {seconds} detik",
+        "the solver stopped at its safety time limit of {seconds} s"),
+    "model.stopped.watchdog": (
+        "pemecah tidak berhenti sendiri dan dihentikan; ini rencana cepat",
+        "the solver did not stop by itself and was ended; this is the quick plan"),
+    "model.stopped.error": (
+        "pemecah gagal; ini rencana cepat", "the solver failed; this is the quick plan"),
+    "run.not_accepted": (
+        "Selisih tersertifikasi {gap} melebihi batas yang diterima skenario ({max_gap}, "
+        "solver.max_gap): hasil sudah ditulis untuk diperiksa, tetapi BUKAN rencana yang "
+        "diterima (kode keluar 3). Naikkan solver.node_limit atau solver.max_gap di "
+        "skenario, lalu jalankan lagi.",
+        "The certified gap {gap} is above the largest gap the scenario accepts ({max_gap}, "
+        "solver.max_gap): the results were written for inspection but are NOT an accepted "
+        "plan (exit code 3). Raise solver.node_limit or solver.max_gap in the scenario and "
+        "run again.",
+    ),
     "run.plan_status": (
         "Rencana alokasi: status {status} ({solver}), selisih terhadap batas terbukti "
         "{gap}, {seconds} detik.",
@@ -252,3 +278,19 @@ i18n.MESSAGES.update(MODEL_MESSAGES)
 
 def text(key: str, lang: str = i18n.DEFAULT_LANGUAGE, **params: object) -> str:
     return i18n.text(key, lang, **params)
+
+
+def plan_label(report, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """The plain label of a plan that is not proven optimal ("rencana terbaik yang
+    ditemukan, belum terbukti optimal: selisih tersertifikasi 4,7 % (...)"), for the
+    console, summary, workbook and figure titles; "" for a proven plan. ``report``: a
+    SolveReport or its summary dict."""
+    get = report.get if isinstance(report, dict) else lambda k: getattr(report, k, None)
+    if get("status") != "feasible":
+        return ""
+    gap = get("gap")
+    why = text(f"model.stopped.{get('stopped_by') or 'error'}", lang,
+               nodes=i18n.number(get("node_limit") or 0, lang),
+               seconds=i18n.number(get("time_limit") or 0, lang))
+    return text("model.not_proven", lang,
+                gap=i18n.percent(gap, lang, 1) if gap is not None else "-", reason=why)

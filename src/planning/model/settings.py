@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: NaN and infinity are refused in every number of the settings
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ConstraintRules(_Frozen):
@@ -90,21 +91,41 @@ class Lock(_Frozen):
 
 
 class Solver(_Frozen):
-    """Which solver and how long; HiGHS (through highspy, in a watched child process on
-    Linux) by default."""
+    """Which solver and when it stops; HiGHS (through highspy, in a watched child process
+    on Linux) by default.
+
+    A run ends on criteria that do not depend on the machine's speed: the gap target
+    ``gap``, or the deterministic work limit ``node_limit`` (with one thread and a fixed
+    seed the solver takes the same path on every machine). ``time_limit`` is only a
+    safety net, far above what any shipped scenario needs."""
 
     name: Literal["highs", "cbc"] = "highs"
-    time_limit: float = Field(default=60.0, gt=0)
-    """Seconds; a run stopped by it is reported as such, never as a final plan."""
     gap: float = Field(default=0.002, ge=0, lt=1)
-    """Relative gap at which the solver may stop: (bound - plan) / bound. The default 0.2 %
-    costs well under a second at 27 villages (see bench/README.md)."""
+    """Relative gap at which the solver stops with a proven plan: (bound - plan) / bound.
+    The default 0.2 % costs well under a second at 27 villages (see bench/README.md)."""
+    node_limit: int = Field(default=5000, ge=1)
+    """Branch-and-bound nodes at most (HiGHS ``mip_max_nodes``, CBC ``maxNodes``): the
+    deterministic work limit. A run stopped by it keeps the best plan found, labelled as
+    not proven optimal, with its certified gap."""
+    max_gap: float = Field(default=0.05, ge=0, lt=1)
+    """The largest certified gap accepted as a plan when a limit stops the solver before
+    ``gap`` is proven; above it ``planning run`` still writes the plan, says so and exits
+    with code 3."""
+    time_limit: float = Field(default=600.0, gt=0, le=86_400)
+    """Seconds of wall-clock time: a safety net only (shipped scenarios need under 10 s).
+    A run it stops is labelled as such; it may not repeat exactly on another machine."""
     threads: int = Field(default=1, ge=1)
     """1 keeps runs reproducible."""
     seed: int = 2020
     warm_start: bool = True
-    """Start the MIP from the greedy plan when that plan satisfies every rule."""
+    """Start the MIP from the quick plan when that plan satisfies every rule."""
     log: bool = False
+
+    @model_validator(mode="after")
+    def _max_gap_covers_target(self) -> Solver:
+        if self.max_gap < self.gap:
+            raise ValueError(f"max_gap ({self.max_gap}) must be at least gap ({self.gap})")
+        return self
 
 
 class ModelSettings(_Frozen):

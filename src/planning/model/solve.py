@@ -3,8 +3,14 @@
 HiGHS runs through highspy (the default; on Linux in a forked child process that a
 watchdog ends if HiGHS overruns its own time limit); CBC runs as a command where a ``cbc``
 binary is installed (on PATH, or the one shipped inside PuLP 3). The report always holds
-status, objective, best bound, gap, runtime, solver name and version; only a run that
-proved its gap target (``status == "optimal"``) is a plan.
+status, objective, best bound, gap, runtime, solver name and version, and what stopped
+the solver.
+
+Statuses: ``optimal`` (the gap target is proven), ``feasible`` (a limit stopped the
+solver first: the best plan found, with its certified gap, not proven optimal),
+``infeasible``, ``unbounded``, ``error`` (no plan: a limit stopped the solver before any
+plan, or the solver failed). Runs stop on the gap target or the node limit, which do not
+depend on the machine's speed; the wall-clock limit is a safety net.
 """
 
 from __future__ import annotations
@@ -41,12 +47,35 @@ class SolveReport:
     warm_start: bool = False
     message: str = ""
     time_limited: bool = False
-    """The solver stopped at its time limit (even if the gap target was met, a run that
-    stopped on time may not repeat exactly on another machine)."""
+    """The solver stopped at its wall-clock limit (or the watchdog ended it): even if the
+    gap target was met, such a run may not repeat exactly on another machine."""
+    stopped_by: str | None = None
+    """What ended the search before the gap target was proven: ``node_limit``,
+    ``time_limit`` or ``watchdog``; None when the solver finished on its own."""
+    node_limit: int | None = None
+    """The node limit the solver ran with (see Solver.node_limit)."""
+    max_gap: float | None = None
+    """The largest certified gap the scenario accepts as a plan (see Solver.max_gap)."""
+    source: str = "mip"
+    """Where the plan comes from: ``mip``, or ``quick`` when a limit stopped the MIP
+    without a better plan than the quick plan (see :func:`planning.model.best_found`)."""
 
     @property
     def is_plan(self) -> bool:
+        """A plan that keeps every rule: proven to the gap target, or the best found."""
+        return self.status in ("optimal", "feasible")
+
+    @property
+    def proven(self) -> bool:
         return self.status == "optimal"
+
+    @property
+    def accepted(self) -> bool:
+        """Proven, or not proven but within the largest gap the scenario accepts."""
+        if self.status == "optimal":
+            return True
+        return (self.status == "feasible" and self.gap is not None
+                and (self.max_gap is None or self.gap <= self.max_gap + 1e-12))
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -119,6 +148,16 @@ class _HiGHS(pulp.HiGHS):
         self.start = start
         self.info: dict[str, float] = {}
 
+    def findSolutionValues(self, lp):
+        """PuLP's reading of the solution, plus the statuses it does not map: HiGHS
+        reports a reached node limit as ``kSolutionLimit``."""
+        try:
+            return super().findSolutionValues(lp)
+        except KeyError:
+            found = lp.solverModel.getInfo().primal_solution_status == 2
+            return (pulp.LpStatusNotSolved, pulp.LpSolutionIntegerFeasible if found
+                    else pulp.LpSolutionNoSolutionFound)
+
     def callSolver(self, lp):
         if self.start:
             values = [0.0] * lp.solverModel.getNumCol()
@@ -170,11 +209,24 @@ def _highs_child(m: Model, solver: _HiGHS, conn) -> None:
         conn.close()
 
 
+def reset_highs_threads() -> None:
+    """Forget HiGHS's global thread pool. Once a process has run HiGHS with other thread
+    settings (a notebook that also called highspy with its defaults), a solve with
+    ``threads=1`` fails with status "Not Set"; resetting first makes every solve work
+    whatever ran before it. Called in this process, before any fork."""
+    import highspy
+
+    reset = getattr(highspy.Highs, "resetGlobalScheduler", None)
+    if reset is not None:
+        reset(True)
+
+
 def _run_highs_guarded(m: Model, solver: _HiGHS, limit: float) -> tuple[str, dict]:
     """Run HiGHS with a hard deadline. HiGHS does not always stop at its own time limit
     (ERGO-Code/HiGHS#885, #2226; seen here on a locked 27-village scenario, where
     ``cancelSolve`` did not stop it either), so on POSIX the solve runs in a forked
     process that is ended ``WATCHDOG_GRACE`` seconds after the limit."""
+    reset_highs_threads()
     if not ISOLATE_HIGHS:
         m.prob.solve(solver)
         return "ok", solver.info
@@ -210,7 +262,8 @@ def _solve_highs(m: Model, settings: Solver, start, relax: bool) -> SolveReport:
     for seed in seeds:
         solver = _HiGHS(start=start if settings.warm_start else None, mip=not relax,
                         msg=settings.log, gapRel=settings.gap, timeLimit=settings.time_limit,
-                        threads=settings.threads, random_seed=seed, mip_abs_gap=1e-6)
+                        threads=settings.threads, random_seed=seed, mip_abs_gap=1e-6,
+                        mip_max_nodes=settings.node_limit)
         kind, info = _run_highs_guarded(m, solver, settings.time_limit)
         if kind != "watchdog":
             break
@@ -218,7 +271,8 @@ def _solve_highs(m: Model, settings: Solver, start, relax: bool) -> SolveReport:
         if seed != seeds[0] else ""
     if kind == "watchdog":
         return _failed(settings, "highs", time.perf_counter() - t0,
-                       "HiGHS did not stop at its time limit; the run was ended")
+                       "HiGHS did not stop at its time limit; the run was ended",
+                       stopped_by="watchdog")
     if kind == "error":
         return _failed(settings, "highs", time.perf_counter() - t0, info["model_status"])
     runtime = time.perf_counter() - t0
@@ -238,13 +292,31 @@ def _solve_highs(m: Model, settings: Solver, start, relax: bool) -> SolveReport:
                        else _min_gap(objective, bound),
                        runtime=runtime, solver="highs", solver_version=solver_version("highs"),
                        gap_target=settings.gap, time_limit=settings.time_limit,
+                       node_limit=settings.node_limit,
                        warm_start=bool(start and settings.warm_start),
-                       message=model_status + note, time_limited=_on_time(model_status))
+                       message=model_status + note, time_limited=_on_time(model_status),
+                       stopped_by=_stopped_by(model_status, status), max_gap=settings.max_gap)
+
+
+def _limit(solver_status: str) -> str | None:
+    """Which limit a solver's own status text names: ``time_limit`` or ``node_limit``."""
+    text = solver_status.lower()
+    if "time limit" in text or "time_limit" in text or "stopped on time" in text \
+            or "interrupt" in text:
+        return "time_limit"
+    if "solution limit" in text or "node limit" in text or "stopped on nodes" in text \
+            or "iteration limit" in text:
+        return "node_limit"
+    return None
 
 
 def _on_time(solver_status: str) -> bool:
-    text = solver_status.lower()
-    return "time limit" in text or "stopped on time" in text
+    return _limit(solver_status) == "time_limit"
+
+
+def _stopped_by(solver_status: str, status: str) -> str | None:
+    """The limit that ended the search before the gap target was proven, if any."""
+    return _limit(solver_status) if status != "optimal" else None
 
 
 def _min_gap(objective, bound):
@@ -266,19 +338,28 @@ def _status(m: Model, solver_status: str, objective, bound, gap_target: float) -
         return "unbounded"
     if "optimal" in text:
         return "optimal"
-    if "time limit" in text or "time_limit" in text or "interrupt" in text:
-        gap = relative_gap(objective, bound)
-        if objective is not None and gap is not None and gap <= gap_target + 1e-9:
-            return "optimal"
-        return "time_limit" if objective is not None else "error"
+    if _limit(text) is not None:
+        return classify(objective, bound, gap_target)
     return "error"
 
 
-def _failed(settings: Solver, name: str, runtime: float, message: str) -> SolveReport:
+def classify(objective: float | None, bound: float | None, gap_target: float) -> str:
+    """The status of a plan a limit stopped: ``optimal`` if its gap still meets the
+    target, ``feasible`` if it is a plan with a larger gap, ``error`` if there is none."""
+    if objective is None:
+        return "error"
+    gap = relative_gap(objective, bound)
+    return "optimal" if gap is not None and gap <= gap_target + 1e-9 else "feasible"
+
+
+def _failed(settings: Solver, name: str, runtime: float, message: str,
+            stopped_by: str | None = None) -> SolveReport:
     return SolveReport(status="error", objective=None, bound=None, gap=None, runtime=runtime,
                        solver=name, solver_version=solver_version(name),
                        gap_target=settings.gap, time_limit=settings.time_limit,
-                       message=message)
+                       node_limit=settings.node_limit,
+                       message=message, time_limited=stopped_by == "watchdog",
+                       stopped_by=stopped_by, max_gap=settings.max_gap)
 
 
 _CBC_LINES = {
@@ -301,7 +382,9 @@ def _solve_cbc(m: Model, settings: Solver, start, relax: bool) -> SolveReport:
         solver = pulp.COIN_CMD(path=path, mip=not relax, msg=False, gapRel=settings.gap,
                                timeLimit=settings.time_limit, threads=settings.threads,
                                warmStart=bool(start and settings.warm_start),
-                               logPath=str(log), options=[f"randomCbcSeed {settings.seed}"])
+                               logPath=str(log),
+                               options=[f"randomCbcSeed {settings.seed}",
+                                        f"maxNodes {settings.node_limit}"])
         t0 = time.perf_counter()
         try:
             m.prob.solve(solver)
@@ -330,9 +413,10 @@ def _solve_cbc(m: Model, settings: Solver, start, relax: bool) -> SolveReport:
     return SolveReport(status=status, objective=objective, bound=bound,
                        gap=relative_gap(objective, bound), runtime=runtime, solver="cbc",
                        solver_version=solver_version("cbc"), gap_target=settings.gap,
-                       time_limit=settings.time_limit,
+                       time_limit=settings.time_limit, node_limit=settings.node_limit,
                        warm_start=bool(start and settings.warm_start), message=result_text,
-                       time_limited=_on_time(result_text))
+                       time_limited=_on_time(result_text),
+                       stopped_by=_stopped_by(result_text, status), max_gap=settings.max_gap)
 
 
 def solution_values(m: Model) -> dict[str, float]:

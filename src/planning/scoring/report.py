@@ -391,7 +391,10 @@ class ScoreReport:
         return out
 
     def write(self, out_dir: str | Path) -> Path:
-        return write_folder(out_dir, self.files())
+        """Write the results folder (never over the data set or the scenario file)."""
+        scenario = self.resolved.scenario
+        inputs = [self.dataset.path, *([scenario.path] if scenario is not None else [])]
+        return write_folder(out_dir, self.files(), kind="scores", protect=inputs)
 
 
 def _rounded(series: pd.Series) -> dict[str, float]:
