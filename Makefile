@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint lab bench synth install clean hooks scenarios lock
+.PHONY: run test lint lab bench synth install clean hooks scenarios lock mutation
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
@@ -32,7 +32,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/planning run scenarios/baseline.yaml --out results/baseline
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/ruff check src tests bench tools
 	$(BIN)/python -m pytest
 
@@ -54,8 +54,33 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_loaded.py
 
+# Mutation testing of the model's rules, data validation, the spreadsheet round trip and
+# the scoring indices (docs/testing.md); hours for every mutant, so not part of `make test`.
+# Options of tools/mutation.py in MUTATION, e.g. make mutation MUTATION="--sample 25 rules"
+MUTATION ?=
+mutation: $(STAMP)
+	$(BIN)/python tools/mutation.py $(MUTATION)
+
 synth: $(STAMP)
 	$(BIN)/python -m planning.data.synth data/buleleng
+
+# System packages the tests use beyond PyPI: LibreOffice Calc, headless, for the workbook
+# test that reopens a run's workbook in LibreOffice (it skips without `soffice`). Installs
+# libreoffice-calc-nogui (Debian) only when soffice is missing and this is root with
+# apt-get, as in CI (.ci/run); elsewhere it says what to do and leaves the system alone.
+SOFFICE ?= soffice
+.PHONY: system-deps
+system-deps:
+	@if command -v $(SOFFICE) >/dev/null 2>&1; then \
+	    echo "system-deps: LibreOffice found ($$(command -v $(SOFFICE)))"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "system-deps: installing libreoffice-calc-nogui with apt-get"; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	        --no-install-recommends libreoffice-calc-nogui; \
+	else \
+	    echo "system-deps: $(SOFFICE) not found and not root with apt-get: install" \
+	         "LibreOffice Calc (Debian: libreoffice-calc-nogui) for the workbook test"; \
+	fi
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .ruff_cache

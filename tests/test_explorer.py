@@ -219,3 +219,40 @@ def test_notebook_04_runs_unattended(tmp_path):
     assert (out / "ekspor" / "rencana_alokasi.xlsx").is_file()
     shown = "".join(str(o.get("text", "")) for c in executed.cells for o in c.get("outputs", []))
     assert "status optimal" in shown
+
+
+def test_the_baseline_is_the_scenarios_own_plan(explorer, good_run):
+    """The explorer's baseline is the plan `planning run` writes for the same scenario
+    (same gap target and node limit), read back from the run's CSV independently."""
+    written = pd.read_csv(good_run / "allocation_plan.csv", dtype={"village": str})
+    base = explorer.baseline.plan.sort_values(["village", "program"]).reset_index(drop=True)
+    assert list(base["village"]) == list(written["village"])
+    assert list(base["program"]) == list(written["program"])
+    assert list(base["units"]) == list(written["units"])
+    summary = __import__("json").loads((good_run / "summary.json").read_text())["allocation"]
+    assert explorer.baseline.removed == pytest.approx(summary["deprivations_removed"])
+    assert explorer.solver.gap == summary["gap_target"]
+    assert explorer.solver.node_limit == summary["node_limit"]
+
+
+def test_a_difference_within_the_certified_gaps_is_said_to_be(explorer):
+    from planning.explorer import Result, within_tolerance
+
+    base = explorer.baseline
+    assert base.slack is not None and base.slack >= 0 and base.objective > 0
+    # by hand: two plans 1 apart, with slacks 0.6 and 0.5, are within tolerance; 0.3 and
+    # 0.5 are not
+    near = Result("mip", base.plan, base.pagu, base.spending, base.removed, base.before,
+                  base.objective + 1.0, 0.5)
+    assert within_tolerance(Result(**{**base.__dict__, "slack": 0.6}), near)
+    assert not within_tolerance(Result(**{**base.__dict__, "slack": 0.3}), near)
+    assert not within_tolerance(Result(**{**base.__dict__, "slack": None}), near)
+    # a change of one agency's pagu by 1 juta: the objective moves by less than the two
+    # certified gaps allow, and the explorer says so
+    explorer.pagu_widgets["DKPP"].value = explorer.pagu_widgets["DKPP"].value - 1
+    now = explorer.current
+    expected = abs(now.objective - base.objective) <= now.slack + base.slack + 1e-9
+    assert explorer.summary["within_tolerance"] is expected
+    assert ("within the solver's tolerance" in explorer.text) is expected
+    explorer.on_reset_click()
+    assert explorer.summary["within_tolerance"] is True  # the same plan again

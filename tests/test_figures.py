@@ -1,18 +1,60 @@
-"""The PNG figures of a plan: present, real PNGs of a sane size, reproducible."""
+"""The PNG figures of a plan: present, real PNGs of a sane size, reproducible, and drawing
+what they should: titles, axis labels, tick labels, bar values and the data note in both
+languages, with bar lengths recomputed independently from the plan table and the CSV
+files of the data set."""
 
 from __future__ import annotations
 
 import struct
 
 import matplotlib
+import pandas as pd
 import pytest
+from matplotlib.text import Text
 
-from planning.figures import figure_files
-from planning.model import allocate
+from planning.figures import figure_files, figure_objects
+from planning.model import ModelSettings, allocate
+from tests.conftest import DATA
+from tests.model_checker import recompute
 
 PNG = b"\x89PNG\r\n\x1a\n"
 NAMES = {"spending_by_agency.png", "spending_by_kecamatan.png",
          "deprivations_before_after.png", "plan_vs_baselines.png"}
+LANGS = ("id", "en")
+
+# What the figures must say, written out here rather than taken from report_labels.
+TITLES = {
+    "id": {"spending_by_agency.png": "Belanja dibanding pagu per lembaga",
+           "spending_by_kecamatan.png": "Belanja per kecamatan",
+           "deprivations_before_after.png":
+               "Deprivasi per dimensi: sebelum dan sesudah rencana",
+           "plan_vs_baselines.png": "Deprivasi terhapus: rencana ini dan dua cara sederhana"},
+    "en": {"spending_by_agency.png": "Spending against pagu by agency",
+           "spending_by_kecamatan.png": "Spending by kecamatan",
+           "deprivations_before_after.png":
+               "Deprivations by dimension: before and after the plan",
+           "plan_vs_baselines.png": "Deprivations removed: this plan and two simple ways"},
+}
+AXIS = {
+    "id": {"spending_by_agency.png": ("juta Rp", ""),
+           "spending_by_kecamatan.png": ("juta Rp", ""),
+           "deprivations_before_after.png": ("rumah tangga atau orang", ""),
+           "plan_vs_baselines.png": ("", "deprivasi terhapus")},
+    "en": {"spending_by_agency.png": ("Rp million", ""),
+           "spending_by_kecamatan.png": ("Rp million", ""),
+           "deprivations_before_after.png": ("households or people", ""),
+           "plan_vs_baselines.png": ("", "deprivations removed")},
+}
+LEGENDS = {
+    "id": {"spending_by_agency.png": ["pagu", "terpakai"],
+           "deprivations_before_after.png": ["sebelum", "sesudah"]},
+    "en": {"spending_by_agency.png": ["pagu", "used"],
+           "deprivations_before_after.png": ["before", "after"]},
+}
+NOTE = {"id": "Data: indikator per desa SINTETIS (lihat data/README.md)",
+        "en": "Data: SYNTHETIC per-village indicators (see data/README.md)"}
+PLANS = {"id": ["optimum (rencana ini)", "serakah (greedy)", "bagi rata"],
+         "en": ["optimum (this plan)", "greedy", "equal split"]}
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +63,54 @@ def allocation(ds, scores):
 
 
 @pytest.fixture(scope="module")
-def figures(allocation):
+def figures_png(allocation):
     return figure_files(allocation)
+
+
+@pytest.fixture(scope="module")
+def drawn(allocation):
+    """lang -> file name -> Figure, drawn once (tick labels exist only after a draw)."""
+    out = {lang: figure_objects(allocation, lang) for lang in LANGS}
+    for by_name in out.values():
+        for fig in by_name.values():
+            fig.canvas.draw()
+    return out
+
+
+@pytest.fixture(scope="module")
+def expected(ds, scores, allocation):
+    """The numbers the bars should show, from the plan table (village, program, units)
+    and the CSV files only: costs from programs.csv, kecamatan from villages.csv, pagu
+    from agencies.csv, deprivations from tests/model_checker.py."""
+    programs = pd.read_csv(DATA / "programs.csv").set_index("code")
+    agencies = pd.read_csv(DATA / "agencies.csv")
+    villages = pd.read_csv(DATA / "villages.csv", dtype={"code": str,
+                                                         "kecamatan_code": str})
+    groups = pd.read_csv(DATA / "groups.csv")
+    plan = allocation.tables.plan[["village", "program", "units"]]
+    plan = plan[plan["units"] > 0].copy()
+    plan["agency"] = plan["program"].map(programs["agency"])
+    plan["cost"] = (plan["units"] * plan["program"].map(programs["unit_cost"])
+                    + plan["program"].map(programs["fixed_cost"]))
+    kecamatan = villages.set_index("code")["kecamatan"]
+    plan["kecamatan"] = plan["village"].map(kecamatan)
+    focus = villages[villages["code"].isin(scores.loc[scores["selected"], "code"])]
+    cells = recompute(ds.path, scores, ModelSettings(), allocation.tables.plan)["cells"]
+    dims = cells.groupby("dimension")[["deprived", "removed"]].sum()
+    dims["after"] = dims["deprived"] - dims["removed"]
+    dimensions = groups[groups["kind"] == "dimension"].set_index("group")
+    return {
+        "used": plan.groupby("agency")["cost"].sum().reindex(agencies["code"], fill_value=0),
+        "pagu": agencies.set_index("code")["pagu"],
+        "kecamatan": plan.groupby("kecamatan")["cost"].sum().reindex(
+            focus["kecamatan"].unique(), fill_value=0),
+        "deprived": {dimensions.at[d, f"label_{lang}"]: dims.at[d, "deprived"]
+                     for d in dims.index for lang in LANGS},
+        "after": {dimensions.at[d, f"label_{lang}"]: dims.at[d, "after"]
+                  for d in dims.index for lang in LANGS},
+        "dimension_names": {lang: set(dimensions[f"label_{lang}"]) for lang in LANGS},
+        "removed": cells["removed"].sum(),
+    }
 
 
 def size(png: bytes) -> tuple[int, int]:
@@ -31,32 +119,171 @@ def size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
-def test_four_pngs_of_a_sane_size(figures):
-    assert set(figures) == NAMES
-    for name, png in figures.items():
+def fmt(value: float, lang: str) -> str:
+    """A bar's value label: thousands separated, one decimal only where it has one
+    ("." and "," swapped in Indonesian)."""
+    value = round(float(value), 1)
+    text = f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "id" else text
+
+
+def visible_texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+
+
+def horizontal_bars(ax, height: float) -> dict[str, float]:
+    """Tick label -> bar length of the horizontal bars of ``height``."""
+    ticks = dict(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels()),
+                     strict=True))
+    out = {}
+    for bar in ax.patches:
+        if bar.get_height() == pytest.approx(height):
+            centre = bar.get_y() + bar.get_height() / 2
+            near = min(ticks, key=lambda tick: abs(tick - centre))
+            assert abs(near - centre) <= 0.21
+            out.setdefault(ticks[near], bar.get_width())
+    return out
+
+
+def bar_values(ax) -> list[str]:
+    """The value labels written at the end of the bars."""
+    return [t.get_text() for t in ax.texts]
+
+
+# --- files ------------------------------------------------------------------------------
+
+def test_four_pngs_of_a_sane_size(figures_png):
+    assert set(figures_png) == NAMES
+    for name, png in figures_png.items():
         assert png.startswith(PNG), name
         assert 5_000 < len(png) < 500_000, name
         assert size(png) == (800, 480), name
 
 
-def test_same_plan_same_bytes(allocation, figures):
-    assert figure_files(allocation) == figures
+def test_same_plan_same_bytes(allocation, figures_png):
+    assert figure_files(allocation) == figures_png
 
 
-def test_language_changes_the_labels(allocation, figures):
+def test_language_changes_the_labels(allocation, figures_png):
     english = figure_files(allocation, "en", boundary=None)
     assert set(english) == NAMES
-    assert all(english[name] != figures[name] for name in NAMES)
-
-
-def test_the_data_note_is_drawn(allocation, figures):
-    plain = figure_files(allocation, note="")
-    assert all(plain[name] != figures[name] for name in NAMES)
+    assert all(english[name] != figures_png[name] for name in NAMES)
 
 
 def test_no_pyplot_state_left_behind(allocation):
     import sys
 
     figure_files(allocation)
+    figure_objects(allocation)
     if "matplotlib.pyplot" in sys.modules:
         assert not matplotlib.pyplot.get_fignums()
+
+
+def test_the_files_are_the_figures_rendered(allocation, figures_png):
+    from planning.figures import png_bytes
+
+    assert {name: png_bytes(fig) for name, fig in figure_objects(allocation).items()} == \
+        figures_png
+
+
+# --- what is drawn ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_titles_axis_labels_legends_and_note(drawn, lang):
+    assert set(drawn[lang]) == NAMES
+    for name, fig in drawn[lang].items():
+        (ax,) = fig.axes
+        assert ax.get_title(loc="left") == TITLES[lang][name], name
+        assert (ax.get_xlabel(), ax.get_ylabel()) == AXIS[lang][name], name
+        legend = ax.get_legend()
+        if name in LEGENDS[lang]:
+            assert [t.get_text() for t in legend.get_texts()] == LEGENDS[lang][name]
+        else:
+            assert legend is None, name
+        assert [t.get_text() for t in fig.texts] == [NOTE[lang]], name
+        texts = visible_texts(fig)
+        assert TITLES[lang][name] in texts and NOTE[lang] in texts, name
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_spending_by_agency(drawn, expected, lang):
+    ax = drawn[lang]["spending_by_agency.png"].axes[0]
+    used, pagu = horizontal_bars(ax, 0.5), horizontal_bars(ax, 0.8)
+    assert set(used) == set(pagu) == set(expected["used"].index)
+    for agency, cost in expected["used"].items():
+        assert used[agency] == pytest.approx(cost), agency
+        assert pagu[agency] == pytest.approx(expected["pagu"][agency]), agency
+        assert cost <= expected["pagu"][agency] + 1e-6, agency
+    # one label per used bar, in the order of the bars (agency codes, Z to A)
+    order = sorted(expected["used"].index, reverse=True)
+    assert [t.get_text() for t in ax.get_yticklabels()] == order
+    assert bar_values(ax) == [fmt(expected["used"][a], lang) for a in order]
+    assert set(order) <= set(visible_texts(ax.figure))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_spending_by_kecamatan(drawn, expected, lang):
+    ax = drawn[lang]["spending_by_kecamatan.png"].axes[0]
+    bars = horizontal_bars(ax, 0.8)
+    assert len(ax.patches) == len(expected["kecamatan"]) == 9
+    assert set(bars) == set(expected["kecamatan"].index)
+    assert "Gerokgak" in bars and "Tejakula" in bars
+    for kecamatan, cost in expected["kecamatan"].items():
+        assert bars[kecamatan] == pytest.approx(cost), kecamatan
+    order = [t.get_text() for t in ax.get_yticklabels()]
+    assert bar_values(ax) == [fmt(expected["kecamatan"][k], lang) for k in order]
+    assert sum(bars.values()) == pytest.approx(expected["used"].sum())
+    assert set(order) <= set(visible_texts(ax.figure))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_deprivations_before_and_after(drawn, expected, lang):
+    ax = drawn[lang]["deprivations_before_after.png"].axes[0]
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert set(names) == expected["dimension_names"][lang]
+    # the bars of tick r: "before" centred at r + 0.2, "after" at r - 0.2
+    before, after = {}, {}
+    for bar in ax.patches:
+        centre = bar.get_y() + bar.get_height() / 2
+        tick = round(centre)
+        side = before if centre - tick == pytest.approx(0.2) else after
+        assert abs(centre - tick) == pytest.approx(0.2)
+        side[names[tick]] = bar.get_width()
+    assert set(before) == set(after) == set(names)
+    for name in names:
+        assert before[name] == pytest.approx(expected["deprived"][name]), name
+        assert after[name] == pytest.approx(expected["after"][name]), name
+        assert after[name] <= before[name]
+    assert bar_values(ax) == [fmt(expected["after"][n], lang) for n in names]
+    assert set(names) <= set(visible_texts(ax.figure))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_plan_against_the_baselines(drawn, expected, allocation, lang):
+    ax = drawn[lang]["plan_vs_baselines.png"].axes[0]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == PLANS[lang]
+    heights = [bar.get_height() for bar in ax.patches]
+    assert len(heights) == 3
+    assert heights[0] == pytest.approx(expected["removed"])
+    assert bar_values(ax) == [fmt(h, lang) for h in heights]
+    assert set(PLANS[lang]) <= set(visible_texts(ax.figure))
+
+
+def test_the_data_note_is_what_the_caller_says(allocation, figures_png):
+    plain = figure_objects(allocation, note="")
+    own = figure_objects(allocation, "en", note="Data: REAL (BPS 2024)")
+    for name in NAMES:
+        assert [t.get_text() for t in plain[name].texts] == [""]
+        assert [t.get_text() for t in own[name].texts] == ["Data: REAL (BPS 2024)"]
+    png = figure_files(allocation, note="")
+    assert all(png[name] != figures_png[name] for name in NAMES)
+
+
+def test_no_plan_nothing_to_draw(allocation):
+    from types import SimpleNamespace
+
+    with pytest.raises(ValueError, match="no plan"):
+        figure_objects(SimpleNamespace(tables=None))
+    with pytest.raises(ValueError, match="no plan"):
+        figure_files(SimpleNamespace(tables=None))

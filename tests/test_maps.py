@@ -1,8 +1,12 @@
 """Maps: village layers (points or boundary polygons), kecamatan outlines, clear errors for
-bad boundary files, reproducible PNGs and a GeoPackage layer QGIS can open.
+bad boundary files, reproducible PNGs that draw what they should, and a GeoPackage layer
+QGIS can open.
 
-Tests that need the village and kecamatan boundary files of ``../shared`` skip when it
-is absent; the files are read in place, never copied.
+The polygon tests run twice: on boundary files the tests make at run time (Voronoi cells
+of the village centres of villages.csv, clipped to their slightly buffered convex hull,
+and the kecamatan dissolved from them; written to a temporary folder, never to the
+repository), so that every checkout runs them, and on the real village and kecamatan
+boundary files of ``../shared`` (read in place, never copied), which skip when absent.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import pyogrio
 import pytest
 import shapely
 
+from planning import maps
 from planning.maps import (
     MapError,
     is_polygon_layer,
@@ -29,13 +34,22 @@ from planning.maps import (
     plan_map_files,
     village_layer,
 )
-from tests.conftest import DATA, SHARED
+from tests.conftest import DATA, ROOT, SHARED
 
 PNG = b"\x89PNG\r\n\x1a\n"
 DESA = SHARED / "buleleng_desa.geojson"
 KECAMATAN = SHARED / "buleleng_kecamatan.geojson"
-needs_shared = pytest.mark.skipif(not DESA.is_file() or not KECAMATAN.is_file(),
-                                  reason=f"boundary files not found in {SHARED}")
+LANGS = ("id", "en")
+NO_DATA = {"id": "tidak ada data", "en": "no data"}
+NO_PLAN = {"id": "tidak ada program", "en": "nothing planned"}
+DOTS = {"id": "Titik = pusat desa (villages.csv); beri berkas batas desa untuk peta wilayah.",
+        "en": "Dots = village centres (villages.csv); give a village boundary file for an "
+              "area map."}
+PLAN_TITLE = {"id": "Rencana alokasi: belanja program per desa",
+              "en": "Allocation plan: programme spending by village"}
+POVERTY_TITLE = {"id": "Indeks kemiskinan per desa", "en": "Poverty index by village"}
+COST = {"id": "biaya (juta Rp)", "en": "cost (Rp million)"}
+POVERTY = {"id": "indeks kemiskinan", "en": "poverty index"}
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +71,73 @@ def points(villages, values):
     return village_layer(villages, values)
 
 
+def voronoi_boundaries(villages: pd.DataFrame, folder: Path) -> tuple[Path, Path]:
+    """A village boundary file (GeoJSON, one polygon per village with its ``code``: the
+    Voronoi cell of its centre, clipped to the convex hull of all centres buffered by
+    0.02 degrees) and a kecamatan file (``code`` = kecamatan code, the cells dissolved)."""
+    centres = shapely.points(villages["lon"], villages["lat"])
+    hull = shapely.convex_hull(shapely.multipoints(centres)).buffer(0.02)
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(centres),
+                                                       extend_to=hull, ordered=True))
+    cells = shapely.intersection(cells, hull)
+    desa = geopandas.GeoDataFrame({"code": villages["code"],
+                                   "kecamatan_code": villages["kecamatan_code"]},
+                                  geometry=cells, crs="EPSG:4326")
+    kecamatan = (desa[["kecamatan_code", "geometry"]].dissolve(by="kecamatan_code")
+                 .reset_index().rename(columns={"kecamatan_code": "code"}))
+    desa_path, kecamatan_path = folder / "desa.geojson", folder / "kecamatan.geojson"
+    desa[["code", "geometry"]].to_file(desa_path, driver="GeoJSON", engine="pyogrio")
+    kecamatan.to_file(kecamatan_path, driver="GeoJSON", engine="pyogrio")
+    return desa_path, kecamatan_path
+
+
 @pytest.fixture(scope="module")
-def polygons(villages, values):
-    if not DESA.is_file():
-        pytest.skip(f"boundary file not found: {DESA}")
-    return village_layer(villages, values, boundary=DESA)
+def made(tmp_path_factory, villages) -> tuple[Path, Path]:
+    return voronoi_boundaries(villages, tmp_path_factory.mktemp("boundary"))
+
+
+@pytest.fixture(scope="module", params=["made", "shared"])
+def boundary(request, made) -> SimpleNamespace:
+    """The village (``desa``) and kecamatan boundary files: made by the tests, or the
+    real ones of ../shared (skipped where they are absent)."""
+    if request.param == "shared":
+        if not DESA.is_file() or not KECAMATAN.is_file():
+            pytest.skip(f"real boundary files not found in {SHARED}")
+        return SimpleNamespace(kind="shared", desa=DESA, kecamatan=KECAMATAN)
+    return SimpleNamespace(kind="made", desa=made[0], kecamatan=made[1])
+
+
+@pytest.fixture(scope="module")
+def polygons(villages, values, boundary):
+    return village_layer(villages, values, boundary=boundary.desa)
+
+
+def parts(geometries) -> int:
+    return int(shapely.get_num_geometries(
+        geopandas.GeoSeries(geometries).to_numpy()).sum())
+
+
+def drawn_map(fig) -> SimpleNamespace:
+    """What a map figure shows: its title, the polygons (paths) or dots of the values and
+    of the missing ones, the outline segments and names, the colour bar label, the keys
+    of the legend and the small print."""
+    fig.canvas.draw()
+    ax, *bars = fig.axes
+    areas = [c for c in ax.collections if type(c).__name__ == "_GeoPandasPolyCollection"]
+    dots = [c for c in ax.collections if isinstance(c, matplotlib.collections.PathCollection)]
+    lines = [c for c in ax.collections if isinstance(c, matplotlib.collections.LineCollection)]
+    legend = ax.get_legend()
+    return SimpleNamespace(
+        title=ax.get_title(loc="left"),
+        areas=[len(c.get_paths()) for c in areas],
+        dots=[len(c.get_offsets()) for c in dots],
+        outline_segments=sum(len(c.get_segments()) for c in lines),
+        names=sorted(t.get_text() for t in ax.texts),
+        colorbar=[bar.get_xlabel() for bar in bars],
+        legend=[t.get_text() for t in legend.get_texts()] if legend else [],
+        legend_title=legend.get_title().get_text() if legend else "",
+        note=[t.get_text() for t in fig.texts],
+    )
 
 
 def feature_file(path: Path, features: list[dict]) -> Path:
@@ -91,16 +167,38 @@ def test_point_layer_from_villages_csv(villages, points):
     assert "name_x" not in points and points["name"].tolist() == villages["name"].tolist()
 
 
-@needs_shared
-def test_polygon_layer_from_the_boundary_file(villages, polygons):
+def test_the_made_boundary_files(villages, made):
+    desa_path, kecamatan_path = made
+    assert ROOT not in desa_path.parents  # made at run time, outside the repository
+    desa = geopandas.read_file(desa_path)
+    kecamatan = geopandas.read_file(kecamatan_path)
+    assert desa["code"].tolist() == villages["code"].tolist()
+    assert set(desa.geom_type) == {"Polygon"} and desa.is_valid.all()
+    centres = shapely.points(villages["lon"], villages["lat"])
+    assert shapely.contains(desa.geometry.to_numpy(), centres).all()
+    # cells that tile the area: no overlaps, no gaps
+    union = shapely.union_all(desa.geometry.to_numpy())
+    assert shapely.area(desa.geometry.to_numpy()).sum() == pytest.approx(union.area, rel=1e-9)
+    assert union.geom_type == "Polygon" and not union.interiors
+    assert sorted(kecamatan["code"]) == sorted(villages["kecamatan_code"].unique())
+    assert len(kecamatan) == 9 and kecamatan.is_valid.all()
+    assert shapely.area(kecamatan.geometry.to_numpy()).sum() == pytest.approx(union.area,
+                                                                            rel=1e-6)
+
+
+def test_polygon_layer_from_the_boundary_file(villages, polygons, boundary):
     assert len(polygons) == 148
     assert polygons.crs == "EPSG:4326"
     assert is_polygon_layer(polygons) and polygons.geometry.notna().all()
     assert polygons["code"].tolist() == villages["code"].tolist()
     assert polygons.loc[1, "score"] == 0
+    assert pd.isna(polygons.loc[0, "score"])
     # the polygon of each village holds (or nearly holds) its centre from villages.csv
     centres = shapely.points(villages["lon"], villages["lat"])  # degrees are fine here
-    assert (shapely.distance(polygons.geometry.to_numpy(), centres) < 0.01).mean() > 0.9
+    distance = shapely.distance(polygons.geometry.to_numpy(), centres)
+    assert (distance < 0.01).mean() > 0.9
+    if boundary.kind == "made":
+        assert (distance == 0).all()
 
 
 def test_villages_the_boundary_lacks_keep_their_row(tmp_path, villages):
@@ -116,16 +214,23 @@ def test_villages_the_boundary_lacks_keep_their_row(tmp_path, villages):
 
 # --- kecamatan outlines ---------------------------------------------------------------
 
-@needs_shared
-def test_kecamatan_outlines_dissolved_and_from_the_file(polygons, points):
+def test_kecamatan_outlines_dissolved_and_from_the_file(villages, polygons, points, boundary):
     dissolved = kecamatan_outlines(polygons)
-    from_file = kecamatan_outlines(polygons, KECAMATAN)
-    over_points = kecamatan_outlines(points, KECAMATAN)
+    from_file = kecamatan_outlines(polygons, boundary.kecamatan)
+    over_points = kecamatan_outlines(points, boundary.kecamatan)
+    names = villages.drop_duplicates("kecamatan_code").sort_values("kecamatan_code")
     for outlines in (dissolved, from_file, over_points):
         assert len(outlines) == 9 and is_polygon_layer(outlines)
         assert outlines["kecamatan_code"].tolist() == sorted(polygons["kecamatan_code"].unique())
+        assert outlines["kecamatan"].tolist() == names["kecamatan"].tolist()
         assert outlines.crs == "EPSG:4326"
     assert "Gerokgak" in dissolved["kecamatan"].tolist()
+    # each dissolved kecamatan covers (nearly all of) its villages
+    for row in dissolved.itertuples():
+        mine = polygons[polygons["kecamatan_code"] == row.kecamatan_code].geometry
+        covered = shapely.intersection(mine.to_numpy(), row.geometry)
+        assert shapely.area(covered).sum() == pytest.approx(
+            shapely.area(mine.to_numpy()).sum(), rel=1e-3)
 
 
 def test_no_outlines_for_points_without_a_kecamatan_file(points):
@@ -192,7 +297,28 @@ def test_point_map_png_is_reproducible(points):
         assert not matplotlib.pyplot.get_fignums()
 
 
-@needs_shared
+@pytest.mark.parametrize("lang", LANGS)
+def test_point_map_draws_dots_title_legend_and_note(points, lang):
+    shown = drawn_map(map_figure(points, "score", title="Skor", legend="skor", lang=lang,
+                                 note="Data: SINTETIS"))
+    assert shown.title == "Skor"
+    assert shown.areas == [] and shown.outline_segments == 0 and shown.names == []
+    assert shown.dots == [147, 1]  # the villages with a score, then the one without
+    assert shown.colorbar == ["skor"]
+    assert shown.legend == [NO_DATA[lang]]
+    assert shown.note == [f"Data: SINTETIS\n{DOTS[lang]}"]
+
+
+def test_a_categorical_map_has_a_key(polygons):
+    shown = drawn_map(map_figure(polygons, "type", title="Jenis", legend="jenis",
+                                 categorical=True))
+    assert shown.legend_title == "jenis"
+    assert shown.legend == sorted(polygons["type"].unique())
+    assert shown.colorbar == []
+    # one set of polygons per category: 129 desa, 19 kelurahan
+    assert sorted(shown.areas) == sorted(polygons["type"].value_counts()) == [19, 129]
+
+
 def test_polygon_map_png_is_reproducible(polygons):
     outlines = kecamatan_outlines(polygons)
 
@@ -206,9 +332,26 @@ def test_polygon_map_png_is_reproducible(polygons):
     assert draw("en") != first  # the "no data" key is in the map's language
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_polygon_map_draws_areas_outlines_title_legend_and_note(villages, polygons, lang):
+    outlines = kecamatan_outlines(polygons)
+    shown = drawn_map(map_figure(polygons, "score", title="Skor", legend="skor",
+                                 lang=lang, outlines=outlines, note="Data: SINTETIS"))
+    assert shown.title == "Skor"
+    assert shown.dots == []
+    assert shown.areas == [147, 1]  # one polygon per village with a score, one without
+    assert shown.outline_segments == parts(outlines.boundary)
+    assert shown.names == sorted(villages["kecamatan"].unique())
+    assert shown.colorbar == ["skor"]
+    assert shown.legend == [NO_DATA[lang]]
+    assert shown.note == ["Data: SINTETIS"]  # no dots line: these are areas
+    without = drawn_map(map_figure(polygons, "score", title="Skor", legend="skor",
+                                   lang=lang))
+    assert without.names == [] and without.outline_segments == 0
+
+
 # --- GeoPackage -------------------------------------------------------------------------
 
-@needs_shared
 def test_geopackage_reads_back(tmp_path, polygons):
     path = plan_geopackage(polygons, tmp_path / "out" / "rencana.gpkg")
     assert [name for name, _ in pyogrio.list_layers(path)] == ["rencana"]
@@ -217,6 +360,9 @@ def test_geopackage_reads_back(tmp_path, polygons):
     assert set(back.geom_type) <= {"Polygon", "MultiPolygon"}
     assert back.crs == "EPSG:4326"
     assert back["score"].isna().sum() == 1
+    assert back["score"].tolist()[1:] == polygons["score"].tolist()[1:]
+    assert back.geometry.geom_equals(polygons.geometry).all()  # a Polygon may come back
+    # as a MultiPolygon of one part
     first = path.read_bytes()
     plan_geopackage(polygons, path)  # replaces it, byte for byte
     assert path.read_bytes() == first
@@ -244,40 +390,94 @@ def fake_run(villages):
     return SimpleNamespace(villages=villages), allocation, scores
 
 
-def test_plan_maps_without_boundary(villages):
+@pytest.fixture
+def captured(monkeypatch) -> list:
+    """The Figures plan_map_files renders, in order (map_plan, then map_poverty)."""
+    figures = []
+    real = maps.map_png
+    monkeypatch.setattr(maps, "map_png", lambda fig: figures.append(fig) or real(fig))
+    return figures
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_plan_maps_without_boundary(villages, captured, lang):
     ds, allocation, scores = fake_run(villages)
-    files = plan_map_files(ds, allocation, scores=scores, lang="en")
+    files = plan_map_files(ds, allocation, scores=scores, lang=lang)
     assert set(files) == {"map_plan.png", "map_poverty.png"}
     assert all(png.startswith(PNG) for png in files.values())
-    assert plan_map_files(ds, allocation, scores=scores, lang="en") == files
-    focus_only = plan_map_files(ds, allocation, lang="en")
+    plan, poverty = (drawn_map(fig) for fig in captured)
+    assert plan_map_files(ds, allocation, scores=scores, lang=lang) == files
+    assert (plan.title, poverty.title) == (PLAN_TITLE[lang], POVERTY_TITLE[lang])
+    assert plan.areas == poverty.areas == []
+    assert plan.dots == [2, 146]  # two villages spend, the one at 0 joins the rest
+    assert plan.legend == [NO_PLAN[lang]] and plan.colorbar == [COST[lang]]
+    assert poverty.dots == [148] and poverty.legend == [] and poverty.colorbar == [
+        POVERTY[lang]]
+    assert plan.names == poverty.names == []
+    synthetic = {"id": "Data: indikator per desa SINTETIS (lihat data/README.md)",
+                 "en": "Data: SYNTHETIC per-village indicators (see data/README.md)"}[lang]
+    assert plan.note == poverty.note == [f"{synthetic}\n{DOTS[lang]}"]
+    captured.clear()
+    focus_only = plan_map_files(ds, allocation, lang=lang)
     assert focus_only["map_poverty.png"] != files["map_poverty.png"]
+    assert drawn_map(captured[1]).dots == [3, 145]
 
 
-@needs_shared
-def test_plan_maps_with_boundary(villages):
+@pytest.mark.parametrize("lang", LANGS)
+def test_plan_maps_with_boundary(tmp_path, villages, boundary, captured, lang):
     ds, allocation, scores = fake_run(villages)
-    files = plan_map_files(ds, allocation, scores=scores, boundary=DESA,
-                           boundary_kecamatan=KECAMATAN, note="Data: SINTETIS")
+    files = plan_map_files(ds, allocation, scores=scores, boundary=boundary.desa,
+                           boundary_kecamatan=boundary.kecamatan, note="Data: SINTETIS",
+                           lang=lang)
     assert set(files) == {"map_plan.png", "map_poverty.png", "map_plan.gpkg"}
-    again = plan_map_files(ds, allocation, scores=scores, boundary=DESA,
-                           boundary_kecamatan=KECAMATAN, note="Data: SINTETIS")
+    plan, poverty = (drawn_map(fig) for fig in captured)
+    again = plan_map_files(ds, allocation, scores=scores, boundary=boundary.desa,
+                           boundary_kecamatan=boundary.kecamatan, note="Data: SINTETIS",
+                           lang=lang)
     assert again == files
     assert files["map_plan.gpkg"].startswith(b"SQLite format 3\x00")
+    kecamatan = sorted(villages["kecamatan"].unique())
+    assert (plan.title, poverty.title) == (PLAN_TITLE[lang], POVERTY_TITLE[lang])
+    assert plan.dots == poverty.dots == []
+    assert plan.areas == [2, 146] and poverty.areas == [148]
+    assert plan.legend == [NO_PLAN[lang]] and poverty.legend == []
+    assert (plan.colorbar, poverty.colorbar) == ([COST[lang]], [POVERTY[lang]])
+    assert plan.names == poverty.names == kecamatan
+    outlines = kecamatan_outlines(village_layer(villages), boundary.kecamatan)
+    assert plan.outline_segments == poverty.outline_segments == parts(outlines.boundary)
+    assert plan.note == poverty.note == ["Data: SINTETIS"]
+    # the GeoPackage: the plan layer, one polygon row per village
+    path = tmp_path / "map_plan.gpkg"
+    path.write_bytes(files["map_plan.gpkg"])
+    layer = {"id": "rencana", "en": "plan"}[lang]
+    assert [name for name, _ in pyogrio.list_layers(path)] == [layer]
+    back = geopandas.read_file(path, layer=layer)
+    assert back["code"].tolist() == villages["code"].tolist()
+    assert set(back.geom_type) <= {"Polygon", "MultiPolygon"} and back.geometry.notna().all()
+    cost = back.set_index("code")["cost"]
+    assert cost.notna().sum() == 3
+    assert cost[villages["code"].iloc[[0, 5, 40]]].tolist() == [900.0, 150.0, 0.0]
+    assert set(back["data_status"]) == {"Data: SINTETIS"}
+    assert back["poverty_index"].tolist() == pytest.approx(scores["poverty_index"].tolist())
 
 
-def test_plan_maps_of_a_real_allocation(tmp_path, ds, scores):
+def test_plan_maps_of_a_real_allocation(tmp_path, ds, scores, boundary, captured):
     from planning.model import allocate
 
     allocation = allocate(ds, scores)
-    boundary = DESA if DESA.is_file() else None
-    files = plan_map_files(ds, allocation, scores=scores, boundary=boundary)
-    assert {"map_plan.png", "map_poverty.png"} <= set(files)
-    if boundary is not None:
-        path = tmp_path / "map_plan.gpkg"
-        path.write_bytes(files["map_plan.gpkg"])
-        layer = geopandas.read_file(path, layer="rencana")
-        planned = allocation.tables.villages["village"]
-        assert layer.loc[layer["code"].isin(planned), "cost"].notna().all()
-        assert layer.loc[~layer["code"].isin(planned), "cost"].isna().all()
-        assert layer["poverty_index"].notna().all()
+    files = plan_map_files(ds, allocation, scores=scores, boundary=boundary.desa)
+    assert set(files) == {"map_plan.png", "map_poverty.png", "map_plan.gpkg"}
+    planned = allocation.tables.villages
+    spending = planned.loc[planned["cost"] > 0, "village"]
+    plan, poverty = (drawn_map(fig) for fig in captured)
+    assert plan.areas == [len(spending), 148 - len(spending)] and poverty.areas == [148]
+    assert len(spending) == 27
+    assert plan.names == poverty.names == sorted(ds.villages["kecamatan"].unique())
+    path = tmp_path / "map_plan.gpkg"
+    path.write_bytes(files["map_plan.gpkg"])
+    layer = geopandas.read_file(path, layer="rencana")
+    assert len(layer) == 148 and layer.geometry.notna().all()
+    assert layer.loc[layer["code"].isin(planned["village"]), "cost"].notna().all()
+    assert layer.loc[~layer["code"].isin(planned["village"]), "cost"].isna().all()
+    assert layer["cost"].sum() == pytest.approx(allocation.tables.plan["cost"].sum())
+    assert layer["poverty_index"].notna().all()

@@ -153,9 +153,16 @@ def test_locks_and_switches_are_honoured(ds, scores, baseline):
     assert out.groupby("village")["program"].nunique().min() >= 2
 
 
+FEASIBLE_GENERATED = [0, 1, 2, 3]
+"""Which of the four seeded scenarios below have a plan (computed once: all four do).
+A change of the model, the generator or the data that makes one infeasible fails the
+test instead of letting it skip the checker."""
+
+
 def test_generated_scenarios_pass_the_independent_checker(ds, scores):
     rng = np.random.default_rng(7)
     codes = scores["code"].tolist()
+    planned, infeasible = [], []
     for i in range(4):
         villages = sorted(rng.choice(codes, size=int(rng.integers(8, 30)), replace=False))
         pagu = {a: float(round(p * rng.uniform(0.3, 1.5), 1))
@@ -170,9 +177,15 @@ def test_generated_scenarios_pass_the_independent_checker(ds, scores):
                                  solver=Solver(gap=0.02))
         allocation = allocate(ds, scores, settings)
         if allocation.report.status == "infeasible":
-            assert allocation.explanation.conflicting_rules
+            assert not allocation.is_plan and allocation.tables is None
+            assert allocation.explanation.conflicting_rules, i
+            infeasible.append(i)
             continue
         check(ds, scores, settings, allocation)
+        assert allocation.tables.plan["units"].sum() > 0, i
+        planned.append(i)
+    assert planned == FEASIBLE_GENERATED
+    assert infeasible == sorted(set(range(4)) - set(FEASIBLE_GENERATED))
 
 
 def test_readable_names_and_custom_rule(ds, scores):

@@ -4,14 +4,21 @@ workbook as a planner would (lock a row, change units, delete a row), run again 
 
 from __future__ import annotations
 
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
+from planning import roundtrip
 from planning.cli import app
 from planning.model import Lock, build_instance
-from planning.roundtrip import RoundTripError
+from planning.report_labels import ALLOCATION_COLUMNS, ALLOCATION_HEADERS
+from planning.roundtrip import RoundTripError, edits_as_locks
 from planning.run import run_scenario
 from planning.scenario import load_scenario
 
@@ -147,3 +154,383 @@ def test_a_file_that_is_not_a_workbook(first, tmp_path):
         run_scenario(SCENARIO, tmp_path / "x", edited=fake)
     with pytest.raises(RoundTripError, match="not found"):
         run_scenario(SCENARIO, tmp_path / "x", edited=tmp_path / "missing.xlsx")
+
+
+# --- issue 11: every problem of an edited workbook, named in both languages ------------
+
+@dataclass(frozen=True)
+class Context:
+    """What the cases below edit against: the run's scores, settings, and the instance's
+    villages and (village, programme) pairs with their unit bounds."""
+
+    scores: pd.DataFrame
+    settings: object
+    plan_villages: frozenset
+    pairs: pd.DataFrame
+
+    def outside(self, ds) -> str:
+        """A village of the data set that is not one of the plan's."""
+        return sorted(set(ds.villages["code"]) - self.plan_villages)[0]
+
+    def ineligible(self, ds, village: str) -> str:
+        """A programme that cannot run in ``village``."""
+        eligible = set(self.pairs.loc[self.pairs["village"] == village, "program"])
+        return sorted(set(ds.programs["code"]) - eligible)[0]
+
+
+@pytest.fixture(scope="module")
+def context(first, ds) -> Context:
+    scores = pd.read_csv(first.out_dir / "village_scores.csv",
+                         dtype={"code": str, "kecamatan_code": str})
+    settings = load_scenario(SCENARIO).scenario.model_settings(
+        ds.agencies.set_index("code")["pagu"].to_dict())
+    instance = build_instance(ds, scores, settings)
+    return Context(scores, settings, frozenset(instance.villages["code"]), instance.pairs)
+
+
+def sheet_edit(change):
+    """A maker: the run's workbook with ``change(book, ds, context)`` applied, saved."""
+    def make(source: Path, target: Path, ds, context: Context) -> None:
+        book = load_workbook(source)
+        change(book, ds, context)
+        book.save(target)
+    return make
+
+
+def put(sheet: str, ref: str, value):
+    return sheet_edit(lambda book, ds, ctx: setattr(book[sheet][ref], "value", value))
+
+
+def file_bytes(data):
+    """A maker: a file of the given bytes (or of a function of the workbook's bytes)."""
+    def make(source: Path, target: Path, ds, context: Context) -> None:
+        target.write_bytes(data(source.read_bytes()) if callable(data) else data)
+    return make
+
+
+def zipped(parts: dict[str, bytes | str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def nothing(source: Path, target: Path, ds, context: Context) -> None:
+    """No workbook at all at the target path."""
+
+
+def directory(source: Path, target: Path, ds, context: Context) -> None:
+    target.mkdir()
+
+
+def not_from_planning(source: Path, target: Path, ds, context: Context) -> None:
+    book = Workbook()
+    book.active.append(["kode_desa", "unit"])
+    book.save(target)
+
+
+def merge(book, ds, ctx) -> None:
+    book["Alokasi"]["J2"].value = "ya"
+    book["Alokasi"].merge_cells("J2:J5")
+
+
+def outside_village(book, ds, ctx) -> None:
+    book["Alokasi"]["A2"].value = ctx.outside(ds)
+
+
+def ineligible_programme(book, ds, ctx) -> None:
+    ws = book["Alokasi"]
+    ws["D2"].value = ctx.ineligible(ds, ws["A2"].value)
+
+
+def row_repeated(book, ds, ctx) -> None:
+    ws = book["Alokasi"]
+    for cell in ws[3]:
+        cell.value = ws.cell(2, cell.column).value
+
+
+def every_housing_row_locked_at_most(book, ds, ctx) -> None:
+    """Every village of the plan gets the most PKM-RTLH units it can take, locked."""
+    ws = book["Alokasi"]
+    header = [c.value for c in ws[1]]
+    rows = {(ws.cell(r, 1).value, ws.cell(r, 4).value): r for r in range(2, ws.max_row + 1)}
+    for pair in ctx.pairs[ctx.pairs["program"] == "PKM-RTLH"].itertuples():
+        row = rows.get((pair.village, pair.program), ws.max_row + 1)
+        ws.cell(row, col(header, "kode_desa")).value = pair.village
+        ws.cell(row, col(header, "kode_program")).value = pair.program
+        ws.cell(row, col(header, "unit")).value = int(pair.hi)
+        ws.cell(row, col(header, "kunci")).value = "ya"
+
+
+def refuse_to_open(monkeypatch, path: Path) -> None:
+    """The system refuses to open the workbook (simulated: the tests may run as root)."""
+    opener = Path.open
+
+    def refuse(self, *args, **kwargs):
+        if self.name == path.name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return opener(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+
+
+def few_rows_allowed(monkeypatch, path: Path) -> None:
+    """At most 5 rows below the header (instead of 100,000: the real limit would take a
+    workbook of 100,001 rows)."""
+    monkeypatch.setattr(roundtrip, "MAX_ROWS", 5)
+
+
+NOT_OURS = ("Pakai buku kerja dari folder hasil planning run",
+            "Use the workbook from the results folder of planning run")
+#: (case id, maker, patch or None, key, sheet, row, column, letter, words in Bahasa
+#: Indonesia, words in English); column: a key of ALLOCATION_COLUMNS (shown as the
+#: header in the message's language) or as found; words: text or a tuple of texts
+ROUNDTRIP_CASES = [
+    # the file
+    ("no workbook", nothing, None, "roundtrip.no_file", None, None, None, None,
+     "buku kerja tidak ditemukan. Periksa jalurnya", "workbook not found. Check the path"),
+    ("workbook that cannot be opened", file_bytes(lambda good: good), refuse_to_open,
+     "roundtrip.unreadable", None, None, None, None,
+     "buku kerja tidak dapat dibuka (Permission denied). Tutup buku kerja itu di Excel jika "
+     "masih terbuka",
+     "the workbook cannot be opened (Permission denied). Close it in Excel if it is still "
+     "open"),
+    ("folder named .xlsx", directory, None, "roundtrip.not_planning", None, None, None, None,
+     ("ini folder atau perangkat, bukan berkas", NOT_OURS[0]),
+     ("it is a folder or a device, not a file", NOT_OURS[1])),
+    ("empty file", file_bytes(b""), None, "roundtrip.not_planning", None, None, None, None,
+     ("(berkasnya kosong)", NOT_OURS[0]), ("(the file is empty)", NOT_OURS[1])),
+    ("CSV renamed .xlsx", file_bytes(b"kode_desa,unit\n51.08.01.2001,3\n"), None,
+     "roundtrip.not_planning", None, None, None, None,
+     ("berkas teks atau berkas lain, misalnya CSV yang diberi nama .xlsx", NOT_OURS[0]),
+     ("a text or other file, for example a CSV renamed to .xlsx", NOT_OURS[1])),
+    ("password-protected file", file_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)),
+     None, "roundtrip.not_planning", None, None, None, None,
+     ("berkas berkata sandi atau berkas .xls lama; buka di Excel dan hapus kata sandinya",
+      NOT_OURS[0]),
+     ("a password-protected or old .xls file; open it in Excel and remove the password",
+      NOT_OURS[1])),
+    ("zip archive renamed .xlsx", file_bytes(zipped({"catatan.txt": "rapat"})), None,
+     "roundtrip.not_planning", None, None, None, None,
+     ("arsip zip atau dokumen Office lain, bukan buku kerja xlsx", NOT_OURS[0]),
+     ("a zip archive or another Office document, not an xlsx workbook", NOT_OURS[1])),
+    ("truncated workbook", file_bytes(lambda good: good[:len(good) // 2]), None,
+     "roundtrip.not_planning", None, None, None, None,
+     ("berkas xlsx rusak atau tidak lengkap", NOT_OURS[0]),
+     ("the xlsx file is damaged or incomplete", NOT_OURS[1])),
+    ("workbook not written by planning", not_from_planning, None, "roundtrip.not_planning",
+     None, None, None, None,
+     ("tidak ada lembar Alokasi maupun lembar tersembunyi _plan", NOT_OURS[0]),
+     ("it has neither an Alokasi/Allocation sheet nor the hidden sheet _plan",
+      NOT_OURS[1])),
+    ("zip bomb", file_bytes(lambda good: zipped({"[Content_Types].xml": "<Types/>",
+                                                 "xl/workbook.xml": "<workbook/>",
+                                                 "xl/media/big.bin": bytes(101 * 2**20)})),
+     None, "roundtrip.not_planning", None, None, None, None,
+     ("isinya lebih dari 100 MB setelah dibuka", NOT_OURS[0]),
+     ("it unpacks to more than 100 MB", NOT_OURS[1])),
+    # the sheets
+    ("Alokasi sheet renamed", sheet_edit(lambda b, ds, ctx: setattr(b["Alokasi"], "title",
+                                                                   "Alokasi (2)")),
+     None, "roundtrip.no_sheet", None, None, None, None,
+     ("lembar 'Alokasi/Allocation' tidak ada. Mungkin maksudnya 'Alokasi (2)'?",
+      "jangan ganti nama atau hapus lembarnya"),
+     ("sheet 'Alokasi/Allocation' is missing. Did you mean 'Alokasi (2)'?",
+      "do not rename or delete its sheets")),
+    ("hidden _plan sheet deleted", sheet_edit(lambda b, ds, ctx: b.remove(b["_plan"])), None,
+     "roundtrip.no_plan_sheet", None, None, None, None,
+     ("lembar tersembunyi '_plan'", "Ambil lagi buku kerja dari folder hasil"),
+     ("the hidden sheet '_plan'", "Take the workbook from the results folder again")),
+    ("column added to _plan", put("_plan", "D1", "catatan"), None, "roundtrip.plan_header",
+     "_plan", 1, None, None,
+     ("seharusnya village, program, units, bukan village, program, units, catatan",
+      "Jangan sunting lembar _plan"),
+     ("should be village, program, units, not village, program, units, catatan",
+      "Do not edit _plan")),
+    ("text in _plan units", put("_plan", "C3", "lima"), None, "roundtrip.plan_changed",
+     "_plan", 3, "units", "C",
+     ("nilai 'lima' bukan yang ditulis planning", "Jangan sunting lembar _plan"),
+     ("value 'lima' is not what planning wrote", "Do not edit _plan")),
+    ("_plan from other data", put("_plan", "A2", "51.08.99.9999"), None,
+     "roundtrip.plan_other_data", "_plan", 2, "village", None,
+     ("kode '51.08.99.9999' tidak ada di data set ini",
+      "Gunakan buku kerja dari perhitungan dengan data skenario ini"),
+     ("code '51.08.99.9999' is not in this data set",
+      "Use a workbook from a run on this scenario's data")),
+    # the layout of the Alokasi sheet
+    ("column added", put("Alokasi", "K1", "catatan"), None, "roundtrip.unknown_column",
+     "Alokasi", 1, "catatan", "K",
+     ("kolom 'catatan' bukan kolom lembar ini.",
+      "Kembalikan nama judulnya, atau hapus kolom ini"),
+     ("column 'catatan' is not a column of this sheet.",
+      "Restore its header, or delete the column")),
+    ("header repeated", put("Alokasi", "H1", "kunci"), None, "roundtrip.duplicate_column",
+     "Alokasi", 1, "lock", "J",
+     "'kunci' muncul lebih dari sekali (kolom H, J). Simpan satu saja",
+     "'kunci' appears more than once (columns H, J). Keep only one"),
+    ("units column deleted", sheet_edit(lambda b, ds, ctx: b["Alokasi"].delete_cols(7)), None,
+     "roundtrip.no_columns", "Alokasi", 1, None, None,
+     "kolom unit tidak ditemukan di baris judul. Biarkan judul di baris 1",
+     "columns units are not in the header row. Keep the header in row 1"),
+    ("values without a header", put("Alokasi", "L4", "periksa"), None,
+     "roundtrip.no_header", "Alokasi", None, None, "L",
+     "berisi nilai (mulai baris 4) tetapi tidak punya judul. Hapus nilainya",
+     "holds values (from row 4) but has no header. Delete the values"),
+    ("merged lock cells", sheet_edit(merge), None, "roundtrip.merged", "Alokasi", 2, None,
+     None, "sel J2:J5 digabung (merge). Pisahkan selnya (unmerge)",
+     "cells J2:J5 are merged. Unmerge them"),
+    ("blank row inserted", sheet_edit(lambda b, ds, ctx: b["Alokasi"].insert_rows(5)), None,
+     "roundtrip.blank_row", "Alokasi", 5, None, None,
+     "baris kosong di tengah tabel. Hapus baris itu",
+     "an empty row inside the table. Delete the row"),
+    ("every row deleted", sheet_edit(lambda b, ds, ctx: b["Alokasi"].delete_rows(2, 10_000)),
+     None, "roundtrip.no_rows", "Alokasi", None, None, None,
+     "tidak berisi baris rencana. Ambil lagi buku kerja dari folder hasil",
+     "holds no rows of the plan. Take the workbook from the results folder again"),
+    ("more rows than any plan", file_bytes(lambda good: good), few_rows_allowed,
+     "roundtrip.too_many_rows", "Alokasi", None, None, None,
+     "berisi lebih dari 5 baris, jauh melebihi rencana mana pun. Gunakan buku kerja",
+     "holds more than 5 rows, far more than any plan. Use the workbook"),
+    # the cells of the Alokasi sheet
+    ("formula in units", put("Alokasi", "G6", "=G7*2"), None, "roundtrip.formula", "Alokasi",
+     6, "units", "G", "sel berisi rumus (=G7*2). Ketik nilainya langsung",
+     "the cell holds a formula (=G7*2). Type the value itself"),
+    ("units cleared", put("Alokasi", "G7", None), None, "roundtrip.empty_cell", "Alokasi", 7,
+     "units", "G", "sel kosong. Isi sel ini atau hapus barisnya",
+     "the cell is empty. Fill it in or delete the row"),
+    ("lock neither yes nor no", put("Alokasi", "J2", "mungkin"), None, "roundtrip.bad_lock",
+     "Alokasi", 2, "lock", "J", "'mungkin' bukan ya atau tidak. Ketik ya untuk mengunci",
+     "'mungkin' is not yes or no. Type yes to lock this row"),
+    ("unknown village", put("Alokasi", "A2", "51.08.99.9999"), None,
+     "roundtrip.unknown_village", "Alokasi", 2, "village_code", "A",
+     "kode desa '51.08.99.9999' tidak ada di villages.csv. Salin kode dari lembar Skor Desa",
+     "village code '51.08.99.9999' is not in villages.csv. Copy the code from the Village "
+     "Scores sheet"),
+    ("village outside the plan", sheet_edit(outside_village), None,
+     "roundtrip.village_not_in_plan", "Alokasi", 2, "village_code", "A",
+     ("desa 51.08.01.2002 bukan desa rencana skenario ini", "(force_in) atau hapus baris ini"),
+     ("village 51.08.01.2002 is not in this scenario's plan",
+      "(force_in) or delete this row")),
+    ("unknown programme", put("Alokasi", "D2", "NOPE"), None, "roundtrip.unknown_program",
+     "Alokasi", 2, "program_code", "D",
+     "kode program 'NOPE' tidak ada di programs.csv. Salin kode dari lembar Input & Asumsi",
+     "programme code 'NOPE' is not in programs.csv. Copy the code from the Inputs & "
+     "Assumptions sheet"),
+    ("text in units", put("Alokasi", "G2", "lima"), None, "roundtrip.bad_units", "Alokasi", 2,
+     "units", "G", "unit 'lima' bukan bilangan bulat >= 0. Tulis jumlah unit utuh",
+     "units 'lima' is not a whole number >= 0. Write whole units"),
+    ("programme that cannot run there", sheet_edit(ineligible_programme), None,
+     "roundtrip.not_eligible", "Alokasi", 2, "program_code", "D",
+     "program DISTAN-CENGKEH tidak layak di desa 51.08.01.2001 (potensi atau kebutuhan "
+     "terlalu kecil). Hapus baris ini",
+     "programme DISTAN-CENGKEH cannot run in village 51.08.01.2001 (potential or need too "
+     "low). Delete this row"),
+    ("units above the village's bound", put("Alokasi", "G4", 10_000), None,
+     "roundtrip.units_out_of_bounds", "Alokasi", 4, "units", "G",
+     ("10000 unit di luar batas 1-", "unit untuk desa ini. Ubah jumlah unitnya"),
+     ("10000 units is outside the 1-", "units allowed in this village. Change the units")),
+    ("row repeated", sheet_edit(row_repeated), None, "roundtrip.duplicate_row", "Alokasi", 3,
+     "program_code", "D", "sudah ada di baris 2. Simpan satu baris saja",
+     "is already in row 2. Keep one row"),
+    ("locks above the pagu", sheet_edit(every_housing_row_locked_at_most), None,
+     "roundtrip.breaks_pagu", "Alokasi", None, "units", "G",
+     ("baris yang dikunci atau diubah untuk PERKIMTA (baris ", " dan 7 baris lain)",
+      "melebihi pagu Rp 1.500 juta", "Kurangi unit atau lepaskan kunci"),
+     ("rows locked or changed for PERKIMTA (rows ", " and 7 more rows)",
+      "above its pagu of Rp 1,500 million", "Lower the units or release locks")),
+]
+ROUNDTRIP_WHERE = {"id": ("lembar", "baris", "kolom"), "en": ("sheet", "row", "column")}
+
+
+def expected_where(file: str, sheet, row, column, letter, lang: str) -> str:
+    """How the message must begin: file, sheet, row, column (header in ``lang``) with its
+    letter; written out here rather than with the code under test."""
+    sheet_word, row_word, column_word = ROUNDTRIP_WHERE[lang]
+    parts = [file]
+    if sheet is not None:
+        parts.append(f"{sheet_word} '{sheet}'")
+    if row is not None:
+        parts.append(f"{row_word} {row}")
+    name = column
+    if sheet != "_plan" and column in ALLOCATION_COLUMNS:
+        name = ALLOCATION_HEADERS[lang][ALLOCATION_COLUMNS.index(column)]
+    if name is not None:
+        parts.append(f"{column_word} '{name}'" + (f" ({letter})" if letter else ""))
+    elif letter is not None:
+        parts.append(f"{column_word} '{letter}'")
+    return ", ".join(parts)
+
+
+@pytest.mark.parametrize(
+    ("make", "patch", "key", "sheet", "row", "column", "letter", "words_id", "words_en"),
+    [c[1:] for c in ROUNDTRIP_CASES], ids=[c[0] for c in ROUNDTRIP_CASES])
+def test_each_round_trip_problem_names_sheet_row_and_column_in_both_languages(
+        first, ds, context, tmp_path, monkeypatch, make, patch, key, sheet, row, column,
+        letter, words_id, words_en):
+    edited = tmp_path / "edits" / "rencana_alokasi_edit.xlsx"
+    edited.parent.mkdir()
+    make(first.out_dir / "rencana_alokasi.xlsx", edited, ds, context)
+    if patch is not None:
+        patch(monkeypatch, edited)
+    with pytest.raises(RoundTripError) as caught:
+        edits_as_locks(edited, context.settings, ds, context.scores)
+    problems = caught.value.problems
+    matches = [p for p in problems if (p.key, p.where.file, p.where.sheet, p.where.row,
+                                       p.where.column, p.where.letter) == (
+        key, edited.name, sheet, row, column, letter)]
+    assert len(matches) == 1, caught.value.render("en")
+    for lang, words in (("id", words_id), ("en", words_en)):
+        message = matches[0].message(lang)
+        label = "GALAT" if lang == "id" else "ERROR"
+        start = f"[{label}] " + expected_where(edited.name, sheet, row, column, letter, lang)
+        assert message.startswith(start + ": "), message
+        for part in (words,) if isinstance(words, str) else words:
+            assert part in message, message
+        assert message in caught.value.render(lang).splitlines()
+
+
+def test_a_row_added_and_units_set_to_zero(first, ds, context, tmp_path):
+    """Issue 11: a row added to the Alokasi sheet puts that programme in with its units, and
+    units set to 0 take a programme out; both are listed in moved.csv. Checked on the new
+    run's CSV files, read with pandas."""
+    plan = pd.read_csv(first.out_dir / "allocation_plan.csv", dtype={"village": str})
+    in_plan = set(zip(plan["village"], plan["program"], strict=True))
+    ruled = set(ds.rules["program_a"]) | set(ds.rules["program_b"])
+    costs = ds.programs.set_index("code")
+    pairs = context.pairs[~context.pairs["program"].isin(ruled)]
+    pairs = pairs[[(v, p) not in in_plan
+                   for v, p in zip(pairs["village"], pairs["program"], strict=True)]]
+    pairs = pairs.assign(cost=pairs["lo"] * pairs["program"].map(costs["unit_cost"])
+                         + pairs["program"].map(costs["fixed_cost"]))
+    added = pairs.sort_values(["cost", "village", "program"]).iloc[0]
+    added_units = int(added["lo"])
+    zero = plan[~plan["program"].isin(ruled)].iloc[0]
+    assert (zero["village"], zero["program"]) != (added["village"], added["program"])
+
+    def change(ws, header):
+        for row in range(2, ws.max_row + 1):
+            if (ws.cell(row, col(header, "kode_desa")).value,
+                    ws.cell(row, col(header, "kode_program")).value) == (
+                    zero["village"], zero["program"]):
+                ws.cell(row, col(header, "unit")).value = 0
+        row = ws.max_row + 1
+        ws.cell(row, col(header, "kode_desa")).value = added["village"]
+        ws.cell(row, col(header, "kode_program")).value = added["program"]
+        ws.cell(row, col(header, "unit")).value = added_units
+
+    edited = edit(first, tmp_path / "edited.xlsx", change)
+    run_scenario(SCENARIO, tmp_path / "second", edited=edited)
+    out = tmp_path / "second"
+    new = pd.read_csv(out / "allocation_plan.csv", dtype={"village": str}).set_index(
+        ["village", "program"])
+    assert new.at[(added["village"], added["program"]), "units"] == added_units
+    assert (zero["village"], zero["program"]) not in new.index
+    moved = pd.read_csv(out / "moved.csv", dtype={"village": str}).set_index(
+        ["village", "program"])
+    row = moved.loc[(added["village"], added["program"])]
+    assert (row["action"], row["units_before"], row["units_edited"], row["units_after"]) == (
+        "added", 0, added_units, added_units)
+    row = moved.loc[(zero["village"], zero["program"])]
+    assert (row["action"], row["units_before"], row["units_edited"], row["units_after"]) == (
+        "changed", int(zero["units"]), 0, 0)

@@ -362,26 +362,40 @@ NEW_CHECKS = [
      "above_limit", 2, "pagu", "batas wajar 10.000.000 juta Rp",
      "plausible limit of 10,000,000 juta Rp"),
     ("unit cost in Rupiah", set_cell("programs.csv", 3, "unit_cost", "10000000.5"),
-     "programs.csv", "above_limit", 3, "unit_cost", "APBD", "APBD"),
+     "programs.csv", "above_limit", 3, "unit_cost",
+     "lebih dari seluruh APBD setahun sebuah kabupaten; uang ditulis dalam juta Rp (1500 = "
+     "Rp 1,5 miliar)",
+     "more than a kabupaten's whole yearly budget (APBD); money is written in juta Rp "
+     "(1500 = Rp 1.5 billion)"),
     ("absurd population", set_cell("indicators.csv", 3, "population", "1e300"),
      "indicators.csv", "above_limit", 3, "population", "batas wajar 1.000.000",
      "plausible limit of 1,000,000"),
     ("absurd reach per unit", set_cell("programs.csv", 6, "beneficiaries_per_unit", "2e6"),
-     "programs.csv", "above_limit", 6, "beneficiaries_per_unit", "satu desa",
-     "one village"),
+     "programs.csv", "above_limit", 6, "beneficiaries_per_unit",
+     "lebih banyak dari yang ada di desa mana pun; tulis angka satu desa, bukan kecamatan "
+     "atau kabupaten",
+     "more than any village has; write the figure of one village, not of a kecamatan or "
+     "the district"),
     ("absurd unit bound", set_cell("programs.csv", 2, "max_units", "1e300"), "programs.csv",
      "above_limit", 2, "max_units", "batas wajar 100.000", "plausible limit of 100,000"),
     ("absurd village area", set_cell("villages.csv", 2, "area_km2", "1000000"),
-     "villages.csv", "above_limit", 2, "area_km2", "50.000 km²", "50,000 km²"),
+     "villages.csv", "above_limit", 2, "area_km2",
+     "50.000 km²: lebih luas dari kabupaten terbesar di Indonesia (Merauke, sekitar "
+     "46.800 km²)",
+     "50,000 km²: larger than the largest kabupaten of Indonesia (Merauke, about "
+     "46,800 km²)"),
     ("absurd distance", set_cell("indicators.csv", 2, "market_distance_km", "5000"),
-     "indicators.csv", "above_limit", 2, "market_distance_km", "1.000 km", "1,000 km"),
+     "indicators.csv", "above_limit", 2, "market_distance_km",
+     "1.000 km: lebih jauh dari jarak dua tempat mana pun di satu kabupaten",
+     "1,000 km: farther than any two places of one district"),
     ("percentage above 100 in the facts", set_cell("district_facts.csv", 18, "value", "3765"),
      "district_facts.csv", "above_limit", 18, "value", "persentase paling besar 100",
      "a percentage is at most 100"),
     ("absurd kecamatan population", set_cell("kecamatan.csv", 2, "population_dukcapil_2025s1",
                                              "1e12"),
-     "kecamatan.csv", "above_limit", 2, "population_dukcapil_2025s1", "penduduk Indonesia",
-     "live in Indonesia"),
+     "kecamatan.csv", "above_limit", 2, "population_dukcapil_2025s1",
+     "lebih banyak dari seluruh penduduk Indonesia",
+     "more people than live in Indonesia"),
     ("households above population", set_cell("indicators.csv", 3, "households", "8000"),
      "indicators.csv", "count_exceeds_base", 3, "households",
      "households (8000) melebihi population (7060)",
@@ -431,13 +445,174 @@ NEW_CHECKS = [
      "programs.csv", "program_above_pagu", 4, "unit_cost", "pagu PUTR (Rp 2400 juta)",
      "pagu of PUTR (Rp 2400 juta)"),
 ]
+
+
+def both(*mutations):
+    """Several mutations, one after the other."""
+    def mutate(folder: Path) -> None:
+        for change in mutations:
+            change(folder)
+    return mutate
+
+
+def add_agency(code: str):
+    """One more agency (a copy of the first with another code and a pagu of 0)."""
+    def mutate(folder: Path) -> None:
+        frame = read(folder, "agencies.csv")
+        extra = frame.iloc[[0]].assign(code=code, short_name=code.title(), pagu="0")
+        write(folder, "agencies.csv", pd.concat([frame, extra], ignore_index=True))
+    return mutate
+
+
+# issue 11: every other problem the data validation can report, in the same form
+MORE_CHECKS = [
+    # files and tables
+    ("required file missing", remove_file("programs.csv"), "programs.csv", "missing_file",
+     None, None, "Tambahkan programs.csv ke folder data", "Add programs.csv to the data folder"),
+    ("table with a header only", header_only("villages.csv"), "villages.csv", "empty_table",
+     None, None, "tabel kosong. Isi paling sedikit satu baris data",
+     "the table is empty. Add at least one data row"),
+    ("programme catalogue empty", header_only("programs.csv"), "programs.csv",
+     "empty_catalogue", None, None, "Tambahkan program ke programs.csv",
+     "Add programmes to programs.csv"),
+    # one table at a time
+    ("fractional unit bound", set_cell("programs.csv", 2, "max_units", "2.5"), "programs.csv",
+     "not_an_integer", 2, "max_units", "'2.5' bukan bilangan bulat. Tulis bilangan bulat",
+     "'2.5' is not a whole number. Write a whole number"),
+    ("empty required value", set_cell("programs.csv", 3, "name_id", ""), "programs.csv",
+     "empty_value", 3, "name_id", "nilai kosong. Isi nilai ini",
+     "value is empty. Fill in this value"),
+    ("value not allowed", set_cell("villages.csv", 2, "type", "kota"), "villages.csv",
+     "not_allowed", 2, "type", "'kota' tidak dikenal. Gunakan salah satu: desa, kelurahan",
+     "'kota' is not recognised. Use one of: desa, kelurahan"),
+    ("negative pagu", set_cell("agencies.csv", 2, "pagu", "-1500"), "agencies.csv",
+     "negative", 2, "pagu", "-1500 negatif. Gunakan angka nol atau lebih",
+     "-1500 is negative. Use zero or more"),
+    ("zero beneficiaries", set_cell("programs.csv", 4, "beneficiaries_per_unit", "0"),
+     "programs.csv", "not_positive", 4, "beneficiaries_per_unit",
+     "nilai 0 harus lebih besar dari nol. Gunakan angka di atas nol",
+     "value 0 must be greater than zero. Use a number above zero"),
+    # across tables
+    ("kecamatan counts disagree", set_cell("kecamatan.csv", 2, "n_desa", "15"),
+     "kecamatan.csv", "count_mismatch", 2, "n_desa",
+     "mencatat 15 desa, tetapi villages.csv berisi 14. Samakan kedua berkas",
+     "records 15 desa, but villages.csv has 14. Make the two files agree"),
+    ("village code of another kecamatan", set_cell("villages.csv", 2, "code", "51.08.02.2999"),
+     "villages.csv", "code_kecamatan_mismatch", 2, "code",
+     "'51.08.02.2999' tidak diawali kode kecamatannya '51.08.01'. Periksa kode Kemendagri",
+     "'51.08.02.2999' does not start with its kecamatan code '51.08.01'. Check the "
+     "village's Kemendagri code"),
+    ("village without indicators", delete_row("indicators.csv", 10), "indicators.csv",
+     "missing_village_row", None, "code",
+     "desa '51.08.01.2009' (Gerokgak) tidak punya baris indikator. Tambahkan satu baris",
+     "village '51.08.01.2009' (Gerokgak) has no indicator row. Add one row"),
+    ("undocumented indicator", delete_row("indicator_metadata.csv", 7),
+     "indicator_metadata.csv", "missing_metadata", None, "indicator",
+     "'hh_rtlh' tidak dijelaskan di indicator_metadata.csv. Tambahkan baris",
+     "'hh_rtlh' is not described in indicator_metadata.csv. Add a row"),
+    ("metadata of a column that is gone", drop_column("indicators.csv", "coffee_ha"),
+     "indicator_metadata.csv", "metadata_without_column", 16, "indicator",
+     "'coffee_ha' dijelaskan, tetapi tidak ada sebagai kolom di indicators.csv. Tambahkan "
+     "kolomnya atau hapus baris ini",
+     "'coffee_ha' is described, but is not a column of indicators.csv. Add the column or "
+     "delete this row"),
+    ("deprivation without a group", set_cell("indicator_metadata.csv", 7, "group", ""),
+     "indicator_metadata.csv", "missing_group", 7, "group",
+     "jenis 'deprivation' harus punya kelompok. Isi kolom group",
+     "kind 'deprivation' needs a group. Fill in the group column"),
+    ("deprivation of an unknown group", set_cell("indicator_metadata.csv", 7, "group",
+                                                 "housingx"),
+     "indicator_metadata.csv", "unknown_group", 7, "group",
+     "'housingx' tidak ada di groups.csv sebagai dimension. Gunakan salah satu: employment",
+     "'housingx' is not a dimension in groups.csv. Use one of: employment"),
+    ("unknown denominator", set_cell("indicator_metadata.csv", 7, "denominator",
+                                     "householdz"),
+     "indicator_metadata.csv", "unknown_denominator", 7, "denominator",
+     "'householdz' bukan kolom indicators.csv maupun area_km2. Gunakan salah satu: area_km2",
+     "'householdz' is neither a column of indicators.csv nor area_km2. Use one of: area_km2"),
+    ("dimension without a count", set_cell("groups.csv", 2, "count_indicator", ""),
+     "groups.csv", "missing_count_indicator", 2, "count_indicator",
+     "dimensi 'housing' tidak punya indikator hitungan (count_indicator). Isi dengan kolom",
+     "dimension 'housing' has no count indicator. Fill in the indicators.csv column"),
+    ("dimension counted by an unknown indicator", set_cell("groups.csv", 2,
+                                                           "count_indicator", "rtlh"),
+     "groups.csv", "unknown_indicator", 2, "count_indicator",
+     "'rtlh' tidak ada di indicators.csv. Gunakan salah satu kolomnya: cattle_head",
+     "'rtlh' is not in indicators.csv. Use one of its columns: cattle_head"),
+    ("need indicator unknown", set_cell("programs.csv", 6, "need_indicator", "hh_rtl"),
+     "programs.csv", "unknown_indicator", 6, "need_indicator",
+     "'hh_rtl' tidak ada di indicators.csv. Gunakan salah satu kolomnya",
+     "'hh_rtl' is not in indicators.csv. Use one of its columns"),
+    ("programme of an unknown agency", set_cell("programs.csv", 5, "agency", "PUTRX"),
+     "programs.csv", "unknown_agency", 5, "agency",
+     "lembaga 'PUTRX' tidak ada di agencies.csv. Gunakan kode dari agencies.csv (CSR",
+     "agency 'PUTRX' is not in agencies.csv. Use a code from agencies.csv (CSR"),
+    ("programme of an unknown dimension", set_cell("programs.csv", 6, "dimension",
+                                                   "housing-water"),
+     "programs.csv", "unknown_dimension", 6, "dimension",
+     "dimensi 'housing-water' tidak ada di groups.csv. Gunakan salah satu: employment",
+     "dimension 'housing-water' is not in groups.csv. Use one of: employment"),
+    ("programme of an unknown sector", set_cell("programs.csv", 8, "sector", "mining"),
+     "programs.csv", "unknown_sector", 8, "sector",
+     "sektor 'mining' tidak ada di groups.csv. Gunakan salah satu: agriculture",
+     "sector 'mining' is not in groups.csv. Use one of: agriculture"),
+    ("unit bounds inverted", set_cell("programs.csv", 2, "min_units", "30"), "programs.csv",
+     "bounds_inverted", 2, "min_units",
+     "min_units (30) lebih besar dari max_units (25). Tukar atau perbaiki batasnya",
+     "min_units (30) is larger than max_units (25). Swap or correct the bounds"),
+    ("minimum potential without a sector", set_cell("programs.csv", 8, "sector", ""),
+     "programs.csv", "potential_without_sector", 8, "min_potential",
+     "min_potential diisi tetapi sektor kosong. Isi sektor atau kosongkan min_potential",
+     "min_potential is set but the sector is empty. Set a sector or clear min_potential"),
+    ("agency without programmes", add_agency("BAPPEDA"), "agencies.csv",
+     "agency_without_programs", 13, "code",
+     "lembaga 'BAPPEDA' punya pagu tetapi tidak punya program; pagunya tidak akan terpakai",
+     "agency 'BAPPEDA' has a budget but no programmes; its budget will stay unused"),
+    ("rule with an unknown programme", set_cell("rules.csv", 2, "program_b", "NOPE"),
+     "rules.csv", "unknown_program", 2, "program_b",
+     "program 'NOPE' tidak ada di programs.csv. Gunakan kode dari programs.csv",
+     "programme 'NOPE' is not in programs.csv. Use a code from programs.csv"),
+    ("rule with itself", set_cell("rules.csv", 3, "program_b", "PUTR-SANIMAS"), "rules.csv",
+     "self_rule", 3, "program_b",
+     "'PUTR-SANIMAS' dengan dirinya sendiri. Pilih dua program yang berbeda",
+     "'PUTR-SANIMAS' with itself. Choose two different programmes"),
+    ("synergy without a bonus", set_cell("rules.csv", 5, "bonus", ""), "rules.csv",
+     "synergy_without_bonus", 5, "bonus",
+     "aturan synergy butuh bonus (contoh 0.10 = 10 %). Isi kolom bonus",
+     "a synergy rule needs a bonus (for example 0.10 = 10 %). Fill in the bonus column"),
+    # the plausibility limits not named above (each limit's reason is its own message)
+    ("more hamlets than Indonesia has villages", set_cell("kecamatan.csv", 2, "n_dusun_2016",
+                                                          "200000"),
+     "kecamatan.csv", "above_limit", 2, "n_dusun_2016",
+     "batas wajar 100.000: lebih banyak dari seluruh desa dan kelurahan Indonesia (sekitar "
+     "84.000)",
+     "plausible limit of 100,000: more than all the desa and kelurahan of Indonesia (about "
+     "84,000)"),
+    ("indicator of another unit above any plausible value",
+     both(set_cell("indicator_metadata.csv", 20, "unit", "score"),
+          set_cell("indicators.csv", 2, "tourism_attractions", "2e9")),
+     "indicators.csv", "above_limit", 2, "tourism_attractions",
+     "batas wajar 1.000.000.000: tidak masuk akal untuk angka satu desa. Periksa angka",
+     "plausible limit of 1,000,000,000: not a plausible figure for one village. Check the "
+     "number"),
+    ("more units than one village could use", set_cell("programs.csv", 2, "max_units",
+                                                       "1e300"),
+     "programs.csv", "above_limit", 2, "max_units",
+     "lebih banyak unit satu program daripada yang mungkin dipakai di satu desa",
+     "more units of one programme than one village could use"),
+]
+#: every case of the table below: each key the data validation can report (the guard in
+#: test_messages_covered.py checks that none is missing)
+CHECKS = NEW_CHECKS + MORE_CHECKS
 WHERE = {"id": ("baris", "kolom"), "en": ("row", "column")}
 
 
 @pytest.mark.parametrize(("mutate", "file", "key", "row", "column", "words_id", "words_en"),
-                         [c[1:] for c in NEW_CHECKS], ids=[c[0] for c in NEW_CHECKS])
+                         [c[1:] for c in CHECKS], ids=[c[0] for c in CHECKS])
 def test_each_new_check_names_file_row_and_column_in_both_languages(
         data_copy, mutate, file, key, row, column, words_id, words_en):
+    """The message names the file, then the row and the column where there is one (and
+    none where there is none), then what is wrong and what to do, in both languages."""
     mutate(data_copy)
     report, _ = validate_dataset(data_copy)
     matches = [p for p in report.problems if (p.file, p.key, p.row, p.column) == (
@@ -447,15 +622,60 @@ def test_each_new_check_names_file_row_and_column_in_both_languages(
     for lang, words in (("id", words_id), ("en", words_en)):
         message = found.message(lang)
         row_word, column_word = WHERE[lang]
-        assert message.split("] ", 1)[1].startswith(file), message
-        assert row is None or f", {row_word} {row}" in message, message
-        assert column is None or f"{column_word} '{column}'" in message, message
+        where = [file] + ([f"{row_word} {row}"] if row is not None else []) + (
+            [f"{column_word} '{column}'"] if column is not None else [])
+        assert message.split("] ", 1)[1].startswith(", ".join(where) + ": "), message
         assert words in message, message
     if found.severity == "error":
         with pytest.raises(DataError):
             load_dataset(data_copy)
     else:
         assert report.ok and load_dataset(data_copy).warnings
+
+
+def test_missing_folder_is_named_in_both_languages(tmp_path):
+    folder = tmp_path / "no_such_data"
+    report, _ = validate_dataset(folder)
+    [found] = report.errors
+    assert (found.file, found.key, found.row, found.column) == (
+        str(folder), "missing_folder", None, None)
+    assert found.message("id") == (
+        f"[GALAT] {folder}: folder data tidak ditemukan. Periksa jalurnya (contoh: "
+        "data/buleleng).")
+    assert found.message("en") == (
+        f"[ERROR] {folder}: data folder not found. Check the path (for example: "
+        "data/buleleng).")
+
+
+def test_unreadable_file_is_named_in_both_languages(data_copy, monkeypatch):
+    """A file the system refuses to read (here: permission denied, simulated because the
+    tests may run as root) is named, with the system's reason; nothing raises."""
+    read_bytes = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path.name == "agencies.csv":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    report, _ = validate_dataset(data_copy)
+    [found] = [p for p in report.errors if p.file == "agencies.csv"]
+    assert (found.key, found.row, found.column) == ("unreadable", None, None)
+    assert found.message("id") == (
+        "[GALAT] agencies.csv: berkas tidak dapat dibaca (Permission denied). Periksa izin "
+        "berkas, tutup program lain yang memakainya, atau salin ulang berkasnya.")
+    assert found.message("en") == (
+        "[ERROR] agencies.csv: the file cannot be read (Permission denied). Check the file's "
+        "permissions, close other programs using it, or copy the file again.")
+    with pytest.raises(DataError):
+        load_dataset(data_copy)
+
+
+#: keys tested by a test of their own rather than by the table above (key -> test)
+DEDICATED = {
+    "missing_folder": "test_missing_folder_is_named_in_both_languages",
+    "unreadable": "test_unreadable_file_is_named_in_both_languages",
+}
 
 
 def test_new_messages_in_both_languages(data_copy):

@@ -343,15 +343,115 @@ def test_agency_codes_become_valid_unique_sheet_names():
     assert _valid_sheet_name("'quoted'", set()) == "quoted"
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+SOFFICE = shutil.which("soffice")
+# LibreOffice's CSV export filter: comma, double quotes, UTF-8, from line 1, raw values
+# (not as shown), no formulas, every sheet (-1) to its own <name>-<sheet>.csv (LO >= 7.2).
+CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+def _csv_rows(path) -> list[list[str]]:
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def _section(rows: list[list[str]], title: str) -> list[list[str]]:
+    """The rows of the Ringkasan table under the line ``title`` (header included), up to
+    the next empty line."""
+    start = next(i for i, row in enumerate(rows) if row and row[0] == title) + 1
+    out = []
+    for row in rows[start:]:
+        if not any(row):
+            break
+        out.append(row)
+    return out
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; "
+                    "`make system-deps` installs libreoffice-calc-nogui as root on Debian")
 def test_libreoffice_opens_the_run_workbook(tmp_path):
-    """LibreOffice converts the workbook of a real run without an error (a repair prompt
-    would make a headless conversion fail)."""
+    """LibreOffice opens the workbook of a real run without an error (a repair prompt
+    would make a headless conversion fail) and reads back, sheet by sheet, the values of
+    the run's CSV files: the Alokasi sheet row by row against allocation_plan.csv, the
+    Ringkasan totals and per-agency table against the plan and summary.json."""
+    import json
+
     from planning.run import run_scenario
 
     out = run_scenario(ROOT / "scenarios" / "baseline.yaml", tmp_path / "r").out_dir
-    done = subprocess.run(["soffice", "--headless", "--convert-to", "csv", "--outdir",
-                           str(tmp_path / "csv"), str(out / "rencana_alokasi.xlsx")],
-                          capture_output=True, text=True, timeout=180, check=False)
+    workbook = out / "rencana_alokasi.xlsx"
+    target = tmp_path / "csv"
+    profile = (tmp_path / "lo-profile").as_uri()  # own profile: no clash with other runs
+    done = subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless",
+                           "--convert-to", CSV_FILTER, "--outdir", str(target),
+                           str(workbook)],
+                          capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "csv" / "rencana_alokasi.csv").stat().st_size > 0
+    sheets = openpyxl.load_workbook(workbook, read_only=True).sheetnames
+    assert {"Ringkasan", "Alokasi", "CSR", "PUTR"} <= set(sheets)
+    files = {sheet: target / f"rencana_alokasi-{sheet}.csv" for sheet in sheets}
+    missing = [sheet for sheet, path in files.items() if not path.is_file()]
+    assert not missing, (f"LibreOffice wrote no CSV for {missing} (a LibreOffice older "
+                         f"than 7.2 exports the first sheet only): {sorted(target.iterdir())}"
+                         f"\n{done.stdout}")
+
+    plan = pd.read_csv(out / "allocation_plan.csv", dtype={"village": str,
+                                                          "kecamatan_code": str})
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))["allocation"]
+
+    # Alokasi: one row per plan row, same order and values
+    alokasi = pd.read_csv(files["Alokasi"], dtype=str, keep_default_na=False)
+    assert alokasi.columns.tolist() == [
+        "kode_desa", "desa", "kecamatan", "kode_program", "program", "lembaga", "unit",
+        "biaya (juta Rp)", "penerima manfaat", "kunci"]
+    assert len(alokasi) == len(plan) > 0
+    for sheet_column, csv_column in [("kode_desa", "village"), ("desa", "village_name"),
+                                     ("kecamatan", "kecamatan"), ("kode_program", "program"),
+                                     ("program", "program_name"), ("lembaga", "agency")]:
+        assert alokasi[sheet_column].tolist() == plan[csv_column].astype(str).tolist(), \
+            sheet_column
+    assert alokasi["unit"].astype(int).tolist() == plan["units"].tolist()
+    for sheet_column, csv_column in [("biaya (juta Rp)", "cost"),
+                                     ("penerima manfaat", "households_reached")]:
+        assert alokasi[sheet_column].astype(float).tolist() == pytest.approx(
+            plan[csv_column].tolist(), rel=1e-5), sheet_column  # the CSV has %.6g
+
+    # Ringkasan: status, totals and the per-agency table
+    rows = _csv_rows(files["Ringkasan"])
+    assert rows[0][0].startswith("Rencana alokasi program") and "SINTETIS" in rows[1][0]
+    facts = {row[0]: row[1] for row in rows if len(row) > 1 and row[0]}
+    assert facts["status"] == summary["status"] == "optimal"
+    assert float(facts["belanja (juta Rp)"]) == pytest.approx(plan["cost"].sum())
+    assert float(facts["deprivasi terhapus"]) == pytest.approx(
+        summary["deprivations_removed"])
+    assert float(facts["nilai tujuan (deprivasi terhapus, berbobot)"]) == pytest.approx(
+        summary["objective"])
+    agencies = _section(rows, "Belanja dan pagu per lembaga")
+    assert agencies[0][:4] == ["lembaga", "nama lembaga", "pagu (juta Rp)",
+                               "terpakai (juta Rp)"]
+    *body, total = agencies[1:]
+    used = plan.groupby("agency")["cost"].sum()
+    pagu = pd.read_csv(out / "data_agencies.csv").set_index("code")["pagu"]
+    assert [row[0] for row in body] == sorted(pagu.index)
+    for row in body:
+        assert float(row[2]) == pytest.approx(pagu[row[0]]), row
+        assert float(row[3]) == pytest.approx(used.get(row[0], 0.0)), row
+        assert float(row[4]) == pytest.approx(pagu[row[0]] - used.get(row[0], 0.0)), row
+    assert total[0] == "JUMLAH"
+    assert float(total[3]) == pytest.approx(plan["cost"].sum())
+
+    # each agency's sheet: its rows are the plan's rows of that agency, and their total
+    for agency in pagu.index:
+        agency_rows = _csv_rows(files[agency])
+        assert agency_rows[0][0].startswith(f"{agency}: ")
+        header = agency_rows.index(next(r for r in agency_rows if r[:1] == ["kode desa"]))
+        assert agency_rows[header][3] == "kode program"
+        assert agency_rows[header][7:9] == ["jumlah unit", "biaya (juta Rp)"]
+        (last,) = [i for i, row in enumerate(agency_rows) if row[:1] == ["JUMLAH"]]
+        drawn = sorted((r[0], r[3], int(r[7]), round(float(r[8]), 4))
+                       for r in agency_rows[header + 1:last])
+        mine = plan[plan["agency"] == agency]
+        assert drawn == sorted(zip(mine["village"], mine["program"], mine["units"],
+                                   mine["cost"].round(4), strict=True)), agency
+        assert float(agency_rows[last][8]) == pytest.approx(used.get(agency, 0.0)), agency

@@ -4,10 +4,17 @@ plan and its difference from the plan of the scenario the explorer opened.
 
 Pagu and ceiling changes go through one kept :class:`planning.model.Planner` (only a bound
 of the built model changes): the quick plan with its certified gap comes back in about
-0.1 s at 27 focus villages, then the MIP with a short time limit (gap 1 %, 3 s), about one
-second in all. Rules and locks rebuild the model (another 0.1 s; a maximum village share
-makes the solve itself slower). The status of every solve is shown as it is: a plan the
-solver did not prove is never presented as one.
+0.1 s at 27 focus villages, then the MIP to the scenario's own gap target and node limit,
+one to a few seconds in all. Rules and locks rebuild the model (another 0.1 s; a maximum
+village share makes the solve itself slower). The status of every solve is shown as it
+is: a plan the solver did not prove is labelled as the best plan found.
+
+Like is compared with like: the baseline is the opened scenario's own plan, solved with
+the scenario's solver settings (the plan ``planning run`` writes), and every re-plan uses
+the same gap target and node limit. Where the change in the objective is smaller than
+what the two plans' certified gaps allow, the explorer says so ("dalam batas toleransi
+pemecah"): such a difference, and the shifts between agencies that come with it, may be
+the solver's choice among nearly equal plans rather than an effect of the change.
 
 Every callback is a plain method (:meth:`Explorer.replan`, :meth:`Explorer.on_pagu_change`,
 :meth:`Explorer.save_scenario`, :meth:`Explorer.export_workbook`) and every control an
@@ -207,6 +214,16 @@ EXPLORER_MESSAGES: dict[str, tuple[str, str]] = {
         "Spending: Rp {cost} million of a pagu of Rp {pagu} million (baseline Rp {base} "
         "million, change Rp {change} million).",
     ),
+    "explorer.within_tolerance": (
+        "Selisih nilai tujuan {change} dalam batas toleransi pemecah (±{tolerance}, dari "
+        "selisih tersertifikasi kedua rencana): perbedaan ini, juga pergeseran belanja "
+        "antarlembaga, bisa jadi hanya pilihan lain yang sama baiknya, bukan akibat "
+        "perubahan.",
+        "The change in the objective {change} is within the solver's tolerance "
+        "(±{tolerance}, from the two plans' certified gaps): this difference, and shifts "
+        "of spending between agencies, may be another equally good plan rather than an "
+        "effect of the change.",
+    ),
     "explorer.no_baseline": (
         "Skenario awal tidak punya rencana, jadi tidak ada selisih terhadap dasar.",
         "The opened scenario has no plan, so there is no difference from a baseline.",
@@ -348,6 +365,10 @@ class Result:
     """Spending per agency (juta Rp), every agency (0 where it spends nothing)."""
     removed: float
     before: float
+    objective: float | None = None
+    """The plan's objective (weighted deprivations removed)."""
+    slack: float | None = None
+    """Certified distance to the optimum: proven bound minus objective (None: unknown)."""
 
     @classmethod
     def of_allocation(cls, allocation: Allocation) -> Result:
@@ -356,13 +377,32 @@ class Result:
             "quick" if report.source == "quick" else "incumbent")
         return cls(source, t.plan, pagu, _by_agency(t.plan, pagu),
                    float(t.totals["deprivations_removed"]),
-                   float(t.totals["deprivations_before"]))
+                   float(t.totals["deprivations_before"]), report.objective,
+                   _slack(report.objective, report.bound))
 
     @classmethod
-    def of_units(cls, instance, units: pd.DataFrame, source: str = "quick") -> Result:
+    def of_units(cls, instance, units: pd.DataFrame, source: str = "quick",
+                 bound: float | None = None) -> Result:
         ev = evaluate(instance, units)
         return cls(source, ev.plan, instance.pagu, _by_agency(ev.plan, instance.pagu),
-                   ev.removed_total, float(ev.removed["deprived"].sum()))
+                   ev.removed_total, float(ev.removed["deprived"].sum()), ev.objective,
+                   _slack(ev.objective, bound))
+
+
+def _slack(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None:
+        return None
+    return max(0.0, bound - objective)
+
+
+def within_tolerance(base: Result, now: Result) -> bool:
+    """Whether the change in the objective between two plans is smaller than what their
+    certified gaps allow: |objective_now - objective_base| <= slack_base + slack_now
+    (slack = proven bound - objective). Such a difference may be the solver's choice among
+    nearly equal plans, not an effect of the change."""
+    if None in (base.objective, now.objective, base.slack, now.slack):
+        return False
+    return abs(now.objective - base.objective) <= base.slack + now.slack + 1e-9
 
 
 def _by_agency(plan: pd.DataFrame, pagu: pd.Series) -> pd.Series:
@@ -427,7 +467,7 @@ class Explorer:
 
     def __init__(self, scenario_path: str | Path = "scenarios/baseline.yaml",
                  data: str | Path | None = None, lang: str = "id",
-                 out_dir: str | Path = "results/explorer", gap: float = 0.01,
+                 out_dir: str | Path = "results/explorer", gap: float | None = None,
                  time_limit: float | None = None):
         self.lang = i18n.check_language(lang)
         self.loaded = load_scenario(scenario_path)
@@ -445,9 +485,10 @@ class Explorer:
             raise scoring_error(self.loaded, exc) from None
         self.agency_pagu = ds.agencies.set_index("code")["pagu"].astype(float).to_dict()
         self.start_settings = self.scenario.model_settings(self.agency_pagu)
-        self.solver = self.scenario.solver.model_copy(
-            update={"gap": gap, "max_gap": max(gap, self.scenario.solver.max_gap),
-                    "time_limit": time_limit or self.scenario.solver.time_limit})
+        own = self.scenario.solver
+        gap = own.gap if gap is None else gap
+        self.solver = own.model_copy(update={"gap": gap, "max_gap": max(gap, own.max_gap),
+                                             "time_limit": time_limit or own.time_limit})
         self.names = ds.agencies.set_index("code")["short_name"].to_dict()
         self.villages = ds.villages.set_index("code")["name"].to_dict()
         self.plan_codes = plan_villages(self.scores.table, self.scenario.villages)
@@ -732,7 +773,7 @@ class Explorer:
         if a.is_plan:
             return Result.of_allocation(a)
         if a.quick is not None and a.report.status != "infeasible":
-            return Result.of_units(a.instance, a.quick)
+            return Result.of_units(a.instance, a.quick, bound=a.lp_bound)
         return None
 
     def _quick_lines(self, quick: QuickPlan, lp: SolveReport, seconds: float) -> list[str]:
@@ -802,6 +843,7 @@ class Explorer:
         if now is not None and base is not None:
             self.summary["removed_change"] = now.removed - base.removed
             self.summary["spending_change"] = float(now.spending.sum() - base.spending.sum())
+            self.summary["within_tolerance"] = within_tolerance(base, now)
             lines += [
                 _t("removed", lang, removed=_num(now.removed, lang),
                    before=_num(now.before, lang, 0), base=_num(base.removed, lang),
@@ -809,6 +851,10 @@ class Explorer:
                 _t("spending", lang, cost=_num(now.spending.sum(), lang),
                    pagu=_num(now.pagu.sum(), lang), base=_num(base.spending.sum(), lang),
                    change=_signed(now.spending.sum() - base.spending.sum(), lang))]
+            if self.summary["within_tolerance"] and now is not base:
+                lines.append(_t("within_tolerance", lang,
+                                change=_signed(now.objective - base.objective, lang),
+                                tolerance=_num(base.slack + now.slack, lang)))
         elif now is not None and self._opened:
             lines.append(_t("no_baseline", lang))
         if self.timings:

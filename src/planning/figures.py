@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from planning.i18n import number
 from planning.report_labels import words
 
-__all__ = ["FIGURES", "figure_files"]
+__all__ = ["FIGURES", "figure_files", "figure_objects"]
 
 SIZE = (8.0, 4.8)
 DPI = 100
@@ -29,6 +29,10 @@ GREY = "#A6A6A6"
 
 
 def _png(draw: Callable[[Axes], None], title: str, note: str) -> bytes:
+    return png_bytes(_figure(draw, title, note))
+
+
+def _figure(draw: Callable[[Axes], None], title: str, note: str) -> Figure:
     fig = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -37,7 +41,7 @@ def _png(draw: Callable[[Axes], None], title: str, note: str) -> bytes:
     ax.spines[["top", "right"]].set_visible(False)
     fig.text(0.01, 0.005, note, fontsize=8, color="#C00000", ha="left", va="bottom")
     fig.get_layout_engine().set(h_pad=0.25)
-    return png_bytes(fig)
+    return fig
 
 
 def png_bytes(fig: Figure) -> bytes:
@@ -135,7 +139,8 @@ FIGURES = {
 def figure_files(allocation, lang: str = "id", *, boundary=None,
                  note: str | None = None) -> dict[str, bytes]:
     """The PNG figures of ``allocation`` (an Allocation holding a plan), file name ->
-    bytes, with titles and labels in ``lang``.
+    bytes, with titles and labels in ``lang``: :func:`figure_objects` rendered by
+    :func:`png_bytes`.
 
     ``note`` is the data-status line printed under every figure; by default it says the
     per-village indicators are SYNTHETIC (the allocation does not know its data set, so
@@ -143,11 +148,22 @@ def figure_files(allocation, lang: str = "id", *, boundary=None,
     ``boundary`` (village polygons for maps) is accepted and not used yet.
     """
     del boundary  # maps come later
+    return {name: _png(*parts) for name, parts in _parts(allocation, lang, note).items()}
+
+
+def figure_objects(allocation, lang: str = "id", *, note: str | None = None) -> dict[str, Figure]:
+    """The figures of :func:`figure_files` as matplotlib Figures (on the Agg canvas, no
+    pyplot state), file name -> Figure: what is drawn, for tests and notebooks."""
+    return {name: _figure(*parts) for name, parts in _parts(allocation, lang, note).items()}
+
+
+def _parts(allocation, lang: str, note: str | None) -> dict[str, tuple]:
+    """File name -> (draw, title, note) of each figure."""
     if allocation.tables is None:
         raise ValueError("the allocation holds no plan; there is nothing to draw")
     line = note if note is not None else words("fig.synthetic", lang)
-    return {name: _png(make(allocation, lang), plan_title(words(title, lang), allocation, lang),
-                       line)
+    return {name: (make(allocation, lang), plan_title(words(title, lang), allocation, lang),
+                   line)
             for name, (make, title) in FIGURES.items()}
 
 

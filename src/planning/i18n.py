@@ -31,10 +31,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "required file is missing. Add {file} to the data folder (see data/README.md).",
     ),
     "unreadable": (
-        "berkas tidak dapat dibaca sebagai CSV UTF-8 ({detail}). Simpan ulang sebagai "
-        "CSV UTF-8 dengan baris judul.",
-        "file cannot be read as UTF-8 CSV ({detail}). Save it again as UTF-8 CSV with a "
-        "header row.",
+        "berkas tidak dapat dibaca ({detail}). Periksa izin berkas, tutup program lain "
+        "yang memakainya, atau salin ulang berkasnya.",
+        "the file cannot be read ({detail}). Check the file's permissions, close other "
+        "programs using it, or copy the file again.",
     ),
     "not_a_file": (
         "{file} adalah folder, bukan berkas. Ganti folder itu dengan berkas CSV {file} "
@@ -152,8 +152,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "value {value} is negative. Use zero or more.",
     ),
     "not_positive": (
-        "nilai {value} harus lebih besar dari nol.",
-        "value {value} must be greater than zero.",
+        "nilai {value} harus lebih besar dari nol. Gunakan angka di atas nol.",
+        "value {value} must be greater than zero. Use a number above zero.",
     ),
     "out_of_range": (
         "nilai {value} di luar rentang {low} sampai {high}. Perbaiki nilainya.",
@@ -520,8 +520,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "workbook not found. Check the path.",
     ),
     "roundtrip.unreadable": (
-        "tidak dapat dibuka sebagai buku kerja xlsx ({detail}). Simpan ulang sebagai .xlsx.",
-        "cannot be opened as an xlsx workbook ({detail}). Save it again as .xlsx.",
+        "buku kerja tidak dapat dibuka ({detail}). Tutup buku kerja itu di Excel jika masih "
+        "terbuka, periksa izin berkasnya, atau salin ulang berkasnya.",
+        "the workbook cannot be opened ({detail}). Close it in Excel if it is still open, "
+        "check the file's permissions, or copy the file again.",
     ),
     "roundtrip.no_sheet": (
         "lembar '{sheet}' tidak ada.{hint} Gunakan buku kerja yang ditulis oleh planning run "
@@ -689,6 +691,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "saja.",
         "programme {program} in village {village} is already in row {first}. Keep one row.",
     ),
+    "roundtrip.more_rows": (" dan {n} baris lain", " and {n} more rows"),
     "roundtrip.breaks_pagu": (
         "baris yang dikunci atau diubah untuk {agency} (baris {rows}) memakan Rp {cost} juta, "
         "melebihi pagu Rp {pagu} juta. Kurangi unit atau lepaskan kunci.",

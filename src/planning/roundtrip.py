@@ -35,7 +35,7 @@ from xml.etree import ElementTree
 
 import pandas as pd
 
-from planning.data.problems import Phrase, with_hint
+from planning.data.problems import Amount, Phrase, with_hint
 from planning.i18n import DEFAULT_LANGUAGE, abridge, capped, shown, text
 from planning.model import Lock, ModelSettings, build_instance
 from planning.report_labels import ALLOCATION_COLUMNS, ALLOCATION_HEADERS, ALLOCATION_SHEET
@@ -51,6 +51,8 @@ MAX_UNPACKED = 100 * 2**20
 MAX_ROWS = 100_000
 """Rows of the Alokasi sheet read at most, below its header (a plan has at most villages x
 programmes rows: 4,440 in Buleleng)."""
+ROWS_SHOWN = 20
+"""Rows listed in one message before the rest are counted."""
 MAX_UNITS = 10**9
 """Units at most in the hidden plan sheet."""
 
@@ -96,6 +98,21 @@ class Where:
 
 
 @dataclass(frozen=True)
+class Rows:
+    """Spreadsheet rows named in a message: the first :data:`ROWS_SHOWN`, then how many
+    more."""
+
+    rows: tuple[int, ...]
+
+    def render(self, lang: str) -> str:
+        shown_rows = ", ".join(str(r) for r in self.rows[:ROWS_SHOWN])
+        more = len(self.rows) - ROWS_SHOWN
+        if more <= 0:
+            return shown_rows
+        return shown_rows + Phrase("roundtrip.more_rows", (("n", more),)).render(lang)
+
+
+@dataclass(frozen=True)
 class Headers:
     """Allocation columns, named in the message's language."""
 
@@ -115,9 +132,11 @@ class EditProblem:
     params: tuple[tuple[str, object], ...] = ()
 
     def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        params = {k: v.render(lang) if isinstance(v, Phrase | Headers) else v
-                  for k, v in self.params}
-        body = text(self.key, lang, **with_hint(shown(params), lang))
+        """The message: values a user gave abridged, those the program made (phrases,
+        amounts, row lists) rendered whole in ``lang``."""
+        given = {k: v for k, v in self.params if not hasattr(v, "render")}
+        made = {k: v.render(lang) for k, v in self.params if hasattr(v, "render")}
+        body = text(self.key, lang, **with_hint({**shown(given), **made}, lang))
         return f"[{text('severity.error', lang)}] {self.where.render(lang)}: {body}"
 
 
@@ -573,9 +592,8 @@ def _pagu_problems(fixed: pd.DataFrame, wanted: dict, known: _Known, instance,
             rows = sorted(wanted[k][1] for k in zip(group["village"], group["program"],
                                                      strict=True) if k in wanted)
             problems.append(_problem(edited.at(None, "units"), "roundtrip.breaks_pagu",
-                                     agency=agency, cost=round(used, 1),
-                                     pagu=round(limit, 1),
-                                     rows=", ".join(str(r) for r in rows)))
+                                     agency=agency, cost=Amount(round(used, 1)),
+                                     pagu=Amount(round(limit, 1)), rows=Rows(tuple(rows))))
     return problems
 
 

@@ -26,15 +26,16 @@ class Amount:
 
     value: float
 
+    def render(self, lang: str) -> str:
+        return number(self.value, lang, 1 if self.value % 1 else 0)
+
 
 def localised(params: dict, lang: str) -> dict:
     """``params`` with every :class:`Phrase` and :class:`Amount` rendered in ``lang``."""
     out = {}
     for name, value in params.items():
-        if isinstance(value, Phrase):
+        if isinstance(value, Phrase | Amount):
             value = value.render(lang)
-        elif isinstance(value, Amount):
-            value = number(value.value, lang)
         out[name] = value
     return out
 
