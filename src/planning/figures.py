@@ -10,6 +10,7 @@ gives byte-identical files.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Callable
 
 from matplotlib.axes import Axes
@@ -22,6 +23,8 @@ from planning.report_labels import words
 __all__ = ["FIGURES", "figure_files", "figure_objects"]
 
 SIZE = (8.0, 4.8)
+#: characters of a title line, so a long line stays clear of the legend
+TITLE_WIDTH = 56
 DPI = 100
 DARK = "#1F4E79"
 LIGHT = "#BDD7EE"
@@ -173,5 +176,7 @@ def plan_title(title: str, allocation, lang: str) -> str:
     from planning.model.messages import plan_label
 
     report = getattr(allocation, "report", None)
-    label = plan_label(report, lang) if report is not None else ""
-    return f"{title}\n{label[:1].upper()}{label[1:]}" if label else title
+    label = plan_label(report, lang, reason=False) if report is not None else ""
+    if not label:
+        return title
+    return "\n".join([title, *textwrap.wrap(label[:1].upper() + label[1:], TITLE_WIDTH)])

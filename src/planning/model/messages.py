@@ -216,8 +216,8 @@ MODEL_MESSAGES: dict[str, tuple[str, str]] = {
     # --- run summary ---
     "model.not_proven": (
         "rencana terbaik yang ditemukan, belum terbukti optimal: selisih tersertifikasi "
-        "{gap} ({reason})",
-        "best plan found, not proven optimal: certified gap {gap} ({reason})",
+        "{gap}",
+        "best plan found, not proven optimal: certified gap {gap}",
     ),
     "model.stopped.node_limit": (
         "pemecah berhenti pada batas {nodes} simpul", "the solver stopped at its limit of "
@@ -280,17 +280,21 @@ def text(key: str, lang: str = i18n.DEFAULT_LANGUAGE, **params: object) -> str:
     return i18n.text(key, lang, **params)
 
 
-def plan_label(report, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+def plan_label(report, lang: str = i18n.DEFAULT_LANGUAGE, reason: bool = True) -> str:
     """The plain label of a plan that is not proven optimal ("rencana terbaik yang
-    ditemukan, belum terbukti optimal: selisih tersertifikasi 4,7 % (...)"), for the
+    ditemukan, belum terbukti optimal: selisih tersertifikasi 4,71 % (...)"), for the
     console, summary, workbook and figure titles; "" for a proven plan. ``report``: a
-    SolveReport or its summary dict."""
+    SolveReport or its summary dict; ``reason``: say what stopped the solver (figure
+    titles leave it out)."""
     get = report.get if isinstance(report, dict) else lambda k: getattr(report, k, None)
     if get("status") != "feasible":
         return ""
     gap = get("gap")
+    label = text("model.not_proven", lang,
+                 gap=i18n.percent(gap, lang, 2) if gap is not None else "-")
+    if not reason:
+        return label
     why = text(f"model.stopped.{get('stopped_by') or 'error'}", lang,
                nodes=i18n.number(get("node_limit") or 0, lang),
                seconds=i18n.number(get("time_limit") or 0, lang))
-    return text("model.not_proven", lang,
-                gap=i18n.percent(gap, lang, 1) if gap is not None else "-", reason=why)
+    return f"{label} ({why})"
