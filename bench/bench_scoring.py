@@ -15,10 +15,10 @@ from pathlib import Path
 
 from bench_data import DATA, print_table, scaled_copy, timed
 
+from planning.config.scoring import resolve
 from planning.data import load_dataset
+from planning.report.scoring import score_report
 from planning.scoring import score_villages
-from planning.scoring.report import score_report
-from planning.scoring.settings import resolve
 
 
 def main() -> int:

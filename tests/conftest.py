@@ -83,7 +83,7 @@ def run_notebook(name: str, out: Path, **parameters):
 def good_run(tmp_path_factory) -> Path:
     """A results folder of a good baseline run, made once: malformed-input tests run into
     it and check (with ``tests.corpus.folder_state``) that it is left as it was."""
-    from planning.run import run_scenario
+    from planning.pipeline import run_scenario
 
     out = tmp_path_factory.mktemp("good") / "results"
     run_scenario(ROOT / "scenarios" / "baseline.yaml", out)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from planning.cli import app
+from planning.apps.cli import app
 
 
 def cli(*args: str) -> tuple[int, str]:

@@ -13,20 +13,16 @@ import pandas as pd
 import pytest
 
 from planning import i18n
-from planning.compare import (
-    AGENCIES,
-    PLAN,
-    SUMMARY,
-    CompareError,
-    compare_folders,
+from planning.analysis.compare import AGENCIES, PLAN, SUMMARY, CompareError, compare_folders
+from planning.model import ModelSettings
+from planning.pipeline import run
+from planning.report.compare import (
     comparison_files,
     comparison_sheet_rows,
     comparison_tables,
     comparison_workbook_bytes,
     summary_lines,
 )
-from planning.model import ModelSettings
-from planning.run import run
 
 from .conftest import DATA, read, write
 
@@ -281,7 +277,7 @@ def test_sheet_rows_stack_every_table(cmp):
 def test_compare_command_writes_the_diff(folders, tmp_path):
     from typer.testing import CliRunner
 
-    from planning.cli import app
+    from planning.apps.cli import app
 
     a, b = folders
     out = tmp_path / "diff"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from importlib import metadata
 from pathlib import Path
 
-from planning.environment import VersionDifference, lock_differences, read_lock
-from planning.review import Review
+from planning.apps.review import Review
+from planning.report.environment import VersionDifference, lock_differences, read_lock
 
 
 def _lock(tmp_path: Path) -> Path:

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from planning.explorer import Explorer
-from planning.scenario import load_scenario
+from planning.apps.explorer import Explorer
+from planning.config.scenario import load_scenario
 
 from .conftest import DATA, ROOT, run_notebook
 from .model_checker import recompute
@@ -236,7 +236,7 @@ def test_the_baseline_is_the_scenarios_own_plan(explorer, good_run):
 
 
 def test_a_difference_within_the_certified_gaps_is_said_to_be(explorer):
-    from planning.explorer import Result, within_tolerance
+    from planning.apps.explorer import Result, within_tolerance
 
     base = explorer.baseline
     assert base.slack is not None and base.slack >= 0 and base.objective > 0

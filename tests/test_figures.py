@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from matplotlib.text import Text
 
-from planning.figures import figure_files, figure_objects
 from planning.model import ModelSettings, allocate
+from planning.report.figures import figure_files, figure_objects
 from tests.conftest import DATA
 from tests.model_checker import recompute
 
@@ -180,7 +180,7 @@ def test_no_pyplot_state_left_behind(allocation):
 
 
 def test_the_files_are_the_figures_rendered(allocation, figures_png):
-    from planning.figures import png_bytes
+    from planning.report.figures import png_bytes
 
     assert {name: png_bytes(fig) for name, fig in figure_objects(allocation).items()} == \
         figures_png

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from planning.config.reading import MAX_BYTES, MAX_VALUES, SettingsError
+from planning.config.scenario import load_scenario
 from planning.i18n import MAX_LINES, abridge, text
-from planning.scenario import load_scenario
-from planning.scoring.settings import MAX_BYTES, MAX_VALUES, SettingsError
 
 from .conftest import DATA, ROOT
 from .corpus import assert_clear_failure, assert_named_on_one_line, cli, folder_state

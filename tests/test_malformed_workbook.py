@@ -19,7 +19,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from planning.i18n import MAX_LINES, text
-from planning.report_labels import ALLOCATION_COLUMNS, ALLOCATION_HEADERS
+from planning.report.labels import ALLOCATION_COLUMNS, ALLOCATION_HEADERS
 
 from .conftest import ROOT
 from .corpus import assert_clear_failure, assert_named_on_one_line, cli, folder_state

@@ -23,8 +23,8 @@ import pyogrio
 import pytest
 import shapely
 
-from planning import maps
-from planning.maps import (
+from planning.report import maps
+from planning.report.maps import (
     MapError,
     is_polygon_layer,
     kecamatan_outlines,

@@ -5,7 +5,7 @@ How it works, and why it cannot pass vacuously:
 
 * **The keys the code can emit** are read from the source, not listed by hand: every
   string literal of ``planning/data/{reading,loading,checks,limits,schemas}.py`` and of
-  ``planning/roundtrip.py`` that is a key of ``planning.i18n.MESSAGES``. That catches keys
+  ``planning/report/roundtrip.py`` that is a key of ``planning.i18n.MESSAGES``. That catches keys
   passed through helpers as well (``references(..., "unknown_kecamatan", ...)``, the
   ``checks`` list of the round trip). A literal of another family of messages in those
   files fails the guard until it is classified here. The collection is itself checked:

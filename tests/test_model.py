@@ -21,7 +21,7 @@ from planning.model import (
     solve_model,
 )
 from planning.model.build import LE
-from planning.outputs import csv_bytes
+from planning.report.folder import csv_bytes
 from tests.model_checker import recompute
 
 

@@ -18,8 +18,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planning import outputs
-from planning.outputs import MARKER, ResultsFolderError, check_target, read_marker, write_folder
+from planning.report import folder as outputs
+from planning.report.folder import (
+    MARKER,
+    ResultsFolderError,
+    check_target,
+    read_marker,
+    write_folder,
+)
 from tests.corpus import cli, folder_state
 
 from .conftest import DATA, ROOT
@@ -146,7 +152,7 @@ def test_a_parked_old_result_is_put_back_when_the_target_is_missing(tmp_path):
 KILLER = textwrap.dedent("""
     import os, signal, sys, shutil
     from pathlib import Path
-    from planning import outputs
+    from planning.report import folder as outputs
     where, count, exchange = sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
     calls = {"n": 0}
     def hit():

@@ -23,7 +23,7 @@ def test_the_lock_pins_every_dependency_and_environment_yml_installs_it():
     """requirements.lock pins (==, with hashes) every dependency of pyproject.toml, and
     environment.yml installs exactly that lock, so conda users and the README's two
     commands get the same versions."""
-    from planning.environment import read_lock
+    from planning.report.environment import read_lock
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = {requirement(s)[0] for s in project["dependencies"]}
@@ -48,7 +48,7 @@ def test_the_lock_pins_every_dependency_and_environment_yml_installs_it():
 
 def test_installed_versions_match_the_lock():
     """The test run itself uses the locked versions (make test installs from the lock)."""
-    from planning.environment import lock_differences
+    from planning.report.environment import lock_differences
 
     differ = [d for d in lock_differences(ROOT / "requirements.lock")
               if d.package not in ("pip", "planning")]

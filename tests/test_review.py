@@ -1,4 +1,4 @@
-"""The reviewer's re-run (planning.review and notebook 05), on a copy of the project with
+"""The reviewer's re-run (planning.apps.review and notebook 05), on a copy of the project with
 two scenarios (baseline and kunci-politik, which has locks) to keep the time down."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planning.review import CHECKS, check_results, compare_hashes, rerun_all
+from planning.apps.review import CHECKS, check_results, compare_hashes, rerun_all
 
 from .conftest import DATA, ROOT, run_notebook
 

@@ -14,13 +14,13 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
-from planning import roundtrip
-from planning.cli import app
+from planning.apps.cli import app
+from planning.config.scenario import load_scenario
 from planning.model import Lock, build_instance
-from planning.report_labels import ALLOCATION_COLUMNS, ALLOCATION_HEADERS
-from planning.roundtrip import RoundTripError, edits_as_locks
-from planning.run import run_scenario
-from planning.scenario import load_scenario
+from planning.pipeline import run_scenario
+from planning.report import roundtrip
+from planning.report.labels import ALLOCATION_COLUMNS, ALLOCATION_HEADERS
+from planning.report.roundtrip import RoundTripError, edits_as_locks
 
 from .conftest import ROOT
 from .model_checker import recompute

@@ -1,7 +1,7 @@
 """The spreadsheet round trip on workbooks made here with openpyxl (no planning run): every
 edit and every damage must give exactly the expected locks, table of edits, or messages
 naming file, sheet, row and column, in both languages. Written to kill the mutants of
-planning.roundtrip (docs/testing.md); test_roundtrip runs the real workbook end to end."""
+planning.report.roundtrip (docs/testing.md); test_roundtrip runs the real workbook end to end."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from planning.model import Lock, ModelSettings, build_instance
-from planning.roundtrip import (
+from planning.report.roundtrip import (
     MAX_ROWS,
     MAX_UNITS,
     MAX_UNPACKED,
@@ -172,7 +172,7 @@ def test_kinds(tmp_path):
 
 
 def test_too_big(tmp_path, monkeypatch):
-    import planning.roundtrip as rt
+    import planning.report.roundtrip as rt
 
     good = book(tmp_path / "g.xlsx", [], [])
     size = sum(i.file_size for i in zipfile.ZipFile(good).infolist())
@@ -296,7 +296,7 @@ def test_rows_problems(tmp_path):
 
 
 def test_no_rows_and_too_many(tmp_path, monkeypatch):
-    import planning.roundtrip as rt
+    import planning.report.roundtrip as rt
 
     path = book(tmp_path / "e.xlsx", [], [])
     with pytest.raises(RoundTripError) as caught:

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from planning import outputs
-from planning.cli import app
-from planning.run import run
+from planning.apps.cli import app
+from planning.pipeline import run
+from planning.report import folder as outputs
 
 from .conftest import DATA, edit
 
@@ -122,7 +122,7 @@ def test_run_writes_a_plan_a_reviewer_can_recompute(tmp_path):
 
 def test_a_scenario_without_a_plan_writes_nothing(tmp_path):
     from planning.model import ModelSettings, Rules
-    from planning.run import NoPlan
+    from planning.pipeline import NoPlan
 
     out = tmp_path / "res"
     run(DATA, out)
@@ -178,7 +178,7 @@ def test_a_bad_boundary_file_is_reported(tmp_path):
 
 
 def test_a_scenario_gives_the_same_files_from_any_working_directory(tmp_path, monkeypatch):
-    from planning.run import run_scenario
+    from planning.pipeline import run_scenario
 
     from .conftest import NOTEBOOKS, ROOT
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from planning.cli import app
-from planning.scenario import check_codes, load_scenario, merged_tree
-from planning.scoring.settings import SettingsError
+from planning.apps.cli import app
+from planning.config.reading import SettingsError, merged_tree
+from planning.config.scenario import check_codes, load_scenario
 
 from .conftest import ROOT
 

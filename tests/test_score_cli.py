@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from planning.cli import app
+from planning.apps.cli import app
 from planning.i18n import MESSAGES
 
 from .conftest import DATA, ROOT
@@ -176,13 +176,13 @@ def test_english_output(tmp_path):
 
 def test_real_subprocess(tmp_path):
     out = tmp_path / "sub"
-    done = subprocess.run([sys.executable, "-m", "planning.cli", "score", "--data", str(DATA),
+    done = subprocess.run([sys.executable, "-m", "planning.apps.cli", "score", "--data", str(DATA),
                            "--out", str(out), "--draws", "50", "--lang", "en"],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert "Results written to" in done.stdout
     assert (scores(out)["selected"]).sum() == 27
-    bad = subprocess.run([sys.executable, "-m", "planning.cli", "score", "--data", str(DATA),
+    bad = subprocess.run([sys.executable, "-m", "planning.apps.cli", "score", "--data", str(DATA),
                           "--out", str(tmp_path / "bad"), "--rule", "richest"],
                          capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2

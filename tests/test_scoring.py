@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
+from planning.config.scoring import ScoringSettings
 from planning.data import load_dataset
-from planning.scoring import FocusRule, Method, ScoringError, score_villages
+from planning.scoring import FocusRule, Method, ScoringError, score, score_villages
 from planning.scoring.focus import priority, select_focus
 from planning.scoring.indices import build_index
-from planning.scoring.settings import ScoringSettings
 from planning.scoring.typology import labels, typology
 
 from .conftest import DATA
@@ -324,7 +324,7 @@ def test_settings_model_is_strict_frozen_and_scores_like_the_function(shipped):
     settings = ScoringSettings(draws=200)
     with pytest.raises(ValidationError):
         settings.draws = 5
-    pd.testing.assert_frame_equal(settings.score(ds).table, result.table)
+    pd.testing.assert_frame_equal(score(ds, settings).table, result.table)
     dumped = settings.model_dump(mode="json")
     assert ScoringSettings.model_validate(dumped) == settings
     assert set(dumped) == {"poverty", "potential", "focus", "draws", "clusters", "seed"}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from planning.apps.ranking import RankingControls
 from planning.scoring import score_villages
 from planning.scoring.indices import Method
-from planning.scoring.interactive import RankingControls
 
 
 def test_changing_a_weight_rescores_like_a_direct_call(ds):

@@ -141,7 +141,7 @@ def test_a_plan_within_max_gap_is_accepted_in_english(tmp_path):
 
 
 def test_every_figure_title_says_not_proven(ds, scores, monkeypatch):
-    from planning import figures
+    from planning.report import figures
 
     titles = []
     real = figures._png

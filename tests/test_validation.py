@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from planning.cli import app
+from planning.apps.cli import app
 from planning.data import DataError, load_dataset, validate_dataset
 
 from .conftest import DATA, ROOT, edit, read, write
@@ -307,7 +307,7 @@ def test_validate_command_passes_on_shipped_data():
 
 def test_installed_command_reports_without_traceback(data_copy):
     set_cell("programs.csv", 5, "agency", "PUTRX")(data_copy)
-    done = subprocess.run([sys.executable, "-m", "planning.cli", "validate", str(data_copy)],
+    done = subprocess.run([sys.executable, "-m", "planning.apps.cli", "validate", str(data_copy)],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 1
     assert "lembaga 'PUTRX' tidak ada di agencies.csv" in done.stdout

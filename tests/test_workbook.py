@@ -15,15 +15,15 @@ import pandas as pd
 import pytest
 
 from planning.model import allocate
-from planning.run import allocation_summary, versions
-from planning.scoring import score_villages
-from planning.workbook import (
+from planning.pipeline import allocation_summary, versions
+from planning.report.workbook import (
     ALLOCATION_COLUMNS,
     ALLOCATION_HEADERS,
     ALLOCATION_SHEET,
     _valid_sheet_name,
     workbook_bytes,
 )
+from planning.scoring import score_villages
 
 from .conftest import ROOT
 
@@ -133,7 +133,7 @@ def test_allocation_sheet_is_the_plan(book, allocation):
 
 
 def test_the_round_trip_reader_reads_the_allocation_sheet(raw, allocation, tmp_path):
-    from planning.roundtrip import read_edited
+    from planning.report.roundtrip import read_edited
 
     path = tmp_path / "plan.xlsx"
     path.write_bytes(raw)
@@ -377,7 +377,7 @@ def test_libreoffice_opens_the_run_workbook(tmp_path):
     Ringkasan totals and per-agency table against the plan and summary.json."""
     import json
 
-    from planning.run import run_scenario
+    from planning.pipeline import run_scenario
 
     out = run_scenario(ROOT / "scenarios" / "baseline.yaml", tmp_path / "r").out_dir
     workbook = out / "rencana_alokasi.xlsx"

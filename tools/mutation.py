@@ -60,7 +60,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "data": ("src/planning/data/checks.py", "src/planning/data/schemas.py",
              "src/planning/data/limits.py", "src/planning/data/reading.py",
              "src/planning/data/loading.py"),
-    "roundtrip": ("src/planning/roundtrip.py",),
+    "roundtrip": ("src/planning/report/roundtrip.py",),
     "indices": ("src/planning/scoring/indices.py",),
 }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from planning.i18n import DEFAULT_LANGUAGE, MAX_LINES, capped, number, text
+from planning.i18n import DEFAULT_LANGUAGE, MAX_LINES, capped, number, text, with_hint
 
 
 @dataclass(frozen=True)
@@ -38,14 +38,6 @@ def localised(params: dict, lang: str) -> dict:
             value = value.render(lang)
         out[name] = value
     return out
-
-
-def with_hint(params: dict, lang: str) -> dict:
-    """``params`` with a ``guess`` (a close match, or "") turned into a "did you mean" hint."""
-    if "guess" in params:
-        guess = params.pop("guess")
-        params["hint"] = text("did_you_mean", lang, guess=guess) if guess else ""
-    return params
 
 
 @dataclass(frozen=True)

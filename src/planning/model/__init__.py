@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from planning.config.model import Lock, ModelSettings, Rules, Solver
 from planning.model import messages as _messages  # noqa: F401  (registers messages)
 from planning.model.best import best_found
 from planning.model.build import Model, build_model
@@ -40,7 +41,6 @@ from planning.model.feasibility import plan_violations
 from planning.model.heuristics import equal_split_plan, greedy_plan, rounded_plan
 from planning.model.instance import Instance, ModelError, build_instance
 from planning.model.presolve import Finding, PresolveError, presolve
-from planning.model.settings import Lock, ModelSettings, Rules, Solver
 from planning.model.solve import SolveReport, available_solvers, relative_gap, solve_model
 
 __all__ = [

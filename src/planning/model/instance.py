@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from planning.config.model import Lock, ModelSettings
 from planning.data import DataSet
-from planning.model.settings import Lock, ModelSettings
 
 
 class ModelError(ValueError):

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pulp
 
+from planning.config.model import Solver
 from planning.model.build import Model
-from planning.model.settings import Solver
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from planning.config.scoring import ScoringSettings
 from planning.data import DataSet
 from planning.scoring.focus import FocusRule, Selection, select_focus
 from planning.scoring.indices import (
@@ -94,6 +95,14 @@ def score_villages(ds: DataSet, poverty: Method | None = None,
                          draws=draws, seed=seed)
     table = _table(ds, p_index, q_index, sectors, types, selection, stab)
     return ScoreResult(p_index, q_index, sectors, types, selection, stab, table)
+
+
+def score(ds: DataSet, settings: ScoringSettings) -> ScoreResult:
+    """Score the data set ``ds`` with the scenario's scoring ``settings``."""
+    return score_villages(ds, poverty=settings.poverty.method(),
+                          potential=settings.potential.method(),
+                          focus=settings.focus.focus_rule(), draws=settings.draws,
+                          clusters=settings.clusters, seed=settings.seed)
 
 
 def _table(ds, p_index, q_index, sectors, types, selection, stab) -> pd.DataFrame:

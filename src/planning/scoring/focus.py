@@ -12,43 +12,13 @@ never picked; kelurahan are skipped unless ``include_kelurahan``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from planning.config.scoring import RULES, FocusRule, ScoringError  # noqa: F401
 from planning.i18n import DEFAULT_LANGUAGE, text
-from planning.scoring.indices import ScoringError, unknown_choice
-
-RULES = ("poverty", "blend")
-
-
-@dataclass(frozen=True)
-class FocusRule:
-    per_kecamatan: int = 3
-    rule: str = "poverty"
-    alpha: float = 0.3
-    include_kelurahan: bool = False
-    force_in: tuple[str, ...] = ()
-    force_out: tuple[str, ...] = ()
-
-    def check(self, codes: Iterable[str]) -> FocusRule:
-        codes = set(codes)
-        if self.rule not in RULES:
-            raise unknown_choice("rule", self.rule, RULES)
-        if self.per_kecamatan < 1:
-            raise ScoringError("scoring.per_kecamatan", "per_kecamatan")
-        if not 0 <= self.alpha <= 1:
-            raise ScoringError("scoring.alpha", "alpha", alpha=self.alpha)
-        for name, listed in (("force_in", self.force_in), ("force_out", self.force_out)):
-            unknown = sorted(set(listed) - codes)
-            if unknown:
-                raise ScoringError("scoring.unknown_codes", name, codes=", ".join(unknown))
-        both = sorted(set(self.force_in) & set(self.force_out))
-        if both:
-            raise ScoringError("scoring.forced_both", "force_out", codes=", ".join(both))
-        return self
 
 
 def priority(poverty: pd.Series | pd.DataFrame, potential: pd.Series | pd.DataFrame,

@@ -15,70 +15,22 @@ with weights w_j >= 0 that sum to 1. Every score decomposes into indicator contr
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sklearn.decomposition import PCA
 
-from planning.i18n import DEFAULT_LANGUAGE, text
+from planning.config.scoring import (  # noqa: F401  (re-exported: the index choices)
+    AGGREGATIONS,
+    NORMALISATIONS,
+    WEIGHTINGS,
+    Method,
+    ScoringError,
+    unknown_choice,
+)
 
-NORMALISATIONS = ("minmax", "zscore", "rank")
-WEIGHTINGS = ("equal", "user", "pca", "entropy")
-AGGREGATIONS = ("arithmetic", "geometric")
 GEOMETRIC_EPS = 0.01
-
-
-class ScoringError(ValueError):
-    """A scoring choice that cannot be used; the message says which and what to do.
-
-    ``key`` names the message in :mod:`planning.i18n` (``str(error)`` is the English text,
-    :meth:`render` any language); ``field`` is the setting at fault, as a dotted path in
-    :class:`planning.scoring.settings.ScoringSettings` (for example ``focus.force_in``)."""
-
-    def __init__(self, key: str, field: str = "", **params: object):
-        self.key, self.field, self.params = key, field, params
-        message = text(key, "en", **params)
-        super().__init__(f"{field}: {message}" if field else message)
-
-    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        return text(self.key, lang, **self.params)
-
-    def at(self, prefix: str) -> ScoringError:
-        """The same error with ``prefix`` put in front of its field."""
-        field = ".".join(part for part in (prefix, self.field) if part)
-        return ScoringError(self.key, field, **self.params)
-
-
-def unknown_choice(name: str, value: object, allowed: tuple[str, ...]) -> ScoringError:
-    return ScoringError("scoring.unknown_choice", name, name=name, value=value,
-                        allowed=", ".join(allowed))
-
-
-@dataclass(frozen=True)
-class Method:
-    """How an index is built. ``weights`` (for weighting='user') maps indicator or group
-    names to non-negative numbers; a group's weight is split equally among its indicators."""
-
-    normalisation: str = "minmax"
-    weighting: str = "equal"
-    aggregation: str = "arithmetic"
-    weights: Mapping[str, float] = field(default_factory=dict)
-
-    def check(self) -> Method:
-        for name, value, allowed in (("normalisation", self.normalisation, NORMALISATIONS),
-                                     ("weighting", self.weighting, WEIGHTINGS),
-                                     ("aggregation", self.aggregation, AGGREGATIONS)):
-            if value not in allowed:
-                raise unknown_choice(name, value, allowed)
-        if self.weighting == "user" and not self.weights:
-            raise ScoringError("scoring.needs_weights", "weights")
-        if self.weights and self.weighting != "user":
-            raise ScoringError("scoring.weights_unused", "weights", weighting=self.weighting)
-        negative = sorted(k for k, v in self.weights.items() if not v >= 0)
-        if negative:
-            raise ScoringError("scoring.negative_weights", "weights", names=", ".join(negative))
-        return self
 
 
 def oriented(values: pd.DataFrame, direction: pd.Series) -> pd.DataFrame:

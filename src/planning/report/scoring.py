@@ -1,6 +1,6 @@
 """``planning score``: score a data set with resolved settings and write what a planner reads.
 
-The results folder (written atomically by :func:`planning.outputs.write_folder`, and
+The results folder (written atomically by :func:`planning.report.folder.write_folder`, and
 byte-identical on a re-run with the same inputs; no timestamps):
 
 * ``village_scores.csv``: one row per village (``ScoreResult.table``);
@@ -20,14 +20,14 @@ from pathlib import Path
 import pandas as pd
 
 from planning import i18n
+from planning.config.scoring import Resolved
 from planning.data import DataSet
 from planning.data.summary import synthetic_note
 from planning.i18n import text
-from planning.outputs import csv_bytes, json_bytes, write_folder
-from planning.scoring import ScoreResult, ScoringError
+from planning.report.folder import csv_bytes, json_bytes, write_folder
+from planning.scoring import ScoreResult, ScoringError, score
 from planning.scoring.compare import compare_2020, overlap_by_kecamatan
 from planning.scoring.focus import reason
-from planning.scoring.settings import Resolved
 from planning.scoring.stability import ALWAYS, NEVER, SPREAD
 from planning.scoring.typology import MAX_SHARE, MIN_SHARE, N_INIT
 
@@ -406,7 +406,7 @@ def score_report(ds: DataSet, resolved: Resolved, lang: str = "id") -> ScoreRepo
     village code, a weight for an unknown indicator) raises a SettingsError naming the
     option or scenario key."""
     try:
-        result = resolved.settings.score(ds)
+        result = score(ds, resolved.settings)
     except ScoringError as exc:
         raise resolved.explain(exc) from None
     reference = ds.reference.get(REFERENCE)

@@ -24,7 +24,6 @@ Tables are sorted by their codes; every output is byte-identical on repeat.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import math
 from dataclasses import dataclass
@@ -35,7 +34,6 @@ import numpy as np
 import pandas as pd
 
 from planning import i18n
-from planning.outputs import csv_bytes, json_bytes
 
 PLAN = "allocation_plan.csv"
 AGENCIES = "allocation_agencies.csv"
@@ -53,7 +51,7 @@ CREATED = datetime(2020, 1, 1)
 """The workbook's fixed creation date: the same comparison gives the same bytes."""
 TOP = 5
 """How many of the largest Rupiah moves the console summary lists."""
-_EPS = 1e-9
+EPS = 1e-9
 
 # (text columns, number columns) each results file must have
 _COLUMNS = {
@@ -387,8 +385,8 @@ def _change(frame: pd.DataFrame, name: str, a: str, b: str) -> pd.DataFrame:
 def _village_table(ra: _Results, rb: _Results) -> pd.DataFrame:
     keys = ["agency", "village"]
     pairs = _side_by_side(_sums(ra.plan, keys), _sums(rb.plan, keys), keys, ["units", "cost"])
-    pairs["in_a"] = pairs["units_a"] > _EPS
-    pairs["in_b"] = pairs["units_b"] > _EPS
+    pairs["in_a"] = pairs["units_a"] > EPS
+    pairs["in_b"] = pairs["units_b"] > EPS
     pairs = pairs[pairs["in_a"] | pairs["in_b"]]
     pairs["status"] = np.where(pairs["in_a"] & pairs["in_b"], "kept",
                                np.where(pairs["in_b"], "gained", "lost"))
@@ -442,7 +440,7 @@ def _program_table(ra: _Results, rb: _Results) -> pd.DataFrame:
     rows = _side_by_side(_sums(ra.plan, keys), _sums(rb.plan, keys), keys, ["units", "cost"])
     rows = _change(_change(rows, "units_change", "units_a", "units_b"),
                    "cost_change", "cost_a", "cost_b")
-    rows = rows[(rows["units_change"].abs() > _EPS) | (rows["cost_change"].abs() > _EPS)]
+    rows = rows[(rows["units_change"].abs() > EPS) | (rows["cost_change"].abs() > EPS)]
     places = _lookup([ra.plan, rb.plan], "village",
                      ["village_name", "kecamatan_code", "kecamatan"])
     programs = _lookup([ra.plan, rb.plan], "program", ["program_name", "agency"])
@@ -454,12 +452,12 @@ def _program_table(ra: _Results, rb: _Results) -> pd.DataFrame:
     return table[columns].sort_values(keys, kind="stable", ignore_index=True)
 
 
-def _number(value: float) -> float:
+def six_decimals(value: float) -> float:
     return round(float(value), 6)
 
 
 def _pair(a: float, b: float) -> dict:
-    return {"a": _number(a), "b": _number(b), "change": _number(b - a)}
+    return {"a": six_decimals(a), "b": six_decimals(b), "change": six_decimals(b - a)}
 
 
 def _totals(ra: _Results, rb: _Results, villages: pd.DataFrame,
@@ -489,256 +487,3 @@ def _totals(ra: _Results, rb: _Results, villages: pd.DataFrame,
         "input_files_differing": differing,
         "plan_sha256": {"a": ra.plan_sha256, "b": rb.plan_sha256},
     }
-
-
-# --- console summary -------------------------------------------------------------------
-
-def _signed(value: float, lang: str, decimals: int = 1) -> str:
-    rounded = round(float(value), decimals)
-    if rounded == 0:
-        return i18n.number(0, lang, decimals)
-    return ("+" if rounded > 0 else "") + i18n.number(rounded, lang, decimals)
-
-
-def _largest(frame: pd.DataFrame, code: str, column: str) -> pd.DataFrame:
-    """The ``TOP`` rows with the largest absolute ``column``, ties by code."""
-    moved = frame[frame[column].abs() > _EPS]
-    order = moved.assign(_size=-moved[column].abs()).sort_values(
-        ["_size", code], kind="stable")
-    return order.head(TOP)
-
-
-def summary_lines(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE) -> list[str]:
-    """A short console summary: objective and deprivations removed in A and B, spending,
-    villages gained and lost, and the largest Rupiah moves per agency and kecamatan."""
-    lang = i18n.check_language(lang)
-    a, b = cmp.labels
-    t = cmp.totals
-
-    def num(value: float, decimals: int = 1) -> str:
-        return i18n.number(value, lang, decimals)
-
-    def pair(key: str, values: dict, **extra: object) -> str:
-        return i18n.text(key, lang, a=a, b=b, va=num(values["a"]), vb=num(values["b"]),
-                         change=_signed(values["change"], lang), **extra)
-
-    lines = [i18n.text("compare.heading", lang, a=a, b=b, folder_a=cmp.folders[0].as_posix(),
-                       folder_b=cmp.folders[1].as_posix())]
-    if t["same_input_data"]:
-        lines.append(i18n.text("compare.same_data", lang))
-    else:
-        lines.append(i18n.text("compare.other_data", lang,
-                               files=", ".join(t["input_files_differing"])))
-    lines.append(pair("compare.objective", t["objective"]))
-    lines.append(pair("compare.removed", t["deprivations_removed"]))
-    lines.append(i18n.text("compare.by_dimension", lang, items=", ".join(
-        f"{d} {_signed(v['change'], lang)}" for d, v in t["removed_by_dimension"].items())))
-    lines.append(pair("compare.spending", t["spending"], pa=num(t["pagu"]["a"]),
-                      pb=num(t["pagu"]["b"])))
-    lines.append(i18n.text("compare.village_counts", lang, gained=t["villages_gained"],
-                           lost=t["villages_lost"], kept=t["villages_kept"],
-                           programs=t["program_rows_changed"]))
-    if cmp.identical:
-        lines.append(i18n.text("compare.no_difference", lang, a=a, b=b))
-        return lines
-    top = _largest(cmp.agencies, "agency", "moved")
-    if len(top):
-        lines.append(i18n.text("compare.top_agencies", lang, a=a, b=b))
-        for row in top.itertuples(index=False):
-            villages = i18n.text("compare.agency_villages", lang, gained=row.gained,
-                                 lost=row.lost)
-            lines.append(f"  {row.agency:<16} {_signed(row.moved, lang):>9}  ({villages})")
-    top = _largest(cmp.kecamatan, "kecamatan_code", "spending_change")
-    if len(top):
-        lines.append(i18n.text("compare.top_kecamatan", lang, a=a, b=b))
-        for row in top.itertuples(index=False):
-            place = f"{row.kecamatan_code} {row.kecamatan}"
-            lines.append(f"  {place:<25} {_signed(row.spending_change, lang):>9}")
-    return lines
-
-
-# --- files and workbook ----------------------------------------------------------------
-
-def comparison_files(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE,
-                     workbook: bool = False) -> dict[str, bytes]:
-    """The comparison as files (name -> bytes) for :func:`planning.outputs.write_folder`:
-    the four CSV tables (codes and English column names, money in juta Rp) and
-    ``compare_summary.json`` (totals, moves per agency and kecamatan, the villages gained
-    and lost per agency, and the console summary in ``lang``); with ``workbook`` also
-    ``compare.xlsx``."""
-    lang = i18n.check_language(lang)
-    status = data_status(cmp)
-    files = {name: csv_bytes(getattr(cmp, table).assign(data_status=status))
-             for table, name in FILES.items()}
-    files[SUMMARY_FILE] = json_bytes({**_summary_payload(cmp, lang), "data_status": status})
-    if workbook:
-        files[WORKBOOK_FILE] = comparison_workbook_bytes(cmp, lang)
-    return files
-
-
-def data_status(cmp: Comparison) -> str:
-    """The data-status note of the two runs (e.g. SYNTHETIC per-village indicators), from
-    their summary.json, so that every export of a comparison says what the data are."""
-    notes = []
-    for folder in cmp.folders:
-        path = Path(folder) / "summary.json"
-        try:
-            note = json.loads(path.read_text(encoding="utf-8")).get("data_status", "")
-        except (OSError, ValueError):
-            note = ""
-        if note and note not in notes:
-            notes.append(note)
-    return " / ".join(notes)
-
-
-def _summary_payload(cmp: Comparison, lang: str) -> dict:
-    v = cmp.villages
-
-    def codes(status: str) -> dict[str, list[str]]:
-        rows = v[v["status"] == status]
-        return {agency: group["village"].tolist()
-                for agency, group in rows.groupby("agency", sort=True)}
-
-    def moves(frame: pd.DataFrame, code: str, column: str) -> dict[str, float]:
-        rows = frame[frame[column].abs() > _EPS]
-        return {k: _number(x) for k, x in zip(rows[code], rows[column], strict=True)}
-
-    return {
-        "labels": {"a": cmp.labels[0], "b": cmp.labels[1]},
-        "folders": {"a": cmp.folders[0].as_posix(), "b": cmp.folders[1].as_posix()},
-        "totals": cmp.totals,
-        "rupiah_moved_by_agency": moves(cmp.agencies, "agency", "moved"),
-        "rupiah_moved_by_kecamatan": moves(cmp.kecamatan, "kecamatan_code",
-                                           "spending_change"),
-        "villages_gained": codes("gained"),
-        "villages_lost": codes("lost"),
-        "money_unit": "juta Rp (million rupiah)",
-        "language": lang,
-        "summary": summary_lines(cmp, lang),
-    }
-
-
-def sheet_name(lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-    """The comparison sheet's name: "Perbandingan" / "Comparison"."""
-    return i18n.text("compare.sheet.summary", lang)
-
-
-def _summary_frame(cmp: Comparison, lang: str) -> pd.DataFrame:
-    t = cmp.totals
-
-    def row(key: str, values: dict | None = None, change: object = None, **params) -> list:
-        label = i18n.text(f"compare.measure.{key}", lang, **params)
-        if values is None:
-            return [label, None, None, change]
-        return [label, values["a"], values["b"], values["change"]]
-
-    rows = [row("objective", t["objective"]), row("removed", t["deprivations_removed"])]
-    rows += [row("removed_dimension", values, dimension=d)
-             for d, values in t["removed_by_dimension"].items()]
-    rows += [row("spending", t["spending"]), row("pagu", t["pagu"]),
-             row("agency_villages", t["agency_villages"]),
-             row("gained", change=t["villages_gained"]), row("lost", change=t["villages_lost"]),
-             row("program_rows", change=t["program_rows_changed"]),
-             row("same_data", change=i18n.text("yes" if t["same_input_data"] else "no", lang))]
-    return pd.DataFrame(rows, columns=["measure", "a", "b", "change"], dtype=object)
-
-
-_MONEY_MEASURES = ("spending", "pagu")
-
-
-def comparison_tables(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE) -> list[SheetTable]:
-    """The comparison's tables with localized headers and values, one per sheet:
-    summary ("Perbandingan" / "Comparison"), agencies, kecamatan, villages, programmes."""
-    lang = i18n.check_language(lang)
-    a, b = cmp.labels
-    yes_no = {True: i18n.text("yes", lang), False: i18n.text("no", lang)}
-
-    def localize(name: str, frame: pd.DataFrame,
-                 money_rows: frozenset[int] = frozenset()) -> SheetTable:
-        frame = frame.copy()
-        for column in ("in_a", "in_b"):
-            if column in frame:
-                frame[column] = frame[column].map(yes_no)
-        if "status" in frame:
-            frame["status"] = [i18n.text(f"compare.status.{s}", lang) for s in frame["status"]]
-        headers = {c: i18n.text(f"compare.col.{c}", lang, a=a, b=b) for c in frame.columns}
-        return SheetTable(name=i18n.text(f"compare.sheet.{name}", lang),
-                          frame=frame.rename(columns=headers),
-                          money=frozenset(headers[c] for c in frame.columns if c in MONEY),
-                          money_rows=money_rows)
-
-    summary = _summary_frame(cmp, lang)
-    money = {i18n.text(f"compare.measure.{m}", lang) for m in _MONEY_MEASURES}
-    money_rows = frozenset(i for i, m in enumerate(summary["measure"]) if m in money)
-    return [localize("summary", summary, money_rows),
-            localize("agencies", cmp.agencies), localize("kecamatan", cmp.kecamatan),
-            localize("villages", cmp.villages), localize("programs", cmp.programs)]
-
-
-def _plain(value: object) -> object:
-    """A cell value as a plain Python value; None for a missing one."""
-    if hasattr(value, "item"):
-        value = value.item()
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value
-
-
-def comparison_sheet_rows(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE) -> list[list]:
-    """Every table of :func:`comparison_tables` stacked for one sheet (see
-    :func:`sheet_name`): per table a title row, a header row, its rows and a blank row.
-    Values are plain Python (str, int, float, None); money is in juta Rp."""
-    rows: list[list] = []
-    for table in comparison_tables(cmp, lang):
-        rows.append([table.name])
-        rows.append(list(table.frame.columns))
-        rows += [[_plain(v) for v in values]
-                 for values in table.frame.itertuples(index=False, name=None)]
-        rows.append([])
-    return rows
-
-
-JUTA_FORMAT = "#,##0.0"
-WHOLE_FORMAT = "#,##0"
-DECIMAL_FORMAT = "#,##0.0##"
-
-
-def comparison_workbook_bytes(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
-    """A small xlsx of the comparison: one sheet per table of :func:`comparison_tables`,
-    header row frozen, filters, money in juta Rp; text never becomes a formula; the same
-    comparison gives the same bytes."""
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False,
-                                        "strings_to_numbers": False})
-    book.set_properties({"title": sheet_name(lang), "created": CREATED})
-    header = book.add_format({"bold": True, "text_wrap": True, "valign": "top",
-                              "bottom": 1})
-    formats = {name: book.add_format({"num_format": pattern}) for name, pattern in
-               (("juta", JUTA_FORMAT), ("whole", WHOLE_FORMAT), ("decimal", DECIMAL_FORMAT))}
-    for table in comparison_tables(cmp, lang):
-        sheet = book.add_worksheet(table.name)
-        columns = list(table.frame.columns)
-        sheet.write_row(0, 0, columns, header)
-        widths = [min(max(len(str(c)) // 2, 8), 40) for c in columns]
-        for r, values in enumerate(table.frame.itertuples(index=False, name=None), start=1):
-            for c, value in enumerate(values):
-                value = _plain(value)
-                if value is None:
-                    continue
-                if isinstance(value, str):
-                    sheet.write_string(r, c, value)
-                    widths[c] = min(max(widths[c], len(value) + 1), 40)
-                    continue
-                kind = ("juta" if columns[c] in table.money or r - 1 in table.money_rows
-                        else "whole" if float(value).is_integer() else "decimal")
-                sheet.write_number(r, c, float(value), formats[kind])
-                widths[c] = max(widths[c], 12)
-        for c, width in enumerate(widths):
-            sheet.set_column(c, c, width)
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, len(table.frame), len(columns) - 1)
-    book.close()
-    return buffer.getvalue()

@@ -17,7 +17,7 @@ import typer
 
 from planning import i18n
 from planning.data import DataError, load_dataset, validate_dataset
-from planning.outputs import ResultsFolderError, write_folder
+from planning.report.folder import ResultsFolderError, write_folder
 
 app = typer.Typer(
     add_completion=False,
@@ -92,11 +92,11 @@ def run(
     (CSV, JSON, gambar, buku kerja).
     / Run a scenario: village scores, focus villages, the allocation, then write the
     results folder (CSV, JSON, figures, workbook)."""
-    from planning.maps import MapError
+    from planning.config.scoring import SettingsError
     from planning.model import ModelError, PresolveError
-    from planning.roundtrip import RoundTripError
-    from planning.run import NoPlan, run_scenario
-    from planning.scoring.settings import SettingsError
+    from planning.pipeline import NoPlan, run_scenario
+    from planning.report.maps import MapError
+    from planning.report.roundtrip import RoundTripError
 
     shown = _lang(lang or "id")
     try:
@@ -145,10 +145,11 @@ def compare(
     / Compare two results (results folders, or two scenarios run first): villages gained
     and lost per agency, Rupiah moved per agency and kecamatan, objective and deprivations
     removed."""
-    from planning.compare import CompareError, compare_folders, comparison_files, summary_lines
+    from planning.analysis.compare import CompareError, compare_folders
+    from planning.config.scoring import SettingsError
     from planning.model import ModelError, PresolveError
-    from planning.run import NoPlan, run_scenario
-    from planning.scoring.settings import SettingsError
+    from planning.pipeline import NoPlan, run_scenario
+    from planning.report.compare import comparison_files, summary_lines
 
     lang = _lang(lang)
     folders = []
@@ -272,9 +273,9 @@ def score(
     dengan desa fokus 2020, dan tulis tabel serta laporan.
     / Score every village, pick the focus villages per kecamatan, test their stability,
     compare with the 2020 focus villages, and write the tables and a report."""
+    from planning.config import scoring as scoring_settings
     from planning.data.summary import headline
-    from planning.scoring import settings as scoring_settings
-    from planning.scoring.report import score_report
+    from planning.report.scoring import score_report
 
     lang = _lang(lang)
     given = {"--per-kecamatan": per_kecamatan, "--rule": rule, "--alpha": alpha,

@@ -28,8 +28,8 @@ from planning.data.summary import (
     synthetic_note,
 )
 from planning.model import Allocation, ModelSettings, allocate
-from planning.outputs import check_target, csv_bytes, json_bytes, write_folder
-from planning.scoring import score_villages
+from planning.report.folder import check_target, csv_bytes, json_bytes, write_folder
+from planning.scoring import score, score_villages
 from planning.scoring.indices import ScoringError
 
 PACKAGES = ("planning", "pandas", "numpy", "pandera", "pulp", "highspy", "scikit-learn")
@@ -125,11 +125,11 @@ def run_scenario(path: str | Path, out_dir: str | Path | None = None,
     """Run the scenario file ``path``: its data set, scoring, budgets, rules, locks and
     solver. ``out_dir`` defaults to ``results/<scenario name>``; ``lang`` and ``data``
     override the scenario's. ``edited``: a workbook whose Alokasi sheet a planner edited;
-    its edits become locks (see :mod:`planning.roundtrip`). ``boundary``: a village
+    its edits become locks (see :mod:`planning.report.roundtrip`). ``boundary``: a village
     boundary file for the maps (overrides ``output.boundary``). Raises SettingsError for a
     malformed scenario, MapError for an unusable boundary file, as well as everything
     :func:`run` raises."""
-    from planning.scenario import check_codes, load_scenario, scoring_error
+    from planning.config.scenario import check_codes, load_scenario, scoring_error
 
     loaded = load_scenario(path)
     sc = loaded.scenario
@@ -144,13 +144,13 @@ def run_scenario(path: str | Path, out_dir: str | Path | None = None,
                 agencies=ds.agencies["code"].tolist(), programs=ds.programs["code"].tolist(),
                 dimensions=ds.dimensions["group"].tolist())
     try:
-        scores = sc.scoring.score(ds)
+        scores = score(ds, sc.scoring)
     except ScoringError as exc:
         raise scoring_error(loaded, exc) from None
     settings = sc.model_settings(ds.agencies.set_index("code")["pagu"].to_dict())
     edits = None
     if edited is not None:
-        from planning.roundtrip import edits_as_locks
+        from planning.report.roundtrip import edits_as_locks
 
         settings, edits = edits_as_locks(edited, settings, ds, scores, lang)
     scenario = {"file": loaded.shown(loaded.path),
@@ -167,15 +167,15 @@ def execute(ds: DataSet, scores, settings: ModelSettings, out_dir: str | Path, l
             maps: dict | None = None, protect=()) -> RunResult:
     """Allocate and write every output of one run atomically. ``scenario`` is recorded in
     summary.json as given (its ``data`` entry, if any, as the data set); ``edits``: the
-    planner's workbook edits (see :mod:`planning.roundtrip`); the run then also writes
+    planner's workbook edits (see :mod:`planning.report.roundtrip`); the run then also writes
     what moved. ``protect``: the run's input files and folders, which the results folder
-    must not hold (see :func:`planning.outputs.check_target`)."""
+    must not hold (see :func:`planning.report.folder.check_target`)."""
     allocation = allocate(ds, scores, settings, lang=lang)
     if not allocation.is_plan:
         raise NoPlan(allocation)
     moved = None
     if edits is not None:
-        from planning.roundtrip import moved_table
+        from planning.report.roundtrip import moved_table
 
         moved = moved_table(edits, allocation.tables.plan)
     note = synthetic_note(ds, "en")
@@ -230,9 +230,9 @@ def extra_outputs(ds, scores_table, allocation, summary, lang, moved,
                   maps: dict) -> dict[str, bytes]:
     """The figures and maps (PNG; a GeoPackage of the plan when a boundary is given) and
     the planners' workbook (xlsx), in the run's language."""
-    from planning.figures import figure_files
-    from planning.maps import plan_map_files
-    from planning.workbook import workbook_bytes
+    from planning.report.figures import figure_files
+    from planning.report.maps import plan_map_files
+    from planning.report.workbook import workbook_bytes
 
     note = synthetic_note(ds, lang)
     files = {f"figures/{name}": data for name, data in figure_files(

@@ -4,7 +4,7 @@
 (every package pinned, with hashes). A reviewer who installed otherwise (a conda
 environment, a newer pip resolve) may run other pandas, PuLP or HiGHS releases and so
 possibly get another plan; :func:`lock_differences` says which installed versions differ
-from the lock, for the reviewer's re-run (:mod:`planning.review`).
+from the lock, for the reviewer's re-run (:mod:`planning.apps.review`).
 """
 
 from __future__ import annotations

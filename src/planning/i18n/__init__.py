@@ -1136,3 +1136,11 @@ def text(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     """The message ``key`` in ``lang``, with ``params`` filled in."""
     template = MESSAGES[key][LANGUAGES.index(check_language(lang))]
     return template.format(**params)
+
+
+def with_hint(params: dict, lang: str) -> dict:
+    """``params`` with a ``guess`` (a close match, or "") turned into a "did you mean" hint."""
+    if "guess" in params:
+        guess = params.pop("guess")
+        params["hint"] = text("did_you_mean", lang, guess=guess) if guess else ""
+    return params

@@ -18,7 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from planning.i18n import number
-from planning.report_labels import words
+from planning.report.labels import words
 
 __all__ = ["FIGURES", "figure_files", "figure_objects"]
 
@@ -49,7 +49,7 @@ def _figure(draw: Callable[[Axes], None], title: str, note: str) -> Figure:
 
 def png_bytes(fig: Figure) -> bytes:
     """``fig`` as PNG at :data:`DPI` without the "Software" metadata: byte-identical
-    files for the same figure (also used by :mod:`planning.maps`)."""
+    files for the same figure (also used by :mod:`planning.report.maps`)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()

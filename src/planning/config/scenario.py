@@ -17,7 +17,7 @@ only what differs; dictionaries are merged key by key, lists and values replace.
       district_ceiling: null         # juta Rp; null: none
 
 Sections: ``data`` (the data set folder), ``scoring`` (see
-:mod:`planning.scoring.settings`), ``villages`` (``focus``, ``all`` or a list of codes),
+:mod:`planning.config.scoring`), ``villages`` (``focus``, ``all`` or a list of codes),
 ``budgets``, ``rules`` (the allocation model's rules, :class:`planning.model.Rules`
 without the objective switches), ``objective`` (priority weights, effectiveness, synergy,
 dimension weights), ``locks``, ``solver`` and ``output`` (``lang``).
@@ -43,7 +43,7 @@ from pydantic import (
     model_validator,
 )
 
-from planning.model.settings import (
+from planning.config.model import (
     ConstraintRules,
     Lock,
     ModelSettings,
@@ -51,18 +51,17 @@ from planning.model.settings import (
     Rules,
     Solver,
 )
-from planning.scoring.indices import ScoringError
-from planning.scoring.settings import (
+from planning.config.reading import (
     Place,
-    ScoringSettings,
     SettingsError,
-    _describe,
-    load_yaml,
+    describe_error,
+    layers,
+    merge,
     problem,
     usable_path,
 )
+from planning.config.scoring import ScoringError, ScoringSettings
 
-BASELINE = "baseline"
 MAX_NUMBER = 10**9
 """The largest number (in size) any setting of a scenario takes: a pagu of 10^9 juta Rp
 is Rp 1,000 trillion; larger numbers are typing errors and overflow the model."""
@@ -82,7 +81,7 @@ def _path_text(text: str) -> str:
 
 
 PathText = Annotated[str, AfterValidator(_path_text)]
-"""A file or folder path in a scenario (see :func:`planning.scoring.settings.usable_path`)."""
+"""A file or folder path in a scenario (see :func:`planning.config.scoring.usable_path`)."""
 
 
 class AgencyBudget(_Strict):
@@ -153,68 +152,6 @@ class Scenario(_Strict):
                       district_ceiling=self.budgets.district_ceiling)
         return ModelSettings(villages=self.villages, pagu=pagu, rules=rules,
                              locks=self.locks, solver=self.solver)
-
-
-def merge(base: dict, over: dict) -> dict:
-    """``over`` on top of ``base``: mappings merge key by key, everything else replaces."""
-    out = dict(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
-def _base_path(path: Path, tree: dict) -> Path | None:
-    base = tree.get("base")
-    if base is None and path.stem != BASELINE and (path.parent / f"{BASELINE}.yaml").is_file():
-        base = BASELINE
-    if base is None:
-        return None
-    if not isinstance(base, str):
-        raise SettingsError([problem(Place(path.as_posix(), "base"), "settings.not_text",
-                                     value=base)])
-    if not usable_path(base):
-        raise SettingsError([problem(Place(path.as_posix(), "base"), "settings.bad_path",
-                                     value=base)])
-    found = path.parent / (base if base.endswith((".yaml", ".yml")) else f"{base}.yaml")
-    if not found.is_file():
-        choices = sorted(p.stem for p in path.parent.glob("*.yaml"))
-        close = difflib.get_close_matches(base, choices, n=1)
-        raise SettingsError([problem(Place(path.as_posix(), "base"), "scenario.no_base",
-                                     name=base, folder=path.parent.as_posix(),
-                                     choices=_listed(choices),
-                                     guess=close[0] if close else "")])
-    return found
-
-
-def _listed(names: list[str], limit: int = 20) -> str:
-    """The first ``limit`` of ``names``, joined, with an ellipsis when there are more."""
-    return ", ".join(names[:limit]) + (", …" if len(names) > limit else "")
-
-
-def layers(path: str | Path) -> list[tuple[Path, dict]]:
-    """The scenario file and the chain of its bases, most basic first."""
-    chain: list[tuple[Path, dict]] = []
-    current: Path | None = Path(path)
-    while current is not None:
-        if any(current.resolve() == seen.resolve() for seen, _ in chain):
-            raise SettingsError([problem(Place(current.as_posix(), "base"),
-                                         "scenario.base_cycle")])
-        tree = load_yaml(current)
-        chain.append((current, tree))
-        current = _base_path(current, tree)
-    return list(reversed(chain))
-
-
-def merged_tree(path: str | Path) -> dict:
-    """The scenario's settings over those of its bases (``base`` itself dropped)."""
-    tree: dict = {}
-    for _file, layer in layers(path):
-        tree = merge(tree, layer)
-    tree.pop("base", None)
-    return tree
 
 
 def _depth_in(tree: Any, loc: tuple) -> int:
@@ -321,7 +258,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
         scenario = Scenario.model_validate(tree)
     except ValidationError as exc:
         odd = {loc for loc, _key, _params in found}
-        described = [_describe(error, Scenario) for error in exc.errors()]
+        described = [describe_error(error, Scenario) for error in exc.errors()]
         found += [item for item in described if item[0] not in odd]
     if found:
         raise SettingsError([problem(_origin(chain, loc), key, **params)

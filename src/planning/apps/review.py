@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 
 from planning import i18n
+from planning.config.scenario import load_scenario
 from planning.data.loading import sha256
-from planning.environment import LOCK_FILE, VersionDifference, lock_differences, read_lock
-from planning.scenario import load_scenario
+from planning.report.environment import LOCK_FILE, VersionDifference, lock_differences, read_lock
 
 REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
     # --- the checks ---
@@ -741,7 +741,7 @@ def _problems(r: ScenarioReview, lang: str) -> list[str]:
 def _run(file: Path, out: Path) -> Path:
     """Run one scenario file into the fresh folder ``out`` (run_scenario records paths
     relative to the project folder, so the files match those of ``planning run``)."""
-    from planning.run import run_scenario
+    from planning.pipeline import run_scenario
 
     return run_scenario(file, out_dir=out).out_dir
 

@@ -43,6 +43,8 @@ import pandas as pd
 import yaml
 
 from planning import i18n
+from planning.config.reading import merge
+from planning.config.scenario import Scenario, check_codes, load_scenario, scoring_error
 from planning.data import load_dataset
 from planning.model import (
     Allocation,
@@ -61,7 +63,7 @@ from planning.model import (
 from planning.model.instance import plan_villages
 from planning.model.messages import plan_label
 from planning.model.solve import relative_gap
-from planning.scenario import Scenario, check_codes, load_scenario, merge, scoring_error
+from planning.scoring import score
 from planning.scoring.indices import ScoringError
 
 EXPLORER_MESSAGES: dict[str, tuple[str, str]] = {
@@ -480,7 +482,7 @@ class Explorer:
                     programs=ds.programs["code"].tolist(),
                     dimensions=ds.dimensions["group"].tolist())
         try:
-            self.scores = self.scenario.scoring.score(ds)
+            self.scores = score(ds, self.scenario.scoring)
         except ScoringError as exc:
             raise scoring_error(self.loaded, exc) from None
         self.agency_pagu = ds.agencies.set_index("code")["pagu"].astype(float).to_dict()
@@ -997,11 +999,11 @@ class Explorer:
     def export_workbook(self, folder: str | Path) -> Path | None:
         """Run the current settings with the scenario's solver settings and write a
         whole results folder (CSV, JSON, figures, workbook) into ``folder`` with
-        :func:`planning.run.execute`. Returns the workbook, or None with the reason shown
+        :func:`planning.pipeline.execute`. Returns the workbook, or None with the reason shown
         (no plan: the explanation of which rules conflict)."""
-        from planning.maps import MapError
-        from planning.outputs import ResultsFolderError
-        from planning.run import WORKBOOK, NoPlan, execute
+        from planning.pipeline import WORKBOOK, NoPlan, execute
+        from planning.report.folder import ResultsFolderError
+        from planning.report.maps import MapError
 
         lang = self.lang
         try:

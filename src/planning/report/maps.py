@@ -34,10 +34,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.patheffects import withStroke
 
-from planning.figures import DARK, DPI, GREY, plan_title, png_bytes
 from planning.i18n import DEFAULT_LANGUAGE, LANGUAGES, check_language
-from planning.report_labels import column as header
-from planning.report_labels import words
+from planning.report.figures import DARK, DPI, GREY, plan_title, png_bytes
+from planning.report.labels import column as header
+from planning.report.labels import words
 
 __all__ = ["MapError", "is_polygon_layer", "kecamatan_outlines", "map_figure", "map_png",
            "plan_geopackage", "plan_layer", "plan_map_files", "read_boundary",

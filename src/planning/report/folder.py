@@ -134,9 +134,12 @@ def read_marker(folder: Path) -> dict | None:
 
 
 def project_root() -> Path | None:
-    """The project folder this package runs from (an editable install), if any."""
-    root = Path(__file__).resolve().parents[2]
-    return root if (root / "pyproject.toml").is_file() else None
+    """The project folder this package runs from (an editable install), if any: the first
+    folder above this file that holds ``pyproject.toml`` and ``src/planning``."""
+    for root in Path(__file__).resolve().parents:
+        if (root / "pyproject.toml").is_file() and (root / "src" / "planning").is_dir():
+            return root
+    return None
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -25,7 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 from planning.data import DataSet
 from planning.data.summary import synthetic_note
 from planning.i18n import number
-from planning.report_labels import (
+from planning.report.labels import (
     ALLOCATION_COLUMNS,
     ALLOCATION_HEADERS,
     ALLOCATION_SHEET,
@@ -35,7 +35,7 @@ from planning.report_labels import (
     sheet,
     words,
 )
-from planning.roundtrip import PLAN_SHEET
+from planning.report.roundtrip import PLAN_SHEET
 
 __all__ = ["ALLOCATION_COLUMNS", "ALLOCATION_HEADERS", "ALLOCATION_SHEET", "CREATED",
            "workbook_bytes"]
@@ -546,7 +546,7 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
 
     ``scores`` is the village score table (``ScoreResult.table``), ``allocation`` an
     :class:`~planning.model.Allocation` holding a plan, ``summary`` its
-    :func:`planning.run.allocation_summary`, ``scenario`` the scenario as run (plain
+    :func:`planning.pipeline.allocation_summary`, ``scenario`` the scenario as run (plain
     dict) and ``provenance`` anything a reviewer needs to trace the numbers (input
     hashes, versions; nested dicts become one row per entry). ``moved`` (the round trip's
     table of what moved) adds a sheet as is. Same arguments, same bytes.

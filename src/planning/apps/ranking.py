@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from planning.config.scoring import ScoringSettings
 from planning.data import DataSet
 from planning.i18n import number
 from planning.scoring import score_villages
 from planning.scoring.indices import AGGREGATIONS, NORMALISATIONS, Method
-from planning.scoring.settings import ScoringSettings
 
 TEXTS = {
     "method": ("Metode indeks kemiskinan", "Poverty index method"),

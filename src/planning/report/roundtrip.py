@@ -38,7 +38,7 @@ import pandas as pd
 from planning.data.problems import Amount, Phrase, with_hint
 from planning.i18n import DEFAULT_LANGUAGE, abridge, capped, shown, text
 from planning.model import Lock, ModelSettings, build_instance
-from planning.report_labels import ALLOCATION_COLUMNS, ALLOCATION_HEADERS, ALLOCATION_SHEET
+from planning.report.labels import ALLOCATION_COLUMNS, ALLOCATION_HEADERS, ALLOCATION_SHEET
 
 YES = {"ya", "y", "yes", "kunci", "lock", "locked", "1", "true", "x"}
 NO = {"", "tidak", "t", "no", "n", "0", "false", "-"}

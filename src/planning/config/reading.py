@@ -1,32 +1,7 @@
-"""Scoring settings: every choice behind ``planning score``, as a strict, frozen model.
-
-The same model is the ``scoring:`` section of a scenario file (YAML)::
-
-    data: data/buleleng            # optional; relative to the working directory
-    scoring:
-      poverty:                     # the poverty index (the potential index: potential:)
-        normalisation: minmax      # minmax | zscore | rank
-        weighting: user            # equal | user | pca | entropy
-        aggregation: arithmetic    # arithmetic | geometric
-        weights: {housing: 2, income: 2, health: 1}   # indicator or dimension -> >= 0
-      focus:
-        per_kecamatan: 3
-        rule: poverty              # poverty | blend
-        alpha: 0.3                 # blend only: share of the potential rank
-        include_kelurahan: false
-        force_in: [51.08.01.2001]
-        force_out: []
-      draws: 1000                  # stability draws (0: none)
-      clusters: null               # typology: null = chosen by the stated criterion
-      seed: 2020
-
-Unknown keys inside ``scoring:`` are errors. At the top level, ``data`` and ``scoring`` are
-read; the sections a full scenario will also hold (:data:`OTHER_SECTIONS`) are allowed
-and reported as not used here; any other top-level key is an error.
-
-Every error is a :class:`SettingsError`: a list of problems, each naming where it is (the
-file and key, or the command-line option) and what to do, in Bahasa Indonesia or English.
-"""
+"""Reading settings files: the bounded YAML loader, the chain of a scenario and its bases,
+and errors that name the file, the key (or command-line option) and what to do, in
+Bahasa Indonesia or English. Every configuration reader (:mod:`planning.config.scenario`,
+:mod:`planning.config.scoring`) uses these."""
 
 from __future__ import annotations
 
@@ -35,104 +10,38 @@ import difflib
 import math
 import re
 import typing
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel
 
-from planning.data.problems import with_hint
-from planning.i18n import DEFAULT_LANGUAGE, abridge, capped, shown, text
-from planning.scoring.focus import RULES, FocusRule
-from planning.scoring.indices import (
-    AGGREGATIONS,
-    NORMALISATIONS,
-    WEIGHTINGS,
-    Method,
-    ScoringError,
-)
+from planning.i18n import DEFAULT_LANGUAGE, abridge, capped, shown, text, with_hint
 
-USED_SECTIONS = ("data", "scoring")
-# sections of the full scenario (a later stage); allowed here, reported as not used
-OTHER_SECTIONS = ("name", "description", "base", "villages", "budgets", "rules", "locks",
-                  "objective", "solver", "output")
-
-if TYPE_CHECKING:
-    from planning.data import DataSet
-    from planning.scoring import ScoreResult
-
-Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-MAX_DRAWS = 100_000
-"""Stability draws at most (each draw re-scores every village)."""
-MAX_SEED = 2**32 - 1
-"""The largest random seed numpy and scikit-learn take."""
+BASELINE = "baseline"
+"""The default base of every other scenario in the same folder."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class KeyedError(ValueError):
+    """A setting that cannot be used, raised inside a settings model's validator: ``key``
+    names the message in :mod:`planning.i18n` (``str(error)`` is the English text,
+    :meth:`render` any language); ``field`` is the setting at fault, as a dotted path below
+    the place being validated (for example ``focus.force_in``)."""
 
+    def __init__(self, key: str, field: str = "", **params: object):
+        self.key, self.field, self.params = key, field, params
+        message = text(key, "en", **params)
+        super().__init__(f"{field}: {message}" if field else message)
 
-class IndexSettings(_Strict):
-    """How one index is built (see :mod:`planning.scoring.indices` for the formulas)."""
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return text(self.key, lang, **self.params)
 
-    normalisation: Literal[NORMALISATIONS] = "minmax"
-    weighting: Literal[WEIGHTINGS] = "equal"
-    aggregation: Literal[AGGREGATIONS] = "arithmetic"
-    weights: dict[str, Weight] = Field(default_factory=dict)
+    def at(self, prefix: str):
+        """The same error with ``prefix`` put in front of its field."""
+        field = ".".join(part for part in (prefix, self.field) if part)
+        return type(self)(self.key, field, **self.params)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> IndexSettings:
-        self.method().check()
-        return self
-
-    def method(self) -> Method:
-        return Method(normalisation=self.normalisation, weighting=self.weighting,
-                      aggregation=self.aggregation, weights=dict(self.weights))
-
-
-class FocusSettings(_Strict):
-    """The focus-village rule (see :mod:`planning.scoring.focus`)."""
-
-    per_kecamatan: int = Field(3, ge=1)
-    rule: Literal[RULES] = "poverty"
-    alpha: float = Field(0.3, ge=0, le=1, allow_inf_nan=False)
-    include_kelurahan: bool = False
-    force_in: tuple[str, ...] = ()
-    force_out: tuple[str, ...] = ()
-
-    @model_validator(mode="after")
-    def _consistent(self) -> FocusSettings:
-        both = sorted(set(self.force_in) & set(self.force_out))
-        if both:
-            raise ScoringError("scoring.forced_both", "force_out", codes=", ".join(both))
-        return self
-
-    def focus_rule(self) -> FocusRule:
-        return FocusRule(per_kecamatan=self.per_kecamatan, rule=self.rule, alpha=self.alpha,
-                         include_kelurahan=self.include_kelurahan,
-                         force_in=tuple(self.force_in), force_out=tuple(self.force_out))
-
-
-class ScoringSettings(_Strict):
-    """Everything ``planning score`` can be told: one index method each, the focus rule,
-    the stability draws, the number of typology clusters and the random seed."""
-
-    poverty: IndexSettings = IndexSettings()
-    potential: IndexSettings = IndexSettings()
-    focus: FocusSettings = FocusSettings()
-    draws: int = Field(1000, ge=0, le=MAX_DRAWS)
-    clusters: int | None = Field(None, ge=2)
-    seed: int = Field(2020, ge=0, le=MAX_SEED)
-
-    def score(self, ds: DataSet) -> ScoreResult:
-        """Score the data set ``ds`` with these settings."""
-        from planning.scoring import score_villages
-
-        return score_villages(ds, poverty=self.poverty.method(),
-                              potential=self.potential.method(), focus=self.focus.focus_rule(),
-                              draws=self.draws, clusters=self.clusters, seed=self.seed)
 
 
 # ---------------------------------------------------------------- errors, in two languages
@@ -186,15 +95,15 @@ def problem(place: Place, key: str, **params: object) -> SettingsProblem:
     return SettingsProblem(place, key, tuple(sorted(params.items())))
 
 
-def _guess(word: str, allowed: list[str]) -> str:
+def closest(word: str, allowed: list[str]) -> str:
     close = difflib.get_close_matches(word, allowed, n=1)
     return close[0] if close else ""
 
 
-def _fields_at(loc: tuple, root: Any = None) -> list[str]:
+def _fields_at(loc: tuple, root: Any) -> list[str]:
     """The keys allowed at ``loc`` (a path of field names and list positions) in ``root``
-    (a pydantic model class; ScoringSettings by default)."""
-    model: Any = root or ScoringSettings
+    (a pydantic model class)."""
+    model: Any = root
     for part in loc:
         if isinstance(part, int) or (isinstance(part, str) and part.isdigit()):
             model = _inner(model)
@@ -234,7 +143,7 @@ _UNION_TAG = re.compile(r"^[\w-]+\[.*\]$")
 """A union member's tag in an error location, such as ``list[str]``: not a key."""
 
 
-def _describe(error: dict, root: Any = None) -> tuple[tuple, str, dict]:
+def describe_error(error: dict, root: Any) -> tuple[tuple, str, dict]:
     """(path, message key, params) for one pydantic error of the model ``root``."""
     kind, value = error["type"], error.get("input")
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and _UNION_TAG.match(p)))
@@ -244,13 +153,13 @@ def _describe(error: dict, root: Any = None) -> tuple[tuple, str, dict]:
     if kind == "extra_forbidden":
         allowed = _fields_at(loc[:-1], root)
         return loc[:-1], "settings.unknown_key", {
-            "name": loc[-1], "guess": _guess(str(loc[-1]), allowed), "allowed": ", ".join(
+            "name": loc[-1], "guess": closest(str(loc[-1]), allowed), "allowed": ", ".join(
                 allowed)}
     if kind == "missing":
         return loc, "settings.missing_key", {"name": loc[-1] if loc else ""}
     if kind == "invalid_key":
         return loc[:-1], "settings.bad_key", {"value": loc[-1] if loc else value}
-    if kind == "value_error" and isinstance(ctx.get("error"), ScoringError):
+    if kind == "value_error" and isinstance(ctx.get("error"), KeyedError):
         exc = ctx["error"]
         return (*loc, *(exc.field.split(".") if exc.field else ())), exc.key, dict(exc.params)
     if kind == "literal_error":
@@ -267,7 +176,7 @@ def _describe(error: dict, root: Any = None) -> tuple[tuple, str, dict]:
     return loc, "settings.invalid", {"value": value, "detail": error["msg"]}
 
 
-def _dotted(path: tuple) -> str:
+def dotted(path: tuple) -> str:
     return ".".join(str(part) for part in path)
 
 
@@ -388,16 +297,6 @@ for _tag in REFUSED_TAGS:
     _StrictLoader.add_constructor(_tag, _refuse)
 
 
-@dataclass(frozen=True)
-class Scenario:
-    """What ``planning score`` takes from a scenario file."""
-
-    path: Path
-    data: Path | None
-    scoring: dict  # the raw ``scoring:`` section (validated separately)
-    unused: tuple[str, ...]  # top-level sections of the full scenario, not used here
-
-
 def load_yaml(path: str | Path) -> dict:
     """A YAML file as a mapping; every way it can be unreadable (missing, a folder, too
     large, binary, not UTF-8, not YAML, beyond the loader's bounds, empty, not a mapping)
@@ -468,174 +367,66 @@ def usable_path(text: str) -> bool:
     return not any(ord(ch) < 32 for ch in text)
 
 
-def read_scenario(path: str | Path) -> Scenario:
-    """Read ``path`` as YAML (over its ``base`` scenario, if it names one) and take its
-    ``data`` and ``scoring`` sections."""
-    path = Path(path)
-    here = Place(file=path.as_posix())
-    from planning.scenario import merged_tree
 
-    raw = merged_tree(path)
-    allowed = [*USED_SECTIONS, *OTHER_SECTIONS]
-    problems = [problem(here, "settings.unknown_key", name=key,
-                        guess=_guess(str(key), allowed), allowed=", ".join(allowed))
-                for key in raw if key not in allowed]
-    data = raw.get("data")
-    if data is not None and not isinstance(data, str):
-        problems.append(problem(Place(here.file, "data"), "settings.not_text", value=data))
-    elif data is not None and not usable_path(data):
-        problems.append(problem(Place(here.file, "data"), "settings.bad_path", value=data))
-    scoring = raw.get("scoring")
-    scoring = {} if scoring is None else scoring
-    if not isinstance(scoring, dict):
-        problems.append(problem(Place(here.file, "scoring"), "settings.not_mapping",
-                                value=scoring))
-    if problems:
-        raise SettingsError(problems)
-    return Scenario(path=path, data=Path(data) if data else None, scoring=scoring,
-                    unused=tuple(key for key in raw if key in OTHER_SECTIONS))
-
-
-# ---------------------------------------------------------------- scenario + options
-
-# command-line option -> the setting it overrides
-OPTIONS: dict[str, tuple[str, ...]] = {
-    "--normalisation": ("poverty", "normalisation"),
-    "--weighting": ("poverty", "weighting"),
-    "--aggregation": ("poverty", "aggregation"),
-    "--weight": ("poverty", "weights"),
-    "--potential-normalisation": ("potential", "normalisation"),
-    "--potential-weighting": ("potential", "weighting"),
-    "--potential-aggregation": ("potential", "aggregation"),
-    "--per-kecamatan": ("focus", "per_kecamatan"),
-    "--rule": ("focus", "rule"),
-    "--alpha": ("focus", "alpha"),
-    "--include-kelurahan": ("focus", "include_kelurahan"),
-    "--force-in": ("focus", "force_in"),
-    "--force-out": ("focus", "force_out"),
-    "--draws": ("draws",),
-    "--clusters": ("clusters",),
-    "--seed": ("seed",),
-}
-
-
-def options(given: Mapping[str, object]) -> dict[str, tuple[tuple[str, ...], object]]:
-    """The command-line options that were given (not None), as option -> (path, value).
-    ``--weight`` values are NAME=NUMBER texts; repeated options are lists."""
-    out = {}
-    for name, value in given.items():
-        if value is None or name not in OPTIONS:
-            continue
-        if name == "--weight":
-            value = _weights(value)
-        elif isinstance(value, list | tuple):
-            value = tuple(value)
-        out[name] = (OPTIONS[name], value)
+def merge(base: dict, over: dict) -> dict:
+    """``over`` on top of ``base``: mappings merge key by key, everything else replaces."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
     return out
 
 
-def _weights(items: list[str]) -> dict[str, str]:
-    weights, problems = {}, []
-    for item in items:
-        name, sep, number = item.partition("=")
-        if not sep or not name.strip():
-            problems.append(problem(Place(option="--weight"), "settings.bad_weight_option",
-                                    value=item))
-            continue
-        weights[name.strip()] = number.strip()
-    if problems:
-        raise SettingsError(problems, exit_code=2)
-    return weights
+def _base_path(path: Path, tree: dict) -> Path | None:
+    base = tree.get("base")
+    if base is None and path.stem != BASELINE and (path.parent / f"{BASELINE}.yaml").is_file():
+        base = BASELINE
+    if base is None:
+        return None
+    if not isinstance(base, str):
+        raise SettingsError([problem(Place(path.as_posix(), "base"), "settings.not_text",
+                                     value=base)])
+    if not usable_path(base):
+        raise SettingsError([problem(Place(path.as_posix(), "base"), "settings.bad_path",
+                                     value=base)])
+    found = path.parent / (base if base.endswith((".yaml", ".yml")) else f"{base}.yaml")
+    if not found.is_file():
+        choices = sorted(p.stem for p in path.parent.glob("*.yaml"))
+        close = difflib.get_close_matches(base, choices, n=1)
+        raise SettingsError([problem(Place(path.as_posix(), "base"), "scenario.no_base",
+                                     name=base, folder=path.parent.as_posix(),
+                                     choices=listed(choices),
+                                     guess=close[0] if close else "")])
+    return found
 
 
-def _set(tree: dict, path: tuple[str, ...], value: object) -> dict:
-    """A copy of ``tree`` with ``value`` at ``path``."""
-    out = dict(tree)
-    if len(path) == 1:
-        out[path[0]] = value
-        return out
-    inner = out.get(path[0])
-    out[path[0]] = _set(inner if isinstance(inner, dict) else {}, path[1:], value)
-    return out
+def listed(names: list[str], limit: int = 20) -> str:
+    """The first ``limit`` of ``names``, joined, with an ellipsis when there are more."""
+    return ", ".join(names[:limit]) + (", …" if len(names) > limit else "")
 
 
-def _has(tree: Mapping, path: tuple[str, ...]) -> bool:
-    for part in path:
-        if not isinstance(tree, Mapping) or part not in tree:
-            return False
-        tree = tree[part]
-    return True
+def layers(path: str | Path) -> list[tuple[Path, dict]]:
+    """The scenario file and the chain of its bases, most basic first."""
+    chain: list[tuple[Path, dict]] = []
+    current: Path | None = Path(path)
+    while current is not None:
+        if any(current.resolve() == seen.resolve() for seen, _ in chain):
+            raise SettingsError([problem(Place(current.as_posix(), "base"),
+                                         "scenario.base_cycle")])
+        tree = load_yaml(current)
+        chain.append((current, tree))
+        current = _base_path(current, tree)
+    return list(reversed(chain))
 
 
-@dataclass(frozen=True)
-class Resolved:
-    """The settings to score with, and where each of them came from."""
-
-    settings: ScoringSettings
-    data: Path
-    scenario: Scenario | None
-    options: dict[tuple[str, ...], str]  # setting path -> the option that set it
-
-    def place(self, path: tuple[str, ...]) -> tuple[Place, int]:
-        """Where the setting at ``path`` came from, and the exit code for an error in it."""
-        for length in range(len(path), 0, -1):
-            if path[:length] in self.options:
-                return Place(option=self.options[path[:length]]), 2
-        if self.scenario is not None:
-            for length in range(len(path), 0, -1):
-                if _has(self.scenario.scoring, path[:length]):
-                    return Place(self.scenario.path.as_posix(),
-                                 _dotted(("scoring", *path[:length]))), 1
-            return Place(self.scenario.path.as_posix(), "scoring"), 1
-        return Place(), 1
-
-    def option_place(self, path: tuple[str, ...]) -> tuple[Place, int]:
-        """Like :meth:`place`, for an error that only the options can have caused (the
-        scenario alone was valid): the option at ``path``, else those of its section."""
-        place, code = self.place(path)
-        if code == 2:
-            return place, code
-        related = [o for p, o in self.options.items() if path and p[0] == path[0]]
-        return Place(option=", ".join(related or self.options.values())), 2
-
-    def explain(self, exc: ScoringError) -> SettingsError:
-        """A scoring error found with the data (an unknown village code, a weight for an
-        unknown indicator) as a settings error naming its option or key."""
-        place, code = self.place(tuple(exc.field.split(".")) if exc.field else ())
-        return SettingsError([SettingsProblem(place, exc.key, tuple(sorted(
-            exc.params.items())))], exit_code=code)
+def merged_tree(path: str | Path) -> dict:
+    """The scenario's settings over those of its bases (``base`` itself dropped)."""
+    tree: dict = {}
+    for _file, layer in layers(path):
+        tree = merge(tree, layer)
+    tree.pop("base", None)
+    return tree
 
 
-def _validate(tree: dict, place_of) -> ScoringSettings:
-    try:
-        return ScoringSettings.model_validate(tree)
-    except ValidationError as exc:
-        problems, codes = [], []
-        for error in exc.errors():
-            path, key, params = _describe(error)
-            place, code = place_of(tuple(str(p) for p in path))
-            problems.append(problem(place, key, **params))
-            codes.append(code)
-        raise SettingsError(problems, exit_code=max(codes)) from None
-
-
-def resolve(scenario: str | Path | None = None, data: str | Path | None = None,
-            options: Mapping[str, tuple[tuple[str, ...], object]] | None = None,
-            default_data: str | Path = "data/buleleng") -> Resolved:
-    """Settings from ``scenario`` (a YAML file, optional), then ``options``: option name ->
-    (setting path, value), each overriding the scenario. ``data`` (the --data option)
-    overrides the scenario's ``data:``, which overrides ``default_data``."""
-    found = read_scenario(scenario) if scenario is not None else None
-    tree = dict(found.scoring) if found else {}
-    where = Path(data) if data is not None else (
-        found.data if found and found.data else Path(default_data))
-    from_file = Resolved(ScoringSettings(), where, found, {})
-    settings = _validate(tree, from_file.place)
-    given = {}
-    for option, (path, value) in (options or {}).items():
-        tree = _set(tree, path, value)
-        given[path] = option
-    resolved = Resolved(settings, where, found, given)
-    if given:
-        resolved = Resolved(_validate(tree, resolved.option_place), where, found, given)
-    return resolved

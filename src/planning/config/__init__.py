@@ -1,0 +1,1 @@
+"""Configuration: scenario files and the settings of every stage."""
