@@ -42,7 +42,7 @@ from .conftest import ROOT
 SOURCE = ROOT / "src" / "planning"
 DATA_MODULES = [SOURCE / "data" / f"{name}.py"
                 for name in ("reading", "loading", "checks", "limits", "schemas")]
-ROUNDTRIP_MODULE = SOURCE / "roundtrip.py"
+ROUNDTRIP_MODULE = SOURCE / "report" / "roundtrip.py"
 #: families of message parts: prefix -> the message they are rendered into
 PARTS = {"limit.": "above_limit", "roundtrip.kind.": "roundtrip.not_planning",
          "roundtrip.more_rows": "roundtrip.breaks_pagu"}
