@@ -14,8 +14,8 @@ from PIL import Image
 
 from planning import model as model_pkg
 from planning.model import ModelSettings, Solver, allocate, plan_violations
-from planning.model.messages import plan_label
 from planning.model.solve import _failed
+from planning.report.labels import plan_label
 from tests.corpus import cli, folder_state
 from tests.model_checker import recompute
 

@@ -63,7 +63,7 @@ class NoPlan(Exception):
         super().__init__(allocation.report.status)
 
     def render(self, lang: str = "id") -> str:
-        from planning.model.messages import text
+        from planning.i18n import text
 
         a = self.allocation
         if a.explanation is not None:
@@ -76,7 +76,7 @@ def allocation_summary(allocation: Allocation, lang: str = "id") -> dict:
     """What the plan achieved, in numbers a reviewer can recompute from the CSV files;
     whether it is proven optimal or the best plan found (``label`` says so in ``lang``),
     and whether the scenario accepts it."""
-    from planning.model.messages import plan_label
+    from planning.report.labels import plan_label
 
     t = allocation.tables
     report = allocation.report

@@ -194,7 +194,7 @@ def _percent(value: float | None, lang: str) -> str:
 
 def _plan_lines(summary: dict, allocation, lang: str) -> list[str]:
     """The short plan summary: status, deprivations removed, baselines, spending."""
-    from planning.model.messages import text
+    from planning.i18n import text
 
     lines = [text("run.plan_status", lang, status=summary["status"],
                   solver=f"{summary['solver']} {summary['solver_version']}",

@@ -12,22 +12,13 @@ import pandas as pd
 
 from planning.config.scoring import ScoringSettings
 from planning.data import DataSet
-from planning.i18n import number
+from planning.i18n import number, text
 from planning.scoring import score_villages
 from planning.scoring.indices import AGGREGATIONS, NORMALISATIONS, Method
 
-TEXTS = {
-    "method": ("Metode indeks kemiskinan", "Poverty index method"),
-    "weights": ("Bobot dimensi", "Dimension weights"),
-    "summary": ("{changed} dari {n} desa fokus berubah dibanding pengaturan awal; korelasi "
-                "Spearman peringkat kemiskinan: {rho}.",
-                "{changed} of {n} focus villages differ from the starting settings; "
-                "Spearman correlation of the poverty ranking: {rho}."),
-}
-
 
 def _t(key: str, lang: str, **params) -> str:
-    return TEXTS[key][0 if lang == "id" else 1].format(**params)
+    return text(f"ranking.{key}", lang, **params)
 
 
 class RankingControls:

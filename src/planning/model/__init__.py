@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from planning.config.model import Lock, ModelSettings, Rules, Solver
-from planning.model import messages as _messages  # noqa: F401  (registers messages)
 from planning.model.best import best_found
 from planning.model.build import Model, build_model
 from planning.model.evaluate import Evaluation, evaluate, start_values

@@ -28,7 +28,7 @@ class ModelError(ValueError):
         super().__init__(self.render("en"))
 
     def render(self, lang: str = "id") -> str:
-        from planning.model.messages import text
+        from planning.i18n import text
 
         return text(self.key, lang, **self.params)
 

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from planning.i18n import number
+from planning.i18n import number, text
 from planning.model.instance import Instance
-from planning.model.messages import text
 
 #: largest / smallest coefficient above which solvers lose precision
 MAGNITUDE_WARNING = 1e6

@@ -173,7 +173,7 @@ def _parts(allocation, lang: str, note: str | None) -> dict[str, tuple]:
 def plan_title(title: str, allocation, lang: str) -> str:
     """A figure's title, with a second line saying so when the plan is not proven optimal
     (the best plan found and its certified gap)."""
-    from planning.model.messages import plan_label
+    from planning.report.labels import plan_label
 
     report = getattr(allocation, "report", None)
     label = plan_label(report, lang, reason=False) if report is not None else ""

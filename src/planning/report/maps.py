@@ -34,7 +34,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.patheffects import withStroke
 
-from planning.i18n import DEFAULT_LANGUAGE, LANGUAGES, check_language
+from planning.i18n import DEFAULT_LANGUAGE, check_language, text
 from planning.report.figures import DARK, DPI, GREY, plan_title, png_bytes
 from planning.report.labels import column as header
 from planning.report.labels import words
@@ -56,60 +56,6 @@ LAYER = {"id": "rencana", "en": "plan"}
 FIXED_DATE = "2000-01-01T00:00:00.000Z"
 """The GeoPackage ``last_change`` date (GDAL's OGR_CURRENT_DATE), for identical files."""
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "boundary.missing": (
-        "berkas batas wilayah {file} tidak ditemukan. Periksa jalurnya di skenario atau "
-        "parameter (contoh: ../shared/data/buleleng/buleleng_desa.geojson), atau kosongkan "
-        "agar peta memakai titik pusat desa.",
-        "boundary file {file} not found. Check its path in the scenario or parameter (for "
-        "example: ../shared/data/buleleng/buleleng_desa.geojson), or leave it empty to map "
-        "the village centres as dots.",
-    ),
-    "boundary.unreadable": (
-        "berkas batas wilayah {file} tidak dapat dibaca sebagai data spasial ({detail}). "
-        "Simpan ulang sebagai GeoJSON atau GeoPackage (misalnya dari QGIS).",
-        "boundary file {file} cannot be read as spatial data ({detail}). Save it again as "
-        "GeoJSON or GeoPackage (for example from QGIS).",
-    ),
-    "boundary.not_polygons": (
-        "berkas batas wilayah {file} tidak berisi poligon (jenis geometri: {found}). "
-        "Gunakan berkas batas desa atau kecamatan berbentuk poligon.",
-        "boundary file {file} holds no polygons (geometry types: {found}). Use a village "
-        "or kecamatan boundary file made of polygons.",
-    ),
-    "boundary.no_code": (
-        "berkas batas wilayah {file} tidak memiliki atribut 'code' (atribut yang ada: "
-        "{found}). Tambahkan atribut 'code' berisi kode wilayah seperti di {table} "
-        "(contoh: {example}).",
-        "boundary file {file} has no 'code' property (properties found: {found}). Add a "
-        "'code' property holding the area codes as in {table} (for example: {example}).",
-    ),
-    "boundary.no_match": (
-        "tidak ada kode di berkas batas wilayah {file} yang cocok dengan {table} (di "
-        "berkas: {theirs}; di data: {ours}). Pastikan berkas ini untuk kabupaten yang "
-        "sama dan kodenya berformat sama.",
-        "no code in boundary file {file} matches {table} (in the file: {theirs}; in the "
-        "data: {ours}). Make sure the file is for the same district and writes the codes "
-        "the same way.",
-    ),
-    "map.no_data": ("tidak ada data", "no data"),
-    "map.no_plan": ("tidak ada program", "nothing planned"),
-    "map.dots": (
-        "Titik = pusat desa (villages.csv); beri berkas batas desa untuk peta wilayah.",
-        "Dots = village centres (villages.csv); give a village boundary file for an area "
-        "map.",
-    ),
-    "map.unmatched": ("{n} desa tanpa poligon di berkas batas: {codes}",
-                      "{n} villages without a polygon in the boundary file: {codes}"),
-    "map.title.plan": ("Rencana alokasi: belanja program per desa",
-                       "Allocation plan: programme spending by village"),
-    "map.title.poverty": ("Indeks kemiskinan per desa", "Poverty index by village"),
-}
-
-
-def text(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
-    """The map message or label ``key`` in ``lang``, with ``params`` filled in."""
-    return MESSAGES[key][LANGUAGES.index(check_language(lang))].format(**params)
 
 
 class MapError(ValueError):
