@@ -1,7 +1,7 @@
 """An independent checker of allocation results.
 
 It reads the data set's CSV files with pandas, never the model's instance, and recomputes
-every rule of DESIGN.md §5 and the objective from the exported plan table (village,
+every rule of docs/model.md and the objective from the exported plan table (village,
 program, units). It shares no code with ``planning.model``.
 """
 

@@ -1,14 +1,15 @@
 """Copy the researched Buleleng source tables into the project's data set.
 
-This is the one documented transformation from the research folder
-(``../shared/data/buleleng/``) into ``data/buleleng/``: it renames columns to the
+This is the one documented transformation from the folder of researched source tables
+(kept apart from the project; their sources are in ``docs/sources.md``) into
+``data/buleleng/``: it renames columns to the
 data set's names, keeps every real value as found, and drops nothing but the
 columns the data set does not use. Boundary polygons (``*.geojson``) are *not*
 copied: maps take a boundary file path instead.
 
 Run from the project root::
 
-    python tools/import_buleleng_sources.py ../shared/data/buleleng data/buleleng
+    python tools/import_buleleng_sources.py <folder of the source tables> data/buleleng
 """
 
 from __future__ import annotations

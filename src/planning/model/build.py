@@ -1,4 +1,4 @@
-"""Build the allocation MIP (DESIGN.md §5) with PuLP, one small function per rule.
+"""Build the allocation MIP (docs/model.md) with PuLP, one small function per rule.
 
 Decisions, for each eligible pair of village v and programme p:
 
