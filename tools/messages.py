@@ -39,7 +39,8 @@ def render(lang: str, texts: dict[str, dict[str, str]]) -> bytes:
     """The tidy PO file of ``lang`` for ``texts`` (lang -> key -> text)."""
     other = LANGUAGES[1 - LANGUAGES.index(lang)]
     cat = Catalog(locale=LOCALES[lang], project="planning", version="0.1.0",
-                  copyright_holder="the planning authors", msgid_bugs_address="the issue tracker of planning",
+                  copyright_holder="the planning authors",
+                  msgid_bugs_address="the issue tracker of planning",
                   creation_date=FIXED, revision_date=FIXED, fuzzy=False,
                   language_team=TEAM[lang], last_translator="the planning authors")
     for key in sorted(texts[lang]):
