@@ -271,6 +271,100 @@ MODEL_MESSAGES: dict[str, tuple[str, str]] = {
     "rule.kecamatan_share": ("bagian minimum kecamatan", "minimum kecamatan share"),
     "rule.village_share": ("bagian maksimum desa", "maximum village share"),
     "rule.lock": ("kunci", "locks"),
+    "rule.eligibility": ("kelayakan program", "programme eligibility"),
+    "rule.units": ("batas unit dan kebutuhan", "unit bounds and need cap"),
+    "rule.saturation": ("kejenuhan", "saturation"),
+    "rule.requires": ("program prasyarat", "required programmes"),
+    "rule.excludes": ("program yang saling meniadakan", "mutually exclusive programmes"),
+    "rule.synergy": ("sinergi program", "programme synergy"),
+    "rule.reach": ("jangkauan dan efektivitas", "reach and effectiveness"),
+    "rule.objective": ("bobot prioritas dan dimensi", "priority and dimension weights"),
+    # --- a plan checked against each rule (planning.model.check) ---
+    "check.eligibility": (
+        "{program} di desa {village} ({name}) mendapat {units} unit, padahal potensi "
+        "sektor desa {potential} di bawah minimum program {minimum}",
+        "{program} in village {village} ({name}) gets {units} units, but the village's "
+        "sector potential {potential} is below the programme's minimum {minimum}",
+    ),
+    "check.eligibility_outside": (
+        "{program} di desa {village} mendapat {units} unit, padahal desa itu bukan desa "
+        "rencana atau program itu tidak dikenal",
+        "{program} in village {village} gets {units} units, but the village is not in the "
+        "plan or the programme is unknown",
+    ),
+    "check.units": (
+        "{program} di desa {village} ({name}) mendapat {units} unit, di luar batas "
+        "{lo}-{hi} unit (selisih {amount} unit)",
+        "{program} in village {village} ({name}) gets {units} units, outside the {lo}-{hi} "
+        "units allowed (off by {amount} units)",
+    ),
+    "check.saturation": (
+        "desa {village} ({name}), dimensi {dimension}: {removed} terangkat dari deprivasi, "
+        "lebih dari {deprived} yang terdeprivasi (kelebihan {amount})",
+        "village {village} ({name}), dimension {dimension}: {removed} removed, more than "
+        "the {deprived} deprived (by {amount})",
+    ),
+    "check.pagu": (
+        "{agency} ({name}) membelanjakan Rp {spend} juta, melebihi pagu Rp {pagu} juta "
+        "sebesar Rp {amount} juta",
+        "{agency} ({name}) spends Rp {spend} million, above its pagu of Rp {pagu} million "
+        "by Rp {amount} million",
+    ),
+    "check.ceiling": (
+        "belanja seluruh lembaga Rp {spend} juta melebihi plafon kabupaten Rp {ceiling} "
+        "juta sebesar Rp {amount} juta",
+        "spending of all agencies, Rp {spend} million, is above the district ceiling of "
+        "Rp {ceiling} million by Rp {amount} million",
+    ),
+    "check.capacity": (
+        "program {program} ({agency_name}) berjalan di {n} desa, melebihi kapasitas "
+        "{limit} desa sebesar {amount} desa",
+        "programme {program} ({agency_name}) runs in {n} villages, above its capacity of "
+        "{limit} villages by {amount}",
+    ),
+    "check.coverage": (
+        "desa {village} ({name}) mendapat {n} program, kurang {amount} dari minimal {need}",
+        "village {village} ({name}) gets {n} programmes, {amount} short of the minimum "
+        "{need}",
+    ),
+    "check.kecamatan_share": (
+        "kecamatan {kecamatan} ({name}) menerima Rp {spend} juta ({got} dari belanja "
+        "Rp {total} juta), kurang Rp {amount} juta dari bagian minimum {share}",
+        "kecamatan {kecamatan} ({name}) receives Rp {spend} million ({got} of spending of "
+        "Rp {total} million), Rp {amount} million short of its minimum share {share}",
+    ),
+    "check.village_share": (
+        "desa {village} ({name}) menerima Rp {spend} juta ({got} dari belanja Rp {total} "
+        "juta), melebihi bagian maksimum {share} sebesar Rp {amount} juta",
+        "village {village} ({name}) receives Rp {spend} million ({got} of spending of "
+        "Rp {total} million), above its maximum share {share} by Rp {amount} million",
+    ),
+    "check.requires": (
+        "di desa {village} ({name}) program {a} berjalan tanpa {b}, padahal {a} "
+        "membutuhkan {b}",
+        "in village {village} ({name}) programme {a} runs without {b}, which it requires",
+    ),
+    "check.excludes": (
+        "di desa {village} ({name}) program {a} dan {b} berjalan bersama, padahal "
+        "keduanya tidak boleh dalam satu desa",
+        "in village {village} ({name}) programmes {a} and {b} run together, but they "
+        "exclude each other",
+    ),
+    "check.lock": (
+        "kunci {program} di desa {village} ({name}) tidak dipenuhi: {units} unit, dikunci "
+        "{wanted} unit (selisih {amount})",
+        "lock of {program} in village {village} ({name}) not honoured: {units} units, "
+        "{wanted} locked (off by {amount})",
+    ),
+    "check.lock_in": (
+        "kunci {program} di desa {village} ({name}) tidak dipenuhi: program tidak berjalan",
+        "lock of {program} in village {village} ({name}) not honoured: the programme does "
+        "not run",
+    ),
+    "check.lock_out": (
+        "{program} di desa {village} ({name}) dikunci keluar tetapi mendapat {units} unit",
+        "{program} in village {village} ({name}) is locked out but gets {units} units",
+    ),
 }
 
 i18n.MESSAGES.update(MODEL_MESSAGES)
