@@ -57,13 +57,13 @@ class Breach:
 
 
 def _shown(name: str, value: object, lang: str) -> object:
-    """Shares as percentages, whole numbers without decimals, others with two."""
+    """Shares as percentages, whole numbers (to 1e-9) without decimals, others with two."""
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         return value
     if name in _SHARES:
         return i18n.percent(float(value), lang, 1)
     value = float(value)
-    return i18n.number(value, lang, 0 if value == round(value) else 2)
+    return i18n.number(value, lang, 0 if abs(value - round(value)) < 1e-9 else 2)
 
 
 @dataclass(frozen=True)
