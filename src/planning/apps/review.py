@@ -623,7 +623,7 @@ class ScenarioReview:
     folder: Path | None = None
     """The fresh results folder (None when the run failed)."""
     error: Exception | None = None
-    checks: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
+    checks: dict[str, tuple[Finding | RuleFinding, ...]] = field(default_factory=dict)
     earlier: HashComparison | None = None
     """Against ``results/<scenario>``; None when there were no earlier results."""
     second: HashComparison | None = None
