@@ -19,10 +19,10 @@ from planning.model.build import (
     LE,
     REQUIREMENT_RULES,
     RESOURCE_RULES,
-    RULES,
     Model,
     RuleRow,
 )
+from planning.model.rules import RULES
 
 #: village -> kecamatan, weight
 VILLAGES = {"V1": ("K1", 1.5), "V2": ("K1", 1.0), "V3": ("K2", 2.0)}
@@ -114,9 +114,10 @@ def test_rule_lists():
     assert RESOURCE_RULES == ("pagu", "ceiling", "capacity")
     assert REQUIREMENT_RULES == ("coverage", "kecamatan_share", "village_share", "lock")
     assert (LE, GE, EQ) == (-1, 1, 0)
-    assert [name for name, _, _ in RULES] == [
-        "units", "synergy", "reach", "saturation", "pagu", "ceiling", "capacity", "coverage",
-        "kecamatan_share", "village_share", "requires", "excludes", "lock"]
+    assert [rule.name for rule in RULES] == [
+        "eligibility", "units", "synergy", "reach", "saturation", "pagu", "ceiling",
+        "capacity", "coverage", "kecamatan_share", "village_share", "requires", "excludes",
+        "lock", "objective"]
 
 
 def test_decisions(full):

@@ -8,10 +8,14 @@ For every scenario file in the scenario folder, :func:`rerun_all`
    does, in the scenario's own output language, so its files can be compared byte for
    byte with ``results/NAME``;
 2. recomputes the plan's numbers from the exported CSV files and the data set's CSV files
-   with pandas alone (never with :mod:`planning.model`): agency pagu and the district
-   ceiling, costs, unit bounds and need caps, reach (effectiveness and synergy bonus),
-   saturation, minimum programmes per village, locks, and the objective of
-   ``summary.json`` (see :data:`CHECKS` and ``docs/model.md``);
+   with pandas alone (never with :mod:`planning.model`): agency pagu, costs, unit bounds
+   and need caps, reach (effectiveness and synergy bonus), saturation, minimum programmes
+   per village, locks, and the objective of ``summary.json``; and checks the plan read
+   back from ``allocation_plan.csv`` against the remaining rules with the model's own
+   checks (the registry :mod:`planning.model.rules`, on the instance rebuilt from the
+   scenario, the data set and ``village_scores.csv``): eligibility, the district
+   ceiling, capacity, kecamatan and village shares, requires and excludes (see
+   :data:`CHECKS` and ``docs/model.md``);
 3. compares the SHA-256 of every output file except ``timing.json`` (wall-clock times)
    with the earlier results folder ``results/NAME`` when there is one, and with a second
    fresh run when asked (``twice=True``), which shows the run is deterministic.
@@ -34,7 +38,8 @@ import pandas as pd
 
 from planning import i18n
 from planning.config.scenario import load_scenario
-from planning.data.loading import sha256
+from planning.data.loading import load_dataset, sha256
+from planning.model import Breach, Instance, build_instance, check_plan
 from planning.report.environment import LOCK_FILE, VersionDifference, lock_differences, read_lock
 
 SKIPPED = frozenset({"timing.json"})
@@ -54,7 +59,7 @@ CODES = {"code": str, "village": str, "kecamatan_code": str}
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing a check found wrong: a message key of :data:`REVIEW_MESSAGES` (without
+    """One thing a check found wrong: a message key of the catalogue (without
     ``review.fail.``) and its values."""
 
     key: str
@@ -63,6 +68,25 @@ class Finding:
     def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         shown = {k: _shown(v, lang) for k, v in self.params.items()}
         return i18n.text(f"review.fail.{self.key}", lang, **shown)
+
+
+@dataclass(frozen=True)
+class RuleFinding:
+    """A rule of the model's registry broken by the plan read back from the CSV files: a
+    :class:`planning.model.Breach`, rendered with the rule's label and message."""
+
+    breach: Breach
+
+    @property
+    def key(self) -> str:
+        return self.breach.message
+
+    @property
+    def params(self) -> dict:
+        return self.breach.params
+
+    def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        return self.breach.render(lang)
 
 
 def _shown(value: object, lang: str) -> object:
@@ -158,6 +182,7 @@ class _Inputs:
     pagu: dict[str, float]
     plan_villages: list[str]
     settings: object  # planning.model.ModelSettings
+    instance: Instance  # rebuilt from the data set, village_scores.csv and the scenario
 
 
 def _read(folder: Path, name: str) -> pd.DataFrame:
@@ -187,6 +212,7 @@ def _inputs(folder: Path, scenario, data: Path) -> _Inputs:
     rules_path = data / "rules.csv"
     rules = pd.read_csv(rules_path) if rules_path.is_file() else pd.DataFrame(
         columns=["rule", "program_a", "program_b", "bonus"])
+    instance = build_instance(load_dataset(data), scores.reset_index(), settings)
     return _Inputs(
         plan=plan.reset_index(drop=True), unknown=raw[~known],
         agencies=_read(folder, AGENCIES).set_index("agency"),
@@ -196,7 +222,7 @@ def _inputs(folder: Path, scenario, data: Path) -> _Inputs:
         indicators=_read(data, "indicators.csv").set_index("code"),
         count_of=groups[groups["kind"] == "dimension"].set_index("group")["count_indicator"],
         synergies=rules[rules["rule"] == "synergy"], pagu=dict(settings.pagu),
-        plan_villages=plan_villages, settings=settings)
+        plan_villages=plan_villages, settings=settings, instance=instance)
 
 
 def _where(row) -> str:
@@ -232,8 +258,8 @@ def _check_cost(x: _Inputs) -> list[Finding]:
 
 
 def _check_pagu(x: _Inputs) -> list[Finding]:
-    """Every agency's spending (recomputed costs) within the scenario's pagu, all spending
-    within the district ceiling; allocation_agencies.csv agrees."""
+    """Every agency's spending (recomputed costs) within the scenario's pagu;
+    allocation_agencies.csv agrees. (The district ceiling: :data:`REGISTRY_CHECKED`.)"""
     spend = _cost(x).groupby(x.plan["agency_csv"]).sum()
     spend = pd.Series({a: float(spend.get(a, 0.0)) for a in x.pagu})
     found = []
@@ -241,10 +267,6 @@ def _check_pagu(x: _Inputs) -> list[Finding]:
     if rules.budget_limits:
         found += [Finding("over_pagu", {"agency": a, "used": used, "pagu": x.pagu[a]})
                   for a, used in spend.items() if used > x.pagu[a] + ATOL]
-    total = float(spend.sum())
-    if rules.district_ceiling is not None and total > rules.district_ceiling + ATOL:
-        found.append(Finding("over_ceiling", {"used": total,
-                                              "ceiling": float(rules.district_ceiling)}))
     exported = x.agencies.reindex(spend.index)
     found += _value_findings(AGENCIES, "pagu", spend.index, exported["pagu"],
                              pd.Series(x.pagu).reindex(spend.index))
@@ -392,7 +414,25 @@ def _check_objective(x: _Inputs) -> list[Finding]:
     return [Finding("objective", {"expected": expected, "shown": shown, "diff": diff})]
 
 
-CHECKS: dict[str, Callable[[_Inputs], list[Finding]]] = {
+REGISTRY_CHECKED = ("eligibility", "ceiling", "capacity", "kecamatan_share", "village_share",
+                    "requires", "excludes")
+"""The rules checked with the model's own checks (:func:`planning.model.check_plan`) on
+the plan read back from allocation_plan.csv: those the pandas checks above leave out."""
+
+
+def _registry_check(rule: str) -> Callable[[_Inputs], list[RuleFinding]]:
+    """The registry's check of ``rule`` on the units of allocation_plan.csv (rows of
+    programmes known to programs.csv; the cost check reports the others)."""
+
+    def run(x: _Inputs) -> list[RuleFinding]:
+        units = x.plan[["village", "program", "units"]].astype({"units": int})
+        return [RuleFinding(b) for b in check_plan(x.instance, units, only=(rule,))]
+
+    run.__doc__ = f"The model's check of the rule '{rule}' (planning.model.check)."
+    return run
+
+
+CHECKS: dict[str, Callable[[_Inputs], list[Finding] | list[RuleFinding]]] = {
     "pagu": _check_pagu,
     "cost": _check_cost,
     "units": _check_units,
@@ -401,12 +441,14 @@ CHECKS: dict[str, Callable[[_Inputs], list[Finding]]] = {
     "coverage": _check_coverage,
     "locks": _check_locks,
     "objective": _check_objective,
+    **{rule: _registry_check(rule) for rule in REGISTRY_CHECKED},
 }
-"""The independent checks, in the order they are reported."""
+"""The checks, in the order they are reported: the independent ones, then the registry's."""
 
 
 def check_results(folder: str | Path, scenario: str | Path,
-                  data: str | Path | None = None) -> dict[str, tuple[Finding, ...]]:
+                  data: str | Path | None = None
+                  ) -> dict[str, tuple[Finding | RuleFinding, ...]]:
     """Recompute the results folder ``folder`` of the scenario file ``scenario`` from its
     CSV files and the data set's (``data``; default: the scenario's, found as
     ``planning run`` finds it). Returns check name -> what it found wrong
@@ -441,7 +483,7 @@ class ScenarioReview:
     folder: Path | None = None
     """The fresh results folder (None when the run failed)."""
     error: Exception | None = None
-    checks: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
+    checks: dict[str, tuple[Finding | RuleFinding, ...]] = field(default_factory=dict)
     earlier: HashComparison | None = None
     """Against ``results/<scenario>``; None when there were no earlier results."""
     second: HashComparison | None = None

@@ -5,7 +5,8 @@ Public steps, usable one by one (a notebook can stop anywhere and look):
 
 1. :func:`build_instance`: every coefficient, from the data set, scores and settings;
 2. :func:`presolve`: checks a planner can fix before any solving;
-3. :func:`build_model`: the PuLP model, one function per rule (``custom`` rules too);
+3. :func:`build_model`: the PuLP model, one function per rule of the registry
+   :data:`RULES` (``custom`` rules too); :func:`check_plan` checks a plan against each;
 4. :func:`solve_model`: a named solver, its status, objective, bound, gap and runtime;
 5. :func:`extract`: the result tables, only from a plan: one that proved the gap target,
    or (:func:`best_found`) the best plan found when a limit stopped the solver first;
@@ -24,7 +25,8 @@ import pandas as pd
 
 from planning.config.model import Lock, ModelSettings, Rules, Solver
 from planning.model.best import best_found
-from planning.model.build import Model, build_model
+from planning.model.build import Model
+from planning.model.check import Breach
 from planning.model.evaluate import Evaluation, evaluate, start_values
 from planning.model.explain import Explanation, explain_infeasible
 from planning.model.extract import (
@@ -40,13 +42,14 @@ from planning.model.feasibility import plan_violations
 from planning.model.heuristics import equal_split_plan, greedy_plan, rounded_plan
 from planning.model.instance import Instance, ModelError, build_instance
 from planning.model.presolve import Finding, PresolveError, presolve
+from planning.model.rules import RULES, Rule, build_model, check_plan
 from planning.model.solve import SolveReport, available_solvers, relative_gap, solve_model
 
 __all__ = [
-    "Allocation", "Explanation", "Finding", "Instance", "Lock", "Model", "ModelError",
-    "ModelSettings", "Planner", "PresolveError", "QuickPlan", "Rules", "SolveReport",
-    "Solver", "Tables", "allocate", "available_solvers", "best_found",
-    "build_instance", "build_model", "equal_split_plan", "evaluate",
+    "RULES", "Allocation", "Breach", "Explanation", "Finding", "Instance", "Lock", "Model",
+    "ModelError", "ModelSettings", "Planner", "PresolveError", "QuickPlan", "Rule", "Rules",
+    "SolveReport", "Solver", "Tables", "allocate", "available_solvers", "best_found",
+    "build_instance", "build_model", "check_plan", "equal_split_plan", "evaluate",
     "explain_infeasible", "extract", "greedy_plan", "plan_violations", "presolve",
     "quick_plan", "solve_model",
 ]

@@ -15,12 +15,14 @@ Every constraint has a stable name built from rule, programme, agency and villag
 (PuLP turns ``-`` into ``_`` in the solver's copy of the name). Rules a planner may need
 to relax to reach a feasible plan are *soft*: :func:`build_model` can give each of them a
 penalised slack (an elastic model) to explain infeasibility.
+
+The registry :mod:`planning.model.rules` lists these functions with each rule's switch,
+plan check and messages, and builds the model from them (``build_model``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -335,45 +337,5 @@ def set_elastic_objective(m: Model) -> None:
     m.prob.setObjective(pulp.LpAffineExpression(terms))
 
 
-#: the rules in build order, each with the switch that turns it off
-RULES: tuple[tuple[str, Callable[[Model], None], Callable[[Instance], bool]], ...] = (
-    ("units", add_unit_bounds, lambda i: True),
-    ("synergy", add_synergy, lambda i: bool(i.synergies)),
-    ("reach", add_reach, lambda i: True),
-    ("saturation", add_saturation, lambda i: i.settings.rules.saturation),
-    ("pagu", add_budget_limits, lambda i: i.settings.rules.budget_limits),
-    ("ceiling", add_district_ceiling, lambda i: i.ceiling is not None),
-    ("capacity", add_capacity, lambda i: i.settings.rules.capacity),
-    ("coverage", add_coverage, lambda i: i.settings.rules.min_programs_per_village > 0),
-    ("kecamatan_share", add_kecamatan_share,
-     lambda i: bool(i.settings.rules.kecamatan_min_share)),
-    ("village_share", add_village_share, lambda i: bool(i.settings.rules.village_max_share)),
-    ("requires", add_requires, lambda i: bool(i.requires)),
-    ("excludes", add_excludes, lambda i: bool(i.excludes)),
-    ("lock", add_locks, lambda i: bool(i.locks)),
-)
-
 CustomRule = Callable[[Model], None]
 
-
-def build_model(instance: Instance, custom: Iterable[CustomRule] = (),
-                elastic: Iterable[str] = ()) -> Model:
-    """Build the MIP for ``instance``. ``custom`` rules are called last with the model
-    (use :meth:`Model.constrain` and the variable dicts); ``elastic`` names the rules that
-    get a penalised slack (then the objective is the total relative slack)."""
-    start = time.perf_counter()
-    elastic = frozenset(elastic)
-    sense = pulp.LpMinimize if elastic else pulp.LpMaximize
-    m = Model(instance=instance, prob=pulp.LpProblem("allocation", sense), elastic=elastic)
-    add_decisions(m)
-    for _name, rule, applies in RULES:
-        if applies(instance):
-            rule(m)
-    for rule in custom:
-        rule(m)
-    if elastic:
-        set_elastic_objective(m)
-    else:
-        set_objective(m)
-    m.build_seconds = time.perf_counter() - start
-    return m

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 from planning.config.model import Solver
 from planning.i18n import number, text
-from planning.model.build import REQUIREMENT_RULES, RESOURCE_RULES, build_model
+from planning.model.build import REQUIREMENT_RULES, RESOURCE_RULES
 from planning.model.instance import Instance
+from planning.model.rules import build_model
 from planning.model.solve import solve_model
 
 SLACK_TOL = 1e-6

@@ -34,6 +34,11 @@ def sheet(key: str, lang: str) -> str:
     return i18n.text(f"sheet.{key}", lang)
 
 
+def sheet_keys() -> list[str]:
+    """The key of every sheet name of the catalogue (``sheet.<key>``)."""
+    return sorted(k.removeprefix("sheet.") for k in i18n.MESSAGES if k.startswith("sheet."))
+
+
 def words(key: str, lang: str, **params: object) -> str:
     """A label or sentence, with ``params`` filled in."""
     return i18n.text(f"label.{key}", lang, **params)

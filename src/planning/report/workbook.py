@@ -30,9 +30,9 @@ from planning.report.labels import (
     ALLOCATION_HEADERS,
     ALLOCATION_SHEET,
     LOCK_CHOICES,
-    SHEETS,
     column,
     sheet,
+    sheet_keys,
     words,
 )
 from planning.report.roundtrip import PLAN_SHEET
@@ -106,7 +106,7 @@ class _Book:
                             "valign": "top"})
         self.widths: dict[str, dict[int, float]] = {}
         self.sheets: list[Worksheet] = []
-        self.reserved = {sheet(key, lang).lower() for key in SHEETS}
+        self.reserved = {sheet(key, lang).lower() for key in sheet_keys()}
         self.reserved |= {ALLOCATION_SHEET[lang].lower(), PLAN_SHEET}
 
     # --- sheets -----------------------------------------------------------------------
