@@ -22,7 +22,8 @@ SOURCE = ROOT / "src" / "planning"
 LOOKUPS = {"text": "", "_t": None, "column": "column.", "header": "column.",
            "sheet": "sheet.", "words": "label."}
 #: the prefix of ``_t`` in each module that has one
-PREFIXED = {"explorer": "explorer.", "ranking": "ranking."}
+PREFIXED = {"engine": "explorer.", "locks": "explorer.", "widgets": "explorer.",
+            "ranking": "ranking."}
 
 
 def _catalogue(lang: str) -> dict[str, str]:

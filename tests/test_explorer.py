@@ -236,17 +236,17 @@ def test_the_baseline_is_the_scenarios_own_plan(explorer, good_run):
 
 
 def test_a_difference_within_the_certified_gaps_is_said_to_be(explorer):
-    from planning.apps.explorer import Result, within_tolerance
+    from planning.apps.explorer import PlanShown, within_tolerance
 
     base = explorer.baseline
     assert base.slack is not None and base.slack >= 0 and base.objective > 0
     # by hand: two plans 1 apart, with slacks 0.6 and 0.5, are within tolerance; 0.3 and
     # 0.5 are not
-    near = Result("mip", base.plan, base.pagu, base.spending, base.removed, base.before,
-                  base.objective + 1.0, 0.5)
-    assert within_tolerance(Result(**{**base.__dict__, "slack": 0.6}), near)
-    assert not within_tolerance(Result(**{**base.__dict__, "slack": 0.3}), near)
-    assert not within_tolerance(Result(**{**base.__dict__, "slack": None}), near)
+    near = PlanShown("mip", base.plan, base.pagu, base.spending, base.removed, base.before,
+                     base.objective + 1.0, 0.5)
+    assert within_tolerance(PlanShown(**{**base.__dict__, "slack": 0.6}), near)
+    assert not within_tolerance(PlanShown(**{**base.__dict__, "slack": 0.3}), near)
+    assert not within_tolerance(PlanShown(**{**base.__dict__, "slack": None}), near)
     # a change of one agency's pagu by 1 juta: the objective moves by less than the two
     # certified gaps allow, and the explorer says so
     explorer.pagu_widgets["DKPP"].value = explorer.pagu_widgets["DKPP"].value - 1

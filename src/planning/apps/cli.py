@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from planning import i18n
-from planning.data import DataError, load_dataset, validate_dataset
+from planning.data import DataError, validate_dataset
 from planning.report.folder import ResultsFolderError, write_folder
 
 app = typer.Typer(
@@ -121,9 +121,7 @@ def run(
     for line in _plan_lines(result.summary["allocation"], result.allocation, lang):
         typer.echo(line)
     typer.echo(i18n.text("run.written", lang, path=result.out_dir.resolve()))
-    workbook = next(iter(sorted(result.out_dir.glob("*.xlsx"))), None)
-    if workbook is not None:
-        typer.echo(i18n.text("run.workbook", lang, path=workbook.resolve()))
+    typer.echo(i18n.text("run.workbook", lang, path=result.workbook_path.resolve()))
     plan = result.summary["allocation"]
     if not plan["accepted"]:
         typer.echo(i18n.text("run.not_accepted", lang, gap=_percent(plan["gap"], lang),
@@ -275,7 +273,7 @@ def score(
     compare with the 2020 focus villages, and write the tables and a report."""
     from planning.config import scoring as scoring_settings
     from planning.data.summary import headline
-    from planning.report.scoring import score_report
+    from planning.pipeline import execute, prepare_scores
 
     lang = _lang(lang)
     given = {"--per-kecamatan": per_kecamatan, "--rule": rule, "--alpha": alpha,
@@ -289,8 +287,8 @@ def score(
     try:
         resolved = scoring_settings.resolve(scenario, data_dir,
                                             scoring_settings.options(given))
-        ds = load_dataset(resolved.data)
-        report = score_report(ds, resolved, lang)
+        prepared = prepare_scores(resolved, lang, out)
+        result = execute(prepared)
     except scoring_settings.SettingsError as exc:
         typer.echo(exc.render(lang), err=True)
         typer.echo(i18n.text("score.failed", lang), err=True)
@@ -298,6 +296,7 @@ def score(
     except DataError as exc:
         typer.echo(exc.render(lang), err=True)
         raise typer.Exit(1) from None
+    ds, report = result.dataset, result.report
     head = headline(ds)
     _echo_data_ok(lang, head["villages"], head["kecamatan"], head["programs"],
                   head["agencies"], head["pagu_total_juta"], len(ds.synthetic_indicators()))
@@ -307,7 +306,7 @@ def score(
     for line in report.console():
         typer.echo(line)
     try:
-        target = report.write(out)
+        target = result.write()
     except ResultsFolderError as exc:
         typer.echo(exc.render(lang), err=True)
         raise typer.Exit(1) from None

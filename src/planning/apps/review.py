@@ -645,11 +645,12 @@ def _problems(r: ScenarioReview, lang: str) -> list[str]:
 
 
 def _run(file: Path, out: Path) -> Path:
-    """Run one scenario file into the fresh folder ``out`` (run_scenario records paths
-    relative to the project folder, so the files match those of ``planning run``)."""
-    from planning.pipeline import run_scenario
+    """Run one scenario file into the fresh folder ``out``, as ``planning run`` does
+    (prepare, execute, write; paths are recorded relative to the project folder, so the
+    files match those of ``planning run``)."""
+    from planning.pipeline import execute, prepare
 
-    return run_scenario(file, out_dir=out).out_dir
+    return execute(prepare(file, out_dir=out)).write()
 
 
 def review_scenario(file: Path, root: Path, results_dir: Path, work: Path,

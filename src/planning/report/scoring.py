@@ -1,7 +1,7 @@
-"""``planning score``: score a data set with resolved settings and write what a planner reads.
+"""``planning score``: score a data set with resolved settings and build what a planner reads.
 
-The results folder (written atomically by :func:`planning.report.folder.write_folder`, and
-byte-identical on a re-run with the same inputs; no timestamps):
+The files of the results folder (written atomically by :mod:`planning.pipeline.scores`,
+and byte-identical on a re-run with the same inputs; no timestamps):
 
 * ``village_scores.csv``: one row per village (``ScoreResult.table``);
 * ``focus_2020_comparison.csv``: our picks next to the real 2020 focus villages
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 import pandas as pd
 
@@ -24,7 +23,7 @@ from planning.config.scoring import Resolved
 from planning.data import DataSet
 from planning.data.summary import synthetic_note
 from planning.i18n import text
-from planning.report.folder import csv_bytes, json_bytes, write_folder
+from planning.report.folder import csv_bytes, json_bytes
 from planning.scoring import ScoreResult, ScoringError, score
 from planning.scoring.compare import compare_2020, overlap_by_kecamatan
 from planning.scoring.focus import reason
@@ -389,12 +388,6 @@ class ScoreReport:
         out["scores_summary.json"] = json_bytes(self.summary())
         out[self.report_name] = self.markdown().encode("utf-8")
         return out
-
-    def write(self, out_dir: str | Path) -> Path:
-        """Write the results folder (never over the data set or the scenario file)."""
-        scenario = self.resolved.scenario
-        inputs = [self.dataset.path, *([scenario.path] if scenario is not None else [])]
-        return write_folder(out_dir, self.files(), kind="scores", protect=inputs)
 
 
 def _rounded(series: pd.Series) -> dict[str, float]:

@@ -1,0 +1,29 @@
+"""The main job: take a data set through every stage (load and check, score the villages
+and pick the focus villages, allocate the agencies' programmes, figures, maps and the
+workbook) and write a results folder (atomically) a planner and a reviewer can read.
+
+In three steps, each usable on its own (a notebook keeps the result in memory)::
+
+    prepared = prepare("scenarios/baseline.yaml", out_dir="results/baseline")
+    result = execute(prepared)      # NoPlan when there is no plan
+    result.summary, result.figures(), result.workbook_bytes(), result.files()
+    result.write()                  # atomically, never over the run's inputs
+
+:func:`run_scenario` and :func:`run` do all three. The scoring job (``planning score``)
+has the same shape: :func:`prepare_scores`, :func:`execute`, ``files()``, ``write()``.
+"""
+
+from planning.pipeline.plan_summary import NoPlan, allocation_summary
+from planning.pipeline.preparing import Prepared, prepare, prepare_data
+from planning.pipeline.provenance import provenance, scenario_record, versions
+from planning.pipeline.result import WORKBOOK, Result
+from planning.pipeline.running import execute, run, run_scenario
+from planning.pipeline.scores import PreparedScores, ScoresResult, prepare_scores
+
+#: the former name of :class:`Result`
+RunResult = Result
+
+__all__ = ["WORKBOOK", "NoPlan", "Prepared", "PreparedScores", "Result", "RunResult",
+           "ScoresResult", "allocation_summary", "execute", "prepare", "prepare_data",
+           "prepare_scores", "provenance", "run", "run_scenario", "scenario_record",
+           "versions"]

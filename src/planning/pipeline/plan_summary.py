@@ -1,0 +1,58 @@
+"""What a plan achieved, in the numbers summary.json keeps, and the error of a scenario
+without a plan."""
+
+from __future__ import annotations
+
+from planning.model import Allocation
+
+
+class NoPlan(Exception):
+    """The scenario has no plan (infeasible, or the solver stopped before proving one);
+    nothing was written and the previous results are untouched."""
+
+    def __init__(self, allocation: Allocation):
+        self.allocation = allocation
+        super().__init__(allocation.report.status)
+
+    def render(self, lang: str = "id") -> str:
+        from planning.i18n import text
+
+        a = self.allocation
+        if a.explanation is not None:
+            return a.explanation.render(a.instance, lang)
+        return text("model.not_a_plan", lang, status=a.report.status,
+                    detail=a.report.message or "-")
+
+
+def allocation_summary(allocation: Allocation, lang: str = "id") -> dict:
+    """What the plan achieved, in numbers a reviewer can recompute from the CSV files;
+    whether it is proven optimal or the best plan found (``label`` says so in ``lang``),
+    and whether the scenario accepts it."""
+    from planning.report.labels import plan_label
+
+    t = allocation.tables
+    report = allocation.report
+    agencies = t.agencies.set_index("agency")
+    return {
+        "status": report.status, "solver": report.solver,
+        "solver_version": report.solver_version, "objective": report.objective,
+        "bound": report.bound, "gap": report.gap, "gap_target": report.gap_target,
+        "time_limit": report.time_limit, "stopped_by_time_limit": report.time_limited,
+        "node_limit": report.node_limit, "max_gap": report.max_gap,
+        "proven_optimal": report.proven, "stopped_by": report.stopped_by,
+        "accepted": report.accepted, "plan_source": report.source,
+        "label": plan_label(report, lang),
+        "warm_start_from_quick_plan": report.warm_start,
+        "deprivations_before": t.totals["deprivations_before"],
+        "deprivations_removed": t.totals["deprivations_removed"],
+        "removed_by_dimension": t.totals["removed_by_dimension"],
+        "spending_total": t.totals["cost"], "pagu_total": t.totals["pagu"],
+        "spending_by_agency": agencies["used"].to_dict(),
+        "spending_by_kecamatan": t.kecamatan.set_index("kecamatan_code")["cost"].to_dict(),
+        "baselines": t.baselines.set_index("plan")[
+            ["objective", "removed", "cost", "rules_broken"]].to_dict(orient="index"),
+        "lp_bound": allocation.lp_bound, "greedy_certified_gap": allocation.greedy_gap,
+        "quick_plan_objective": allocation.quick_objective,
+        "quick_plan_certified_gap": allocation.quick_gap,
+        "warnings": [w.render("en") for w in allocation.warnings],
+    }

@@ -1,0 +1,183 @@
+"""The result of one run, in memory: the data set, the scores, the plan, summary.json's
+contents, the provenance, the warnings and what moved; every output file as bytes
+(:meth:`Result.files`), written atomically by :meth:`Result.write`.
+
+Everything in the CSV files and ``summary.json`` depends only on the inputs, so a re-run
+gives byte-identical files; wall-clock timings go to ``timing.json`` alone.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from planning.data import DataSet
+from planning.data.summary import (
+    agency_summary,
+    headline,
+    indicator_summary,
+    kecamatan_summary,
+    synthetic_note,
+)
+from planning.model import Allocation
+from planning.pipeline.plan_summary import allocation_summary
+from planning.pipeline.preparing import Prepared
+from planning.pipeline.provenance import provenance
+from planning.report.folder import csv_bytes, json_bytes, write_folder
+from planning.scoring import ScoreResult
+
+#: the planners' workbook, by the run's language
+WORKBOOK = {"id": "rencana_alokasi.xlsx", "en": "allocation_plan.xlsx"}
+#: the folder of the figures and maps in a results folder
+FIGURES = "figures/"
+
+
+class Result:
+    """One executed run (see :func:`planning.pipeline.execute`).
+
+    ``dataset``, ``scores``, ``allocation`` (holding a plan), ``summary`` (summary.json),
+    ``provenance`` (the one record summary.json and the workbook share), ``moved`` (what
+    moved from an edited workbook, or None), ``timing`` (timing.json) and ``out_dir``
+    (None until written)."""
+
+    def __init__(self, prepared: Prepared, allocation: Allocation):
+        self.prepared = prepared
+        self.dataset: DataSet = prepared.dataset
+        self.scores: ScoreResult = prepared.scores
+        self.allocation = allocation
+        self.lang = prepared.lang
+        self.out_dir: Path | None = None
+        self.moved: pd.DataFrame | None = None
+        if prepared.edits is not None:
+            from planning.report.roundtrip import moved_table
+
+            self.moved = moved_table(prepared.edits, allocation.tables.plan)
+        ds, scenario = self.dataset, prepared.scenario
+        plan = allocation_summary(allocation, self.lang)
+        self.provenance = provenance(ds, scenario.get("data", Path(ds.path).as_posix()), plan)
+        focus = self.score_table[self.score_table["selected"]]
+        self.summary = {
+            "stage": "allocation",
+            "scenario": scenario,
+            "focus_villages": focus["code"].tolist(),
+            "focus_stability": focus["stability"].value_counts().sort_index().to_dict()
+            if "stability" in focus else {},
+            "typology_clusters": self.scores.typology.k,
+            "dataset": self.provenance["dataset"],
+            "headline": headline(ds),
+            "data_status": synthetic_note(ds, "en"),
+            "synthetic_indicators": ds.synthetic_indicators(),
+            "input_sha256": self.provenance["input_sha256"],
+            "versions": self.provenance["versions"],
+            "language": self.lang,
+            "warnings": [w.message("en") for w in ds.warnings],
+            "allocation": plan,
+        }
+        self.timing = {
+            "seconds": {k: round(v, 4) for k, v in allocation.timings.items()},
+            "note": "wall-clock times; the only output that differs between re-runs"}
+
+    # --- tables ------------------------------------------------------------------
+    @cached_property
+    def score_table(self) -> pd.DataFrame:
+        """The village scores as written (village_scores.csv), with the data status."""
+        return self.scores.table.assign(data_status=synthetic_note(self.dataset, "en"))
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every CSV file of the results folder as a table, file name -> DataFrame."""
+        ds, t = self.dataset, self.allocation.tables
+        note = synthetic_note(ds, "en")
+        tables = {
+            "data_kecamatan.csv": kecamatan_summary(ds),
+            "data_agencies.csv": agency_summary(ds),
+            "data_indicators.csv": indicator_summary(ds),
+            "village_scores.csv": self.score_table,
+            "allocation_plan.csv": t.plan.assign(data_status=note),
+            "allocation_agencies.csv": t.agencies.assign(data_status=note),
+            "allocation_kecamatan.csv": t.kecamatan.assign(data_status=note),
+            "allocation_villages.csv": t.villages.assign(data_status=note),
+            "allocation_dimensions.csv": t.dimensions.assign(data_status=note),
+            "allocation_baselines.csv": t.baselines.assign(data_status=note),
+        }
+        if self.moved is not None:
+            tables["moved.csv"] = self.moved
+        return tables
+
+    def warnings(self, lang: str | None = None) -> list[str]:
+        """The data set's and the plan's warnings, in ``lang`` (default: the run's)."""
+        lang = lang or self.lang
+        return [*(w.message(lang) for w in self.dataset.warnings),
+                *(w.render(lang) for w in self.allocation.warnings)]
+
+    # --- figures and the workbook ------------------------------------------------
+    @cached_property
+    def _drawn(self) -> dict[str, bytes]:
+        from planning.report.figures import figure_files
+        from planning.report.maps import plan_map_files
+
+        ds, maps, lang = self.dataset, self.prepared.maps, self.lang
+        note = synthetic_note(ds, lang)
+        files = dict(figure_files(self.allocation, lang, note=note))
+        files.update(plan_map_files(
+            ds, self.allocation, scores=self.score_table, boundary=maps.get("boundary"),
+            boundary_kecamatan=maps.get("boundary_kecamatan"), lang=lang, note=note))
+        return files
+
+    def figures(self) -> dict[str, bytes]:
+        """The figures and maps as PNG bytes, file name -> bytes (``map_plan.gpkg``, the
+        GeoPackage of a run with a boundary file, is in :meth:`files`)."""
+        return {name: data for name, data in self._drawn.items() if name.endswith(".png")}
+
+    def figure_objects(self) -> dict:
+        """The charts (not the maps) as matplotlib Figures, file name -> Figure."""
+        from planning.report.figures import figure_objects
+
+        return figure_objects(self.allocation, self.lang,
+                              note=synthetic_note(self.dataset, self.lang))
+
+    @property
+    def workbook_name(self) -> str:
+        return WORKBOOK[self.lang]
+
+    @cached_property
+    def _workbook(self) -> bytes:
+        from planning.report.workbook import workbook_bytes
+
+        return workbook_bytes(
+            ds=self.dataset, scores=self.score_table, allocation=self.allocation,
+            summary=self.summary["allocation"], scenario=self.summary["scenario"],
+            provenance=self.provenance, lang=self.lang, moved=self.moved)
+
+    def workbook_bytes(self) -> bytes:
+        """The planners' workbook (xlsx) in the run's language."""
+        return self._workbook
+
+    # --- files ------------------------------------------------------------------
+    def files(self) -> dict[str, bytes]:
+        """Every output file, name (relative to the results folder) -> bytes."""
+        files = {name: csv_bytes(table) for name, table in self.tables().items()
+                 if name != "moved.csv"}
+        files["summary.json"] = json_bytes(self.summary)
+        files["timing.json"] = json_bytes(self.timing)
+        if self.moved is not None:
+            files["moved.csv"] = csv_bytes(self.moved)
+        files.update({FIGURES + name: data for name, data in self._drawn.items()})
+        files[self.workbook_name] = self.workbook_bytes()
+        return files
+
+    def write(self, out_dir: str | Path | None = None) -> Path:
+        """Write :meth:`files` atomically into ``out_dir`` (default: the prepared
+        results folder), never over the run's inputs; returns the folder as given."""
+        target = out_dir if out_dir is not None else self.prepared.out_dir
+        if target is None:
+            raise ValueError("no results folder: give out_dir")
+        write_folder(target, self.files(), kind="run", protect=self.prepared.protect)
+        self.out_dir = Path(target)
+        return self.out_dir
+
+    @property
+    def workbook_path(self) -> Path | None:
+        """Where the workbook was written (None before :meth:`write`)."""
+        return None if self.out_dir is None else self.out_dir / self.workbook_name

@@ -1,0 +1,49 @@
+"""Running: :func:`execute` a prepared run, and the one-call wrappers :func:`run_scenario`
+and :func:`run` (prepare -> execute -> write)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planning.model import ModelSettings, allocate
+from planning.pipeline.plan_summary import NoPlan
+from planning.pipeline.preparing import Prepared, prepare, prepare_data
+from planning.pipeline.result import Result
+from planning.pipeline.scores import PreparedScores, ScoresResult, execute_scores
+
+
+def execute(prepared: Prepared | PreparedScores) -> Result | ScoresResult:
+    """Score and allocate a prepared run and build its result in memory (nothing is
+    written). Raises ModelError or PresolveError for settings the model cannot take and
+    NoPlan when there is no plan. A prepared scoring job gives its score report."""
+    if isinstance(prepared, PreparedScores):
+        return execute_scores(prepared)
+    allocation = allocate(prepared.dataset, prepared.scores, prepared.settings,
+                          lang=prepared.lang)
+    if not allocation.is_plan:
+        raise NoPlan(allocation)
+    return Result(prepared, allocation)
+
+
+def run_scenario(path: str | Path, out_dir: str | Path | None = None,
+                 lang: str | None = None, data: str | Path | None = None,
+                 edited: str | Path | None = None,
+                 boundary: str | Path | None = None) -> Result:
+    """Run the scenario file ``path`` and write its results folder (``out_dir``, default
+    ``results/<scenario name>``): :func:`prepare`, :func:`execute`, :meth:`Result.write`.
+    Raises what they raise; in every such case ``out_dir`` is left as it was."""
+    result = execute(prepare(path, out_dir, lang=lang, data=data, edited=edited,
+                             boundary=boundary))
+    result.write()
+    return result
+
+
+def run(data_dir: str | Path, out_dir: str | Path, settings: ModelSettings | None = None,
+        lang: str = "id") -> Result:
+    """Load ``data_dir``, score (default settings), allocate with ``settings`` and write
+    the results folder ``out_dir``. Raises DataError, ModelError or PresolveError on bad
+    input and NoPlan when there is no plan; in every such case ``out_dir`` is left as it
+    was."""
+    result = execute(prepare_data(data_dir, out_dir, settings, lang))
+    result.write()
+    return result
