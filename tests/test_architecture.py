@@ -51,3 +51,27 @@ def test_an_import_cycle_breaks_the_contract(tmp_path):
     done = _lint(project)
     assert done.returncode == 1
     assert "No cycles are allowed in planning.config" in done.stdout
+
+
+def test_every_import_of_planning_names_something_that_exists():
+    """Imports inside functions (the command line imports lazily) are not checked by
+    collecting the tests: every ``from planning... import name`` of the code and the
+    tests must name a module or an attribute that exists."""
+    import ast
+    import importlib
+
+    missing = []
+    for path in [*(ROOT / "src").rglob("*.py"), *(ROOT / "tests").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.ImportFrom) and node.module
+                    and node.module.split(".")[0] == "planning"):
+                continue
+            module = importlib.import_module(node.module)
+            for alias in node.names:
+                if hasattr(module, alias.name):
+                    continue
+                try:
+                    importlib.import_module(f"{node.module}.{alias.name}")
+                except ImportError:
+                    missing.append(f"{path.relative_to(ROOT)}: {node.module}.{alias.name}")
+    assert missing == []

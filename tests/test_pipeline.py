@@ -124,7 +124,7 @@ def test_run_scenario_is_prepare_execute_write(tmp_path, result):
 
 
 def test_the_scoring_job_has_the_same_shape(tmp_path):
-    from planning.config.scoring import resolve
+    from planning.config.options import resolve
 
     job = prepare_scores(resolve(None, ROOT / "data" / "buleleng", {}), "en",
                          tmp_path / "scores")

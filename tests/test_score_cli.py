@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import string
 import subprocess
 import sys
@@ -281,7 +282,7 @@ def test_potential_index_options(tmp_path):
 GOOD = """\
 data: {data}
 name: agriculture first
-budgets: {{scale: 1.2}}
+budgets: {{change_pct: 20}}
 scoring:
   poverty:
     weighting: user
@@ -432,3 +433,25 @@ def test_every_message_has_the_same_placeholders_in_both_languages():
     for key, (indonesian, english) in MESSAGES.items():
         assert fields(indonesian) == fields(english), key
         assert indonesian.strip() and english.strip(), key
+
+
+def test_a_scenario_finds_its_data_from_any_working_folder(tmp_path):
+    """`planning score --scenario` reads the scenario as `planning run` does: its relative
+    `data:` is found in the project folder (the parent of the scenarios folder), whatever
+    the working folder."""
+    project = tmp_path / "project"
+    (project / "scenarios").mkdir(parents=True)
+    (project / "data").mkdir()
+    shutil.copytree(DATA, project / "data" / "mine")
+    (project / "scenarios" / "s.yaml").write_text(
+        "name: s\ndata: data/mine\nscoring:\n  draws: 0\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "planning.apps.cli", "score", "--scenario",
+                           str(project / "scenarios" / "s.yaml"), "--out", str(out),
+                           "--lang", "en"], capture_output=True, text=True, cwd=elsewhere)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((out / "scores_summary.json").read_text())
+    assert Path(summary["dataset"]).resolve() == (project / "data" / "mine").resolve()
+    assert scores(out)["selected"].sum() == 27

@@ -92,7 +92,7 @@ def run(
     (CSV, JSON, gambar, buku kerja).
     / Run a scenario: village scores, focus villages, the allocation, then write the
     results folder (CSV, JSON, figures, workbook)."""
-    from planning.config.scoring import SettingsError
+    from planning.config.reading import SettingsError
     from planning.model import ModelError, PresolveError
     from planning.pipeline import NoPlan, run_scenario
     from planning.report.maps import MapError
@@ -144,7 +144,7 @@ def compare(
     and lost per agency, Rupiah moved per agency and kecamatan, objective and deprivations
     removed."""
     from planning.analysis.compare import CompareError, compare_folders
-    from planning.config.scoring import SettingsError
+    from planning.config.reading import SettingsError
     from planning.model import ModelError, PresolveError
     from planning.pipeline import NoPlan, run_scenario
     from planning.report.compare import comparison_files, summary_lines
@@ -271,7 +271,7 @@ def score(
     dengan desa fokus 2020, dan tulis tabel serta laporan.
     / Score every village, pick the focus villages per kecamatan, test their stability,
     compare with the 2020 focus villages, and write the tables and a report."""
-    from planning.config import scoring as scoring_settings
+    from planning.config import options as scoring_settings
     from planning.data.summary import headline
     from planning.pipeline import execute, prepare_scores
 

@@ -29,7 +29,7 @@ import difflib
 import math
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -197,6 +197,13 @@ class LoadedScenario:
     path: Path
     files: tuple[Path, ...]
     """The scenario file and its bases, most basic first."""
+    tree: dict = field(default_factory=dict)
+    """The settings as written (merged over the bases), before validation."""
+
+    @property
+    def unused(self) -> tuple[str, ...]:
+        """The sections written in the files that ``planning score`` does not use."""
+        return tuple(key for key in self.tree if key not in ("data", "scoring"))
 
     @property
     def project(self) -> Path:
@@ -251,6 +258,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
         tree = merge(tree, layer)
     tree.pop("base", None)
     top = chain[-1][1]  # name and description belong to the file itself, not to its base
+    written = dict(tree)
     tree["name"] = top.get("name", path.stem)
     tree["description"] = top.get("description", "")
     found = list(_odd_numbers(tree))
@@ -263,7 +271,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     if found:
         raise SettingsError([problem(_origin(chain, loc), key, **params)
                              for loc, key, params in found])
-    return LoadedScenario(scenario, path, tuple(p for p, _ in chain))
+    return LoadedScenario(scenario, path, tuple(p for p, _ in chain), written)
 
 
 def check_codes(loaded: LoadedScenario, villages: list[str], agencies: list[str],

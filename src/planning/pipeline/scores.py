@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from planning.config.scoring import Resolved
+from planning.config.options import Resolved
 from planning.data import DataSet, load_dataset
 from planning.report.folder import write_folder
 from planning.report.scoring import ScoreReport, score_report

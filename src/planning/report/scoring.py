@@ -19,7 +19,7 @@ from functools import cached_property
 import pandas as pd
 
 from planning import i18n
-from planning.config.scoring import Resolved
+from planning.config.options import Resolved
 from planning.data import DataSet
 from planning.data.summary import synthetic_note
 from planning.i18n import text
