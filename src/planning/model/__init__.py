@@ -98,8 +98,8 @@ class Allocation:
         return relative_gap(self.quick_objective, self.lp_bound)
 
 
-def extract(m: Model, report: SolveReport, baselines: dict[str, pd.DataFrame] | None = None,
-            lang: str = "id") -> Tables:
+def extract(m: Model, report: SolveReport,
+            baselines: dict[str, pd.DataFrame] | None = None) -> Tables:
     """The result tables of a solved model; refuses anything that is not a plan (proven,
     or the best found with a certified gap)."""
     if not report.is_plan:
@@ -122,18 +122,17 @@ def extract(m: Model, report: SolveReport, baselines: dict[str, pd.DataFrame] | 
         "programs_used": int(ev.plan["program"].nunique()),
         "rows": len(ev.plan),
     }
-    return Tables(plan=plan_table(ev, instance, lang), agencies=agency_table(ev, instance),
+    return Tables(plan=plan_table(ev, instance), agencies=agency_table(ev, instance),
                   kecamatan=kecamatan_table(ev, instance), villages=village_table(ev, instance),
                   dimensions=dims,
                   baselines=baseline_table(instance, plans, plan_violations), totals=totals)
 
 
-def allocate(ds, scores, settings: ModelSettings | None = None, custom=(),
-             lang: str = "id") -> Allocation:
+def allocate(ds, scores, settings: ModelSettings | None = None, custom=()) -> Allocation:
     """Build, check, solve and extract, for the data set ``ds`` and the village scores
     (a ScoreResult or its table). Raises ModelError / PresolveError on bad input; an
     infeasible scenario returns an Allocation with an explanation and no tables."""
-    return Planner(ds, scores, settings, custom).plan(lang)
+    return Planner(ds, scores, settings, custom).plan()
 
 
 class Planner:
@@ -192,8 +191,7 @@ class Planner:
             self.timings["rounding"] = time.perf_counter() - t0
         return quick, lp
 
-    def plan(self, lang: str = "id",
-             quick: tuple[QuickPlan, SolveReport] | None = None) -> Allocation:
+    def plan(self, quick: tuple[QuickPlan, SolveReport] | None = None) -> Allocation:
         """Quick plan and bound (or ``quick``, the result of :meth:`quick` just before,
         nothing changed since), then the MIP from that warm start, then the tables."""
         quick, lp = quick if quick is not None else self.quick()
@@ -213,7 +211,7 @@ class Planner:
         if report.is_plan:
             baselines = {"greedy": quick.greedy,
                          "equal_split": equal_split_plan(self.instance)}
-            tables = extract(self.model, report, baselines, lang)
+            tables = extract(self.model, report, baselines)
         return Allocation(**common, tables=tables)
 
 

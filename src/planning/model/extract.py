@@ -13,7 +13,7 @@ from planning.model.build import Model
 from planning.model.evaluate import Evaluation, evaluate, units_frame
 
 PLAN_COLUMNS = ["village", "village_name", "kecamatan_code", "kecamatan", "program",
-                "program_name", "agency", "dimension", "units", "unit_cost", "fixed_cost",
+                "agency", "dimension", "units", "unit_cost", "fixed_cost",
                 "cost", "effectiveness", "synergy_bonus", "households_reached"]
 
 
@@ -24,13 +24,13 @@ def model_units(m: Model) -> pd.DataFrame:
     return units_frame({k: n for k, n in values.items() if open_[k]})
 
 
-def plan_table(ev: Evaluation, instance, lang: str = "id") -> pd.DataFrame:
+def plan_table(ev: Evaluation, instance) -> pd.DataFrame:
+    """The plan, one row per (village, programme), language-neutral: programme names are
+    added where people read it (:func:`planning.report.labels.named_plan`)."""
     plan = ev.plan.copy()
     villages = instance.villages.set_index("code")
-    names = instance.programs.set_index("code")["name_id" if lang == "id" else "name_en"]
     plan["village_name"] = plan["village"].map(villages["name"])
     plan["kecamatan"] = plan["village"].map(villages["kecamatan"])
-    plan["program_name"] = plan["program"].map(names)
     plan["households_reached"] = plan["reached"]
     return plan[PLAN_COLUMNS].sort_values(["village", "program"], kind="stable").reset_index(
         drop=True)

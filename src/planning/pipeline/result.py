@@ -26,6 +26,7 @@ from planning.pipeline.plan_summary import allocation_summary
 from planning.pipeline.preparing import Prepared
 from planning.pipeline.provenance import provenance
 from planning.report.folder import csv_bytes, json_bytes, write_folder
+from planning.report.labels import named_plan
 from planning.scoring import ScoreResult
 
 #: the planners' workbook, by the run's language
@@ -94,7 +95,8 @@ class Result:
             "data_agencies.csv": agency_summary(ds),
             "data_indicators.csv": indicator_summary(ds),
             "village_scores.csv": self.score_table,
-            "allocation_plan.csv": t.plan.assign(data_status=note),
+            "allocation_plan.csv": named_plan(t.plan, ds.programs, self.prepared.lang).assign(
+                data_status=note),
             "allocation_agencies.csv": t.agencies.assign(data_status=note),
             "allocation_kecamatan.csv": t.kecamatan.assign(data_status=note),
             "allocation_villages.csv": t.villages.assign(data_status=note),

@@ -18,8 +18,7 @@ def execute(prepared: Prepared | PreparedScores) -> Result | ScoresResult:
     NoPlan when there is no plan. A prepared scoring job gives its score report."""
     if isinstance(prepared, PreparedScores):
         return execute_scores(prepared)
-    allocation = allocate(prepared.dataset, prepared.scores, prepared.settings,
-                          lang=prepared.lang)
+    allocation = allocate(prepared.dataset, prepared.scores, prepared.settings)
     if not allocation.is_plan:
         raise NoPlan(allocation)
     return Result(prepared, allocation)

@@ -6,6 +6,8 @@ reader depends on, is fixed here."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from planning import i18n
 
 # --- the Alokasi sheet: the round-trip reader depends on this exact layout -------------
@@ -62,3 +64,14 @@ def plan_label(report, lang: str = i18n.DEFAULT_LANGUAGE, reason: bool = True) -
                nodes=i18n.number(get("node_limit") or 0, lang),
                seconds=i18n.number(get("time_limit") or 0, lang))
     return f"{label} ({why})"
+
+
+def named_plan(plan: pd.DataFrame, programs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The model's plan table (language-neutral) with ``program_name``, the programme's
+    name in ``lang`` (``name_id`` or ``name_en`` of programs.csv), right after
+    ``program``: the plan as the CSV file and the workbook show it."""
+    names = programs.set_index("code")[f"name_{i18n.check_language(lang)}"]
+    out = plan.copy()
+    out.insert(out.columns.get_loc("program") + 1, "program_name",
+               plan["program"].map(names))
+    return out

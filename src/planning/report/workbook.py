@@ -218,8 +218,7 @@ def _plan(allocation, lang: str) -> pd.DataFrame:
     programs = allocation.instance.programs.set_index("code")
     dims = allocation.instance.labels.get(f"dimension_{lang}", {})
     out = plan.copy()
-    out["program_label"] = plan["program"].map(programs[f"name_{lang}"]).fillna(
-        plan["program_name"])
+    out["program_label"] = plan["program"].map(programs[f"name_{lang}"])
     out["unit"] = plan["program"].map(programs[f"unit_{lang}"])
     out["dimension_label"] = plan["dimension"].map(lambda d: dims.get(d, d))
     return out

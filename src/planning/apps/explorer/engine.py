@@ -249,7 +249,7 @@ class Engine:
             self.on_progress([*quick_lines, _t("mip_running", self.lang,
                                                target=pct(self.solver.gap, self.lang),
                                                limit=num(self.solver.node_limit, self.lang))])
-        allocation = self.planner.plan(self.lang, quick=(quick, lp))
+        allocation = self.planner.plan(quick=(quick, lp))
         t3 = time.perf_counter()
         self.allocation, self.status = allocation, allocation.report.status
         self.timings = {"model": t1 - t0, "quick": t2 - t1, "plan": t3 - t2,
