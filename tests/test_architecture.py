@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT
 
 LINT = Path(sys.executable).with_name("lint-imports")
@@ -26,31 +28,29 @@ def test_layers_and_no_cycles_hold():
     assert "Contracts: 2 kept, 0 broken." in done.stdout
 
 
-def _copy(tmp_path: Path) -> Path:
+def _planted(tmp_path: Path, module: str, line: str) -> subprocess.CompletedProcess:
+    """import-linter on a copy of the package whose ``module`` (a path below
+    src/planning) has ``line`` added."""
     project = tmp_path / "project"
     shutil.copytree(ROOT / "src", project / "src",
                     ignore=shutil.ignore_patterns("__pycache__", "*.po"))
     shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
-    return project
+    path = project / "src" / "planning" / module
+    path.write_text(path.read_text() + f"\n{line}  # noqa\n")
+    return _lint(project)
 
 
-def test_a_lower_layer_importing_a_higher_one_breaks_the_contract(tmp_path):
-    project = _copy(tmp_path)
-    model = project / "src" / "planning" / "model" / "evaluate.py"
-    model.write_text(model.read_text() + "\nfrom planning.report import labels  # noqa\n")
-    done = _lint(project)
+@pytest.mark.parametrize(("module", "line", "said"), [
+    ("model/evaluate.py", "from planning.report import labels",
+     ["planning.model is not allowed to import planning.report",
+      "planning.model.evaluate -> planning.report.labels"]),
+    ("config/model.py", "from planning.config import scenario",
+     ["No cycles are allowed in planning.config"]),
+])
+def test_a_wrong_way_import_or_a_cycle_breaks_a_contract(tmp_path, module, line, said):
+    done = _planted(tmp_path, module, line)
     assert done.returncode == 1
-    assert "planning.model is not allowed to import planning.report" in done.stdout
-    assert "planning.model.evaluate -> planning.report.labels" in done.stdout
-
-
-def test_an_import_cycle_breaks_the_contract(tmp_path):
-    project = _copy(tmp_path)
-    settings = project / "src" / "planning" / "config" / "model.py"
-    settings.write_text(settings.read_text() + "\nfrom planning.config import scenario  # noqa\n")
-    done = _lint(project)
-    assert done.returncode == 1
-    assert "No cycles are allowed in planning.config" in done.stdout
+    assert all(words in done.stdout for words in said), done.stdout
 
 
 def test_every_import_of_planning_names_something_that_exists():
