@@ -41,7 +41,8 @@ MUTMUT = Path(sys.executable).with_name("mutmut")
 
 #: area -> the fast tests of that area (each area runs apart with only these)
 TESTS: dict[str, tuple[str, ...]] = {
-    "rules": ("tests/test_model_tiny.py", "tests/test_rules_exact.py"),
+    "rules": ("tests/test_model_tiny.py", "tests/test_rules_exact.py",
+              "tests/test_rule_registry.py"),
     "data": ("tests/test_validation.py", "tests/test_malformed_data.py",
              "tests/test_dataset.py", "tests/test_checks_exact.py",
              "tests/test_schemas_exact.py", "--deselect",
@@ -56,7 +57,8 @@ LINKED = ("src", "tests", "data", "scenarios", "requirements.lock")
 
 #: area -> the source files it mutates (as in [tool.mutmut] only_mutate)
 AREAS: dict[str, tuple[str, ...]] = {
-    "rules": ("src/planning/model/build.py",),
+    "rules": ("src/planning/model/build.py", "src/planning/model/rules.py",
+              "src/planning/model/check.py"),
     "data": ("src/planning/data/checks.py", "src/planning/data/schemas.py",
              "src/planning/data/limits.py", "src/planning/data/reading.py",
              "src/planning/data/loading.py"),
