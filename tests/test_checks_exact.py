@@ -240,6 +240,9 @@ def test_count_pairs():
         {"indicator": "poor_hh", "kind": "deprivation", "denominator": "households",
          "unit": "households"},
         {"indicator": "kids", "kind": "deprivation", "denominator": NaN, "unit": "children"},
+        # a denominator other than the base of its unit: only the denominator route adds it
+        {"indicator": "stunted", "kind": "deprivation", "denominator": "children_under5",
+         "unit": "children"},
         {"indicator": "shops", "kind": "potential", "denominator": "area_km2",
          "unit": "count"},
         {"indicator": "population", "kind": "context", "denominator": NaN,
@@ -247,7 +250,8 @@ def test_count_pairs():
     ])
     assert count_pairs({"indicator_metadata": meta}) == [
         ("households", "population"), ("poor_people", "population"),
-        ("poor_hh", "households"), ("kids", "population")]
+        ("poor_hh", "households"), ("stunted", "children_under5"), ("kids", "population"),
+        ("stunted", "population")]
     assert count_pairs({}) == [("households", "population"), ("poor_people", "population")]
 
 
@@ -457,6 +461,9 @@ def test_parse_and_open_quote():
     assert open_quote('1,2') is None
     assert open_quote('') is None
     assert open_quote('"a"') is None
+    assert open_quote('"",2') is None          # an empty quoted value
+    assert open_quote('1,"a""",2') is None     # a doubled quote before the closing one
+    assert open_quote('1,"a""') == 1           # ... and without the closing one
 
 
 def write(tmp_path, text: str | bytes, name: str = "t.csv"):

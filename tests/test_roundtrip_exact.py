@@ -25,6 +25,7 @@ from planning.report.roundtrip import (
     Formula,
     Headers,
     RoundTripError,
+    Rows,
     Where,
     _edits,
     _first_row,
@@ -560,3 +561,39 @@ def test_locks_that_break_a_pagu(tmp_path, ds, scores, setting):
     path = book(tmp_path / "f.xlsx", rows[:-1], [])
     new, _ = edits_as_locks(path, settings, ds, scores)
     assert len(new.locks) == len(rows) - 1
+
+
+def test_rows_list_the_first_twenty_then_count_the_rest():
+    twenty = tuple(range(2, 22))
+    assert Rows(twenty).render("en") == ", ".join(str(r) for r in twenty)
+    assert Rows((*twenty, 22)).render("en") == ", ".join(
+        str(r) for r in twenty) + " and 1 more rows"
+    assert Rows((*twenty, 22, 23)).render("id") == ", ".join(
+        str(r) for r in twenty) + " dan 2 baris lain"
+
+
+def test_a_pagu_counts_fixed_costs_and_nothing_for_a_programme_taken_out(tmp_path, ds, scores,
+                                                                         setting):
+    """The cost of locked and changed rows is unit cost x units + fixed cost per running
+    programme (juta Rp), and 0 for a row set to 0 units (the programme taken out)."""
+    settings, inst, pairs, _, _, _ = setting
+    programs = ds.programs.set_index("code")
+    fixed = pairs.index.get_level_values("program").map(programs["fixed_cost"])
+    with_fixed = pairs[fixed.to_numpy() > 0].sort_index()
+    agency = with_fixed["agency"].value_counts().index[0]
+    mine = with_fixed[with_fixed["agency"] == agency]
+    (v0, p0) = mine.index[0]
+    rows, cost = [row(v0, p0, 0)], 0.0                 # row 2: taken out, costs nothing
+    for (v, p), r in mine.iloc[1:].iterrows():
+        units = int(r["hi"])
+        rows.append(row(v, p, units, "ya"))
+        cost += programs.at[p, "unit_cost"] * units + programs.at[p, "fixed_cost"]
+        if cost > inst.pagu[agency]:
+            break
+    assert cost > inst.pagu[agency] and len(rows) > 2
+    path = book(tmp_path / "e.xlsx", rows, [(v0, p0, int(pairs.at[(v0, p0), "lo"]) or 1)])
+    with pytest.raises(RoundTripError) as caught:
+        edits_as_locks(path, settings, ds, scores)
+    (message,) = messages(caught.value)
+    assert f"cost Rp {round(cost, 1):g} million" in message, message
+    assert f"rows {', '.join(str(r) for r in range(2, len(rows) + 2))})" in message

@@ -15,6 +15,7 @@ from planning.data.loading import (
     EXACT_INTEGER,
     REFERENCE_FILES,
     check_folder,
+    failure_problem,
     load_dataset,
     not_finite,
     validate_dataset,
@@ -517,3 +518,33 @@ def test_load_without_rules_and_with_an_error(data_copy):
     assert [p.message("en") for p in caught.value.report.problems] == [
         "[ERROR] villages.csv, row 2, column 'lat': value -12 is outside the range -11.5 to "
         "6.5. Correct the value."]
+    assert caught.value.folder == str(data_copy)
+    assert str(data_copy) in str(caught.value).splitlines()[-1]
+
+
+def test_the_data_set_keeps_every_row_in_plain_tables(data_copy):
+    """Each table of the loaded data set holds the file's rows (sorted by code where it has
+    one) on a plain 0..n-1 index, with the file's columns and nothing added."""
+    ds = load_dataset(data_copy)
+    for name, key in (("villages", "code"), ("kecamatan", "code"), ("indicators", "code"),
+                      ("agencies", None), ("programs", None), ("groups", None),
+                      ("indicator_metadata", None), ("rules", None)):
+        frame = getattr(ds, name)
+        raw = pd.read_csv(data_copy / f"{name}.csv", dtype=str, keep_default_na=False)
+        assert list(frame.index) == list(range(len(raw))), name
+        assert list(frame.columns) == list(raw.columns), name
+        shown = raw.sort_values(key, kind="stable") if key else raw
+        assert frame.iloc[:, 0].astype(str).tolist() == shown.iloc[:, 0].tolist(), name
+
+
+def test_a_failed_check_of_another_kind_names_the_check():
+    """A pandera check the loader has no special message for (none of the shipped schemas
+    has one today) is reported as a value not allowed, naming the check."""
+    spec = next(t for t in TABLES if t.file == "villages.csv")
+    row = {"check": "str_length(1, 5)", "column": "name", "index": 3,
+           "failure_case": "Kalibukbuk Baru"}
+    found = failure_problem(spec, spec.schema, pd.DataFrame(), row)
+    assert (found.file, found.key, found.row, found.column) == (
+        "villages.csv", "not_allowed", 5, "name")
+    assert dict(found.params) == {"value": "Kalibukbuk Baru", "allowed": "str_length(1, 5)"}
+    assert "str_length(1, 5)" in found.message("en")
