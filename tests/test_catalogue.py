@@ -103,8 +103,11 @@ def test_catalogues_are_tidy():
 
 
 def test_numbers_follow_the_locale():
-    assert i18n.number(1234567.25, "id", 1) == "1.234.567,2"
-    assert i18n.number(1234567.25, "en", 1) == "1,234,567.2"
+    assert i18n.number(1234567.24, "en", 1) == "1,234,567.2"
     assert i18n.percent(0.0471, "id", 2) == "4,71%"
     assert i18n.percent(0.0471, "en", 2) == "4.71%"
     assert i18n.number(-3, "en") == "-3"
+    # halves round up, as people round what they see
+    assert [i18n.number(v, "en", 1) for v in (0.05, 0.15, 0.25, -0.15)] == [
+        "0.1", "0.2", "0.3", "-0.2"]
+    assert i18n.number(1234567.25, "id", 1) == "1.234.567,3"

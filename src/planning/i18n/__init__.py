@@ -10,6 +10,7 @@ PO editor (Poedit, Lokalize, Weblate). Numbers and percentages are formatted by 
 
 from __future__ import annotations
 
+import decimal
 import functools
 import math
 import reprlib
@@ -70,15 +71,21 @@ def _pattern(decimals: int) -> str:
 
 def number(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
     """A number for reading, with the separators of ``lang`` (Babel): 1.234,5 in Bahasa
-    Indonesia, 1,234.5 in English."""
-    return format_decimal(value, format=_pattern(decimals),
-                          locale=LOCALES[check_language(lang)])
+    Indonesia, 1,234.5 in English. Halves round up, as people round the number they see
+    (0.15 to 0.2, 0.25 to 0.3)."""
+    with decimal.localcontext() as context:
+        context.rounding = decimal.ROUND_HALF_UP
+        return format_decimal(value, format=_pattern(decimals),
+                              locale=LOCALES[check_language(lang)])
 
 
 def percent(share: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 1) -> str:
-    """A share (0.05) as a percentage for reading (Babel): "5,0%" / "5.0%"."""
-    return format_percent(share, format=_pattern(decimals) + "%",
-                          locale=LOCALES[check_language(lang)])
+    """A share (0.05) as a percentage for reading (Babel): "5,0%" / "5.0%"; halves round
+    up like :func:`number`."""
+    with decimal.localcontext() as context:
+        context.rounding = decimal.ROUND_HALF_UP
+        return format_percent(share, format=_pattern(decimals) + "%",
+                              locale=LOCALES[check_language(lang)])
 
 
 #: how many problem lines a report prints before it counts the rest
