@@ -178,10 +178,10 @@ CASES = {
     "coverage": ({}, {("V2", "P4"): 0, ("V2", "P5"): 2}, "V2",
                  ["Desa V2", "1 programmes, 1 short of the minimum 2"]),
     "kecamatan_share": ({}, {("V3", "P2"): 1}, "K2",
-                        ["Kec K2", "Rp 20 million", "28.6 %", "Rp 70 million",
-                         "Rp 1 million short", "30.0 %"]),
+                        ["Kec K2", "Rp 20 million", "28.6%", "Rp 70 million",
+                         "Rp 1 million short", "30.0%"]),
     "village_share": ({}, {("V1", "P3"): 3, ("V3", "P2"): 3}, "V1",
-                      ["Desa V1", "Rp 50 million", "45.5 %", "Rp 110 million", "45.0 %",
+                      ["Desa V1", "Rp 50 million", "45.5%", "Rp 110 million", "45.0%",
                        "by Rp 0.50 million"]),
     "requires": ({}, {("V3", "P1"): 0, ("V3", "P5"): 1}, "P2->P1@V3",
                  ["Desa V3", "P2 runs without P1"]),
@@ -358,9 +358,9 @@ def test_the_reviewer_names_a_kecamatan_below_its_share(good_run, tmp_path):
     (finding,) = found["kecamatan_share"]
     english, bahasa = finding.render("en"), finding.render("id")
     assert english.startswith(f"minimum kecamatan share: kecamatan {kecamatan} ({name}) "
-                              "receives Rp 0 million (0.0 % of spending of Rp ")
-    assert "short of its minimum share 5.0 %" in english
+                              "receives Rp 0 million (0.0% of spending of Rp ")
+    assert "short of its minimum share 5.0%" in english
     assert bahasa.startswith(f"bagian minimum kecamatan: kecamatan {kecamatan} ({name}) "
-                             "menerima Rp 0 juta (0,0 % dari belanja Rp ")
-    assert "dari bagian minimum 5,0 %" in bahasa
+                             "menerima Rp 0 juta (0,0% dari belanja Rp ")
+    assert "dari bagian minimum 5,0%" in bahasa
     assert found["coverage"] and not found["village_share"] and not found["eligibility"]
