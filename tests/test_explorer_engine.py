@@ -84,3 +84,19 @@ def test_reset_and_save(engine, tmp_path):
     assert saved is not None and engine.notice.ok
     again = load_scenario(saved).scenario.model_settings(engine.agency_pagu)
     assert again == engine.settings and again.pagu["DKPP"] == 800
+
+
+def test_saving_never_overwrites_a_file_the_explorer_did_not_write(engine, tmp_path):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("name: mine\n# the planner's own notes\n", encoding="utf-8")
+    engine.controls.pagu["DKPP"] = 700.0
+    assert engine.save_scenario(mine) is None and not engine.notice.ok
+    assert mine.read_text(encoding="utf-8") == "name: mine\n# the planner's own notes\n"
+    assert any("not written by the explorer" in line for line in engine.notice.lines)
+    # a scenario the explorer saved may be saved again, and nothing is left half-written
+    saved = tmp_path / "saved.yaml"
+    assert engine.save_scenario(saved) == saved
+    engine.controls.pagu["DKPP"] = 650.0
+    assert engine.save_scenario(saved) == saved
+    assert load_scenario(saved).scenario.model_settings(engine.agency_pagu).pagu["DKPP"] == 650
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.yaml", "saved.yaml"]

@@ -37,6 +37,7 @@ from planning.apps.explorer.messages import SAVED_NAME, num, pct, signed
 from planning.apps.explorer.messages import t as _t
 from planning.config.reading import merge
 from planning.config.scenario import Scenario, load_scenario
+from planning.i18n import LANGUAGES
 from planning.model import (
     Allocation,
     ModelError,
@@ -120,6 +121,17 @@ def _share(percent: float, original: float | None) -> float | None:
     if original is not None and abs(percent - 100 * original) < 1e-9:
         return original
     return round(percent / 100.0, 6) or None
+
+
+def _saved_by_explorer(path: Path) -> bool:
+    """True when the file at ``path`` starts with the explorer's header (in either
+    language): a scenario the explorer saved, which a new save may replace."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            first = handle.readline().strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return first in {f"# {_t('yaml_header', lang)}" for lang in LANGUAGES}
 
 
 class Engine:
@@ -473,11 +485,16 @@ class Engine:
         except LockError as exc:
             self._say(exc.render(lang).splitlines(), ok=False)
             return None
+        if path.exists() and not _saved_by_explorer(path):
+            self._say([_t("save_not_ours", lang, path=path.as_posix())], ok=False)
+            return None
         text = f"# {_t('yaml_header', lang)}\n" + yaml.safe_dump(
             tree, sort_keys=False, allow_unicode=True, width=88)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            part = path.with_name(f".{path.name}.part")
+            part.write_text(text, encoding="utf-8")
+            part.replace(path)  # atomic: never a half-written scenario
         except OSError as exc:
             self._say([_t("write_failed", lang, path=path.as_posix(),
                           detail=exc.strerror or exc)], ok=False)
