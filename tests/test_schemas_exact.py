@@ -548,3 +548,49 @@ def test_a_failed_check_of_another_kind_names_the_check():
         "villages.csv", "not_allowed", 5, "name")
     assert dict(found.params) == {"value": "Kalibukbuk Baru", "allowed": "str_length(1, 5)"}
     assert "str_length(1, 5)" in found.message("en")
+
+
+#: the columns each file may leave out (written out here, not read from the schemas)
+OPTIONAL_COLUMNS = {
+    "villages.csv": ["bps_code", "name_variants"],
+    "kecamatan.csv": ["bps_code", "n_dusun_2016", "n_lingkungan_2016", "n_desa_adat_2016",
+                      "population_dukcapil_2024s2", "population_dukcapil_2025s1",
+                      "n_poor_villages_2012", "clove_area_ha_2017", "n_coastal_villages",
+                      "lat", "lon"],
+    "groups.csv": ["description"],
+    "agencies.csv": ["funding", "note", "source_url"],
+    "rules.csv": ["reason_id", "reason_en"],
+    "focus_villages_2020.csv": ["name_in_source", "name_kemendagri", "evidence"],
+    "district_facts.csv": ["note"],
+    "poverty_series.csv": ["period", "note"],
+}
+
+
+def test_every_optional_column_may_be_left_out(data_copy):
+    """A data set whose files leave out every optional column loads without a problem."""
+    from .conftest import read, write
+
+    for file, columns in OPTIONAL_COLUMNS.items():
+        frame = read(data_copy, file)
+        write(data_copy, file, frame.drop(columns=[c for c in columns if c in frame]))
+    report, _ = validate_dataset(data_copy)
+    assert [p.message("en") for p in report.errors] == []
+    load_dataset(data_copy)
+
+
+#: (file, column) that must hold whole numbers (written out here)
+WHOLE_COLUMNS = [("kecamatan.csv", "n_desa"), ("kecamatan.csv", "n_kelurahan"),
+                 ("district_facts.csv", "year"), ("poverty_series.csv", "year"),
+                 ("poverty_series.csv", "n_poor"), ("calibration.csv", "population_target"),
+                 ("calibration.csv", "poor_people_target")]
+
+
+@pytest.mark.parametrize(("file", "column"), WHOLE_COLUMNS)
+def test_whole_number_columns_refuse_a_fraction(data_copy, file, column):
+    frame = pd.read_csv(data_copy / file, dtype=str, keep_default_na=False)
+    row = next(i for i, v in enumerate(frame[column]) if v.strip()) + 2
+    value = str(float(frame.at[row - 2, column]) + 0.5)
+    edit(data_copy, file, row, column, value)
+    report, _ = validate_dataset(data_copy)
+    found = [(p.file, p.key, p.row, p.column) for p in report.errors]
+    assert found == [(file, "not_an_integer", row, column)], found
