@@ -1,1 +1,1 @@
-"""Analysis of finished plans: comparisons of two runs."""
+"""Analysis of finished plans: comparisons of two runs, and the equity of a plan."""
