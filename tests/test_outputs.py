@@ -60,7 +60,12 @@ def test_out_refuses_inputs_and_the_working_folder(project, out, said):
 
 
 def test_the_project_folder_and_folders_above_cwd_are_refused(project):
-    for folder, key in ((ROOT, "holds_project"), (ROOT.parent, "holds_project"),
+    cwd = Path.cwd().resolve()
+    # a folder holding both the working folder and the project is refused for the first
+    # (a clone under /tmp, beside pytest's own temporary folders, is such a case)
+    above_root = "holds_cwd" if ROOT.parent.resolve() in (cwd, *cwd.parents) else \
+        "holds_project"
+    for folder, key in ((ROOT, "holds_project"), (ROOT.parent, above_root),
                         (project.parent, "holds_cwd"), (Path("/"), "no_name")):
         with pytest.raises(ResultsFolderError) as caught:
             check_target(folder)
