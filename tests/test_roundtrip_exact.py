@@ -597,3 +597,39 @@ def test_a_pagu_counts_fixed_costs_and_nothing_for_a_programme_taken_out(tmp_pat
     (message,) = messages(caught.value)
     assert f"cost Rp {round(cost, 1):g} million" in message, message
     assert f"rows {', '.join(str(r) for r in range(2, len(rows) + 2))})" in message
+
+
+@pytest.mark.parametrize(("unit_cost", "cost_shown", "pagu_shown"), [
+    ("3.02", "{c:.0f}", "{p:.1f}"),    # cost 2 x 3.02 = 6.04 (+ fixed): a whole; pagu x.54
+    ("3.27", "{c:.1f}", "{p:.0f}"),    # cost 6.54 (+ fixed): one decimal; pagu x.04: whole
+])
+def test_a_pagu_broken_by_half_a_million_shows_amounts_to_one_decimal(
+        tmp_path, data_copy, unit_cost, cost_shown, pagu_shown):
+    """Locked rows that cost 0.5 juta Rp more than the pagu are refused, and the message
+    gives both amounts rounded to 0.1 juta Rp (a whole number without decimals)."""
+    from planning.data import load_dataset
+    from planning.scoring import score_villages
+
+    from .conftest import read, write
+
+    programs = read(data_copy, "programs.csv")
+    first = programs.index[programs["fixed_cost"].astype(float) % 1 == 0][0]
+    programs.loc[first, "unit_cost"] = unit_cost
+    write(data_copy, "programs.csv", programs)
+    program, agency = programs.at[first, "code"], programs.at[first, "agency"]
+    ds = load_dataset(data_copy)
+    scores = score_villages(ds, draws=0).table
+    pairs = build_instance(ds, scores, ModelSettings()).pairs
+    mine = pairs[(pairs["program"] == program) & (pairs["hi"] >= 2)].sort_values("village")
+    village = mine["village"].iloc[0]
+    cost = 2 * float(unit_cost) + float(programs.at[first, "fixed_cost"])
+    pagu = cost - 0.5
+    settings = ModelSettings(pagu={**ds.agencies.set_index("code")["pagu"].to_dict(),
+                                   agency: pagu})
+    path = book(tmp_path / "e.xlsx", [row(village, program, 2, "ya")], [])
+    with pytest.raises(RoundTripError) as caught:
+        edits_as_locks(path, settings, ds, scores)
+    (message,) = messages(caught.value)
+    c, p = round(cost, 1), round(pagu, 1)
+    assert f"cost Rp {cost_shown.format(c=c)} million" in message, message
+    assert f"pagu of Rp {pagu_shown.format(p=p)} million" in message, message
