@@ -633,3 +633,35 @@ def test_a_pagu_broken_by_half_a_million_shows_amounts_to_one_decimal(
     c, p = round(cost, 1), round(pagu, 1)
     assert f"cost Rp {cost_shown.format(c=c)} million" in message, message
     assert f"pagu of Rp {pagu_shown.format(p=p)} million" in message, message
+
+
+def test_a_real_workbook_is_read_in_process_and_a_merge_in_it_is_named(good_run, tmp_path):
+    """The workbook planning writes (xlsxwriter: relative part names in its relationships,
+    unlike the test workbooks above) is read back whole, and a merged range added to its
+    Alokasi sheet is named by its cells."""
+    import re
+
+    source = next(good_run.glob("*.xlsx"))
+    edits, plan, sheet = read_edited(source)
+    assert sheet == "Alokasi" and len(edits) == len(plan) > 0
+    with zipfile.ZipFile(source) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    book_xml = parts["xl/workbook.xml"].decode()
+    rid = re.search(r'<sheet name="Alokasi" sheetId="\d+" r:id="(rId\d+)"', book_xml)[1]
+    target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}"',
+                       rels)
+    part = "xl/" + (target[1] or target[2])
+    assert not (target[1] or target[2]).startswith("/")  # relative, as xlsxwriter writes
+    xml = parts[part].decode()
+    merge = '<mergeCells count="1"><mergeCell ref="J2:J3"/></mergeCells>'
+    parts[part] = xml.replace("</sheetData>", "</sheetData>" + merge, 1).encode()
+    edited = tmp_path / "merged.xlsx"
+    with zipfile.ZipFile(edited, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with pytest.raises(RoundTripError) as caught:
+        read_edited(edited)
+    assert messages(caught.value)[0] == (
+        "[ERROR] merged.xlsx, sheet 'Alokasi', row 2: cells J2:J3 are merged. Unmerge them "
+        "and fill in the value in every row.")
