@@ -233,7 +233,8 @@ def _equity_lines(equity: dict, allocation, lang: str) -> list[str]:
     names = allocation.instance.villages.set_index("code")["name"]
     lines = [text("run.equity.heading", lang)]
     nothing = {row["dimension"]: row["reason"] for row in equity["nothing_removed"]}
-    for d, row in equity["dimensions"].items():
+    for row in equity["dimensions"]:
+        d = row["dimension"]
         unit = text(f"equity.unit.{row['unit']}", lang) if row["unit"] else ""
         lines.append(text("run.equity.dimension", lang, dimension=dims.get(d, d),
                           removed=_format_juta(row["removed"], lang),

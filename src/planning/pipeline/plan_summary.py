@@ -72,15 +72,16 @@ def equity_summary(eq) -> dict:
     """summary.json's ``equity`` block from an :class:`~planning.analysis.equity.Equity`:
     codes, numbers, unit codes and reason keys only (language-neutral). Deprived and
     removed are in the unit of each dimension (never added across dimensions); Gini and
-    Theil are of the spending per deprivation over the plan's villages; shares are 0-1."""
+    Theil are of the spending per deprivation over the plan's villages; shares are 0-1.
+    ``dimensions`` is a list in the data set's order (summary.json sorts the keys of a
+    mapping)."""
     dims = eq.dimensions
     unused = eq.unused_programs
     return {
-        "dimensions": {
-            str(r.dimension): {"unit": r.unit, "deprived": float(r.deprived),
-                               "removed": float(r.removed),
-                               "share_removed": float(r.share_removed)}
-            for r in dims.itertuples(index=False)},
+        "dimensions": [
+            {"dimension": str(r.dimension), "unit": r.unit, "deprived": float(r.deprived),
+             "removed": float(r.removed), "share_removed": float(r.share_removed)}
+            for r in dims.itertuples(index=False)],
         "gini": _number(eq.gini),
         "theil": _number(eq.theil),
         "largest_village": {"village": eq.largest_village,
