@@ -83,7 +83,8 @@ def read(ws, first: str) -> tuple[pd.DataFrame, dict | None]:
 def test_sheets_in_bahasa_indonesia(book, allocation):
     agencies = sorted(allocation.tables.agencies["agency"])
     assert book.sheetnames == ["Ringkasan", *agencies, "Per Kecamatan", "Per Desa",
-                               "Alokasi", "Skor Desa", "Input & Asumsi", "Meta", "_plan"]
+                               "Pemerataan", "Alokasi", "Skor Desa", "Input & Asumsi", "Meta",
+                               "_plan"]
     assert book["_plan"].sheet_state == "hidden"
     assert all(book[name].sheet_state == "visible" for name in book.sheetnames[:-1])
 
@@ -91,7 +92,7 @@ def test_sheets_in_bahasa_indonesia(book, allocation):
 def test_sheets_and_headers_in_english(ds, scores, allocation):
     book = load(build(ds, scores, allocation, lang="en"))
     assert book.sheetnames[0] == "Summary"
-    assert book.sheetnames[-6:] == ["By Village", "Allocation", "Village Scores",
+    assert book.sheetnames[-7:] == ["By Village", "Equity", "Allocation", "Village Scores",
                                     "Inputs & Assumptions", "Meta", "_plan"]
     assert "By Kecamatan" in book.sheetnames
     ws = book["Allocation"]

@@ -120,6 +120,8 @@ def run(
     typer.echo(i18n.text("run.focus", lang, n=len(result.summary["focus_villages"])))
     for line in _plan_lines(result.summary["allocation"], result.allocation, lang):
         typer.echo(line)
+    for line in _equity_lines(result.summary["equity"], result.allocation, lang):
+        typer.echo(line)
     typer.echo(i18n.text("run.written", lang, path=result.out_dir.resolve()))
     typer.echo(i18n.text("run.workbook", lang, path=result.workbook_path.resolve()))
     plan = result.summary["allocation"]
@@ -218,6 +220,53 @@ def _plan_lines(summary: dict, allocation, lang: str) -> list[str]:
         lines.append(f"  {row.agency:<16} Rp {_format_juta(row.used, lang):>7} / "
                      f"{_format_juta(row.pagu, lang):>7} ({_percent(row.share_used, lang)})")
     return lines
+
+
+def _equity_lines(equity: dict, allocation, lang: str) -> list[str]:
+    """The short equity block, from summary.json's ``equity`` block: deprivations removed
+    per dimension in the dimension's own unit (never added across dimensions), the
+    largest village share of spending, the token villages, the programmes left unused and
+    why, and the Gini and Theil of spending per deprivation."""
+    from planning.i18n import text
+
+    dims = allocation.instance.labels[f"dimension_{lang}"]
+    names = allocation.instance.villages.set_index("code")["name"]
+    lines = [text("run.equity.heading", lang)]
+    nothing = {row["dimension"]: row["reason"] for row in equity["nothing_removed"]}
+    for row in equity["dimensions"]:
+        d = row["dimension"]
+        unit = text(f"equity.unit.{row['unit']}", lang) if row["unit"] else ""
+        lines.append(text("run.equity.dimension", lang, dimension=dims.get(d, d),
+                          removed=_format_juta(row["removed"], lang),
+                          deprived=_format_juta(row["deprived"], lang), unit=unit,
+                          share=i18n.percent(row["share_removed"], lang)))
+        if d in nothing:
+            lines.append(text("run.equity.nothing", lang,
+                              reason=text(f"equity.reason.{nothing[d]}", lang)))
+    top = equity["largest_village"]
+    if top["village"] is not None:
+        lines.append(text("run.equity.largest", lang,
+                          village=f"{top['village']} {names.get(top['village'], '')}".strip(),
+                          share=i18n.percent(top["share"], lang)))
+    token, rule = equity["token_villages"], equity["token_rule"]
+    lines.append(text("run.equity.token", lang, n=len(token),
+                      villages=", ".join(token) or "-", programs=rule["max_programs"],
+                      cost=_format_juta(rule["max_cost"], lang)))
+    unused = equity["unused_programs"]
+    lines.append(text("run.equity.unused", lang, n=len(unused)))
+    for row in unused:
+        key = "run.equity.unused_alternative" if row["alternative"] else \
+            "run.equity.unused_program"
+        lines.append(text(key, lang, program=row["program"], agency=row["agency"],
+                          reason=text(f"equity.reason.{row['reason']}", lang),
+                          alternative=row["alternative"]))
+    lines.append(text("run.equity.spread", lang, gini=_index(equity["gini"], lang),
+                      theil=_index(equity["theil"], lang)))
+    return lines
+
+
+def _index(value: float | None, lang: str) -> str:
+    return "-" if value is None else _format_juta(value, lang, 3)
 
 
 def _opt(name: str, help_text: str, **kw):

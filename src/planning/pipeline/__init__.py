@@ -13,7 +13,7 @@ In three steps, each usable on its own (a notebook keeps the result in memory)::
 has the same shape: :func:`prepare_scores`, :func:`execute`, ``files()``, ``write()``.
 """
 
-from planning.pipeline.plan_summary import NoPlan, allocation_summary
+from planning.pipeline.plan_summary import NoPlan, allocation_summary, equity_summary
 from planning.pipeline.preparing import Prepared, prepare, prepare_data
 from planning.pipeline.provenance import provenance, scenario_record, versions
 from planning.pipeline.result import WORKBOOK, Result
@@ -24,6 +24,6 @@ from planning.pipeline.scores import PreparedScores, ScoresResult, prepare_score
 RunResult = Result
 
 __all__ = ["WORKBOOK", "NoPlan", "Prepared", "PreparedScores", "Result", "RunResult",
-           "ScoresResult", "allocation_summary", "execute", "prepare", "prepare_data",
-           "prepare_scores", "provenance", "run", "run_scenario", "scenario_record",
-           "versions"]
+           "ScoresResult", "allocation_summary", "equity_summary", "execute", "prepare",
+           "prepare_data", "prepare_scores", "provenance", "run", "run_scenario",
+           "scenario_record", "versions"]

@@ -56,3 +56,45 @@ def allocation_summary(allocation: Allocation, lang: str = "id") -> dict:
         "quick_plan_certified_gap": allocation.quick_gap,
         "warnings": [w.render("en") for w in allocation.warnings],
     }
+
+
+def _number(value: object) -> float | None:
+    """A float for summary.json; None for a missing or non-finite value."""
+    import math
+
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def equity_summary(eq) -> dict:
+    """summary.json's ``equity`` block from an :class:`~planning.analysis.equity.Equity`:
+    codes, numbers, unit codes and reason keys only (language-neutral). Deprived and
+    removed are in the unit of each dimension (never added across dimensions); Gini and
+    Theil are of the spending per deprivation over the plan's villages; shares are 0-1.
+    ``dimensions`` is a list in the data set's order (summary.json sorts the keys of a
+    mapping)."""
+    dims = eq.dimensions
+    unused = eq.unused_programs
+    return {
+        "dimensions": [
+            {"dimension": str(r.dimension), "unit": r.unit, "deprived": float(r.deprived),
+             "removed": float(r.removed), "share_removed": float(r.share_removed)}
+            for r in dims.itertuples(index=False)],
+        "gini": _number(eq.gini),
+        "theil": _number(eq.theil),
+        "largest_village": {"village": eq.largest_village,
+                            "share": float(eq.largest_share)},
+        "token_villages": list(eq.token_villages),
+        "token_rule": {"max_programs": int(eq.token_max_programs),
+                       "max_cost": float(eq.token_max_cost)},
+        "unused_programs": [
+            {"program": str(r.program), "agency": str(r.agency), "reason": str(r.reason),
+             "alternative": None if r.alternative is None or r.alternative != r.alternative
+             else str(r.alternative)}
+            for r in unused.itertuples(index=False)],
+        "nothing_removed": [
+            {"dimension": str(r.dimension), "reason": str(r.reason)}
+            for r in dims.itertuples(index=False) if r.reason is not None],
+    }

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from planning.analysis.equity import Equity, dimension_units, equity
 from planning.data import DataSet
 from planning.data.summary import (
     agency_summary,
@@ -22,7 +23,7 @@ from planning.data.summary import (
     synthetic_note,
 )
 from planning.model import Allocation
-from planning.pipeline.plan_summary import allocation_summary
+from planning.pipeline.plan_summary import allocation_summary, equity_summary
 from planning.pipeline.preparing import Prepared
 from planning.pipeline.provenance import provenance
 from planning.report.folder import csv_bytes, json_bytes, write_folder
@@ -38,7 +39,9 @@ FIGURES = "figures/"
 class Result:
     """One executed run (see :func:`planning.pipeline.execute`).
 
-    ``dataset``, ``scores``, ``allocation`` (holding a plan), ``summary`` (summary.json),
+    ``dataset``, ``scores``, ``allocation`` (holding a plan), ``equity`` (its equity
+    measures, computed once here; summary.json's ``equity`` block, the console and the
+    workbook read them), ``summary`` (summary.json),
     ``provenance`` (the one record summary.json and the workbook share), ``moved`` (what
     moved from an edited workbook, or None), ``timing`` (timing.json) and ``out_dir``
     (None until written)."""
@@ -57,6 +60,7 @@ class Result:
             self.moved = moved_table(prepared.edits, allocation.tables.plan)
         ds, scenario = self.dataset, prepared.scenario
         plan = allocation_summary(allocation, self.lang)
+        self.equity: Equity = equity(allocation, dimension_units(ds))
         self.provenance = provenance(ds, scenario.get("data", Path(ds.path).as_posix()), plan)
         focus = self.score_table[self.score_table["selected"]]
         self.summary = {
@@ -75,6 +79,7 @@ class Result:
             "language": self.lang,
             "warnings": [w.message("en") for w in ds.warnings],
             "allocation": plan,
+            "equity": equity_summary(self.equity),
         }
         self.timing = {
             "seconds": {k: round(v, 4) for k, v in allocation.timings.items()},
@@ -150,7 +155,8 @@ class Result:
         return workbook_bytes(
             ds=self.dataset, scores=self.score_table, allocation=self.allocation,
             summary=self.summary["allocation"], scenario=self.summary["scenario"],
-            provenance=self.provenance, lang=self.lang, moved=self.moved)
+            provenance=self.provenance, lang=self.lang, moved=self.moved,
+            equity=self.equity)
 
     def workbook_bytes(self) -> bytes:
         """The planners' workbook (xlsx) in the run's language."""

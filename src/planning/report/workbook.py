@@ -1,6 +1,7 @@
 """The planners' workbook (xlsx): a summary, one sheet per agency, per kecamatan, per
-village, the long allocation table (with an editable lock column, read back by the round
-trip), the village scores, the inputs and assumptions, and the provenance.
+village, the equity of the plan (each dimension in its own unit), the long allocation
+table (with an editable lock column, read back by the round trip), the village scores,
+the inputs and assumptions, and the provenance.
 
 Built in memory with xlsxwriter. Every piece of text is written with ``write_string`` and
 the workbook is opened with ``strings_to_formulas``/``strings_to_numbers``/
@@ -22,9 +23,11 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from planning.analysis.equity import Equity, dimension_units
+from planning.analysis.equity import equity as equity_of
 from planning.data import DataSet
 from planning.data.summary import synthetic_note
-from planning.i18n import number
+from planning.i18n import number, text
 from planning.report.labels import (
     ALLOCATION_COLUMNS,
     ALLOCATION_HEADERS,
@@ -381,6 +384,88 @@ def _village_sheet(book: _Book, allocation) -> None:
     book.table(book.add(sheet("villages", lang)), frame, spec, total=total)
 
 
+def _reason(key: object, lang: str) -> str | None:
+    """The label of an equity reason key (``equity.reason.<key>``); None for none."""
+    return None if _missing(key) else text(f"equity.reason.{key}", lang)
+
+
+def _unit(key: object, lang: str) -> str | None:
+    """The word of a unit code (``equity.unit.<unit>``); None for none."""
+    return None if _missing(key) or not key else text(f"equity.unit.{key}", lang)
+
+
+def _equity_sheet(book: _Book, allocation, eq: Equity) -> None:
+    """The equity of the plan (:mod:`planning.analysis.equity`, docs/equity.md): per
+    dimension in its own unit (no total: households, children and persons are not added),
+    the spread of spending, per kecamatan, per kecamatan and dimension, per village
+    (spending per deprivation) and the programmes left unused with their reason."""
+    lang = book.lang
+    ws = book.add(sheet("equity", lang))
+    dims = allocation.instance.labels.get(f"dimension_{lang}", {})
+    dim_label = lambda d: dims.get(d, d)  # noqa: E731
+    frame = eq.dimensions.assign(
+        dimension=eq.dimensions["dimension"].map(dim_label),
+        unit=eq.dimensions["unit"].map(lambda u: _unit(u, lang)),
+        reason=eq.dimensions["reason"].map(lambda r: _reason(r, lang)))
+    row = book.heading_row(ws, 0, words("block.equity_dimensions", lang))
+    row = book.table(ws, frame, _spec(
+        lang, ("dimension", "text"), ("unit", "text"), ("deprived", "num"),
+        ("removed", "num"), ("share_removed", "share"), ("villages", "int"),
+        ("villages_reached", "int"), ("reason", "text")),
+        row=row, freeze=False, autofilter=False)
+
+    row = book.heading_row(ws, row, words("block.equity_spread", lang))
+    row = book.pairs(ws, row, [
+        (words("gini", lang), eq.gini, "index"),
+        (words("theil", lang), eq.theil, "index"),
+        (words("largest_village", lang), eq.largest_village, "text"),
+        (words("largest_share", lang), eq.largest_share, "share"),
+        (words("token_villages", lang), ", ".join(eq.token_villages) or "-", "text"),
+    ])
+
+    kec_names = allocation.tables.kecamatan.set_index("kecamatan_code")["kecamatan"]
+    kec = eq.kecamatan.assign(kecamatan=eq.kecamatan["kecamatan_code"].map(kec_names))
+    row = book.heading_row(ws, row, words("block.equity_kecamatan", lang))
+    row = book.table(ws, kec, _spec(
+        lang, ("kecamatan_code", "text"), ("kecamatan", "text"), ("villages", "int"),
+        ("deprived", "num"), ("removed", "num"), ("share_removed", "share"),
+        ("cost", "money"), ("share_of_spending", "share")),
+        row=row, freeze=False, autofilter=False)
+
+    kd = eq.kecamatan_dimensions.assign(
+        dimension=eq.kecamatan_dimensions["dimension"].map(dim_label),
+        unit=eq.kecamatan_dimensions["unit"].map(lambda u: _unit(u, lang)))
+    row = book.heading_row(ws, row, words("block.equity_kecamatan_dimensions", lang))
+    row = book.table(ws, kd, _spec(
+        lang, ("kecamatan_code", "text"), ("dimension", "text"), ("unit", "text"),
+        ("deprived", "num"), ("removed", "num"), ("share_removed", "share")),
+        row=row, freeze=False, autofilter=False)
+
+    names = allocation.tables.villages.set_index("village")["name"]
+    villages = eq.villages.rename(columns={"village": "village_code"}).assign(
+        village=eq.villages["village"].map(names))
+    row = book.heading_row(ws, row, words("block.equity_villages", lang))
+    row = book.table(ws, villages, _spec(
+        lang, ("village_code", "text"), ("village", "text"), ("kecamatan_code", "text"),
+        ("programs", "int"), ("cost", "money"), ("share_of_spending", "share"),
+        ("deprived", "num"), ("removed", "num"), ("cost_per_deprived", "price"),
+        ("token", "flag"), ("served", "flag")),
+        row=row, freeze=False, autofilter=False)
+
+    programs = allocation.instance.programs.set_index("code")[f"name_{lang}"]
+    unused = eq.unused_programs.rename(columns={"program": "program_code"}).assign(
+        program=eq.unused_programs["program"].map(programs),
+        dimension=eq.unused_programs["dimension"].map(dim_label),
+        reason=eq.unused_programs["reason"].map(lambda r: _reason(r, lang)))
+    row = book.heading_row(ws, row, words("block.equity_unused", lang))
+    book.table(ws, unused, _spec(
+        lang, ("program_code", "text"), ("program", "text"), ("agency", "text"),
+        ("dimension", "text"), ("eligible_villages", "int"), ("smallest_package", "money"),
+        ("cost_per_deprived", "price"), ("reason", "text"), ("alternative", "text")),
+        row=row, freeze=False, autofilter=False)
+    book.width(ws, 0, 24)
+
+
 def _allocation_sheet(book: _Book, plan: pd.DataFrame) -> None:
     """The long plan table the round trip reads back: exactly ALLOCATION_COLUMNS, header
     in row 1, one row per (village, programme) from row 2, an empty lock column."""
@@ -540,7 +625,7 @@ def _moved_sheet(book: _Book, moved: pd.DataFrame) -> None:
 def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: dict,
                    scenario: dict, provenance: dict, lang: str = "id",
                    moved: pd.DataFrame | None = None,
-                   created: datetime = CREATED) -> bytes:
+                   created: datetime = CREATED, equity: Equity | None = None) -> bytes:
     """The planners' workbook as xlsx bytes.
 
     ``scores`` is the village score table (``ScoreResult.table``), ``allocation`` an
@@ -548,10 +633,14 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
     :func:`planning.pipeline.allocation_summary`, ``scenario`` the scenario as run (plain
     dict) and ``provenance`` anything a reviewer needs to trace the numbers (input
     hashes, versions; nested dicts become one row per entry). ``moved`` (the round trip's
-    table of what moved) adds a sheet as is. Same arguments, same bytes.
+    table of what moved) adds a sheet as is. ``equity``: the plan's
+    :class:`~planning.analysis.equity.Equity` (the pipeline's ``Result.equity``); without
+    it the measures are computed here from ``allocation`` and ``ds``. Same arguments, same
+    bytes.
     """
     if allocation.tables is None:
         raise ValueError("the allocation holds no plan; there is nothing to write")
+    measures = equity if equity is not None else equity_of(allocation, dimension_units(ds))
     book = _Book(lang, created, synthetic_note(ds, lang))
     plan = _plan(allocation, lang)
     _summary_sheet(book, ds, allocation, summary)
@@ -560,6 +649,7 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
     _agency_sheets(book, ds, allocation, plan)
     _kecamatan_sheet(book, allocation)
     _village_sheet(book, allocation)
+    _equity_sheet(book, allocation, measures)
     _allocation_sheet(book, plan)
     _score_sheet(book, ds, scores)
     _inputs_sheet(book, ds, allocation)
