@@ -665,3 +665,17 @@ def test_a_real_workbook_is_read_in_process_and_a_merge_in_it_is_named(good_run,
     assert messages(caught.value)[0] == (
         "[ERROR] merged.xlsx, sheet 'Alokasi', row 2: cells J2:J3 are merged. Unmerge them "
         "and fill in the value in every row.")
+
+
+def test_an_array_formula_and_a_blank_text_cell(tmp_path):
+    """A cell holding only spaces is read as empty; an array formula is read as its formula
+    text (which the edits then refuse as a formula)."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    def array(wb):
+        wb["Alokasi"]["G3"] = ArrayFormula("G3", "=SUM(1,2)")
+
+    path = book(tmp_path / "e.xlsx", [row("V1", "P1", "   "), row("V2", "P1", 1)],
+                [("V1", "P1", 2), ("V2", "P1", 1)], extra=array)
+    edits, _, _ = read_edited(path)
+    assert edits["units"].tolist() == [None, Formula("=SUM(1,2)")]
