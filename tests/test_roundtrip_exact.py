@@ -679,3 +679,30 @@ def test_an_array_formula_and_a_blank_text_cell(tmp_path):
                 [("V1", "P1", 2), ("V2", "P1", 1)], extra=array)
     edits, _, _ = read_edited(path)
     assert edits["units"].tolist() == [None, Formula("=SUM(1,2)")]
+
+
+def test_a_blank_header_cell_between_columns_is_skipped(tmp_path):
+    """A blank column inserted by the planner (header cell empty) does not hide the
+    columns after it."""
+    def insert(wb):
+        wb["Alokasi"].insert_cols(2)
+
+    path = book(tmp_path / "e.xlsx", [row("V1", "P1", 2, "ya")], [("V1", "P1", 2)],
+                extra=insert)
+    edits, _, _ = read_edited(path)
+    assert edits[["village_code", "program_code", "units", "lock"]].values.tolist() == [
+        ["V1", "P1", 2, "ya"]]
+
+
+def test_an_empty_allocation_sheet_names_the_missing_columns(tmp_path):
+    def empty(wb):
+        ws = wb["Alokasi"]
+        ws.delete_rows(1, ws.max_row)
+
+    path = book(tmp_path / "e.xlsx", [row("V1", "P1", 2)], [("V1", "P1", 2)], extra=empty)
+    with pytest.raises(RoundTripError) as caught:
+        read_edited(path)
+    assert messages(caught.value) == [
+        "[ERROR] e.xlsx, sheet 'Alokasi', row 1: columns village_code, program_code, units, "
+        "lock are not in the header row. Keep the header in row 1 and do not rename or "
+        "delete its cells."]

@@ -594,3 +594,30 @@ def test_whole_number_columns_refuse_a_fraction(data_copy, file, column):
     report, _ = validate_dataset(data_copy)
     found = [(p.file, p.key, p.row, p.column) for p in report.errors]
     assert found == [(file, "not_an_integer", row, column)], found
+
+
+def test_a_column_of_the_planners_own_is_accepted(data_copy):
+    """A column the data set does not know (a planner's notes) is kept out of the checks,
+    in every table."""
+    from .conftest import read, write
+
+    for file in ("villages.csv", "kecamatan.csv", "agencies.csv", "programs.csv",
+                 "groups.csv", "indicator_metadata.csv", "rules.csv", "calibration.csv"):
+        frame = read(data_copy, file)
+        write(data_copy, file, frame.assign(catatan_saya="cek lagi"))
+    report, _ = validate_dataset(data_copy)
+    assert [p.message("en") for p in report.errors] == []
+
+
+@pytest.mark.parametrize("column", OPTIONAL_COLUMNS["kecamatan.csv"][1:])
+def test_optional_numbers_of_kecamatan_are_still_checked(data_copy, column):
+    value = "7" if column == "lat" else ("150" if column == "lon" else "banyak")
+    frame = pd.read_csv(data_copy / "kecamatan.csv", dtype=str, keep_default_na=False)
+    if column not in frame:
+        frame[column] = ""
+        frame.to_csv(data_copy / "kecamatan.csv", index=False, lineterminator="\n")
+    edit(data_copy, "kecamatan.csv", 2, column, value)
+    report, _ = validate_dataset(data_copy)
+    found = [(p.file, p.key, p.row, p.column) for p in report.errors]
+    key = "out_of_range" if column in ("lat", "lon") else "not_a_number"
+    assert (("kecamatan.csv", key, 2, column)) in found, found
