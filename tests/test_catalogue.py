@@ -111,3 +111,9 @@ def test_numbers_follow_the_locale():
     assert [i18n.number(v, "en", 1) for v in (0.05, 0.15, 0.25, -0.15)] == [
         "0.1", "0.2", "0.3", "-0.2"]
     assert i18n.number(1234567.25, "id", 1) == "1.234.567,3"
+
+
+def test_changes_carry_their_sign_and_zero_has_none():
+    assert [i18n.signed(v, "en") for v in (12.46, -3, -0.04, 0.04, 0)] == [
+        "+12.5", "-3.0", "0.0", "0.0", "0.0"]
+    assert i18n.signed(-1234.5, "id", 0) == "-1.235"

@@ -80,6 +80,16 @@ class Equity:
 # --- inequality -------------------------------------------------------------------------
 
 
+def _spread_input(values) -> tuple[np.ndarray, float, float | None]:
+    """``values`` as floats, their mean, and the index itself when it is fixed without
+    computing: NaN for no values, 0 when the mean is 0 (nothing to share unequally)."""
+    x = np.asarray(values, dtype=float)
+    if x.size == 0:
+        return x, float("nan"), float("nan")
+    mean = float(x.mean())
+    return x, mean, 0.0 if mean <= 0 else None
+
+
 def gini(values: Sequence[float] | np.ndarray) -> float:
     """Gini coefficient of ``values`` (>= 0), 0 = all equal, (n - 1) / n = one value holds
     everything::
@@ -87,12 +97,9 @@ def gini(values: Sequence[float] | np.ndarray) -> float:
         G = sum_i sum_j |x_i - x_j| / (2 n^2 mean(x))
 
     0 when every value is 0 (nothing to share unequally); NaN for no values."""
-    x = np.asarray(values, dtype=float)
-    if x.size == 0:
-        return float("nan")
-    mean = x.mean()
-    if mean <= 0:
-        return 0.0
+    x, mean, trivial = _spread_input(values)
+    if trivial is not None:
+        return trivial
     return float(np.abs(x[:, None] - x[None, :]).sum() / (2.0 * x.size ** 2 * mean))
 
 
@@ -103,12 +110,9 @@ def theil(values: Sequence[float] | np.ndarray) -> float:
         T = (1 / n) sum_i (x_i / mean(x)) ln(x_i / mean(x)),   with 0 ln 0 = 0
 
     0 when every value is 0; NaN for no values."""
-    x = np.asarray(values, dtype=float)
-    if x.size == 0:
-        return float("nan")
-    mean = x.mean()
-    if mean <= 0:
-        return 0.0
+    x, mean, trivial = _spread_input(values)
+    if trivial is not None:
+        return trivial
     ratio = x / mean
     terms = np.zeros_like(ratio)
     positive = ratio > 0

@@ -79,6 +79,15 @@ def number(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str
                               locale=LOCALES[check_language(lang)])
 
 
+
+def signed(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 1) -> str:
+    """A change for reading, with its sign: "+12,5", "-3,0", and "0,0" (no sign) for a
+    change that rounds to zero, so that a tiny negative change never reads "-0,0"."""
+    shown = number(abs(value), lang, decimals)
+    if shown == number(0, lang, decimals):
+        return shown
+    return ("+" if value > 0 else "-") + shown
+
 def percent(share: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 1) -> str:
     """A share (0.05) as a percentage for reading (Babel): "5,0%" / "5.0%"; halves round
     up like :func:`number`."""

@@ -27,13 +27,6 @@ from planning.report.folder import csv_bytes, json_bytes
 
 # --- console summary -------------------------------------------------------------------
 
-def _signed(value: float, lang: str, decimals: int = 1) -> str:
-    rounded = round(float(value), decimals)
-    if rounded == 0:
-        return i18n.number(0, lang, decimals)
-    return ("+" if rounded > 0 else "") + i18n.number(rounded, lang, decimals)
-
-
 def _largest(frame: pd.DataFrame, code: str, column: str) -> pd.DataFrame:
     """The ``TOP`` rows with the largest absolute ``column``, ties by code."""
     moved = frame[frame[column].abs() > EPS]
@@ -54,7 +47,7 @@ def summary_lines(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE) -> list[st
 
     def pair(key: str, values: dict, **extra: object) -> str:
         return i18n.text(key, lang, a=a, b=b, va=num(values["a"]), vb=num(values["b"]),
-                         change=_signed(values["change"], lang), **extra)
+                         change=i18n.signed(values["change"], lang), **extra)
 
     lines = [i18n.text("compare.heading", lang, a=a, b=b, folder_a=cmp.folders[0].as_posix(),
                        folder_b=cmp.folders[1].as_posix())]
@@ -66,7 +59,7 @@ def summary_lines(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE) -> list[st
     lines.append(pair("compare.objective", t["objective"]))
     lines.append(pair("compare.removed", t["deprivations_removed"]))
     lines.append(i18n.text("compare.by_dimension", lang, items=", ".join(
-        f"{d} {_signed(v['change'], lang)}" for d, v in t["removed_by_dimension"].items())))
+        f"{d} {i18n.signed(v['change'], lang)}" for d, v in t["removed_by_dimension"].items())))
     lines.append(pair("compare.spending", t["spending"], pa=num(t["pagu"]["a"]),
                       pb=num(t["pagu"]["b"])))
     lines.append(i18n.text("compare.village_counts", lang, gained=t["villages_gained"],
@@ -81,13 +74,13 @@ def summary_lines(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE) -> list[st
         for row in top.itertuples(index=False):
             villages = i18n.text("compare.agency_villages", lang, gained=row.gained,
                                  lost=row.lost)
-            lines.append(f"  {row.agency:<16} {_signed(row.moved, lang):>9}  ({villages})")
+            lines.append(f"  {row.agency:<16} {i18n.signed(row.moved, lang):>9}  ({villages})")
     top = _largest(cmp.kecamatan, "kecamatan_code", "spending_change")
     if len(top):
         lines.append(i18n.text("compare.top_kecamatan", lang, a=a, b=b))
         for row in top.itertuples(index=False):
             place = f"{row.kecamatan_code} {row.kecamatan}"
-            lines.append(f"  {place:<25} {_signed(row.spending_change, lang):>9}")
+            lines.append(f"  {place:<25} {i18n.signed(row.spending_change, lang):>9}")
     return lines
 
 

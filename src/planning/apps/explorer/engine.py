@@ -33,7 +33,7 @@ import yaml
 from planning import i18n
 from planning.apps.explorer.comparison import PlanShown, difference, within_tolerance
 from planning.apps.explorer.locks import LockError, format_locks, parse_locks
-from planning.apps.explorer.messages import SAVED_NAME, num, pct, signed
+from planning.apps.explorer.messages import SAVED_NAME, num, pct
 from planning.apps.explorer.messages import t as _t
 from planning.config.reading import merge
 from planning.config.scenario import Scenario, load_scenario
@@ -369,13 +369,13 @@ class Engine:
             lines += [
                 _t("removed", lang, removed=num(now.removed, lang),
                    before=num(now.before, lang, 0), base=num(base.removed, lang),
-                   change=signed(now.removed - base.removed, lang)),
+                   change=i18n.signed(now.removed - base.removed, lang)),
                 _t("spending", lang, cost=num(now.spending.sum(), lang),
                    pagu=num(now.pagu.sum(), lang), base=num(base.spending.sum(), lang),
-                   change=signed(now.spending.sum() - base.spending.sum(), lang))]
+                   change=i18n.signed(now.spending.sum() - base.spending.sum(), lang))]
             if self.summary["within_tolerance"] and now is not base:
                 lines.append(_t("within_tolerance", lang,
-                                change=signed(now.objective - base.objective, lang),
+                                change=i18n.signed(now.objective - base.objective, lang),
                                 tolerance=num(base.slack + now.slack, lang)))
         elif now is not None and self._opened:
             lines.append(_t("no_baseline", lang))
@@ -404,7 +404,7 @@ class Engine:
         shown = pd.DataFrame({_t("col.agency", lang): frame["agency"],
                               _t("col.name", lang): frame["agency_name"]})
         for column in columns:
-            fmt = signed if column == "spending_change" else num
+            fmt = i18n.signed if column == "spending_change" else num
             shown[_t(f"col.{column}", lang)] = [fmt(v, lang) for v in frame[column]]
         return shown
 

@@ -22,9 +22,3 @@ def num(value: float | None, lang: str, decimals: int = 1) -> str:
 
 def pct(share: float | None, lang: str) -> str:
     return "-" if share is None else i18n.percent(share, lang, 2)
-
-
-def signed(value: float, lang: str, decimals: int = 1) -> str:
-    shown = i18n.number(value, lang, decimals)
-    return shown if shown.startswith("-") or float(f"{value:.{decimals}f}") == 0 \
-        else f"+{shown}"
