@@ -41,6 +41,34 @@ class ConstraintRules(_Frozen):
     """'requires' rules of rules.csv: programme A only where programme B also runs."""
     excludes: bool = True
     """'excludes' rules of rules.csv: programmes A and B never in the same village."""
+    dimension_min_share: float | dict[str, float] | None = None
+    """Balance floor: in each dimension at least this share of the deprived units of the
+    plan's villages that have an eligible programme of the dimension are lifted (one
+    share for every dimension, or a share per dimension code); None: off."""
+    agency_min_absorption: float | None = Field(default=None, ge=0, le=1)
+    """Balance floor: each agency spends at least this share of its pagu (serapan
+    anggaran), or as much of it as its programmes can add up to when that is less (see
+    docs/model.md); None: off."""
+    village_min_package: float | None = Field(default=None, ge=0)
+    """Balance floor: every village of the plan receives programmes worth at least this
+    much (juta Rp): no token-only package; None (or 0): off."""
+
+    @model_validator(mode="after")
+    def _dimension_shares(self) -> ConstraintRules:
+        share = self.dimension_min_share
+        values = share.values() if isinstance(share, dict) else [] if share is None \
+            else [share]
+        bad = [v for v in values if not 0 <= v <= 1]
+        if bad:
+            raise ValueError(f"dimension_min_share must be between 0 and 1, got {bad}")
+        return self
+
+    def dimension_floor(self, dimension: str) -> float:
+        """The dimension floor's share for ``dimension`` (0 when off)."""
+        share = self.dimension_min_share
+        if isinstance(share, dict):
+            return float(share.get(dimension, 0.0))
+        return float(share or 0.0)
 
 
 class ObjectiveRules(_Frozen):
@@ -58,6 +86,13 @@ class ObjectiveRules(_Frozen):
     """'synergy' rules of rules.csv: both in one village raise each one's reach by bonus."""
     dimension_weights: dict[str, float] = Field(default_factory=dict)
     """omega_d per dimension (1 for dimensions not listed); must be >= 0."""
+    diminishing_returns: float = Field(default=0.0, ge=0, le=1)
+    """Balance: how fast the value of lifting more of one village's deprived in one
+    dimension falls (0: every deprived unit counts alike, the pure efficiency objective;
+    0.5: the last quarter counts half as much as the first; see docs/model.md)."""
+    programme_depth: bool = True
+    """Weight what a programme lifts by its ``depth`` in programs.csv (a rebuilt house
+    lifts a household further than a repaired one); off: every depth is 1."""
 
     @model_validator(mode="after")
     def _weights_non_negative(self) -> ObjectiveRules:
