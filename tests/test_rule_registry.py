@@ -79,7 +79,8 @@ def test_every_rule_is_complete_and_every_switch_owned():
     constraints = [r.name for r in RULES if r.kind == "constraint"]
     assert constraints == ["eligibility", "units", "saturation", "pagu", "ceiling", "capacity",
                            "coverage", "kecamatan_share", "village_share", "requires",
-                           "excludes", "lock"]
+                           "excludes", "lock", "dimension_floor", "absorption",
+                           "village_package"]
 
 
 def test_the_completeness_check_reports_what_is_missing(monkeypatch):

@@ -112,12 +112,13 @@ def full():
 
 def test_rule_lists():
     assert RESOURCE_RULES == ("pagu", "ceiling", "capacity")
-    assert REQUIREMENT_RULES == ("coverage", "kecamatan_share", "village_share", "lock")
+    assert REQUIREMENT_RULES == ("coverage", "kecamatan_share", "village_share", "lock",
+                                 "dimension_floor", "absorption", "village_package")
     assert (LE, GE, EQ) == (-1, 1, 0)
     assert [rule.name for rule in RULES] == [
-        "eligibility", "units", "synergy", "reach", "saturation", "pagu", "ceiling",
-        "capacity", "coverage", "kecamatan_share", "village_share", "requires", "excludes",
-        "lock", "objective"]
+        "eligibility", "units", "synergy", "reach", "depth", "saturation", "pagu",
+        "ceiling", "capacity", "coverage", "kecamatan_share", "village_share", "requires",
+        "excludes", "lock", "dimension_floor", "absorption", "village_package", "objective"]
 
 
 def test_decisions(full):
@@ -281,9 +282,12 @@ def test_share_rules_of_groups_without_pairs():
     finally:
         PAIRS = saved
     got, sense, _ = row(m, "village_share_V3")
-    assert sense == LE and got == pytest.approx({k: -0.5 * c for k, c in all_spend.items()})
+    assert sense == LE and got == pytest.approx({"spend_total": -0.5})
     got, sense, _ = row(m, "kecamatan_share_K2")
-    assert sense == GE and got == pytest.approx({k: -0.2 * c for k, c in all_spend.items()})
+    assert sense == GE and got == pytest.approx({"spend_total": -0.2})
+    got, sense, rhs = row(m, "spend_total")
+    assert (sense, rhs) == (EQ, 0)
+    assert got == pytest.approx({"spend_total": 1.0, **{k: -c for k, c in all_spend.items()}})
 
 
 def test_coverage_rule_with_no_minimum_adds_nothing():
@@ -295,10 +299,16 @@ def test_coverage_rule_with_no_minimum_adds_nothing():
 
 
 def share_expected(group_keys, share):
-    out = dict(spend(group_keys))
-    for key, coef in spend(PAIRS).items():
-        out[key] = out.get(key, 0.0) - share * coef
-    return out
+    """The group's spending minus share x T, T the variable of all spending."""
+    return {**spend(group_keys), "spend_total": -share}
+
+
+def test_total_spend_row(full):
+    """T = all spending: defined once, with every pair's spending terms."""
+    got, sense, rhs = row(full, "spend_total")
+    assert (sense, rhs) == (EQ, 0)
+    assert got == pytest.approx({"spend_total": 1.0, **{k: -c for k, c in spend(PAIRS).items()}})
+    assert full.rows["spend_total"].rule == "total"
 
 
 def test_kecamatan_share(full):

@@ -199,8 +199,12 @@ def _inputs(folder: Path, scenario, data: Path) -> _Inputs:
     known = raw["program"].isin(catalogue.index)
     columns = ["agency", "dimension", "sector", "unit_cost", "fixed_cost",
                "beneficiaries_per_unit", "min_units", "max_units", "need_indicator"]
-    plan = raw[known].merge(catalogue[columns], left_on="program", right_index=True,
-                            how="left", suffixes=("", "_csv"))
+    catalogue = catalogue.assign(depth=catalogue["depth"].fillna(1.0)
+                                 if "depth" in catalogue else 1.0)
+    if not settings.rules.programme_depth:
+        catalogue["depth"] = 1.0
+    plan = raw[known].merge(catalogue[[*columns, "depth"]], left_on="program",
+                            right_index=True, how="left", suffixes=("", "_csv"))
     scores = _read(folder, SCORES).set_index("code")
     if settings.villages == "focus":
         plan_villages = sorted(scores.index[scores["selected"].astype(str) == "True"])
@@ -394,11 +398,45 @@ def _check_locks(x: _Inputs) -> list[Finding]:
     return found
 
 
+#: the diminishing-returns breakpoints of docs/model.md (shares of a village's deprived)
+RETURNS_BREAKS = (0.0, 1 / 16, 1 / 8, 1 / 4, 1 / 2, np.inf)
+
+
+def _value(lifted: pd.Series, deprived: pd.Series, beta: float) -> pd.Series:
+    """F(L; D) = sum_k 2^(-beta k) x (the part of L between D x b_k and D x b_(k+1))."""
+    total = pd.Series(0.0, index=lifted.index)
+    for k, (low, high) in enumerate(zip(RETURNS_BREAKS[:-1], RETURNS_BREAKS[1:],
+                                        strict=True)):
+        part = (lifted.clip(lower=deprived * low, upper=deprived * high if high < np.inf
+                            else None) - deprived * low).clip(lower=0)
+        total += 2.0 ** (-beta * k) * part
+    return total
+
+
+def _lifted(x: _Inputs, cells: pd.DataFrame) -> pd.Series:
+    """Per cell of ``cells``: L = sum of depth x households lifted, each plan row lifting
+    its households_reached, deepest programmes first, until the removed are used up."""
+    plan = x.plan.sort_values(["village", "dimension_csv", "depth", "program"],
+                              ascending=[True, True, False, True], kind="stable")
+    removed = cells.set_index(["village", "dimension"])["removed"]
+    lifted = dict.fromkeys(removed.index, 0.0)
+    left = removed.to_dict()
+    for r in plan.itertuples(index=False):
+        key = (r.village, r.dimension_csv)
+        take = min(float(r.households_reached), left.get(key, 0.0))
+        left[key] = left.get(key, 0.0) - take
+        lifted[key] = lifted.get(key, 0.0) + float(r.depth) * take
+    return pd.Series([lifted[k] for k in removed.index], index=cells.index)
+
+
 def _check_objective(x: _Inputs) -> list[Finding]:
-    """sum over villages and dimensions of w_v x omega_d x removed, with
-    w_v = 1 + strength x (P_v - min P) / (max P - min P) over the plan's villages."""
+    """sum over villages and dimensions of w_v x omega_d x F(L; D), with
+    w_v = 1 + strength x (P_v - min P) / (max P - min P) over the plan's villages, L the
+    depth-weighted households lifted and F the diminishing-returns value (F(L) = L when
+    it is off): docs/model.md."""
     rules = x.settings.rules
     cells = _removed(x)
+    cells["removed"] = _value(_lifted(x, cells), cells["deprived"], rules.diminishing_returns)
     poverty = x.scores["poverty_index"].reindex(x.plan_villages).astype(float)
     spread = poverty.max() - poverty.min()
     if rules.priority_weights and spread > 0:
@@ -415,7 +453,7 @@ def _check_objective(x: _Inputs) -> list[Finding]:
 
 
 REGISTRY_CHECKED = ("eligibility", "ceiling", "capacity", "kecamatan_share", "village_share",
-                    "requires", "excludes")
+                    "requires", "excludes", "dimension_floor", "absorption", "village_package")
 """The rules checked with the model's own checks (:func:`planning.model.check_plan`) on
 the plan read back from allocation_plan.csv: those the pandas checks above leave out."""
 

@@ -154,6 +154,9 @@ class Solver(_Frozen):
     seed: int = 2020
     warm_start: bool = True
     """Start the MIP from the quick plan when that plan satisfies every rule."""
+    presolve: bool = False
+    """HiGHS's presolve. Off by default: on the shipped scenarios it makes the balanced
+    plans two to three times slower to prove within the gap (bench/README.md)."""
     log: bool = False
 
     @model_validator(mode="after")

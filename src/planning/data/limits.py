@@ -45,6 +45,8 @@ AREA_HA = Limit(5_000_000, "limit.area", " ha")
 #: farther than any two places of one district
 DISTANCE = Limit(1_000, "limit.distance", " km")
 PERCENT = Limit(100, "limit.percent", " %")
+#: a programme's depth: value per beneficiary relative to the reference programme (1)
+DEPTH = Limit(10, "limit.depth")
 #: anything else in one village (an indicator of a unit not listed in INDICATOR_UNITS)
 ANY = Limit(1_000_000_000, "limit.any")
 
@@ -60,7 +62,8 @@ COLUMN_LIMITS: dict[str, dict[str, Limit]] = {
     "agencies.csv": {"pagu": BUDGET},
     "programs.csv": {
         "unit_cost": BUDGET, "fixed_cost": BUDGET, "beneficiaries_per_unit": VILLAGE_COUNT,
-        "min_units": UNITS, "max_units": UNITS, "max_villages": VILLAGES},
+        "min_units": UNITS, "max_units": UNITS, "max_villages": VILLAGES,
+        "depth": DEPTH},
     "calibration.csv": {"population_target": PEOPLE, "poor_people_target": PEOPLE,
                         "clove_ha_target": AREA_HA},
     "poverty_series.csv": {"n_poor": PEOPLE},

@@ -172,6 +172,8 @@ def programs_schema(columns=None) -> pa.DataFrameSchema:
         "need_indicator": text_col(),
         "min_potential": number_col(0, 1, nullable=True),
         "max_villages": number_col(1, None, whole=True, nullable=True),
+        # value per beneficiary relative to 1 (a rebuilt house); blank or absent: 1
+        "depth": number_col(strictly_positive=True, required=False, nullable=True),
         "cost_status": choice_col(COST_STATUS),
         "cost_source": text_col(nullable=True),
         "assumptions": text_col(nullable=True),

@@ -9,7 +9,15 @@ Decisions, for each eligible pair of village v and programme p:
 * for a synergy rule k between programmes a and b: ``z[k,v]`` in [0, 1] (both run) and
   ``s[k,p,v]`` the reach of p that the bonus applies to.
 
-Maximise  sum_v w_v * sum_d omega_d * r[d,v]   (weighted deprivations removed).
+* ``q[p,v]`` continuous: deprived units lifted by programme p, only in a dimension whose
+  programmes have different depths (a rebuilt house lifts further than a repair);
+* ``g[d,v,k]`` continuous: the part of the lift of d in v in segment k of the
+  diminishing-returns value (only when the strength is above 0).
+
+Maximise  sum_v w_v * sum_d omega_d * F(L[d,v]; D[d,v]), where L[d,v] is the lift
+(deprived units lifted, weighted by programme depth) and F the concave value of
+:mod:`planning.model.returns` (F(L) = L without diminishing returns: with every depth 1
+this is sum_v w_v sum_d omega_d r[d,v], the weighted deprivations removed).
 
 Every constraint has a stable name built from rule, programme, agency and village codes
 (PuLP turns ``-`` into ``_`` in the solver's copy of the name). Rules a planner may need
@@ -28,6 +36,7 @@ from dataclasses import dataclass, field
 
 import pulp
 
+from planning.model import floors, returns
 from planning.model.instance import Instance
 
 LE, GE, EQ = pulp.LpConstraintLE, pulp.LpConstraintGE, pulp.LpConstraintEQ
@@ -35,7 +44,8 @@ LE, GE, EQ = pulp.LpConstraintLE, pulp.LpConstraintGE, pulp.LpConstraintEQ
 #: rules whose slack stands for money or agency capacity a planner could add
 RESOURCE_RULES = ("pagu", "ceiling", "capacity")
 #: rules that ask for something a planner could give up
-REQUIREMENT_RULES = ("coverage", "kecamatan_share", "village_share", "lock")
+REQUIREMENT_RULES = ("coverage", "kecamatan_share", "village_share", "lock", "dimension_floor",
+                     "absorption", "village_package")
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,8 @@ class Model:
     r: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)
     s: dict[tuple[str, str, str, str], pulp.LpVariable] = field(default_factory=dict)
     z: dict[tuple[str, str, str], pulp.LpVariable] = field(default_factory=dict)
+    q: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)
+    g: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
     rows: dict[str, RuleRow] = field(default_factory=dict)
     slack: dict[str, pulp.LpVariable] = field(default_factory=dict)
     cost: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
@@ -253,11 +265,24 @@ def add_coverage(m: Model) -> None:
                     float(need), "coverage", village=v, extra=float(need))
 
 
+def total_spend(m: Model) -> pulp.LpVariable:
+    """T = sum of all spending (juta Rp), one variable defined by one row ``spend_total``
+    (T - sum_{v,p} (c_p * x[p,v] + f_p * y[p,v]) = 0), made once: the share rules refer
+    to T instead of repeating every spending term in every row."""
+    if "spend_total" not in m.constraints:
+        t = m.variable("spend_total", 0)
+        m.constrain("spend_total", [(t, 1.0)] + [(var, -coef) for var, coef in
+                                                 m.spend_terms(list(m.x))], EQ, 0, "total")
+        m._groups["spend_total"] = t
+    return m._groups["spend_total"]
+
+
 def _share_rule(m: Model, rule: str, share: float, column: str, sense: int) -> None:
     """spend of each group (villages of a kecamatan, or one village) <sense> share x all
-    spending, written as spend_group - share x spend_all <sense> 0  (juta Rp)."""
+    spending, written as spend_group - share x T <sense> 0  (juta Rp), T the total
+    spending (:func:`total_spend`)."""
     groups = _by(m, column)
-    total = [(var, -share * coef) for var, coef in m.spend_terms(list(m.x))]
+    total = [(total_spend(m), -share)]
     key = "kecamatan" if column == "kecamatan_code" else "village"
     for group in sorted(set(m.instance.villages["kecamatan_code" if key == "kecamatan"
                                                 else "code"])):
@@ -321,12 +346,119 @@ def add_locks(m: Model) -> None:
                         extra=lock.units, **about)
 
 
+def mixed_depth(instance: Instance) -> dict[str, float | None]:
+    """Per dimension: its programmes' common depth, or None when their depths differ
+    (1 for a dimension without an eligible programme)."""
+    depths = instance.pairs.groupby("dimension")["depth"].unique()
+    return {d: (float(depths[d][0]) if d in depths.index and len(depths[d]) == 1 else
+                None if d in depths.index else 1.0)
+            for d in instance.deprived["dimension"].drop_duplicates()}
+
+
+def add_depth(m: Model) -> None:
+    """In a dimension d whose programmes have different depths, per village v:
+    q[p,v] <= reach[p,v] * x[p,v] + sum_k bonus_k * s[k,p,v]  (deprived units lifted by
+    p) and sum_{p in d} q[p,v] <= r[d,v]; the lift is L[d,v] = sum_p depth_p * q[p,v]
+    (a maximising solver gives the deprived to the deepest programmes first). In the
+    other dimensions L[d,v] = depth_d * r[d,v]."""
+    mixed = {d for d, depth in mixed_depth(m.instance).items() if depth is None}
+    bonus = {(a, b): value for a, b, value in m.instance.synergies}
+    own: dict[tuple[str, str], list] = {}
+    for (a, b, p, v), s in m.s.items():
+        own.setdefault((v, p), []).append((s, -bonus[(a, b)]))
+    total: dict[tuple[str, str], list] = {}
+    for p in _pairs(m):
+        if p.dimension not in mixed:
+            continue
+        key = (p.village, p.program)
+        q = m.q[key] = m.variable(f"q_{p.program}_{p.village}", 0)
+        m.constrain(f"depth_reach_{p.program}_{p.village}",
+                    [(q, 1), (m.x[key], -p.reach), *own.get(key, [])], LE, 0, "depth",
+                    program=p.program, village=p.village)
+        total.setdefault((p.village, p.dimension), []).append((q, 1))
+    for (v, d), terms in total.items():
+        m.constrain(f"depth_sum_{d}_{v}", [*terms, (m.r[(v, d)], -1)], LE, 0, "depth",
+                    village=v, dimension=d)
+
+
 def set_objective(m: Model) -> None:
-    """max sum_v w_v * sum_d omega_d * r[d,v]  (weighted deprived units lifted)."""
-    w = m.instance.villages.set_index("code")["weight"]
-    terms = [(m.r[(row.village, row.dimension)], float(w[row.village]) * row.omega)
-             for row in m.instance.deprived.itertuples(index=False) if row.omega]
+    """max sum_v w_v * sum_d omega_d * F(L[d,v]; D[d,v])  (weighted deprived units
+    lifted). Without diminishing returns F(L) = L. With strength beta > 0:
+    g[d,v,k] in [0, D[d,v]/K] (the last segment open), sum_k g[d,v,k] <= L[d,v] (row
+    ``returns``), and F = sum_k m_k * g[d,v,k] with m_k = 1 - beta * k / (K - 1)."""
+    inst = m.instance
+    w = inst.villages.set_index("code")["weight"]
+    strength = inst.settings.rules.diminishing_returns
+    lifts = _lifts(m)
+    terms = []
+    for row in inst.deprived.itertuples(index=False):
+        if not row.omega:
+            continue
+        factor = float(w[row.village]) * row.omega
+        lift = lifts[(row.village, row.dimension)]
+        if not strength:
+            terms += [(var, factor * coef) for var, coef in lift]
+            continue
+        parts = []
+        for k, (slope, width) in enumerate(zip(returns.slopes(strength),
+                                               returns.widths(row.deprived), strict=True)):
+            g = m.g[(row.village, row.dimension, k)] = m.variable(
+                f"g{k}_{row.dimension}_{row.village}", 0, None if k == returns.SEGMENTS - 1
+                else width)
+            parts.append((g, 1.0))
+            terms.append((g, factor * slope))
+        m.constrain(f"returns_{row.dimension}_{row.village}",
+                    parts + [(var, -coef) for var, coef in lift], LE, 0, "returns",
+                    village=row.village, dimension=row.dimension)
     m.prob.setObjective(pulp.LpAffineExpression(terms))
+
+
+def _lifts(m: Model) -> dict[tuple[str, str], list[tuple[pulp.LpVariable, float]]]:
+    """L[d,v] as terms for every (village, dimension) (see :func:`add_depth`)."""
+    common = mixed_depth(m.instance)
+    depth = m.instance.pairs.set_index(["village", "program"])["depth"]
+    dimension = m.instance.programs.set_index("code")["dimension"]
+    lifts: dict[tuple[str, str], list] = {}
+    for key, q in m.q.items():
+        lifts.setdefault((key[0], dimension[key[1]]), []).append((q, float(depth[key])))
+    for key, r in m.r.items():
+        if key not in lifts:
+            d = common.get(key[1])
+            lifts[key] = [(r, d if d is not None else 1.0)]
+    return lifts
+
+
+def add_dimension_floor(m: Model) -> None:
+    """sum_v r[d,v] >= s_d * D_d^elig  (deprived units) for every dimension d with a
+    floor and an eligible programme (targets: :func:`planning.model.floors.dimension_floors`)."""
+    for floor in floors.dimension_floors(m.instance):
+        keys = [key for key in m.r if key[1] == floor.dimension]
+        m.constrain(f"dimension_floor_{floor.dimension}", [(m.r[k], 1) for k in keys], GE,
+                    floor.target, "dimension_floor", scale=max(floor.target, 1.0),
+                    dimension=floor.dimension, extra=floor.share)
+
+
+def add_absorption(m: Model) -> None:
+    """sum_{v, p of a} (c_p * x[p,v] + f_p * y[p,v]) >= min(s * B_a, A_a)  (juta Rp) per
+    agency a (targets: :func:`planning.model.floors.absorption_floors`)."""
+    by_agency = _by(m, "agency")
+    for floor in floors.absorption_floors(m.instance):
+        if floor.target <= 0:
+            continue
+        m.constrain(f"absorption_{floor.agency}", m.spend_terms(by_agency.get(floor.agency, [])),
+                    GE, floor.target, "absorption", scale=max(floor.target, 1.0),
+                    agency=floor.agency, extra=floor.share)
+
+
+def add_village_package(m: Model) -> None:
+    """sum_{p} (c_p * x[p,v] + f_p * y[p,v]) >= P  (juta Rp) for every village v of the
+    plan: a meaningful package, not a token one."""
+    package = floors.village_package(m.instance)
+    by_village = _by(m, "village")
+    for v in m.instance.villages["code"]:
+        m.constrain(f"village_package_{v}", m.spend_terms(by_village.get(v, [])), GE,
+                    package, "village_package", scale=max(package, 1.0), village=v,
+                    extra=package)
 
 
 def set_elastic_objective(m: Model) -> None:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from planning import i18n
+from planning.model import floors
 from planning.model.evaluate import Evaluation, evaluate
 from planning.model.instance import Instance, need_cap
 
@@ -322,4 +323,52 @@ def check_locks(instance: Instance, view: PlanView) -> list[Breach]:
         elif have != lock.units:
             out.append(Breach("lock", where, float(abs(have - lock.units)),
                               {**place, "wanted": lock.units}))
+    return out
+
+
+def check_dimension_floor(instance: Instance, view: PlanView) -> list[Breach]:
+    """sum_v removed[d,v] >= s_d * D_d^elig (deprived units) for every dimension with a
+    floor and an eligible programme (:func:`planning.model.floors.dimension_floors`).
+    Amount: deprived units short of the target."""
+    removed = view.evaluation.removed.groupby("dimension")["removed"].sum()
+    out = []
+    for floor in floors.dimension_floors(instance):
+        got = float(removed.get(floor.dimension, 0.0))
+        if floor.target - got > TOL:
+            out.append(Breach("dimension_floor", floor.dimension, floor.target - got, {
+                "dimension": floor.dimension, "removed": got, "target": floor.target,
+                "deprived": floor.deprived, "share": floor.share,
+                "got": got / floor.deprived if floor.deprived else 0.0}))
+    return out
+
+
+def check_absorption(instance: Instance, view: PlanView) -> list[Breach]:
+    """spend_a >= min(s * B_a, A_a) (juta Rp) for every agency with a pagu, when
+    agency_min_absorption is set (:func:`planning.model.floors.absorption_floors`).
+    Amount: juta Rp short of the target."""
+    out = []
+    for floor in floors.absorption_floors(instance):
+        used = float(view.evaluation.spend_by_agency.get(floor.agency, 0.0))
+        if floor.target - used > TOL:
+            out.append(Breach("absorption", floor.agency, floor.target - used, {
+                "agency": floor.agency, "name": _name(instance, "agency", floor.agency),
+                "spend": used, "target": floor.target, "pagu": floor.pagu,
+                "share": floor.share, "got": used / floor.pagu}))
+    return out
+
+
+def check_village_package(instance: Instance, view: PlanView) -> list[Breach]:
+    """spend_v >= P (juta Rp) for every village of the plan, when village_min_package is
+    set. Amount: juta Rp short of P."""
+    package = floors.village_package(instance)
+    if not package:
+        return []
+    spend = view.plan.groupby("village")["cost"].sum()
+    out = []
+    for v in instance.villages["code"]:
+        got = float(spend.get(v, 0.0))
+        if package - got > TOL:
+            out.append(Breach("village_package", v, package - got, {
+                "village": v, "name": _name(instance, "village", v), "spend": got,
+                "package": package}))
     return out

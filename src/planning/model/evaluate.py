@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from planning.model import returns
 from planning.model.instance import Instance
 
 
@@ -20,9 +21,12 @@ class Evaluation:
     plan: pd.DataFrame
     """One row per (village, program) with units > 0: units, cost, reach (with bonus)."""
     removed: pd.DataFrame
-    """One row per (village, dimension): deprived, reached, removed, omega, weight."""
+    """One row per (village, dimension): deprived, reached, removed, lifted (removed
+    weighted by programme depth), value (F(lifted; deprived), see
+    :mod:`planning.model.returns`), omega, weight."""
     objective: float
-    """sum_v w_v sum_d omega_d removed[v,d] (weighted deprived units)."""
+    """sum_v w_v sum_d omega_d F(lifted[v,d]; D[v,d]) (weighted deprived units); with
+    every depth 1 and no diminishing returns, sum_v w_v sum_d omega_d removed[v,d]."""
     removed_total: float
     """Deprived units removed, unweighted."""
     spend_by_agency: pd.Series
@@ -43,7 +47,7 @@ def evaluate(instance: Instance, units: pd.DataFrame) -> Evaluation:
     keys = list(zip(plan["village"], plan["program"], strict=True))
     info = pairs.loc[keys] if keys else pairs.iloc[0:0]
     for column in ("agency", "dimension", "kecamatan_code", "effectiveness", "reach",
-                   "unit_cost", "fixed_cost"):
+                   "depth", "unit_cost", "fixed_cost"):
         plan[column] = info[column].to_numpy()
     plan["cost"] = plan["unit_cost"] * plan["units"] + plan["fixed_cost"]
     plan["reach_base"] = plan["reach"] * plan["units"]
@@ -60,14 +64,43 @@ def evaluate(instance: Instance, units: pd.DataFrame) -> Evaluation:
     reached = plan.groupby(["village", "dimension"])["reached"].sum()
     removed["reached"] = [float(reached.get((v, d), 0.0))
                           for v, d in zip(removed["village"], removed["dimension"], strict=True)]
-    cap = removed["deprived"] if instance.settings.rules.saturation else np.inf
+    saturation = instance.settings.rules.saturation
+    cap = removed["deprived"] if saturation else np.inf
     removed["removed"] = np.minimum(removed["reached"], cap)
+    plan["lifted"] = lifted_by_programme(plan, instance.deprived, saturation)
+    depth = plan.assign(weighted=plan["lifted"] * plan["depth"]).groupby(
+        ["village", "dimension"])["weighted"].sum()
+    cells = list(zip(removed["village"], removed["dimension"], strict=True))
+    removed["lifted"] = [float(depth.get(c, 0.0)) for c in cells]
+    removed["value"] = returns.value(removed["lifted"], removed["deprived"],
+                                     instance.settings.rules.diminishing_returns)
     weight = instance.villages.set_index("code")["weight"]
     removed["weight"] = removed["village"].map(weight).to_numpy()
-    objective = float((removed["weight"] * removed["omega"] * removed["removed"]).sum())
+    objective = float((removed["weight"] * removed["omega"] * removed["value"]).sum())
     spend = plan.groupby("agency")["cost"].sum().reindex(instance.pagu.index, fill_value=0.0)
     return Evaluation(plan=plan.reset_index(drop=True), removed=removed, objective=objective,
                       removed_total=float(removed["removed"].sum()), spend_by_agency=spend)
+
+
+def lifted_by_programme(plan: pd.DataFrame, deprived: pd.DataFrame,
+                        saturation: bool) -> np.ndarray:
+    """Deprived units each plan row lifts, the deepest programmes first: in each village
+    and dimension the rows sorted by depth (highest first, then programme code) take
+    their reach until the deprived D[v,d] are used up (all of it without saturation).
+    This is what the model's solver chooses (see :func:`planning.model.build.add_depth`)."""
+    if plan.empty:
+        return np.zeros(0)
+    cap = deprived.set_index(["village", "dimension"])["deprived"]
+    order = plan.assign(_neg=-plan["depth"]).sort_values(
+        ["village", "dimension", "_neg", "program"], kind="stable")
+    before = order.groupby(["village", "dimension"])["reached"].cumsum() - order["reached"]
+    if saturation:
+        room = [float(cap.get(c, 0.0)) for c in zip(order["village"], order["dimension"],
+                                                      strict=True)]
+        taken = np.clip(np.asarray(room) - before.to_numpy(), 0.0, order["reached"])
+    else:
+        taken = order["reached"].to_numpy()
+    return pd.Series(taken, index=order.index).reindex(plan.index).to_numpy(dtype=float)
 
 
 def start_values(instance: Instance, units: pd.DataFrame) -> dict[str, float]:
@@ -84,8 +117,18 @@ def start_values(instance: Instance, units: pd.DataFrame) -> dict[str, float]:
         put(f"x_{row.program}_{row.village}", float(row.units))
         put(f"y_{row.program}_{row.village}", 1.0)
         running.add((row.village, row.program))
+    strength = instance.settings.rules.diminishing_returns
     for row in ev.removed.itertuples(index=False):
         put(f"r_{row.dimension}_{row.village}", float(row.removed))
+        if strength:
+            start = 0.0
+            for k, width in enumerate(returns.widths(row.deprived)):
+                put(f"g{k}_{row.dimension}_{row.village}",
+                    float(np.clip(row.lifted - start, 0.0, width)))
+                start += width
+    for row in ev.plan.itertuples(index=False):
+        put(f"q_{row.program}_{row.village}", float(row.lifted))
+    put("spend_total", float(ev.plan["cost"].sum()))
     reach = ev.plan.set_index(["village", "program"])["reach_base"]
     for a, b, _bonus in instance.synergies:
         for v in instance.villages["code"]:

@@ -40,15 +40,18 @@ class Relaxation:
     program: str | None = None
     village: str | None = None
     kecamatan: str | None = None
+    dimension: str | None = None
 
     def render(self, instance: Instance, lang: str = "id") -> str:
         labels = instance.labels
-        money = self.rule in ("pagu", "ceiling", "kecamatan_share", "village_share")
+        money = self.rule in ("pagu", "ceiling", "kecamatan_share", "village_share",
+                              "absorption", "village_package")
         amount = number(self.amount, lang, 1) if money else str(math.ceil(self.amount - 1e-6))
         limit = self.limit
         if self.rule in ("kecamatan_share", "village_share") and limit is not None:
             limit = number(100 * limit, lang, 1)
-        elif self.rule in ("pagu", "ceiling") and limit is not None:
+        elif self.rule in ("pagu", "ceiling", "absorption", "village_package") and \
+                limit is not None:
             limit = number(limit, lang, 1)
         elif limit is not None:
             limit = int(limit)
@@ -57,7 +60,9 @@ class Relaxation:
                     village=self.village,
                     name=labels["village"].get(self.village) if self.village else
                     labels["kecamatan"].get(self.kecamatan, ""),
-                    kecamatan=self.kecamatan)
+                    kecamatan=self.kecamatan,
+                    dimension=labels.get(f"dimension_{lang}", {}).get(self.dimension,
+                                                                     self.dimension))
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,7 @@ def _relaxations(instance: Instance, elastic: tuple[str, ...],
             limit = None
         out.append(Relaxation(rule=row.rule, constraint=name, amount=amount, limit=limit,
                               agency=row.agency, program=row.program, village=row.village,
-                              kecamatan=row.kecamatan))
+                              kecamatan=row.kecamatan, dimension=row.dimension))
     return True, tuple(_one_per_lock(out))
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from planning.model import floors, returns
 from planning.model.evaluate import units_frame
 from planning.model.instance import Instance
 
@@ -39,6 +40,11 @@ class _State:
     open_count: dict[str, int] = field(default_factory=dict)
     room: dict[tuple[str, str], float] = field(default_factory=dict)
     blocked: set[tuple[str, str]] = field(default_factory=set)
+    spend_anyway: bool = False
+    """While reaching a floor: moves that add nothing to the objective still count."""
+    allowance: object = None
+    """While reaching a money floor: a function giving the juta Rp still needed; a move
+    buys no more units than that needs."""
 
     def __post_init__(self) -> None:
         inst = self.instance
@@ -52,6 +58,16 @@ class _State:
                          for p, k in cap.items()}
         self.room = {(r.village, r.dimension): (r.deprived if rules.saturation else math.inf)
                      for r in inst.deprived.itertuples(index=False)}
+        self.deprived = {(r.village, r.dimension): r.deprived
+                         for r in inst.deprived.itertuples(index=False)}
+        self.lifted = dict.fromkeys(self.deprived, 0.0)
+        weight = inst.villages.set_index("code")["weight"]
+        self.factor = {(r.village, r.dimension): float(weight[r.village]) * r.omega
+                       for r in inst.deprived.itertuples(index=False)}
+        self.strength = rules.diminishing_returns
+        self.spent = dict.fromkeys(inst.villages["code"], 0.0)
+        self.agency_spent = dict.fromkeys(inst.pagu.index, 0.0)
+        self.village_cap = village_cap(inst)
         self.requires = {}
         for a, b in inst.requires:
             self.requires.setdefault(a, []).append(b)
@@ -86,12 +102,24 @@ class _State:
         self.units[key] = self.units.get(key, 0) + n
         self.left[pair.agency] -= cost
         self.ceiling_left -= cost
-        self.room[(pair.village, pair.dimension)] -= pair.reach * n
+        self.spent[pair.village] += cost
+        self.agency_spent[pair.agency] = self.agency_spent.get(pair.agency, 0.0) + cost
+        cell = (pair.village, pair.dimension)
+        self.lifted[cell] += pair.depth * min(pair.reach * n, max(self.room[cell], 0.0))
+        self.room[cell] -= pair.reach * n
 
     def gain(self, key, n: int) -> float:
+        """The objective's gain from n more units of ``key``: w_v * omega_d *
+        (F(L + depth * h) - F(L)), h = the deprived units they lift (saturation kept)."""
         pair = self.pairs[key]
-        room = max(self.room[(pair.village, pair.dimension)], 0.0)
-        return pair.value / pair.reach * min(pair.reach * n, room) if pair.reach else 0.0
+        cell = (pair.village, pair.dimension)
+        lifted = pair.depth * min(pair.reach * n, max(self.room[cell], 0.0))
+        if not lifted:
+            return 0.0
+        before = self.lifted[cell]
+        return self.factor[cell] * float(
+            returns.value(before + lifted, self.deprived[cell], self.strength)
+            - returns.value(before, self.deprived[cell], self.strength))
 
     def bundle(self, key) -> list[tuple[tuple[str, str], int]] | None:
         """The pairs to open together with ``key`` (its required partners), or None."""
@@ -108,14 +136,17 @@ class _State:
 
     def cost_fits(self, items) -> bool:
         per_agency: dict[str, float] = {}
+        per_village: dict[str, float] = {}
         total = 0.0
         for key, n in items:
             pair = self.pairs[key]
             c = pair.unit_cost * n + (0.0 if self.is_open(key) else pair.fixed_cost)
             per_agency[pair.agency] = per_agency.get(pair.agency, 0.0) + c
+            per_village[pair.village] = per_village.get(pair.village, 0.0) + c
             total += c
         return all(c <= self.left[a] + EPS for a, c in per_agency.items()) and \
-            total <= self.ceiling_left + EPS
+            total <= self.ceiling_left + EPS and all(
+                self.spent[v] + c <= self.village_cap + EPS for v, c in per_village.items())
 
     def move(self, key) -> tuple[float, float, list] | None:
         """The best chunk for ``key`` now: (gain, cost, items) or None if nothing fits."""
@@ -127,27 +158,33 @@ class _State:
                 return None
             base_cost = sum(self.pairs[k].unit_cost * n + self.pairs[k].fixed_cost
                             for k, n in items)
-            base_gain = sum(self.gain(k, n) for k, n in items)
             start = pair.lo
         else:
-            items, base_cost, base_gain, start = [], 0.0, 0.0, have
+            items, base_cost, start = [], 0.0, have
         more = pair.hi - start
         room = max(self.room[(pair.village, pair.dimension)] - pair.reach * (
             start - have), 0.0)
         useful = math.ceil(room / pair.reach - EPS) if pair.reach else 0
-        money = self.afford(pair.agency) - base_cost
+        money = min(self.afford(pair.agency),
+                    self.village_cap - self.spent[pair.village]) - base_cost
         affordable = math.floor((money + EPS) / pair.unit_cost) if pair.unit_cost else more
+        if self.allowance is not None:
+            wanted = self.allowance() - base_cost
+            more = min(more, max(0, math.ceil(wanted / pair.unit_cost - EPS))
+                       if pair.unit_cost else more)
         extra = max(0, min(more, useful, affordable))
         if have and extra == 0:
             return None
         if extra:
             items = [*items, (key, extra)] if items else [(key, extra)]
-        gain = base_gain + (pair.value / pair.reach * min(pair.reach * extra, room)
-                            if pair.reach else 0.0)
+        items = _merge(items)
+        gain = sum(self.gain(k, n) for k, n in items)
         cost = base_cost + pair.unit_cost * extra
         if gain <= EPS:
-            return None
-        return gain, cost, _merge(items)
+            if not self.spend_anyway or cost <= EPS:
+                return None
+            gain = EPS * cost  # a floor needs the money spent: cheapest useless move last
+        return gain, cost, items
 
     def apply(self, items) -> None:
         for key, n in items:
@@ -253,12 +290,65 @@ def _kecamatan_floor(state: _State) -> None:
             _fill(state, only=keys, enough=lambda spent=spent: spent() >= target - EPS)
 
 
+def village_cap(instance: Instance) -> float:
+    """The most one village may receive in a quick plan (juta Rp): s_max x a lower bound
+    of the plan's total spending (the absorption floors, or P per village), so the final
+    plan keeps the village share rule; infinite when the rule is off or no bound is
+    known."""
+    share = instance.settings.rules.village_max_share
+    if not share:
+        return math.inf
+    least = max(sum(f.target for f in floors.absorption_floors(instance)),
+                floors.village_package(instance) * len(instance.villages))
+    return share * least if least > 0 else math.inf
+
+
+def _keys_by(state: _State, column: str) -> dict[str, list[tuple[str, str]]]:
+    groups: dict[str, list] = {}
+    for key, pair in state.pairs.items():
+        groups.setdefault(getattr(pair, column), []).append(key)
+    return groups
+
+
+def _balance_floors(state: _State) -> None:
+    """Reach every balance floor in turn (docs/model.md): each village's package, each
+    dimension's share of its deprived, each agency's absorption, filling only the pairs
+    of that village, dimension or agency, best value per juta Rp first."""
+    inst = state.instance
+    state.spend_anyway = True
+    package = floors.village_package(inst)
+    if package:
+        for v, keys in sorted(_keys_by(state, "village").items()):
+            state.allowance = lambda v=v: package - state.spent[v]
+            _fill(state, only=keys, enough=lambda v=v: state.spent[v] >= package - EPS)
+        state.allowance = None
+    by_dimension = _keys_by(state, "dimension")
+    for floor in floors.dimension_floors(inst):
+        cells = [c for c in state.room if c[1] == floor.dimension]
+
+        def removed(cells=cells) -> float:
+            return sum(state.deprived[c] - max(state.room[c], 0.0) for c in cells)
+
+        if removed() < floor.target - EPS:
+            _fill(state, only=by_dimension.get(floor.dimension, []),
+                  enough=lambda removed=removed, floor=floor: removed() >= floor.target - EPS)
+    by_agency = _keys_by(state, "agency")
+    for floor in floors.absorption_floors(inst):
+        a = floor.agency
+        if state.agency_spent.get(a, 0.0) < floor.target - EPS:
+            state.allowance = lambda a=a, floor=floor: floor.target - state.agency_spent[a]
+            _fill(state, only=by_agency.get(a, []),
+                  enough=lambda a=a, floor=floor: state.agency_spent[a] >= floor.target - EPS)
+    state.spend_anyway, state.allowance = False, None
+
+
 def greedy_plan(instance: Instance) -> pd.DataFrame:
     """The greedy cost-effectiveness plan (village, program, units), deterministic."""
     state = _State(instance)
     _apply_locks(state)
     _cover(state)
     _kecamatan_floor(state)
+    _balance_floors(state)
     _fill(state)
     return units_frame(state.units)
 
@@ -286,6 +376,7 @@ def rounded_plan(instance: Instance, relaxed: dict[tuple[str, str], float]) -> p
             state.apply(items)
     _cover(state)
     _kecamatan_floor(state)
+    _balance_floors(state)
     _fill(state)
     return units_frame(state.units)
 

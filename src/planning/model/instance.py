@@ -40,8 +40,9 @@ class Instance:
     programs: pd.DataFrame
     """The catalogue rows (code, agency, dimension, sector, costs, bounds, ...)."""
     pairs: pd.DataFrame
-    """Eligible (village, program): lo, hi, effectiveness, reach (per unit), value (per
-    unit, weighted), unit_cost, fixed_cost, agency, dimension, kecamatan_code."""
+    """Eligible (village, program): lo, hi, effectiveness, reach (per unit), depth,
+    value (per unit, weighted: w_v * omega_d * depth_p * reach), unit_cost, fixed_cost,
+    agency, dimension, kecamatan_code."""
     excluded: pd.DataFrame
     """(village, program, reason) for the pairs that cannot run, and why."""
     deprived: pd.DataFrame
@@ -54,6 +55,12 @@ class Instance:
     locks: list[Lock]
     settings: ModelSettings
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
+    """Derived numbers computed once (e.g. absorption limits), keyed by their inputs."""
+
+    def __post_init__(self) -> None:
+        if "depth" not in self.pairs:  # an instance made by hand: every depth is 1
+            object.__setattr__(self, "pairs", self.pairs.assign(depth=1.0))
 
     @property
     def ceiling(self) -> float | None:
@@ -95,6 +102,14 @@ def effectiveness(potential: np.ndarray, on: bool, floor: float) -> np.ndarray:
     return floor + (1.0 - floor) * np.clip(potential, 0, 1)
 
 
+def programme_depth(programs: pd.DataFrame, on: bool) -> np.ndarray:
+    """depth_p: how far one beneficiary of programme p is lifted, relative to 1 (the
+    ``depth`` column of programs.csv, 1 where blank or absent); 1 when switched off."""
+    if not on or "depth" not in programs:
+        return np.ones(len(programs))
+    return programs["depth"].astype(float).fillna(1.0).to_numpy()
+
+
 def need_cap(need: np.ndarray, per_unit: np.ndarray) -> np.ndarray:
     """Useful units at most: ceil(need / beneficiaries per unit) (units per village);
     0 where a unit reaches nobody."""
@@ -118,7 +133,8 @@ def build_instance(ds: DataSet, scores: pd.DataFrame,
                                           rules.priority_strength).to_numpy()
 
     dims = ds.dimensions.set_index("group")
-    unknown_dims = sorted(set(rules.dimension_weights) - set(dims.index))
+    floors = rules.dimension_min_share if isinstance(rules.dimension_min_share, dict) else {}
+    unknown_dims = sorted((set(rules.dimension_weights) | set(floors)) - set(dims.index))
     if unknown_dims:
         raise ModelError("model.unknown_dimension", names=", ".join(unknown_dims),
                          known=", ".join(dims.index))
@@ -199,6 +215,7 @@ def _pairs(programs: pd.DataFrame, villages: pd.DataFrame, scores: pd.DataFrame,
     e = np.where(productive, effectiveness(pot, rules.effectiveness,
                                            rules.effectiveness_floor), 1.0)
     reach = per_unit * e
+    depth = programme_depth(prog, rules.programme_depth)
     omega = prog["dimension"].map(lambda d: float(rules.dimension_weights.get(d, 1.0)))
     weight = villages.set_index("code")["weight"].reindex(village).to_numpy()
     kec = villages.set_index("code")["kecamatan_code"].reindex(village).to_numpy()
@@ -206,7 +223,7 @@ def _pairs(programs: pd.DataFrame, villages: pd.DataFrame, scores: pd.DataFrame,
         "village": village, "program": prog["code"].to_numpy(),
         "agency": prog["agency"].to_numpy(), "dimension": prog["dimension"].to_numpy(),
         "kecamatan_code": kec, "lo": lo, "hi": hi, "effectiveness": e, "reach": reach,
-        "value": weight * omega.to_numpy() * reach,
+        "depth": depth, "value": weight * omega.to_numpy() * depth * reach,
         "unit_cost": prog["unit_cost"].to_numpy(dtype=float),
         "fixed_cost": prog["fixed_cost"].to_numpy(dtype=float)})
     keep = ~(low_potential | low_need)

@@ -29,7 +29,7 @@ from typing import Literal
 import pandas as pd
 import pulp
 
-from planning.model import build
+from planning.model import build, floors
 from planning.model import check as checks
 from planning.model.build import CustomRule, Model
 from planning.model.check import Breach, PlanView, plan_view
@@ -85,6 +85,8 @@ RULES: tuple[Rule, ...] = (
     _constraint("units", ("need_cap",), build.add_unit_bounds, _always, checks.check_units),
     _term("synergy", ("synergy",), build.add_synergy, lambda i: bool(i.synergies)),
     _term("reach", ("effectiveness", "effectiveness_floor"), build.add_reach, _always),
+    _term("depth", ("programme_depth",), build.add_depth,
+          lambda i: None in build.mixed_depth(i).values()),
     _constraint("saturation", ("saturation",), build.add_saturation,
                 lambda i: i.settings.rules.saturation, checks.check_saturation),
     _constraint("pagu", ("budget_limits",), build.add_budget_limits,
@@ -108,7 +110,16 @@ RULES: tuple[Rule, ...] = (
                 checks.check_excludes),
     _constraint("lock", None, build.add_locks, lambda i: bool(i.locks), checks.check_locks,
                 more=("check.lock_in", "check.lock_out")),
-    _term("objective", ("priority_weights", "priority_strength", "dimension_weights"),
+    _constraint("dimension_floor", ("dimension_min_share",), build.add_dimension_floor,
+                lambda i: bool(floors.dimension_floors(i)), checks.check_dimension_floor),
+    _constraint("absorption", ("agency_min_absorption",), build.add_absorption,
+                lambda i: bool(i.settings.rules.agency_min_absorption),
+                checks.check_absorption),
+    _constraint("village_package", ("village_min_package",), build.add_village_package,
+                lambda i: bool(i.settings.rules.village_min_package),
+                checks.check_village_package),
+    _term("objective", ("priority_weights", "priority_strength", "dimension_weights",
+                        "diminishing_returns"),
           build.set_objective, _always, kind="objective"),
 )
 """Every rule of the model, in build order (the objective last)."""

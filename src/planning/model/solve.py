@@ -263,7 +263,8 @@ def _solve_highs(m: Model, settings: Solver, start, relax: bool) -> SolveReport:
         solver = _HiGHS(start=start if settings.warm_start else None, mip=not relax,
                         msg=settings.log, gapRel=settings.gap, timeLimit=settings.time_limit,
                         threads=settings.threads, random_seed=seed, mip_abs_gap=1e-6,
-                        mip_max_nodes=settings.node_limit)
+                        mip_max_nodes=settings.node_limit,
+                        presolve="on" if settings.presolve else "off")
         kind, info = _run_highs_guarded(m, solver, settings.time_limit)
         if kind != "watchdog":
             break

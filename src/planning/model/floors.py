@@ -1,0 +1,109 @@
+"""The balance floors' targets, computed once for the model, the checks, the quick plans
+and the presolve checks, so they all agree (docs/model.md, "Balance floors").
+
+* dimension floor: lifted_d >= s_d * D_d^elig, where D_d^elig is the deprived of
+  dimension d in the plan's villages that have at least one eligible programme of d
+  (deprived units: households, children or persons);
+* absorption floor: spend_a >= min(s * B_a, A_a) (juta Rp), where A_a is the most the
+  agency's eligible programmes can add up to without passing its pagu B_a (the unit
+  bounds, need caps and fixed costs kept; capacity and the other rules not);
+* village package: spend_v >= P (juta Rp) for every village of the plan.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from planning.model.instance import Instance
+
+GRID = 100
+"""Money is added up in steps of 1/GRID juta Rp (Rp 10,000) to find A_a."""
+
+
+@dataclass(frozen=True)
+class DimensionFloor:
+    dimension: str
+    share: float
+    deprived: float
+    """D_d^elig (deprived units)."""
+
+    @property
+    def target(self) -> float:
+        return self.share * self.deprived
+
+
+@dataclass(frozen=True)
+class AbsorptionFloor:
+    agency: str
+    share: float
+    pagu: float
+    limit: float
+    """A_a: the most its programmes can add up to within the pagu (juta Rp)."""
+
+    @property
+    def target(self) -> float:
+        return min(self.share * self.pagu, self.limit)
+
+    @property
+    def limited(self) -> bool:
+        """Whether the agency cannot absorb the full share (its programmes' costs)."""
+        return self.limit < self.share * self.pagu - 1e-9
+
+
+def dimension_floors(instance: Instance) -> list[DimensionFloor]:
+    """The dimension floors that apply: a share > 0 and an eligible programme."""
+    rules = instance.settings.rules
+    eligible = instance.pairs.groupby("dimension")["village"].unique()
+    out = []
+    for d in instance.deprived["dimension"].drop_duplicates():
+        share = rules.dimension_floor(d)
+        if share <= 0 or d not in eligible.index:
+            continue
+        rows = instance.deprived[(instance.deprived["dimension"] == d)
+                                 & instance.deprived["village"].isin(eligible[d])]
+        out.append(DimensionFloor(d, share, float(rows["deprived"].sum())))
+    return out
+
+
+def absorption_floors(instance: Instance) -> list[AbsorptionFloor]:
+    """The absorption floor of every agency with a pagu > 0 (none when off)."""
+    share = instance.settings.rules.agency_min_absorption
+    if not share:
+        return []
+    return [AbsorptionFloor(a, float(share), float(b), absorption_limit(instance, a))
+            for a, b in instance.pagu.items() if b > 0]
+
+
+def absorption_limit(instance: Instance, agency: str) -> float:
+    """A_a = max { spend of a plan of the agency's eligible pairs <= B_a } (juta Rp): a
+    bounded knapsack over the pairs, each run with 0 or lo..hi units, solved exactly on
+    a grid of 1/GRID juta Rp with a bitset (bit s set: spend s/GRID is reachable). Costs
+    are rounded up to the grid, so A_a is never above what a plan can really spend."""
+    budget = float(instance.pagu[agency])
+    key = ("absorption_limit", agency, budget)
+    cache = instance.cache
+    if key in cache:
+        return cache[key]
+    top = math.floor(budget * GRID + 1e-6)
+    mask = (1 << (top + 1)) - 1
+    reachable = 1
+    for pair in instance.pairs[instance.pairs["agency"] == agency].itertuples(index=False):
+        unit = math.ceil(pair.unit_cost * GRID - 1e-6)
+        fixed = math.ceil(pair.fixed_cost * GRID - 1e-6)
+        grown = reachable
+        for n in range(int(pair.lo), int(pair.hi) + 1):
+            step = n * unit + fixed
+            if step > top:
+                break
+            grown |= reachable << step
+        reachable = grown & mask
+        if reachable >> top:
+            break  # the whole pagu can be spent
+    cache[key] = (reachable.bit_length() - 1) / GRID
+    return cache[key]
+
+
+def village_package(instance: Instance) -> float:
+    """P (juta Rp), 0 when off."""
+    return float(instance.settings.rules.village_min_package or 0.0)
