@@ -26,6 +26,7 @@ For every scenario file in the scenario folder, :func:`rerun_all`
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import tempfile
@@ -405,8 +406,7 @@ RETURNS_BREAKS = (0.0, 1 / 16, 1 / 8, 1 / 4, 1 / 2, np.inf)
 def _value(lifted: pd.Series, deprived: pd.Series, beta: float) -> pd.Series:
     """F(L; D) = sum_k 2^(-beta k) x (the part of L between D x b_k and D x b_(k+1))."""
     total = pd.Series(0.0, index=lifted.index)
-    for k, (low, high) in enumerate(zip(RETURNS_BREAKS[:-1], RETURNS_BREAKS[1:],
-                                        strict=True)):
+    for k, (low, high) in enumerate(itertools.pairwise(RETURNS_BREAKS)):
         part = (lifted.clip(lower=deprived * low, upper=deprived * high if high < np.inf
                             else None) - deprived * low).clip(lower=0)
         total += 2.0 ** (-beta * k) * part

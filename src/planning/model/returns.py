@@ -20,6 +20,8 @@ finer pieces below 1/16 made the plans slower to prove without changing them muc
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 BREAKS = (1 / 16, 1 / 8, 1 / 4, 1 / 2)
@@ -36,8 +38,7 @@ def slopes(strength: float) -> tuple[float, ...]:
 def widths(deprived: float) -> tuple[float, ...]:
     """The segments' widths in deprived units: D * (b_k - b_(k-1)), the last one open."""
     edges = (0.0, *BREAKS)
-    return tuple(deprived * (b - a) for a, b in zip(edges[:-1], edges[1:], strict=True)) \
-        + (np.inf,)
+    return (*(deprived * (b - a) for a, b in itertools.pairwise(edges)), np.inf)
 
 
 def value(lifted, deprived, strength: float):
