@@ -309,6 +309,11 @@ def check_codes(loaded: LoadedScenario, villages: list[str], agencies: list[str]
     for name in sc.objective.dimension_weights:
         if name not in dimensions:
             unknown(("objective", "dimension_weights", name), name, dimensions, "groups.csv")
+    if isinstance(sc.rules.dimension_min_share, dict):
+        for name in sc.rules.dimension_min_share:
+            if name not in dimensions:
+                unknown(("rules", "dimension_min_share", name), name, dimensions,
+                        "groups.csv")
     if found:
         raise SettingsError(found)
 

@@ -384,8 +384,9 @@ def add_depth(m: Model) -> None:
 def set_objective(m: Model) -> None:
     """max sum_v w_v * sum_d omega_d * F(L[d,v]; D[d,v])  (weighted deprived units
     lifted). Without diminishing returns F(L) = L. With strength beta > 0:
-    g[d,v,k] in [0, D[d,v]/K] (the last segment open), sum_k g[d,v,k] <= L[d,v] (row
-    ``returns``), and F = sum_k m_k * g[d,v,k] with m_k = 1 - beta * k / (K - 1)."""
+    g[d,v,k] in [0, D[d,v] * (b_k - b_(k-1))] (the last segment open),
+    sum_k g[d,v,k] <= L[d,v] (row ``returns``), and F = sum_k m_k * g[d,v,k] with
+    m_k = 2 ** (-beta * k) (breakpoints b and slopes: :mod:`planning.model.returns`)."""
     inst = m.instance
     w = inst.villages.set_index("code")["weight"]
     strength = inst.settings.rules.diminishing_returns

@@ -79,7 +79,10 @@ def absorption_limit(instance: Instance, agency: str) -> float:
     """A_a = max { spend of a plan of the agency's eligible pairs <= B_a } (juta Rp): a
     bounded knapsack over the pairs, each run with 0 or lo..hi units, solved exactly on
     a grid of 1/GRID juta Rp with a bitset (bit s set: spend s/GRID is reachable). Costs
-    are rounded up to the grid, so A_a is never above what a plan can really spend."""
+    are rounded up to the grid (a combination that fits on the grid fits the pagu), and
+    the most that rounding can have added (units x rounding, over every pair) is taken
+    off the result, so A_a is never above what a plan can really spend; with costs on
+    the grid (whole Rp 10,000) A_a is exact."""
     budget = float(instance.pagu[agency])
     key = ("absorption_limit", agency, budget)
     cache = instance.cache
@@ -87,10 +90,12 @@ def absorption_limit(instance: Instance, agency: str) -> float:
         return cache[key]
     top = math.floor(budget * GRID + 1e-6)
     mask = (1 << (top + 1)) - 1
-    reachable = 1
+    reachable, rounding = 1, 0.0
     for pair in instance.pairs[instance.pairs["agency"] == agency].itertuples(index=False):
         unit = math.ceil(pair.unit_cost * GRID - 1e-6)
         fixed = math.ceil(pair.fixed_cost * GRID - 1e-6)
+        rounding += max(0.0, (unit - pair.unit_cost * GRID) * pair.hi
+                        + fixed - pair.fixed_cost * GRID)
         grown = reachable
         for n in range(int(pair.lo), int(pair.hi) + 1):
             step = n * unit + fixed
@@ -100,7 +105,8 @@ def absorption_limit(instance: Instance, agency: str) -> float:
         reachable = grown & mask
         if reachable >> top:
             break  # the whole pagu can be spent
-    cache[key] = (reachable.bit_length() - 1) / GRID
+    off = rounding if rounding > 1e-6 else 0.0
+    cache[key] = max(0.0, (reachable.bit_length() - 1 - off) / GRID)
     return cache[key]
 
 

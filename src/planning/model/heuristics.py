@@ -310,10 +310,11 @@ def _keys_by(state: _State, column: str) -> dict[str, list[tuple[str, str]]]:
     return groups
 
 
-def _balance_floors(state: _State) -> None:
-    """Reach every balance floor in turn (docs/model.md): each village's package, each
-    dimension's share of its deprived, each agency's absorption, filling only the pairs
-    of that village, dimension or agency, best value per juta Rp first."""
+def _package_and_dimension_floors(state: _State) -> None:
+    """Reach the balance floors of villages and dimensions (docs/model.md): each
+    village's package, then each dimension's share of its deprived, filling only the
+    pairs of that village or dimension, best value per juta Rp first. Before the
+    kecamatan shares, which may otherwise spend a dimension's only agencies."""
     inst = state.instance
     state.spend_anyway = True
     package = floors.village_package(inst)
@@ -332,6 +333,14 @@ def _balance_floors(state: _State) -> None:
         if removed() < floor.target - EPS:
             _fill(state, only=by_dimension.get(floor.dimension, []),
                   enough=lambda removed=removed, floor=floor: removed() >= floor.target - EPS)
+    state.spend_anyway = False
+
+
+def _absorption_floors(state: _State) -> None:
+    """Reach each agency's absorption floor, filling only its own pairs (after the
+    kecamatan shares, whose spending counts towards it)."""
+    inst = state.instance
+    state.spend_anyway = True
     by_agency = _keys_by(state, "agency")
     for floor in floors.absorption_floors(inst):
         a = floor.agency
@@ -347,8 +356,9 @@ def greedy_plan(instance: Instance) -> pd.DataFrame:
     state = _State(instance)
     _apply_locks(state)
     _cover(state)
+    _package_and_dimension_floors(state)
     _kecamatan_floor(state)
-    _balance_floors(state)
+    _absorption_floors(state)
     _fill(state)
     return units_frame(state.units)
 
@@ -375,8 +385,9 @@ def rounded_plan(instance: Instance, relaxed: dict[tuple[str, str], float]) -> p
         if state.cost_fits(items):
             state.apply(items)
     _cover(state)
+    _package_and_dimension_floors(state)
     _kecamatan_floor(state)
-    _balance_floors(state)
+    _absorption_floors(state)
     _fill(state)
     return units_frame(state.units)
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from planning.i18n import number, text
+from planning.model import floors
 from planning.model.instance import Instance
 
 #: largest / smallest coefficient above which solvers lose precision
@@ -27,13 +28,16 @@ class Finding:
 
     def render(self, lang: str = "id") -> str:
         label = text(f"severity.{self.severity}", lang)
-        params = {k: _readable(v, lang) for k, v in self.params}
+        params = {k: _readable(v, lang, percent=k in ("share", "got")) for k, v in self.params}
         return f"[{label}] {text(self.key, lang, **params)}"
 
 
-def _readable(value: object, lang: str) -> object:
+def _readable(value: object, lang: str, percent: bool = False) -> object:
     """Floats as the planner reads them (juta Rp and shares with one decimal, small
-    values such as potentials with three), in the language's number format."""
+    values such as potentials with three, percentages below 1 with two), in the
+    language's number format."""
+    if isinstance(value, float) and percent:
+        return number(value, lang, 1 if abs(value) >= 1 or value == 0 else 2)
     if isinstance(value, float):
         return number(value, lang, 1 if abs(value) >= 1 or value == 0 else 3)
     return value
@@ -56,7 +60,8 @@ def presolve(instance: Instance) -> list[Finding]:
     """Every check; raises PresolveError if any error, else returns the warnings."""
     found = (_lock_targets(instance) + _lock_conflicts(instance) + _lock_budgets(instance)
              + _no_village(instance) + _coverage(instance) + _shares(instance)
-             + _magnitudes(instance))
+             + _dimension_floors(instance) + _absorption(instance)
+             + _village_package(instance) + _magnitudes(instance))
     errors = [f for f in found if f.severity == "error"]
     if errors:
         raise PresolveError(errors)
@@ -175,9 +180,7 @@ def _coverage(inst: Instance) -> list[Finding]:
         out.append(finding("error", "presolve.coverage_too_few", village=v,
                            name=inst.labels["village"].get(v, v), n=int(n), m=need))
     cheapest = float(options.head(need).sum())
-    money = float(inst.pagu.sum()) if inst.settings.rules.budget_limits else np.inf
-    if inst.ceiling is not None:
-        money = min(money, inst.ceiling)
+    money = _money(inst)
     if cheapest > money + 1e-6:
         out.append(finding("error", "presolve.coverage_money", m=need,
                            n=len(inst.villages), cost=float(cheapest), money=float(money),
@@ -207,6 +210,108 @@ def _shares(inst: Instance) -> list[Finding]:
                                    name=inst.labels["kecamatan"].get(kec, kec), n=int(size),
                                    vmax=100.0 * rules.village_max_share,
                                    kmin=100.0 * rules.kecamatan_min_share))
+    return out
+
+
+def _money(inst: Instance) -> float:
+    """All the money a plan may spend (juta Rp): the pagu of every agency (unlimited with
+    the budget limits off), at most the district ceiling."""
+    money = float(inst.pagu.sum()) if inst.settings.rules.budget_limits else np.inf
+    return min(money, inst.ceiling) if inst.ceiling is not None else money
+
+
+def reach_bound(inst: Instance, dimension: str) -> float:
+    """An upper bound of the deprived units of ``dimension`` any plan lifts: per agency,
+    the fractional knapsack of its pagu over its eligible pairs of the dimension, each
+    pair worth at most min(reach x (1 + its synergy bonuses) x hi, D[v,d]) at unit_cost
+    per unit (fixed costs left out); the sum over agencies, at most sum_v D[v,d]."""
+    pairs = inst.pairs[inst.pairs["dimension"] == dimension]
+    bonus = dict.fromkeys(pairs["program"], 0.0)
+    for a, b, value in inst.synergies:
+        for p in (a, b):
+            if p in bonus:
+                bonus[p] += value
+    deprived = inst.deprived[inst.deprived["dimension"] == dimension].set_index(
+        "village")["deprived"]
+    per_unit = pairs["reach"] * (1 + pairs["program"].map(bonus))
+    cap = np.minimum(per_unit * pairs["hi"], pairs["village"].map(deprived))
+    ratio = per_unit / pairs["unit_cost"].where(pairs["unit_cost"] > 0)
+    ranked = pairs.assign(cap=cap, ratio=ratio.fillna(np.inf)).sort_values(
+        ["agency", "ratio"], ascending=[True, False], kind="stable")
+    total = 0.0
+    for agency, group in ranked.groupby("agency"):
+        money = float(inst.pagu[agency]) if inst.settings.rules.budget_limits else np.inf
+        for row in group.itertuples(index=False):
+            cost = row.cap / row.ratio if np.isfinite(row.ratio) else 0.0
+            take = 1.0 if cost <= money else money / cost
+            total += take * row.cap
+            money -= take * cost
+            if money <= 0:
+                break
+    eligible = deprived.reindex(pairs["village"].unique()).sum()
+    return float(min(total, eligible))
+
+
+def _dimension_floors(inst: Instance) -> list[Finding]:
+    """A dimension floor no plan can reach: its target above :func:`reach_bound`."""
+    out = []
+    for floor in floors.dimension_floors(inst):
+        bound = reach_bound(inst, floor.dimension)
+        if bound < floor.target - 1e-6:
+            agencies = sorted(set(inst.pairs.loc[inst.pairs["dimension"] == floor.dimension,
+                                                 "agency"]))
+            out.append(finding(
+                "error", "presolve.dimension_floor_unreachable", code=floor.dimension,
+                dimension_id=inst.labels.get("dimension_id", {}).get(floor.dimension,
+                                                                     floor.dimension),
+                dimension_en=inst.labels.get("dimension_en", {}).get(floor.dimension,
+                                                                     floor.dimension),
+                bound=bound, target=floor.target, share=100.0 * floor.share,
+                deprived=floor.deprived, agencies=", ".join(agencies)))
+    return out
+
+
+def _absorption(inst: Instance) -> list[Finding]:
+    """Agencies whose programmes cannot add up to the absorption share (a warning: their
+    target becomes what they can add up to), and absorption targets that together pass
+    the district ceiling (an error)."""
+    out = []
+    found = floors.absorption_floors(inst)
+    for floor in found:
+        if floor.limited:
+            out.append(finding("warning", "presolve.absorption_limited", agency=floor.agency,
+                               limit=floor.limit, pagu=floor.pagu,
+                               got=100.0 * floor.limit / floor.pagu,
+                               share=100.0 * floor.share))
+    total = sum(f.target for f in found)
+    if inst.ceiling is not None and total > inst.ceiling + 1e-6:
+        out.append(finding("error", "presolve.absorption_ceiling", total=total,
+                           ceiling=float(inst.ceiling), share=100.0 * found[0].share))
+    return out
+
+
+def _village_package(inst: Instance) -> list[Finding]:
+    """The minimum package P fits: P x villages within the money, P within the village
+    share cap, and every village's eligible programmes worth at least P."""
+    package = floors.village_package(inst)
+    if not package:
+        return []
+    out = []
+    n, money = len(inst.villages), _money(inst)
+    if package * n > money + 1e-6:
+        out.append(finding("error", "presolve.package_money", package=package, n=n,
+                           total=package * n, money=money))
+    share = inst.settings.rules.village_max_share
+    if share and package > share * money + 1e-6:
+        out.append(finding("error", "presolve.package_share", package=package,
+                           share=100.0 * share, most=share * money))
+    pairs = inst.pairs
+    most = (pairs["unit_cost"] * pairs["hi"] + pairs["fixed_cost"]).groupby(
+        pairs["village"]).sum().reindex(inst.villages["code"], fill_value=0.0)
+    for v, value in most[most < package - 1e-6].items():
+        out.append(finding("error", "presolve.package_village", village=v,
+                           name=inst.labels["village"].get(v, v), most=float(value),
+                           package=package))
     return out
 
 
