@@ -305,7 +305,9 @@ def _setting(value: object, lang: str) -> str:
     "code value" pairs for one value per dimension."""
     if isinstance(value, dict):
         return ", ".join(f"{k} {_setting(v, lang)}" for k, v in value.items())
-    return i18n.number(float(value), lang, 2) if isinstance(value, int | float) else str(value)
+    if not isinstance(value, int | float):
+        return str(value)
+    return i18n.number(value, lang, 0 if float(value).is_integer() else 2)
 
 
 def _price_plan_line(plan: dict, name: str, lang: str) -> str:
