@@ -173,7 +173,10 @@ def test_workbook_equity_sheet_per_dimension_rows(runs, lang):
     book = openpyxl.load_workbook(folder / workbook, read_only=True)
     assert name in book.sheetnames
     names = book.sheetnames
-    assert names.index(name) == names.index({"id": "Alokasi", "en": "Allocation"}[lang]) - 1
+    # between the village sheet and the allocation, just before the price of balance
+    assert names.index(name) == names.index({"id": "Per Desa", "en": "By Village"}[lang]) + 1
+    assert names[names.index(name) + 1] == {"id": "Harga pemerataan",
+                                            "en": "Price of balance"}[lang]
     rows = list(book[name].iter_rows(min_row=1, max_row=2 + len(eq["dimensions"]),
                                      values_only=True))
     labels, words = _labels(lang), UNIT_WORDS[lang]

@@ -83,8 +83,8 @@ def read(ws, first: str) -> tuple[pd.DataFrame, dict | None]:
 def test_sheets_in_bahasa_indonesia(book, allocation):
     agencies = sorted(allocation.tables.agencies["agency"])
     assert book.sheetnames == ["Ringkasan", *agencies, "Per Kecamatan", "Per Desa",
-                               "Pemerataan", "Alokasi", "Skor Desa", "Input & Asumsi", "Meta",
-                               "_plan"]
+                               "Pemerataan", "Harga pemerataan", "Alokasi", "Skor Desa",
+                               "Input & Asumsi", "Meta", "_plan"]
     assert book["_plan"].sheet_state == "hidden"
     assert all(book[name].sheet_state == "visible" for name in book.sheetnames[:-1])
 
@@ -92,8 +92,8 @@ def test_sheets_in_bahasa_indonesia(book, allocation):
 def test_sheets_and_headers_in_english(ds, scores, allocation):
     book = load(build(ds, scores, allocation, lang="en"))
     assert book.sheetnames[0] == "Summary"
-    assert book.sheetnames[-7:] == ["By Village", "Equity", "Allocation", "Village Scores",
-                                    "Inputs & Assumptions", "Meta", "_plan"]
+    assert book.sheetnames[-8:] == ["By Village", "Equity", "Price of balance", "Allocation",
+                                    "Village Scores", "Inputs & Assumptions", "Meta", "_plan"]
     assert "By Kecamatan" in book.sheetnames
     ws = book["Allocation"]
     assert [c.value for c in ws[1]] == [

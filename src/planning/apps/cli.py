@@ -122,6 +122,8 @@ def run(
         typer.echo(line)
     for line in _equity_lines(result.summary["equity"], result.allocation, lang):
         typer.echo(line)
+    for line in _price_lines(result.summary["price_of_balance"], result.allocation, lang):
+        typer.echo(line)
     typer.echo(i18n.text("run.written", lang, path=result.out_dir.resolve()))
     typer.echo(i18n.text("run.workbook", lang, path=result.workbook_path.resolve()))
     plan = result.summary["allocation"]
@@ -263,6 +265,63 @@ def _equity_lines(equity: dict, allocation, lang: str) -> list[str]:
     lines.append(text("run.equity.spread", lang, gini=_index(equity["gini"], lang),
                       theil=_index(equity["theil"], lang)))
     return lines
+
+
+def _price_lines(price: dict, allocation, lang: str) -> list[str]:
+    """The price of balance, from summary.json's ``price_of_balance`` block: what it is
+    (or why there is none), the balance settings on, per dimension the change in its own
+    unit (this plan - the pure efficiency plan: "Air minum: -120 rumah tangga; Sanitasi:
+    +210 rumah tangga"), their sum in deprivations of mixed units, and both plans' status,
+    certified gap, spending, largest village share, token villages, unused programmes and
+    lowest agency absorption."""
+    from planning.i18n import text
+
+    lines = [text("run.price.heading", lang)]
+    if price["state"] != "computed":
+        lines.append(text("run.price.note", lang, note=text(
+            f"price.note.{price['state']}", lang, status=price["efficient_status"] or "-")))
+    if price["balance_settings"]:
+        lines.append(text("run.price.settings", lang, settings="; ".join(
+            f"{text(f'price.setting.{k}', lang)} {_setting(v, lang)}"
+            for k, v in price["balance_settings"].items())))
+    if price["dimensions"] is not None:
+        dims = allocation.instance.labels[f"dimension_{lang}"]
+        lines.append(text("run.price.changes", lang, changes="; ".join(
+            text("run.price.change", lang, dimension=dims.get(r["dimension"], r["dimension"]),
+                 change=i18n.signed(r["change"], lang, 0),
+                 unit=text(f"equity.unit.{r['unit']}", lang) if r["unit"] else "").strip()
+            for r in price["dimensions"])))
+        lines.append(text("run.price.total", lang, change=i18n.signed(
+            price["change_deprivations_mixed_units"], lang, 0)))
+    for which in ("efficient", "balanced"):
+        plan = price[f"{which}_plan"]
+        if plan is not None:
+            lines.append(_price_plan_line(plan, text(f"price.plan.{which}", lang), lang))
+    return lines
+
+
+def _setting(value: object, lang: str) -> str:
+    """A balance setting's value for reading: a number with ``lang``'s separators, or
+    "code value" pairs for one value per dimension."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_setting(v, lang)}" for k, v in value.items())
+    if not isinstance(value, int | float):
+        return str(value)
+    return i18n.number(value, lang, 0 if float(value).is_integer() else 2)
+
+
+def _price_plan_line(plan: dict, name: str, lang: str) -> str:
+    """One plan's figures on one line (summary.json's ``*_plan`` of the price block)."""
+    from planning.i18n import text
+
+    low = plan["lowest_absorption"]
+    return text("run.price.plan", lang, plan=name, status=plan["status"],
+                gap=_percent(plan["gap"], lang),
+                spending=_format_juta(plan["spending"], lang),
+                share=i18n.percent(plan["largest_share"], lang),
+                token=plan["token_villages"], unused=plan["unused_programs"],
+                absorption="-" if low is None else i18n.percent(low, lang),
+                agency=plan["lowest_agency"] or "-")
 
 
 def _index(value: float | None, lang: str) -> str:

@@ -13,7 +13,12 @@ In three steps, each usable on its own (a notebook keeps the result in memory)::
 has the same shape: :func:`prepare_scores`, :func:`execute`, ``files()``, ``write()``.
 """
 
-from planning.pipeline.plan_summary import NoPlan, allocation_summary, equity_summary
+from planning.pipeline.plan_summary import (
+    NoPlan,
+    allocation_summary,
+    equity_summary,
+    price_summary,
+)
 from planning.pipeline.preparing import Prepared, prepare, prepare_data
 from planning.pipeline.provenance import provenance, scenario_record, versions
 from planning.pipeline.result import WORKBOOK, Result
@@ -25,5 +30,5 @@ RunResult = Result
 
 __all__ = ["WORKBOOK", "NoPlan", "Prepared", "PreparedScores", "Result", "RunResult",
            "ScoresResult", "allocation_summary", "equity_summary", "execute", "prepare",
-           "prepare_data", "prepare_scores", "provenance", "run", "run_scenario",
-           "scenario_record", "versions"]
+           "prepare_data", "prepare_scores", "price_summary", "provenance", "run",
+           "run_scenario", "scenario_record", "versions"]

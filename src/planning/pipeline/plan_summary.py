@@ -98,3 +98,47 @@ def equity_summary(eq) -> dict:
             {"dimension": str(r.dimension), "reason": str(r.reason)}
             for r in dims.itertuples(index=False) if r.reason is not None],
     }
+
+
+def _figures(plan) -> dict | None:
+    """One plan's :class:`~planning.analysis.price.PlanFigures` as a plain dict."""
+    if plan is None:
+        return None
+    return {"status": plan.status, "objective": _number(plan.objective),
+            "gap": _number(plan.gap), "spending": float(plan.spending),
+            "largest_village": plan.largest_village,
+            "largest_share": float(plan.largest_share),
+            "token_villages": int(plan.token_villages),
+            "unused_programs": int(plan.unused_programs),
+            "lowest_agency": plan.lowest_agency,
+            "lowest_absorption": _number(plan.lowest_absorption)}
+
+
+def price_summary(price) -> dict:
+    """summary.json's ``price_of_balance`` block from a
+    :class:`~planning.analysis.price.Price`: ``state`` (computed, not_balanced,
+    no_efficiency_plan) and a ``note`` saying it in words (English, like the rest of
+    summary.json), the balance settings on, both plans' figures (status, objective,
+    certified gap, spending in juta Rp, largest village share, token villages, unused
+    programmes, lowest agency absorption), per dimension in its own unit
+    (``change = removed_balanced - removed_efficient``) and their sum,
+    ``change_deprivations_mixed_units`` (deprivations of mixed units, never
+    households)."""
+    from planning.i18n import text
+
+    dims = price.dimensions
+    return {
+        "state": price.state,
+        "note": text(f"price.note.{price.state}", "en",
+                     status=price.efficient_status or "-"),
+        "balance_settings": dict(price.settings),
+        "efficient_status": price.efficient_status,
+        "balanced_plan": _figures(price.balanced),
+        "efficient_plan": _figures(price.efficient),
+        "dimensions": None if dims is None else [
+            {"dimension": str(r.dimension), "unit": r.unit, "deprived": float(r.deprived),
+             "removed_efficient": float(r.removed_efficient),
+             "removed_balanced": float(r.removed_balanced), "change": float(r.change)}
+            for r in dims.itertuples(index=False)],
+        "change_deprivations_mixed_units": _number(price.change_total),
+    }

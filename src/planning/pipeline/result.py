@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from planning.analysis.equity import Equity, dimension_units, equity
+from planning.analysis.price import Price, price_of_balance
 from planning.data import DataSet
 from planning.data.summary import (
     agency_summary,
@@ -23,7 +24,7 @@ from planning.data.summary import (
     synthetic_note,
 )
 from planning.model import Allocation
-from planning.pipeline.plan_summary import allocation_summary, equity_summary
+from planning.pipeline.plan_summary import allocation_summary, equity_summary, price_summary
 from planning.pipeline.preparing import Prepared
 from planning.pipeline.provenance import provenance
 from planning.report.folder import csv_bytes, json_bytes, write_folder
@@ -41,12 +42,17 @@ class Result:
 
     ``dataset``, ``scores``, ``allocation`` (holding a plan), ``equity`` (its equity
     measures, computed once here; summary.json's ``equity`` block, the console and the
-    workbook read them), ``summary`` (summary.json),
+    workbook read them), ``efficiency`` (the pure efficiency plan of a balanced scenario,
+    or None: not balanced, or the model refused it), ``price`` (the
+    :class:`~planning.analysis.price.Price` of balance, always present: its ``state``
+    says whether it was computed, the scenario is not balanced or the efficiency plan has
+    none), ``summary`` (summary.json),
     ``provenance`` (the one record summary.json and the workbook share), ``moved`` (what
     moved from an edited workbook, or None), ``timing`` (timing.json) and ``out_dir``
     (None until written)."""
 
-    def __init__(self, prepared: Prepared, allocation: Allocation):
+    def __init__(self, prepared: Prepared, allocation: Allocation, *,
+                 efficiency: Allocation | None = None, efficiency_status: str | None = None):
         self.prepared = prepared
         self.dataset: DataSet = prepared.dataset
         self.scores: ScoreResult = prepared.scores
@@ -60,7 +66,12 @@ class Result:
             self.moved = moved_table(prepared.edits, allocation.tables.plan)
         ds, scenario = self.dataset, prepared.scenario
         plan = allocation_summary(allocation, self.lang)
-        self.equity: Equity = equity(allocation, dimension_units(ds))
+        units = dimension_units(ds)
+        self.equity: Equity = equity(allocation, units)
+        self.efficiency = efficiency
+        self.price: Price = price_of_balance(allocation, efficiency, units=units,
+                                             balanced_equity=self.equity,
+                                             efficient_status=efficiency_status)
         self.provenance = provenance(ds, scenario.get("data", Path(ds.path).as_posix()), plan)
         focus = self.score_table[self.score_table["selected"]]
         self.summary = {
@@ -80,10 +91,14 @@ class Result:
             "warnings": [w.message("en") for w in ds.warnings],
             "allocation": plan,
             "equity": equity_summary(self.equity),
+            "price_of_balance": price_summary(self.price),
         }
         self.timing = {
             "seconds": {k: round(v, 4) for k, v in allocation.timings.items()},
             "note": "wall-clock times; the only output that differs between re-runs"}
+        if efficiency is not None:
+            self.timing["efficiency_plan_seconds"] = {
+                k: round(v, 4) for k, v in efficiency.timings.items()}
 
     # --- tables ------------------------------------------------------------------
     @cached_property
@@ -156,7 +171,7 @@ class Result:
             ds=self.dataset, scores=self.score_table, allocation=self.allocation,
             summary=self.summary["allocation"], scenario=self.summary["scenario"],
             provenance=self.provenance, lang=self.lang, moved=self.moved,
-            equity=self.equity)
+            equity=self.equity, price=self.price)
 
     def workbook_bytes(self) -> bytes:
         """The planners' workbook (xlsx) in the run's language."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planning.model import ModelSettings, allocate
+from planning.model import Allocation, ModelError, ModelSettings, PresolveError, allocate
+from planning.model.balance import efficiency_settings, is_balanced
 from planning.pipeline.plan_summary import NoPlan
 from planning.pipeline.preparing import Prepared, prepare, prepare_data
 from planning.pipeline.result import Result
@@ -15,13 +16,34 @@ from planning.pipeline.scores import PreparedScores, ScoresResult, execute_score
 def execute(prepared: Prepared | PreparedScores) -> Result | ScoresResult:
     """Score and allocate a prepared run and build its result in memory (nothing is
     written). Raises ModelError or PresolveError for settings the model cannot take and
-    NoPlan when there is no plan. A prepared scoring job gives its score report."""
+    NoPlan when there is no plan. A prepared scoring job gives its score report.
+
+    A balanced scenario (:func:`~planning.model.balance.is_balanced`) also gets its pure
+    efficiency plan (:func:`efficiency_plan`), kept on the result for the price of
+    balance; that plan failing never fails the run."""
     if isinstance(prepared, PreparedScores):
         return execute_scores(prepared)
     allocation = allocate(prepared.dataset, prepared.scores, prepared.settings)
     if not allocation.is_plan:
         raise NoPlan(allocation)
-    return Result(prepared, allocation)
+    efficiency, status = efficiency_plan(prepared)
+    return Result(prepared, allocation, efficiency=efficiency, efficiency_status=status)
+
+
+def efficiency_plan(prepared: Prepared) -> tuple[Allocation | None, str | None]:
+    """The pure efficiency counterpart of a balanced scenario (the same data and scenario
+    with every balance setting off, :func:`~planning.model.balance.efficiency_settings`)
+    and its status; (None, None) for a scenario that is not balanced. When the model
+    refuses the counterpart (ModelError, PresolveError) the status is ``error``; an
+    allocation without a plan is returned as it is (its report says why)."""
+    if not is_balanced(prepared.settings):
+        return None, None
+    try:
+        efficient = allocate(prepared.dataset, prepared.scores,
+                             efficiency_settings(prepared.settings))
+    except (ModelError, PresolveError):
+        return None, "error"
+    return efficient, str(efficient.report.status)
 
 
 def run_scenario(path: str | Path, out_dir: str | Path | None = None,

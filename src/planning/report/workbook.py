@@ -1,5 +1,6 @@
 """The planners' workbook (xlsx): a summary, one sheet per agency, per kecamatan, per
-village, the equity of the plan (each dimension in its own unit), the long allocation
+village, the equity of the plan (each dimension in its own unit), the price of balance
+(this plan against the pure efficiency plan), the long allocation
 table (with an editable lock column, read back by the round trip), the village scores,
 the inputs and assumptions, and the provenance.
 
@@ -25,6 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from planning.analysis.equity import Equity, dimension_units
 from planning.analysis.equity import equity as equity_of
+from planning.analysis.price import PlanFigures, Price, price_of_balance
 from planning.data import DataSet
 from planning.data.summary import synthetic_note
 from planning.i18n import number, text
@@ -466,6 +468,78 @@ def _equity_sheet(book: _Book, allocation, eq: Equity) -> None:
     book.width(ws, 0, 24)
 
 
+#: the rows of the price sheet's side-by-side table: PlanFigures field and number kind
+PRICE_FIGURES = (("status", "text"), ("objective", "num"), ("gap", "gap"),
+                 ("spending", "money"), ("largest_village", "text"),
+                 ("largest_share", "share"), ("token_villages", "int"),
+                 ("unused_programs", "int"), ("lowest_agency", "text"),
+                 ("lowest_absorption", "share"))
+
+
+def _setting_value(value: object) -> object:
+    """A balance setting's value for its cell: the number, or "code: value" pairs (text)
+    for one value per dimension."""
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return value
+
+
+def _plans_rows(book: _Book, ws: Worksheet, row: int, balanced: PlanFigures,
+                efficient: PlanFigures | None) -> int:
+    """Both plans' figures side by side, one row per :data:`PRICE_FIGURES`, with
+    change = this plan - efficiency plan for the numbers; return the next free row."""
+    lang = book.lang
+    for col, key in enumerate(("measure", "efficient_plan", "balanced_plan", "change")):
+        ws.write_string(row, col, column(key, lang), book.header)
+        book.width(ws, col, min(len(column(key, lang)), 18))
+    for at, (name, kind) in enumerate(PRICE_FIGURES, start=row + 1):
+        book.cell(ws, at, 0, text(f"price.figure.{name}", lang), "text")
+        mine = getattr(balanced, name)
+        other = None if efficient is None else getattr(efficient, name)
+        book.cell(ws, at, 1, other, kind)
+        book.cell(ws, at, 2, mine, kind)
+        if kind != "text" and not _missing(mine) and not _missing(other):
+            book.cell(ws, at, 3, float(mine) - float(other), kind)
+    return row + len(PRICE_FIGURES) + 2
+
+
+def _price_sheet(book: _Book, allocation, price: Price) -> None:
+    """The price of balance (:mod:`planning.analysis.price`, docs/equity.md): what the
+    state is in words, the balance settings on, per dimension in its own unit the
+    deprivations removed by both plans and change = this plan - efficiency plan (then
+    their sum, labelled deprivations of mixed units), and both plans' figures side by
+    side. A plan that is not balanced, or whose efficiency plan has none, gets the note
+    alone (and its own figures)."""
+    lang = book.lang
+    ws = book.add(sheet("price", lang))
+    row = book.heading_row(ws, 0, sheet("price", lang), book.title)
+    ws.write_string(row, 0, text(f"price.note.{price.state}", lang,
+                                 status=price.efficient_status or "-"))
+    row += 2
+    if price.settings:
+        row = book.heading_row(ws, row, words("block.price_settings", lang))
+        settings = pd.DataFrame({
+            "setting": [text(f"price.setting.{k}", lang) for k in price.settings],
+            "value": [_setting_value(v) for v in price.settings.values()]})
+        row = book.table(ws, settings, _spec(lang, ("setting", "text"), ("value", "general")),
+                         row=row, freeze=False, autofilter=False)
+    if price.dimensions is not None:
+        dims = allocation.instance.labels.get(f"dimension_{lang}", {})
+        frame = price.dimensions.assign(
+            dimension=price.dimensions["dimension"].map(lambda d: dims.get(d, d)),
+            unit=price.dimensions["unit"].map(lambda u: _unit(u, lang)))
+        row = book.heading_row(ws, row, words("block.price_dimensions", lang))
+        row = book.table(ws, frame, _spec(
+            lang, ("dimension", "text"), ("unit", "text"), ("deprived", "num"),
+            ("removed_efficient", "num"), ("removed_balanced", "num"), ("change", "num")),
+            row=row, freeze=False, autofilter=False)
+        row = book.pairs(ws, row - 1, [(text("price.total", lang), price.change_total,
+                                        "num")])
+    row = book.heading_row(ws, row, words("block.price_plans", lang))
+    _plans_rows(book, ws, row, price.balanced, price.efficient)
+    book.width(ws, 0, 30)
+
+
 def _allocation_sheet(book: _Book, plan: pd.DataFrame) -> None:
     """The long plan table the round trip reads back: exactly ALLOCATION_COLUMNS, header
     in row 1, one row per (village, programme) from row 2, an empty lock column."""
@@ -625,7 +699,8 @@ def _moved_sheet(book: _Book, moved: pd.DataFrame) -> None:
 def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: dict,
                    scenario: dict, provenance: dict, lang: str = "id",
                    moved: pd.DataFrame | None = None,
-                   created: datetime = CREATED, equity: Equity | None = None) -> bytes:
+                   created: datetime = CREATED, equity: Equity | None = None,
+                   price: Price | None = None) -> bytes:
     """The planners' workbook as xlsx bytes.
 
     ``scores`` is the village score table (``ScoreResult.table``), ``allocation`` an
@@ -635,12 +710,16 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
     hashes, versions; nested dicts become one row per entry). ``moved`` (the round trip's
     table of what moved) adds a sheet as is. ``equity``: the plan's
     :class:`~planning.analysis.equity.Equity` (the pipeline's ``Result.equity``); without
-    it the measures are computed here from ``allocation`` and ``ds``. Same arguments, same
-    bytes.
+    it the measures are computed here from ``allocation`` and ``ds``. ``price``: the
+    run's :class:`~planning.analysis.price.Price` (``Result.price``); without it the price
+    sheet knows this plan only (a balanced plan's price reads as not computed). Same
+    arguments, same bytes.
     """
     if allocation.tables is None:
         raise ValueError("the allocation holds no plan; there is nothing to write")
     measures = equity if equity is not None else equity_of(allocation, dimension_units(ds))
+    if price is None:
+        price = price_of_balance(allocation, None, balanced_equity=measures)
     book = _Book(lang, created, synthetic_note(ds, lang))
     plan = _plan(allocation, lang)
     _summary_sheet(book, ds, allocation, summary)
@@ -650,6 +729,7 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
     _kecamatan_sheet(book, allocation)
     _village_sheet(book, allocation)
     _equity_sheet(book, allocation, measures)
+    _price_sheet(book, allocation, price)
     _allocation_sheet(book, plan)
     _score_sheet(book, ds, scores)
     _inputs_sheet(book, ds, allocation)
