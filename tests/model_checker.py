@@ -144,17 +144,144 @@ def recompute(folder: Path, scores: pd.DataFrame, settings, plan: pd.DataFrame) 
             poverty.max() - poverty.min())
     else:
         weight = pd.Series(1.0, index=poverty.index)
+    # programme depth: programs.csv column ``depth`` (blank or absent: 1); all 1 when off
+    if rules.programme_depth and "depth" in programs:
+        depth_of = programs["depth"].astype(float).fillna(1.0)
+    else:
+        depth_of = pd.Series(1.0, index=programs.index)
+    plan["depth"] = plan["program"].map(depth_of).astype(float)
     reached = plan.groupby(["village", "dimension"])["reach"].sum()
+    lifted = lift_deepest_first(plan, indicators, count_of, rules.saturation)
+    beta = float(rules.diminishing_returns)
     cells = []
     for v in villages:
         for d, indicator in count_of.items():
             deprived = float(indicators.at[v, indicator])
             got = float(reached.get((v, d), 0.0))
             removed = min(got, deprived) if rules.saturation else got
-            cells.append((v, d, deprived, removed,
-                          float(weight[v]) * rules.dimension_weights.get(d, 1.0) * removed))
+            lift = float(lifted.get((v, d), 0.0))
+            value = concave_value(lift, deprived, beta)
+            cells.append((v, d, deprived, removed, lift, value,
+                          float(weight[v]) * rules.dimension_weights.get(d, 1.0) * value))
     cells = pd.DataFrame(cells, columns=["village", "dimension", "deprived", "removed",
-                                         "weighted"])
+                                         "lifted", "value", "weighted"])
+
+    # the balance floors
+    eligible = eligible_pairs(programs, indicators, sc, villages, rules)
+    dimension_targets = {}
+    removed_d = cells.groupby("dimension")["removed"].sum()
+    for d, indicator in count_of.items():
+        share = _dimension_share(rules.dimension_min_share, d)
+        where = set(eligible.loc[eligible["dimension"] == d, "village"])
+        if share <= 0 or not where:
+            continue
+        target = share * sum(float(indicators.at[v, indicator]) for v in where)
+        dimension_targets[d] = target
+        if removed_d.get(d, 0.0) < target - TOL:
+            bad.append(f"dimension floor short: {d} {removed_d.get(d, 0.0):.3f} < "
+                       f"{target:.3f}")
+    absorption_targets = {}
+    if rules.agency_min_absorption:
+        for agency, budget in pagu.items():
+            if budget <= 0:
+                continue
+            mine = eligible[eligible["agency"] == agency]
+            limit = absorption_limit(mine, float(budget))
+            target = min(rules.agency_min_absorption * float(budget), limit)
+            absorption_targets[agency] = target
+            if spend.get(agency, 0.0) < target - TOL:
+                bad.append(f"absorption short: {agency} {spend.get(agency, 0.0):.3f} < "
+                           f"{target:.3f}")
+    package = float(rules.village_min_package or 0.0)
+    if package:
+        for v in villages:
+            if spend_v.get(v, 0.0) < package - TOL:
+                bad.append(f"village package short: {v} {spend_v.get(v, 0.0):.3f} < "
+                           f"{package:.3f}")
     return {"violations": bad, "objective": float(cells["weighted"].sum()),
             "removed": float(cells["removed"].sum()), "cells": cells, "spend": spend,
-            "total": total}
+            "total": total, "spend_village": spend_v.reindex(villages, fill_value=0.0),
+            "eligible": eligible, "dimension_targets": dimension_targets,
+            "absorption_targets": absorption_targets, "package": package}
+
+
+def _dimension_share(share, dimension: str) -> float:
+    if isinstance(share, dict):
+        return float(share.get(dimension, 0.0))
+    return float(share or 0.0)
+
+
+def concave_value(lifted: float, deprived: float, beta: float) -> float:
+    """F(L; D) from the documented formula: the share reached is cut at 1/16, 1/8, 1/4
+    and 1/2 of D; segment k (k = 0..4, the last one open) counts 2 ** (-beta * k) per
+    deprived unit lifted."""
+    edges = [0.0, deprived / 16, deprived / 8, deprived / 4, deprived / 2, math.inf]
+    return sum(2.0 ** (-beta * k) * max(0.0, min(lifted, edges[k + 1]) - edges[k])
+               for k in range(5))
+
+
+def lift_deepest_first(plan: pd.DataFrame, indicators: pd.DataFrame, count_of: pd.Series,
+                       saturation: bool) -> dict:
+    """{(village, dimension): lifted}: in each cell the programmes take the deprived in
+    order of depth (deepest first) until they are used up; lifted = sum depth * taken."""
+    out: dict = {}
+    for (v, d), rows in plan.groupby(["village", "dimension"]):
+        room = float(indicators.at[v, count_of[d]]) if saturation else math.inf
+        total = 0.0
+        for depth, reach in sorted(zip(rows["depth"], rows["reach"], strict=True),
+                                   key=lambda item: -item[0]):
+            taken = min(reach, max(room, 0.0))
+            total += depth * taken
+            room -= reach
+        out[(v, d)] = total
+    return out
+
+
+def eligible_pairs(programs: pd.DataFrame, indicators: pd.DataFrame, sc: pd.DataFrame,
+                   villages: list[str], rules) -> pd.DataFrame:
+    """(village, program) of the plan's villages that can run: the need cap leaves room
+    for the minimum units, and the sector potential reaches min_potential (eligibility
+    on). Columns: village, program, agency, dimension, lo, hi, unit_cost, fixed_cost."""
+    rows = []
+    for v in villages:
+        for code, prog in programs.iterrows():
+            lo, hi = int(prog["min_units"]), int(prog["max_units"])
+            per_unit = float(prog["beneficiaries_per_unit"])
+            if rules.need_cap:
+                need = float(indicators.at[v, prog["need_indicator"]])
+                hi = min(hi, math.ceil(need / per_unit - 1e-9) if per_unit > 0 else 0)
+            if hi < lo or hi <= 0:
+                continue
+            sector = prog["sector"]
+            if rules.eligibility and isinstance(sector, str) and sector and not pd.isna(
+                    prog["min_potential"]) and float(sc.at[v, f"potential_{sector}"]) < \
+                    float(prog["min_potential"]):
+                continue
+            rows.append((v, code, prog["agency"], prog["dimension"], lo, hi,
+                         float(prog["unit_cost"]), float(prog["fixed_cost"])))
+    return pd.DataFrame(rows, columns=["village", "program", "agency", "dimension", "lo",
+                                       "hi", "unit_cost", "fixed_cost"])
+
+
+def absorption_limit(pairs: pd.DataFrame, budget: float) -> float:
+    """A_a: the most that the pairs (each run with 0 or lo..hi units, cost
+    unit_cost * n + fixed_cost) can add up to without passing ``budget`` (juta Rp), by
+    dynamic programming over the amounts reachable in whole sen of juta (0.01). Costs
+    must lie on that grid (they do in the shipped data)."""
+    top = math.floor(budget * 100 + 1e-6)
+    reachable = np.zeros(top + 1, dtype=bool)
+    reachable[0] = True
+    for pair in pairs.itertuples(index=False):
+        grown = reachable.copy()
+        for n in range(int(pair.lo), int(pair.hi) + 1):
+            exact = (n * pair.unit_cost + pair.fixed_cost) * 100
+            step = round(exact)
+            if abs(step - exact) > 1e-6:
+                raise ValueError(f"cost of {pair} is not on the 0.01 juta grid")
+            if step > top:
+                break
+            grown[step:] |= reachable[:top + 1 - step]
+        reachable = grown
+        if reachable[top]:
+            break
+    return float(np.flatnonzero(reachable).max()) / 100
