@@ -83,12 +83,6 @@ def test_absorption_limit_by_hand():
     assert absorption_limit(_instance_with(pairs, 50.0), "A0") == 0.0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: floors.absorption_limit rounds costs up to the 0.01 grid and returns the "
-    "largest reachable *rounded* sum; for costs off the grid that sum overstates the "
-    "true spend of the same plan (3 units of 2/3 juta: true 2.00, returned 2.01 with "
-    "pagu 2.5), so A_a can exceed what any plan can spend and an absorption floor "
-    "min(s*B_a, A_a) becomes unkeepable; the docstring promises the opposite"))
 def test_absorption_limit_off_the_grid_never_overstates():
     """Costs off the 0.01 grid (1/3, 2/3 juta): A_a, as documented, is never above what a
     plan can really spend, and at most a grid step per unit below it."""
@@ -195,12 +189,6 @@ def test_a_sanitation_floor_of_four_per_cent_has_a_plan(ds, scores):
     assert recompute(DATA, scores, settings, allocation.tables.plan)["violations"] == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: greedy_plan reaches the kecamatan share (_kecamatan_floor) before the balance "
-    "floors (_balance_floors) and there spends all of PUTR's and CSR's pagu (Pamsimas, "
-    "PAH, jamban) by value per juta; the sanitation floor (all its programmes are PUTR "
-    "or CSR) is then out of reach although a plan keeps it, so the quick plan breaks it "
-    "and the MIP gets no warm start"))
 def test_greedy_keeps_a_feasible_sanitation_floor(ds, scores):
     settings = balanced_settings(SANITATION)
     plan = greedy_plan(build_instance(ds, scores, settings))
@@ -213,30 +201,65 @@ def _villages(scores, n: int) -> list[str]:
     return sorted(scores.loc[scores["selected"].astype(bool), "code"])[:n]
 
 
-def test_a_package_above_the_money_is_explained(ds, scores):
-    """3 villages x 3,500 juta > the 9,000 juta of all pagu: no plan, and the explanation
-    names the village package."""
+def test_a_package_above_the_money_stops_before_solving(ds, scores):
+    """3 villages x 3,500 juta > the 9,000 juta of all pagu: the presolve check says so
+    (in both languages) before any solving."""
+    from planning.model import PresolveError
+
     settings = ModelSettings(villages=_villages(scores, 3),
                              rules=Rules(village_min_package=3500))
     assert ds.agencies["pagu"].sum() < 3 * 3500
+    with pytest.raises(PresolveError) as raised:
+        allocate(ds, scores, settings)
+    keys = [f.key for f in raised.value.findings]
+    assert keys == ["presolve.package_money"]
+    assert "10.500" in raised.value.render("id") and "village_min_package" in \
+        raised.value.render("en")
+
+
+def test_a_package_the_agencies_cannot_fill_is_explained(ds, scores):
+    """3 villages x 2,900 juta fits the 9,000 juta in sum, but not the agencies' pagu and
+    programmes in those villages: no plan, and the explanation names the package."""
+    settings = ModelSettings(villages=_villages(scores, 3),
+                             rules=Rules(village_min_package=2900))
     allocation = allocate(ds, scores, settings)
     assert allocation.report.status == "infeasible" and not allocation.is_plan
     assert "village_package" in allocation.explanation.conflicting_rules
+    assert "paket minimum" in allocation.explanation.render(allocation.instance, "id")
 
 
-def test_a_dimension_floor_out_of_reach_is_explained(ds, scores):
+def test_a_dimension_floor_out_of_reach_stops_before_solving(ds, scores):
     """Half of the deprived in employment of 4 villages: far beyond what the employment
-    programmes (one BUMDes, one UMKM training, padat karya per village) reach."""
+    programmes (one BUMDes, one UMKM training, padat karya per village) can reach with
+    their agencies' pagu; the presolve check names the dimension and the agencies."""
+    from planning.model import PresolveError
+
     settings = ModelSettings(villages=_villages(scores, 4),
                              rules=Rules(dimension_min_share={"employment": 0.5}))
+    with pytest.raises(PresolveError) as raised:
+        allocate(ds, scores, settings)
+    assert [f.key for f in raised.value.findings] == ["presolve.dimension_floor_unreachable"]
+    assert "Pekerjaan" in raised.value.render("id") and "DPMD" in raised.value.render("en")
+
+
+def test_a_dimension_floor_against_the_ceiling_is_explained(ds, scores):
+    """A housing floor the agencies could pay for, but not under a district ceiling of
+    Rp 20 juta (the presolve bound leaves the ceiling out): no plan, and the explanation
+    names the floor and the ceiling."""
+    settings = ModelSettings(villages=_villages(scores, 3), rules=Rules(
+        min_programs_per_village=0, dimension_min_share={"housing": 0.2},
+        district_ceiling=20))
     allocation = allocate(ds, scores, settings)
     assert allocation.report.status == "infeasible" and not allocation.is_plan
-    assert "dimension_floor" in allocation.explanation.conflicting_rules
+    assert {"dimension_floor", "ceiling"} <= set(allocation.explanation.conflicting_rules)
+    assert "Perumahan" in allocation.explanation.render(allocation.instance, "id")
 
 
-def test_full_absorption_under_a_lower_ceiling_is_explained(ds, scores):
+def test_full_absorption_under_a_lower_ceiling_stops_before_solving(ds, scores):
     """Every agency must spend all it can (share 1) but the district ceiling allows less
-    than that in all: absorption against the ceiling."""
+    than that in all: the presolve check says so."""
+    from planning.model import PresolveError
+
     villages = _villages(scores, 3)
     settings = ModelSettings(villages=villages, rules=Rules(agency_min_absorption=1.0))
     targets = recompute(DATA, scores, settings, pd.DataFrame(
@@ -245,6 +268,6 @@ def test_full_absorption_under_a_lower_ceiling_is_explained(ds, scores):
     assert need > 100
     capped = ModelSettings(villages=villages, rules=Rules(agency_min_absorption=1.0,
                                                           district_ceiling=need / 2))
-    allocation = allocate(ds, scores, capped)
-    assert allocation.report.status == "infeasible" and not allocation.is_plan
-    assert "absorption" in allocation.explanation.conflicting_rules
+    with pytest.raises(PresolveError) as raised:
+        allocate(ds, scores, capped)
+    assert "presolve.absorption_ceiling" in [f.key for f in raised.value.findings]

@@ -204,6 +204,7 @@ def _plan_lines(summary: dict, allocation, lang: str) -> list[str]:
                   seconds=_format_juta(allocation.report.runtime, lang, 1))]
     if summary["label"]:
         lines.append(f"  {summary['label'].upper()}")
+    lines += [f"  {w.render(lang)}" for w in allocation.warnings]
     lines.append(text("run.removed", lang,
                       removed=_format_juta(summary["deprivations_removed"], lang),
                       before=_format_juta(summary["deprivations_before"], lang)))
@@ -307,7 +308,8 @@ def _setting(value: object, lang: str) -> str:
         return ", ".join(f"{k} {_setting(v, lang)}" for k, v in value.items())
     if not isinstance(value, int | float):
         return str(value)
-    return i18n.number(value, lang, 0 if float(value).is_integer() else 2)
+    decimals = len(f"{float(value):.4f}".rstrip("0").split(".")[1])  # as written, to 4
+    return i18n.number(value, lang, decimals)
 
 
 def _price_plan_line(plan: dict, name: str, lang: str) -> str:

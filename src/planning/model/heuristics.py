@@ -108,6 +108,21 @@ class _State:
         self.lifted[cell] += pair.depth * min(pair.reach * n, max(self.room[cell], 0.0))
         self.room[cell] -= pair.reach * n
 
+    def remove(self, key, n: int) -> None:
+        """Take n units off an open pair (keeping at least its minimum units): refunds
+        its money and gives back its room (the lift is reduced by what the units add)."""
+        pair = self.pairs[key]
+        cell = (pair.village, pair.dimension)
+        cost = pair.unit_cost * n
+        self.units[key] -= n
+        self.left[pair.agency] += cost
+        self.ceiling_left += cost
+        self.spent[pair.village] -= cost
+        self.agency_spent[pair.agency] -= cost
+        self.room[cell] += pair.reach * n
+        self.lifted[cell] = max(0.0, self.lifted[cell] - pair.depth * min(
+            pair.reach * n, max(self.deprived[cell] - max(self.room[cell], 0.0), 0.0)))
+
     def gain(self, key, n: int) -> float:
         """The objective's gain from n more units of ``key``: w_v * omega_d *
         (F(L + depth * h) - F(L)), h = the deprived units they lift (saturation kept)."""
@@ -348,7 +363,35 @@ def _absorption_floors(state: _State) -> None:
             state.allowance = lambda a=a, floor=floor: floor.target - state.agency_spent[a]
             _fill(state, only=by_agency.get(a, []),
                   enough=lambda a=a, floor=floor: state.agency_spent[a] >= floor.target - EPS)
+        if state.agency_spent.get(a, 0.0) < floor.target - EPS:
+            _make_room(state, by_agency.get(a, []), floor.target)
     state.spend_anyway, state.allowance = False, None
+
+
+def _make_room(state: _State, keys: list, target: float) -> None:
+    """An agency left short of its absorption target because its last pagu is smaller
+    than any programme it could still open: take a few units off one of its open
+    multi-unit programmes so that the cheapest such opening fits and reaches the target
+    (the first that works, in pair order)."""
+    agency = state.pairs[keys[0]].agency if keys else None
+    for key in sorted(keys):
+        items = state.bundle(key) if state.can_open(key) else None
+        if not items or len(items) > 1:
+            continue
+        pair = state.pairs[key]
+        cost = pair.unit_cost * pair.lo + pair.fixed_cost
+        short = cost - state.afford(agency)
+        if short <= EPS or state.agency_spent[agency] - short + cost < target - EPS:
+            continue
+        for other in sorted(k for k in keys if state.is_open(k)):
+            spare = state.pairs[other]
+            n = math.ceil(short / spare.unit_cost - EPS) if spare.unit_cost else 0
+            if n and state.units[other] - n >= spare.lo:
+                state.remove(other, n)
+                if state.cost_fits(items):
+                    state.apply(items)
+                    return
+                state.add(other, n)
 
 
 def greedy_plan(instance: Instance) -> pd.DataFrame:
