@@ -133,3 +133,31 @@ def test_the_checker_sees_a_broken_floor(balanced):
     fewer = plan.drop(housing.index[:3])
     assert any(v.startswith("dimension floor short: housing")
                for v in recompute(DATA, scores, settings, fewer)["violations"])
+
+
+def test_the_shipped_baseline_meets_the_balance_criteria(good_run):
+    """The criteria of issue 13 for scenarios/baseline.yaml, read from its results folder
+    (CSV files and the scenario file, pandas only): every dimension with a programme
+    reached, no village above the documented share, no focus village with a token
+    package (one programme worth at most Rp 25 juta) or below the minimum package, and
+    every agency at the documented absorption or at everything its programmes can add up
+    to (DISDAGPERINKOP: multiples of Rp 153 juta, so Rp 306 of 450 juta)."""
+    from .conftest import ROOT
+
+    rules = load_scenario(ROOT / "scenarios" / "baseline.yaml").scenario.rules
+    dims = pd.read_csv(good_run / "allocation_dimensions.csv")
+    assert (dims["removed"] > 0).all(), dims
+    villages = pd.read_csv(good_run / "allocation_villages.csv", dtype={"village": str})
+    share = villages["cost"] / villages["cost"].sum()
+    assert share.max() <= rules.village_max_share + 1e-9
+    assert (villages["cost"] >= rules.village_min_package - 1e-6).all()
+    token = (villages["programs"] <= 1) & (villages["cost"] <= 25)
+    assert not token.any()
+    agencies = pd.read_csv(good_run / "allocation_agencies.csv")
+    programs = pd.read_csv(DATA / "programs.csv")
+    short = agencies[agencies["share_used"] < rules.agency_min_absorption - 1e-9]
+    for row in short.itertuples(index=False):
+        costs = programs.loc[programs["agency"] == row.agency, "unit_cost"]
+        # an agency short of the share has no programme left it could still pay for
+        assert (costs > row.pagu - row.used + 1e-9).all(), row
+    assert list(short["agency"]) == ["DISDAGPERINKOP"]

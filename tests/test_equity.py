@@ -222,10 +222,11 @@ def test_reason_labels_are_in_both_languages():
 
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory):
-    """The baseline run in memory, its equity measures and its results folder."""
+    """The pure efficiency run (the baseline before issue 13: sanitation gets nothing)
+    in memory, its equity measures and its results folder."""
     from planning.pipeline import execute, prepare
 
-    result = execute(prepare(ROOT / "scenarios" / "baseline.yaml"))
+    result = execute(prepare(ROOT / "scenarios" / "efisiensi-murni.yaml"))
     out = tmp_path_factory.mktemp("equity") / "baseline"
     result.write(out)
     eq = equity(result.allocation, dimension_units(result.dataset))

@@ -200,19 +200,27 @@ def brute_force(inst: Instance) -> float | None:
 CASES = [(seed, n_v, n_p) for seed in range(6) for n_v, n_p in ((2, 2), (3, 3), (4, 4))]
 
 
-@pytest.mark.parametrize(("seed", "n_v", "n_p"), CASES)
-def test_solver_matches_enumeration(seed, n_v, n_p):
-    inst = tiny_instance(seed, n_v, n_p)
-    best = brute_force(inst)
+def solved_like_enumeration(inst: Instance, best: float | None) -> pd.DataFrame | None:
+    """Solve ``inst`` and assert the solver agrees with the enumeration's best objective
+    (infeasible when ``best`` is None); the solver's units, or None without a plan."""
     m = build_model(inst)
     report = solve_model(m, inst.settings.solver)
     if best is None:  # no combination keeps every rule: the solver must agree
         assert report.status == "infeasible"
         assert not report.is_plan
-        return
+        return None
     assert report.status == "optimal"
     assert report.objective == pytest.approx(best, rel=1e-6, abs=1e-6)
-    units = model_units(m)
+    return model_units(m)
+
+
+@pytest.mark.parametrize(("seed", "n_v", "n_p"), CASES)
+def test_solver_matches_enumeration(seed, n_v, n_p):
+    inst = tiny_instance(seed, n_v, n_p)
+    best = brute_force(inst)
+    units = solved_like_enumeration(inst, best)
+    if units is None:
+        return
     assert plan_violations(inst, units) == []
     assert evaluate(inst, units).objective == pytest.approx(best, rel=1e-6, abs=1e-6)
 
@@ -304,15 +312,9 @@ def test_balanced_solver_matches_enumeration(seed, n_v, n_p, beta, floor, level)
     inst = balanced_instance(seed, n_v, n_p, beta, floor, level)
     found = enumerate_plans(inst)
     best = float(found["objective"][found["ok"]].max()) if found["ok"].any() else None
-    m = build_model(inst)
-    report = solve_model(m, inst.settings.solver)
-    if best is None:
-        assert report.status == "infeasible"
-        assert not report.is_plan
+    units = solved_like_enumeration(inst, best)
+    if units is None:
         return
-    assert report.status == "optimal"
-    assert report.objective == pytest.approx(best, rel=1e-6, abs=1e-6)
-    units = model_units(m)
     row = _row(found, inst, units)
     assert found["ok"][row]  # the solver's plan keeps every rule, floors included
     assert found["objective"][row] == pytest.approx(best, rel=1e-6, abs=1e-6)

@@ -29,6 +29,8 @@ class Finding:
     def render(self, lang: str = "id") -> str:
         label = text(f"severity.{self.severity}", lang)
         params = {k: _readable(v, lang, percent=k in ("share", "got")) for k, v in self.params}
+        if f"dimension_{lang}" in params:  # a dimension's label, in the reader's language
+            params["dimension"] = params[f"dimension_{lang}"]
         return f"[{label}] {text(self.key, lang, **params)}"
 
 

@@ -405,9 +405,7 @@ def _equity_sheet(book: _Book, allocation, eq: Equity) -> None:
     ws = book.add(sheet("equity", lang))
     dims = allocation.instance.labels.get(f"dimension_{lang}", {})
     dim_label = lambda d: dims.get(d, d)  # noqa: E731
-    frame = eq.dimensions.assign(
-        dimension=eq.dimensions["dimension"].map(dim_label),
-        unit=eq.dimensions["unit"].map(lambda u: _unit(u, lang)),
+    frame = _labelled(eq.dimensions, dims, lang).assign(
         reason=eq.dimensions["reason"].map(lambda r: _reason(r, lang)))
     row = book.heading_row(ws, 0, words("block.equity_dimensions", lang))
     row = book.table(ws, frame, _spec(
@@ -434,9 +432,7 @@ def _equity_sheet(book: _Book, allocation, eq: Equity) -> None:
         ("cost", "money"), ("share_of_spending", "share")),
         row=row, freeze=False, autofilter=False)
 
-    kd = eq.kecamatan_dimensions.assign(
-        dimension=eq.kecamatan_dimensions["dimension"].map(dim_label),
-        unit=eq.kecamatan_dimensions["unit"].map(lambda u: _unit(u, lang)))
+    kd = _labelled(eq.kecamatan_dimensions, dims, lang)
     row = book.heading_row(ws, row, words("block.equity_kecamatan_dimensions", lang))
     row = book.table(ws, kd, _spec(
         lang, ("kecamatan_code", "text"), ("dimension", "text"), ("unit", "text"),
@@ -474,6 +470,12 @@ PRICE_FIGURES = (("status", "text"), ("objective", "num"), ("gap", "gap"),
                  ("largest_share", "share"), ("token_villages", "int"),
                  ("unused_programs", "int"), ("lowest_agency", "text"),
                  ("lowest_absorption", "share"))
+
+
+def _labelled(frame: pd.DataFrame, dims: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """``frame`` with its dimension codes and unit codes as the planner reads them."""
+    return frame.assign(dimension=frame["dimension"].map(lambda d: dims.get(d, d)),
+                        unit=frame["unit"].map(lambda u: _unit(u, lang)))
 
 
 def _setting_value(value: object) -> object:
@@ -524,10 +526,8 @@ def _price_sheet(book: _Book, allocation, price: Price) -> None:
         row = book.table(ws, settings, _spec(lang, ("setting", "text"), ("value", "general")),
                          row=row, freeze=False, autofilter=False)
     if price.dimensions is not None:
-        dims = allocation.instance.labels.get(f"dimension_{lang}", {})
-        frame = price.dimensions.assign(
-            dimension=price.dimensions["dimension"].map(lambda d: dims.get(d, d)),
-            unit=price.dimensions["unit"].map(lambda u: _unit(u, lang)))
+        frame = _labelled(price.dimensions,
+                          allocation.instance.labels.get(f"dimension_{lang}", {}), lang)
         row = book.heading_row(ws, row, words("block.price_dimensions", lang))
         row = book.table(ws, frame, _spec(
             lang, ("dimension", "text"), ("unit", "text"), ("deprived", "num"),
