@@ -182,12 +182,15 @@ def recompute(folder: Path, scores: pd.DataFrame, settings, plan: pd.DataFrame) 
                        f"{target:.3f}")
     absorption_targets = {}
     if rules.agency_min_absorption:
+        # a district ceiling below all the pagu cuts every target in proportion
+        ceiling = rules.district_ceiling
+        cut = min(1.0, ceiling / float(pagu.sum())) if ceiling is not None else 1.0
         for agency, budget in pagu.items():
             if budget <= 0:
                 continue
             mine = eligible[eligible["agency"] == agency]
             limit = absorption_limit(mine, float(budget))
-            target = min(rules.agency_min_absorption * float(budget), limit)
+            target = min(rules.agency_min_absorption * float(budget) * cut, limit)
             absorption_targets[agency] = target
             if spend.get(agency, 0.0) < target - TOL:
                 bad.append(f"absorption short: {agency} {spend.get(agency, 0.0):.3f} < "

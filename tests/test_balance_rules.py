@@ -255,19 +255,23 @@ def test_a_dimension_floor_against_the_ceiling_is_explained(ds, scores):
     assert "Perumahan" in allocation.explanation.render(allocation.instance, "id")
 
 
-def test_full_absorption_under_a_lower_ceiling_stops_before_solving(ds, scores):
-    """Every agency must spend all it can (share 1) but the district ceiling allows less
-    than that in all: the presolve check says so."""
-    from planning.model import PresolveError
-
+def test_a_ceiling_cuts_every_absorption_target_in_proportion(ds, scores):
+    """Every agency must spend 90 % of its pagu but the district ceiling allows only half
+    of all the pagu: each target is cut in proportion (docs/model.md), the plan keeps the
+    ceiling and every cut target, as the independent checker recomputes. (At share 1 the
+    cut targets add up to the ceiling exactly, which whole units can rarely meet.)"""
     villages = _villages(scores, 3)
-    settings = ModelSettings(villages=villages, rules=Rules(agency_min_absorption=1.0))
-    targets = recompute(DATA, scores, settings, pd.DataFrame(
-        columns=["village", "program", "units"]))["absorption_targets"]
-    need = sum(targets.values())  # sum of min(pagu, A_a), from the checker's own DP
-    assert need > 100
-    capped = ModelSettings(villages=villages, rules=Rules(agency_min_absorption=1.0,
-                                                          district_ceiling=need / 2))
-    with pytest.raises(PresolveError) as raised:
-        allocate(ds, scores, capped)
-    assert "presolve.absorption_ceiling" in [f.key for f in raised.value.findings]
+    rules = Rules(agency_min_absorption=0.9, district_ceiling=float(
+        ds.agencies["pagu"].sum()) / 2)
+    settings = ModelSettings(villages=villages, rules=rules, solver=Solver(gap=0.01))
+    allocation = allocate(ds, scores, settings)
+    assert allocation.is_plan
+    checked = recompute(DATA, scores, settings, allocation.tables.plan)
+    assert checked["violations"] == []
+    uncut = recompute(DATA, scores, ModelSettings(villages=villages, rules=Rules(
+        agency_min_absorption=0.9)), allocation.tables.plan)["absorption_targets"]
+    for agency, target in checked["absorption_targets"].items():
+        assert target <= uncut[agency] + 1e-9
+        assert target == pytest.approx(min(uncut[agency], 0.45 * float(
+            ds.agencies.set_index("code").at[agency, "pagu"])), abs=1e-6)
+    assert sum(checked["absorption_targets"].values()) <= rules.district_ceiling + 1e-6

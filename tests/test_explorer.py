@@ -97,7 +97,11 @@ def test_the_difference_from_the_baseline_is_recomputed(explorer):
     explorer.on_reset_click()
 
 
-def test_impossible_settings_show_an_explanation_and_the_controls_still_work(explorer):
+def test_impossible_settings_show_an_explanation_and_the_controls_still_work():
+    """On the pure efficiency scenario, whose only requirements are the programmes per
+    village and the kecamatan shares (the balanced baseline's floors are caught before
+    solving in most such cases: tests/test_balance_rules.py)."""
+    explorer = Explorer(BASELINE.with_name("efisiensi-murni.yaml"), lang="en")
     with explorer.batch():  # no money at all: found before solving
         for control in explorer.pagu_widgets.values():
             control.value = 0
@@ -114,6 +118,20 @@ def test_impossible_settings_show_an_explanation_and_the_controls_still_work(exp
     explorer.on_reset_click()
     assert explorer.summary["status"] == "optimal"
     assert explorer.summary["removed_change"] == pytest.approx(0, abs=1e-9)
+
+
+def test_a_batch_of_changes_is_checked_as_a_whole(explorer):
+    """Every pagu to 0 in one batch: the checks before solving see all of them at once
+    (the balanced baseline's minimum package against Rp 0, not against the money left
+    after the first few changes)."""
+    with explorer.batch():
+        for control in explorer.pagu_widgets.values():
+            control.value = 0
+    assert explorer.summary["status"] == "presolve"
+    assert "is more than all the money, Rp 0.0 million" in explorer.text
+    assert explorer.planner is None  # rebuilt from the controls next time
+    explorer.on_reset_click()
+    assert explorer.summary["status"] == "optimal"
 
 
 def test_bad_lock_lines_give_messages_and_good_ones_are_kept(explorer, tmp_path):

@@ -39,6 +39,7 @@ from planning.model.extract import (
     village_table,
 )
 from planning.model.feasibility import plan_violations
+from planning.model.floors import absorption_floors
 from planning.model.heuristics import equal_split_plan, greedy_plan, rounded_plan
 from planning.model.instance import Instance, ModelError, build_instance
 from planning.model.presolve import Finding, PresolveError, presolve
@@ -150,8 +151,10 @@ class Planner:
         self.model = build_model(self.instance, custom)
         self.timings["build"] = self.model.build_seconds
 
-    def set_pagu(self, agency: str, value: float) -> None:
-        """A new pagu for ``agency`` (juta Rp): changes one bound of the built model."""
+    def set_pagu(self, agency: str, value: float, check: bool = True) -> None:
+        """A new pagu for ``agency`` (juta Rp): changes one bound of the built model (and
+        the agency's absorption target). ``check=False`` leaves the presolve checks to
+        :meth:`check`, after several changes."""
         if agency not in self.instance.pagu.index:
             raise ModelError("model.unknown_agency", codes=agency,
                              known=", ".join(self.instance.pagu.index))
@@ -162,20 +165,36 @@ class Planner:
         settings = self.settings.model_copy(update={"pagu": {**self.settings.pagu,
                                                              agency: float(value)}})
         self.model.set_rhs(f"pagu_{agency}", float(value))
-        self._update(settings, pagu=pagu)  # model and instance agree even if checks fail
+        self._absorption(dataclasses.replace(self.instance, settings=settings, pagu=pagu))
+        self._update(settings, check, pagu=pagu)  # model and instance agree even if checks fail
 
-    def set_ceiling(self, value: float) -> None:
+    def set_ceiling(self, value: float, check: bool = True) -> None:
         """A new district ceiling (juta Rp) for a model built with one."""
         if "district_ceiling" not in self.model.rows:
             raise ModelError("model.no_ceiling")
         rules = self.settings.rules.model_copy(update={"district_ceiling": float(value)})
+        settings = self.settings.model_copy(update={"rules": rules})
         self.model.set_rhs("district_ceiling", float(value))
-        self._update(self.settings.model_copy(update={"rules": rules}))
+        self._absorption(dataclasses.replace(self.instance, settings=settings))
+        self._update(settings, check)
 
-    def _update(self, settings: ModelSettings, **changes) -> None:
+    def _absorption(self, changed: Instance) -> None:
+        """The absorption rows' targets for the changed pagu or ceiling (each follows its
+        agency's pagu and the ceiling's cut; an agency without a row keeps none)."""
+        targets = {f.agency: f.target for f in absorption_floors(changed)}
+        for agency in changed.pagu.index:
+            if f"absorption_{agency}" in self.model.constraints:
+                self.model.set_rhs(f"absorption_{agency}", targets.get(agency, 0.0))
+
+    def _update(self, settings: ModelSettings, check: bool = True, **changes) -> None:
         self.settings = settings
         self.instance = dataclasses.replace(self.instance, settings=settings, **changes)
         self.model.instance = self.instance
+        if check:
+            self.check()
+
+    def check(self) -> None:
+        """The presolve checks of the current instance (raises PresolveError)."""
         self.warnings = presolve(self.instance)
 
     def quick(self) -> tuple[QuickPlan, SolveReport]:

@@ -44,14 +44,15 @@ class Relaxation:
 
     def render(self, instance: Instance, lang: str = "id") -> str:
         labels = instance.labels
-        money = self.rule in ("pagu", "ceiling", "kecamatan_share", "village_share",
-                              "absorption", "village_package")
-        amount = number(self.amount, lang, 1) if money else str(math.ceil(self.amount - 1e-6))
+        # money (juta Rp) and deprived units with one decimal; counts rounded up
+        decimal = self.rule in ("pagu", "ceiling", "kecamatan_share", "village_share",
+                                "absorption", "village_package", "dimension_floor")
+        amount = number(self.amount, lang, 1) if decimal else str(math.ceil(self.amount - 1e-6))
         limit = self.limit
         if self.rule in ("kecamatan_share", "village_share") and limit is not None:
             limit = number(100 * limit, lang, 1)
-        elif self.rule in ("pagu", "ceiling", "absorption", "village_package") and \
-                limit is not None:
+        elif self.rule in ("pagu", "ceiling", "absorption", "village_package",
+                           "dimension_floor") and limit is not None:
             limit = number(limit, lang, 1)
         elif limit is not None:
             limit = int(limit)

@@ -4,9 +4,11 @@ and the presolve checks, so they all agree (docs/model.md, "Balance floors").
 * dimension floor: lifted_d >= s_d * D_d^elig, where D_d^elig is the deprived of
   dimension d in the plan's villages that have at least one eligible programme of d
   (deprived units: households, children or persons);
-* absorption floor: spend_a >= min(s * B_a, A_a) (juta Rp), where A_a is the most the
+* absorption floor: spend_a >= min(s * B_a * c, A_a) (juta Rp), where A_a is the most the
   agency's eligible programmes can add up to without passing its pagu B_a (the unit
-  bounds, need caps and fixed costs kept; capacity and the other rules not);
+  bounds, need caps and fixed costs kept; capacity and the other rules not), and
+  c = min(1, C / sum_a B_a) when a district ceiling C cuts the money (every agency's
+  target in proportion), else 1;
 * village package: spend_v >= P (juta Rp) for every village of the plan.
 """
 
@@ -40,15 +42,17 @@ class AbsorptionFloor:
     pagu: float
     limit: float
     """A_a: the most its programmes can add up to within the pagu (juta Rp)."""
+    cut: float = 1.0
+    """c: the district ceiling's cut of all the pagu (1 without a ceiling below it)."""
 
     @property
     def target(self) -> float:
-        return min(self.share * self.pagu, self.limit)
+        return min(self.share * self.pagu * self.cut, self.limit)
 
     @property
     def limited(self) -> bool:
         """Whether the agency cannot absorb the full share (its programmes' costs)."""
-        return self.limit < self.share * self.pagu - 1e-9
+        return self.limit < self.share * self.pagu * self.cut - 1e-9
 
 
 def dimension_floors(instance: Instance) -> list[DimensionFloor]:
@@ -71,7 +75,9 @@ def absorption_floors(instance: Instance) -> list[AbsorptionFloor]:
     share = instance.settings.rules.agency_min_absorption
     if not share:
         return []
-    return [AbsorptionFloor(a, float(share), float(b), absorption_limit(instance, a))
+    total, ceiling = float(instance.pagu.sum()), instance.ceiling
+    cut = min(1.0, ceiling / total) if ceiling is not None and total > 0 else 1.0
+    return [AbsorptionFloor(a, float(share), float(b), absorption_limit(instance, a), cut)
             for a, b in instance.pagu.items() if b > 0]
 
 

@@ -108,6 +108,21 @@ class _State:
         self.lifted[cell] += pair.depth * min(pair.reach * n, max(self.room[cell], 0.0))
         self.room[cell] -= pair.reach * n
 
+    def to_next_break(self, pair, first: int) -> int | float:
+        """With diminishing returns: the units after ``first`` ones that take the lift
+        of the pair's village and dimension to the next breakpoint of the value (at least
+        1), so a move is priced at one slope; unlimited without diminishing returns."""
+        if not self.strength or not pair.reach:
+            return math.inf
+        cell = (pair.village, pair.dimension)
+        per_unit = pair.depth * pair.reach
+        lifted = self.lifted[cell] + per_unit * first
+        for edge in returns.BREAKS:
+            end = self.deprived[cell] * edge
+            if end > lifted + EPS:
+                return max(1, math.ceil((end - lifted) / per_unit - EPS))
+        return math.inf
+
     def remove(self, key, n: int) -> None:
         """Take n units off an open pair (keeping at least its minimum units): refunds
         its money and gives back its room (the lift is reduced by what the units add)."""
@@ -180,6 +195,7 @@ class _State:
         room = max(self.room[(pair.village, pair.dimension)] - pair.reach * (
             start - have), 0.0)
         useful = math.ceil(room / pair.reach - EPS) if pair.reach else 0
+        useful = min(useful, self.to_next_break(pair, start - have))
         money = min(self.afford(pair.agency),
                     self.village_cap - self.spent[pair.village]) - base_cost
         affordable = math.floor((money + EPS) / pair.unit_cost) if pair.unit_cost else more

@@ -275,21 +275,12 @@ def _dimension_floors(inst: Instance) -> list[Finding]:
 
 def _absorption(inst: Instance) -> list[Finding]:
     """Agencies whose programmes cannot add up to the absorption share (a warning: their
-    target becomes what they can add up to), and absorption targets that together pass
-    the district ceiling (an error)."""
-    out = []
-    found = floors.absorption_floors(inst)
-    for floor in found:
-        if floor.limited:
-            out.append(finding("warning", "presolve.absorption_limited", agency=floor.agency,
-                               limit=floor.limit, pagu=floor.pagu,
-                               got=100.0 * floor.limit / floor.pagu,
-                               share=100.0 * floor.share))
-    total = sum(f.target for f in found)
-    if inst.ceiling is not None and total > inst.ceiling + 1e-6:
-        out.append(finding("error", "presolve.absorption_ceiling", total=total,
-                           ceiling=float(inst.ceiling), share=100.0 * found[0].share))
-    return out
+    target becomes what they can add up to). The targets never pass a district ceiling:
+    it cuts them in proportion (:mod:`planning.model.floors`)."""
+    return [finding("warning", "presolve.absorption_limited", agency=floor.agency,
+                    limit=floor.limit, pagu=floor.pagu, got=100.0 * floor.limit / floor.pagu,
+                    share=100.0 * floor.share)
+            for floor in floors.absorption_floors(inst) if floor.limited]
 
 
 def _village_package(inst: Instance) -> list[Finding]:

@@ -279,10 +279,11 @@ class Engine:
         if self.planner is not None and _same_structure(self.planner.settings, want):
             for code, value in want.pagu.items():
                 if self.planner.settings.pagu.get(code) != value:
-                    self.planner.set_pagu(code, value)
+                    self.planner.set_pagu(code, value, check=False)
             ceiling = want.rules.district_ceiling
             if ceiling != self.planner.settings.rules.district_ceiling:
-                self.planner.set_ceiling(ceiling)
+                self.planner.set_ceiling(ceiling, check=False)
+            self.planner.check()  # once, on everything the controls ask for
             return False
         self.planner = None
         self.planner = Planner(self.ds, self.scores, want)
