@@ -189,7 +189,8 @@ def recompute(folder: Path, scores: pd.DataFrame, settings, plan: pd.DataFrame) 
             if budget <= 0:
                 continue
             mine = eligible[eligible["agency"] == agency]
-            limit = absorption_limit(mine, float(budget))
+            limit = absorption_limit(mine, float(budget), programs["max_villages"].to_dict()
+                                     if rules.capacity else None)
             target = min(rules.agency_min_absorption * float(budget) * cut, limit)
             absorption_targets[agency] = target
             if spend.get(agency, 0.0) < target - TOL:
@@ -266,25 +267,38 @@ def eligible_pairs(programs: pd.DataFrame, indicators: pd.DataFrame, sc: pd.Data
                                        "hi", "unit_cost", "fixed_cost"])
 
 
-def absorption_limit(pairs: pd.DataFrame, budget: float) -> float:
+def absorption_limit(pairs: pd.DataFrame, budget: float,
+                     capacity: dict[str, float] | None = None) -> float:
     """A_a: the most that the pairs (each run with 0 or lo..hi units, cost
-    unit_cost * n + fixed_cost) can add up to without passing ``budget`` (juta Rp), by
-    dynamic programming over the amounts reachable in whole sen of juta (0.01). Costs
-    must lie on that grid (they do in the shipped data)."""
+    unit_cost * n + fixed_cost; a programme of ``capacity`` in at most that many
+    villages) can add up to without passing ``budget`` (juta Rp), by dynamic programming
+    over the amounts reachable in whole sen of juta (0.01), one table per number of
+    villages for a programme with a capacity. Costs must lie on that grid (they do in
+    the shipped data)."""
     top = math.floor(budget * 100 + 1e-6)
-    reachable = np.zeros(top + 1, dtype=bool)
-    reachable[0] = True
-    for pair in pairs.itertuples(index=False):
-        grown = reachable.copy()
+
+    def grow(table: np.ndarray, pair) -> np.ndarray:
+        out = np.zeros_like(table)
         for n in range(int(pair.lo), int(pair.hi) + 1):
             exact = (n * pair.unit_cost + pair.fixed_cost) * 100
             step = round(exact)
             if abs(step - exact) > 1e-6:
                 raise ValueError(f"cost of {pair} is not on the 0.01 juta grid")
-            if step > top:
-                break
-            grown[step:] |= reachable[:top + 1 - step]
-        reachable = grown
-        if reachable[top]:
-            break
+            if step <= top:
+                out[step:] |= table[:top + 1 - step]
+        return out
+
+    reachable = np.zeros(top + 1, dtype=bool)
+    reachable[0] = True
+    for program, rows in pairs.groupby("program", sort=True):
+        k = (capacity or {}).get(program)
+        if k is None or k != k or len(rows) <= k:
+            for pair in rows.itertuples(index=False):
+                reachable = reachable | grow(reachable, pair)
+            continue
+        tables = [reachable] + [np.zeros_like(reachable) for _ in range(int(k))]
+        for pair in rows.itertuples(index=False):
+            for j in range(int(k), 0, -1):
+                tables[j] = tables[j] | grow(tables[j - 1], pair)
+        reachable = np.logical_or.reduce(tables)
     return float(np.flatnonzero(reachable).max()) / 100

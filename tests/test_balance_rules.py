@@ -5,6 +5,7 @@ independent checker, and floors no plan can keep (explained, naming the rule).""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -67,6 +68,28 @@ def test_absorption_limit_matches_enumeration(seed):
         want = _enumerated_limit(pairs, budget)
         assert absorption_limit(_instance_with(pairs, budget), "A0") == pytest.approx(
             want, abs=1e-9), (seed, budget)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_absorption_limit_keeps_the_capacity(seed):
+    """One programme in five villages with max_villages 2: A_a is the best spend of at
+    most two of them (enumerated), not of all five; the programme's capacity off: all."""
+    rng = np.random.default_rng(100 + seed)
+    pairs = _pairs(rng, 5, [103.49, 41.0, 20.0, 57.33]).assign(program="P0")
+    base = _instance_with(pairs, 0.0)
+    programs = pd.DataFrame({"code": ["P0", "P1"], "agency": ["A0", "A1"],
+                             "dimension": ["d1", "d2"], "max_villages": [2.0, np.nan]})
+    full = float((pairs["unit_cost"] * pairs["hi"] + pairs["fixed_cost"]).sum())
+    for budget in (round(full * 0.3, 2), full):
+        inst = type(base)(**{**base.__dict__, "programs": programs,
+                             "pagu": pd.Series({"A0": budget, "A1": 0.0}), "cache": {}})
+        best = max(_enumerated_limit(pairs.iloc[list(two)], budget)
+                   for two in itertools.combinations(range(5), 2))
+        assert absorption_limit(inst, "A0") == pytest.approx(best, abs=1e-9)
+        off = dataclasses.replace(inst, settings=inst.settings.model_copy(update={
+            "rules": inst.settings.rules.model_copy(update={"capacity": False})}), cache={})
+        assert absorption_limit(off, "A0") == pytest.approx(
+            _enumerated_limit(pairs, budget), abs=1e-9)
 
 
 def test_absorption_limit_by_hand():

@@ -6,7 +6,7 @@ and the presolve checks, so they all agree (docs/model.md, "Balance floors").
   (deprived units: households, children or persons);
 * absorption floor: spend_a >= min(s * B_a * c, A_a) (juta Rp), where A_a is the most the
   agency's eligible programmes can add up to without passing its pagu B_a (the unit
-  bounds, need caps and fixed costs kept; capacity and the other rules not), and
+  bounds, need caps, fixed costs and capacities kept; the other rules not), and
   c = min(1, C / sum_a B_a) when a district ceiling C cuts the money (every agency's
   target in proportion), else 1;
 * village package: spend_v >= P (juta Rp) for every village of the plan.
@@ -77,43 +77,69 @@ def absorption_floors(instance: Instance) -> list[AbsorptionFloor]:
         return []
     total, ceiling = float(instance.pagu.sum()), instance.ceiling
     cut = min(1.0, ceiling / total) if ceiling is not None and total > 0 else 1.0
-    return [AbsorptionFloor(a, float(share), float(b), absorption_limit(instance, a), cut)
-            for a, b in instance.pagu.items() if b > 0]
+    return [AbsorptionFloor(a, float(share), float(b), absorption_limit(
+        instance, a, enough=float(share) * float(b) * cut), cut)
+        for a, b in instance.pagu.items() if b > 0]
 
 
-def absorption_limit(instance: Instance, agency: str) -> float:
+def absorption_limit(instance: Instance, agency: str, enough: float | None = None) -> float:
     """A_a = max { spend of a plan of the agency's eligible pairs <= B_a } (juta Rp): a
-    bounded knapsack over the pairs, each run with 0 or lo..hi units, solved exactly on
-    a grid of 1/GRID juta Rp with a bitset (bit s set: spend s/GRID is reachable). Costs
+    bounded knapsack over the pairs, each run with 0 or lo..hi units, and (with the
+    capacity rule on) each programme in at most max_villages villages, solved exactly on
+    a grid of 1/GRID juta Rp with bitsets (bit s set: spend s/GRID is reachable; a
+    programme with a capacity keeps one bitset per number of villages it runs in). Costs
     are rounded up to the grid (a combination that fits on the grid fits the pagu), and
     the most that rounding can have added (units x rounding, over every pair) is taken
     off the result, so A_a is never above what a plan can really spend; with costs on
-    the grid (whole Rp 10,000) A_a is exact."""
+    the grid (whole Rp 10,000) A_a is exact. ``enough`` (juta Rp): stop as soon as a
+    spend of at least that much is reachable (then A_a >= enough is all that matters)."""
     budget = float(instance.pagu[agency])
-    key = ("absorption_limit", agency, budget)
+    key = ("absorption_limit", agency, budget, enough)
     cache = instance.cache
     if key in cache:
         return cache[key]
     top = math.floor(budget * GRID + 1e-6)
+    stop = top if enough is None else min(top, math.ceil(enough * GRID - 1e-6))
     mask = (1 << (top + 1)) - 1
+    capacity = instance.programs.set_index("code")["max_villages"]
     reachable, rounding = 1, 0.0
-    for pair in instance.pairs[instance.pairs["agency"] == agency].itertuples(index=False):
-        unit = math.ceil(pair.unit_cost * GRID - 1e-6)
-        fixed = math.ceil(pair.fixed_cost * GRID - 1e-6)
-        rounding += max(0.0, (unit - pair.unit_cost * GRID) * pair.hi
-                        + fixed - pair.fixed_cost * GRID)
-        grown = reachable
-        for n in range(int(pair.lo), int(pair.hi) + 1):
-            step = n * unit + fixed
-            if step > top:
-                break
-            grown |= reachable << step
-        reachable = grown & mask
-        if reachable >> top:
-            break  # the whole pagu can be spent
+    pairs = instance.pairs[instance.pairs["agency"] == agency]
+    for program, rows in pairs.groupby("program", sort=True):
+        steps = []
+        for pair in rows.itertuples(index=False):
+            unit = math.ceil(pair.unit_cost * GRID - 1e-6)
+            fixed = math.ceil(pair.fixed_cost * GRID - 1e-6)
+            rounding += max(0.0, (unit - pair.unit_cost * GRID) * pair.hi
+                            + fixed - pair.fixed_cost * GRID)
+            steps.append([n * unit + fixed for n in range(int(pair.lo), int(pair.hi) + 1)
+                          if n * unit + fixed <= top])
+        limit = capacity.get(program)
+        if (not instance.settings.rules.capacity or limit is None or limit != limit
+                or len(steps) <= limit):
+            for shifts in steps:
+                reachable = (reachable | _shifted(reachable, shifts)) & mask
+        else:  # layers[k]: reachable with p in exactly k villages so far
+            layers = [reachable] + [0] * int(limit)
+            for shifts in steps:
+                for k in range(int(limit), 0, -1):
+                    if layers[k - 1]:
+                        layers[k] = (layers[k] | _shifted(layers[k - 1], shifts)) & mask
+            reachable = 0
+            for layer in layers:
+                reachable |= layer
+        if reachable >> stop:
+            break  # enough (or the whole pagu) can be spent
     off = rounding if rounding > 1e-6 else 0.0
     cache[key] = max(0.0, (reachable.bit_length() - 1 - off) / GRID)
     return cache[key]
+
+
+def _shifted(bits: int, shifts: list[int]) -> int:
+    """The union of ``bits`` moved up by each of ``shifts`` (sums s + shift)."""
+    out = 0
+    for shift in shifts:
+        out |= bits << shift
+    return out
 
 
 def village_package(instance: Instance) -> float:
