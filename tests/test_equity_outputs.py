@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from planning.analysis.equity import REASONS
 from planning.apps.cli import app
 
-from .conftest import DATA
+from .conftest import DATA, ROOT
 
 #: the unit words of the catalogue, by language (equity.unit.<unit>)
 UNIT_WORDS = {"id": {"households": "rumah tangga", "children": "anak", "persons": "orang"},
@@ -59,17 +59,21 @@ def _theil(x: np.ndarray) -> float:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> dict[str, tuple[Path, str]]:
-    """The baseline run through the command line in both languages: folder and console."""
+    """The pure efficiency run (efisiensi-murni.yaml: the baseline before issue 13, where
+    sanitation gets nothing) through the command line in both languages: folder and
+    console."""
     out = {}
     for lang in ("id", "en"):
         folder = tmp_path_factory.mktemp(f"equity_{lang}") / "results"
-        done = CliRunner().invoke(app, ["run", "--out", str(folder), "--lang", lang])
+        done = CliRunner().invoke(app, ["run", str(ROOT / "scenarios" / "efisiensi-murni.yaml"),
+                                        "--out", str(folder), "--lang", lang])
         assert done.exit_code == 0, done.output
         out[lang] = (folder, done.output)
     return out
 
 
-def test_summary_has_the_equity_block_per_dimension_in_its_unit(good_run):
+def test_summary_has_the_equity_block_per_dimension_in_its_unit(runs):
+    good_run = runs["id"][0]
     eq = _summary(good_run)["equity"]
     dims = _csv(good_run, "allocation_dimensions.csv").set_index("dimension")
     units = _units()
@@ -92,7 +96,8 @@ def test_summary_has_the_equity_block_per_dimension_in_its_unit(good_run):
     assert [r["dimension"] for r in eq["nothing_removed"]] == ["sanitation"]
 
 
-def test_summary_largest_share_token_and_unused_from_the_plan(good_run):
+def test_summary_largest_share_token_and_unused_from_the_plan(runs):
+    good_run = runs["id"][0]
     eq = _summary(good_run)["equity"]
     plan = _csv(good_run, "allocation_plan.csv")
     per_village = plan.groupby("village").agg(cost=("cost", "sum"),
@@ -115,7 +120,8 @@ def test_summary_largest_share_token_and_unused_from_the_plan(good_run):
             assert r["alternative"] in set(plan.loc[plan["agency"] == r["agency"], "program"])
 
 
-def test_summary_gini_and_theil_of_spending_per_deprivation(good_run):
+def test_summary_gini_and_theil_of_spending_per_deprivation(runs):
+    good_run = runs["id"][0]
     eq = _summary(good_run)["equity"]
     villages = _csv(good_run, "allocation_villages.csv")
     villages = villages[villages["deprived_total"] > 0]

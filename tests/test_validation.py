@@ -346,8 +346,8 @@ NEW_CHECKS = [
     ("unnamed column with values", add_column("agencies.csv", "", 4, "1200"), "agencies.csv",
      "unnamed_column", 4, None, "kolom I berisi nilai", "column I holds values"),
     ("row with a value too many", on_line("programs.csv", 5, b",", b",,"), "programs.csv",
-     "field_count", 5, None, "berisi 20 nilai, padahal baris judul punya 19 kolom",
-     "has 20 values but the header row has 19 columns"),
+     "field_count", 5, None, "berisi 21 nilai, padahal baris judul punya 20 kolom",
+     "has 21 values but the header row has 20 columns"),
     ("data file is a folder", folder_instead("villages.csv"), "villages.csv", "not_a_file",
      None, None, "adalah folder, bukan berkas", "is a folder, not a file"),
     ("empty file", write_bytes("kecamatan.csv", b""), "kecamatan.csv", "empty_file", 1, None,
@@ -376,6 +376,15 @@ NEW_CHECKS = [
      "atau kabupaten",
      "more than any village has; write the figure of one village, not of a kecamatan or "
      "the district"),
+    ("absurd programme depth", set_cell("programs.csv", 3, "depth", "50"), "programs.csv",
+     "above_limit", 3, "depth",
+     "kedalaman program adalah nilai per penerima relatif terhadap program acuan (1); "
+     "lebih dari 10 kali tidak masuk akal",
+     "a programme's depth is its value per beneficiary relative to the reference "
+     "programme (1); more than 10 times is not plausible"),
+    ("programme depth zero", set_cell("programs.csv", 4, "depth", "0"), "programs.csv",
+     "not_positive", 4, "depth", "nilai 0 harus lebih besar dari nol",
+     "value 0 must be greater than zero"),
     ("absurd unit bound", set_cell("programs.csv", 2, "max_units", "1e300"), "programs.csv",
      "above_limit", 2, "max_units", "batas wajar 100.000", "plausible limit of 100,000"),
     ("absurd village area", set_cell("villages.csv", 2, "area_km2", "1000000"),

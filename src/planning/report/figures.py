@@ -56,8 +56,10 @@ def png_bytes(fig: Figure) -> bytes:
 
 
 def _label_bars(ax: Axes, bars, values, lang: str) -> None:
-    """Each bar's value, with one decimal only where it has one."""
-    labels = [number(v, lang, 0 if float(v).is_integer() else 1) for v in values]
+    """Each bar's value, with one decimal only where it has one (after rounding to one:
+    2321.99997 shows as 2,322, not 2,322.0)."""
+    shown = [round(float(v), 1) for v in values]
+    labels = [number(v, lang, 0 if v.is_integer() else 1) for v in shown]
     ax.bar_label(bars, labels=labels, padding=3, fontsize=8)
 
 
