@@ -4,6 +4,7 @@ two scenarios (baseline and kunci-politik, which has locks) to keep the time dow
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -99,7 +100,15 @@ def test_a_tampered_csv_fails_the_independent_checks(first, tmp_path, column, ch
     folder = shutil.copytree(row.folder, tmp_path / "tampered")
     path = folder / "allocation_plan.csv"
     plan = pd.read_csv(path, dtype=str, keep_default_na=False)
-    biggest = plan["units"].astype(int).idxmax()  # at its need cap or max_units
+    # a row at its upper bound: min(max_units, ceil(need / beneficiaries per unit))
+    programs = pd.read_csv(DATA / "programs.csv").set_index("code")
+    needs = pd.read_csv(DATA / "indicators.csv", dtype={"code": str}).set_index("code")
+    hi = [min(int(programs.at[p, "max_units"]), math.ceil(
+        needs.at[v, programs.at[p, "need_indicator"]]
+        / programs.at[p, "beneficiaries_per_unit"] - 1e-9))
+        for v, p in zip(plan["village"], plan["program"], strict=True)]
+    biggest = next(i for i, (n, h) in enumerate(zip(plan["units"].astype(int), hi,
+                                                    strict=True)) if n == h)
     plan.loc[biggest, column] = str(float(plan.loc[biggest, column]) + 1)
     plan.to_csv(path, index=False, lineterminator="\n")
     found = check_results(folder, row.file, data=DATA)
