@@ -51,6 +51,7 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_data.py
 	$(BIN)/python bench/bench_model.py
+	$(BIN)/python bench/bench_balance.py
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_loaded.py
 

@@ -440,8 +440,9 @@ def add_dimension_floor(m: Model) -> None:
 
 
 def add_absorption(m: Model) -> None:
-    """sum_{v, p of a} (c_p * x[p,v] + f_p * y[p,v]) >= min(s * B_a, A_a)  (juta Rp) per
-    agency a (targets: :func:`planning.model.floors.absorption_floors`)."""
+    """sum_{v, p of a} (c_p * x[p,v] + f_p * y[p,v]) >= min(s * B_a * c, A_a)  (juta Rp)
+    per agency a, c the district ceiling's cut (targets:
+    :func:`planning.model.floors.absorption_floors`)."""
     by_agency = _by(m, "agency")
     for floor in floors.absorption_floors(m.instance):
         if floor.target <= 0:

@@ -134,9 +134,10 @@ class _State:
         self.ceiling_left += cost
         self.spent[pair.village] -= cost
         self.agency_spent[pair.agency] -= cost
+        removed = max(self.deprived[cell] - max(self.room[cell], 0.0), 0.0)
         self.room[cell] += pair.reach * n
-        self.lifted[cell] = max(0.0, self.lifted[cell] - pair.depth * min(
-            pair.reach * n, max(self.deprived[cell] - max(self.room[cell], 0.0), 0.0)))
+        self.lifted[cell] = max(0.0, self.lifted[cell]
+                                - pair.depth * min(pair.reach * n, removed))
 
     def gain(self, key, n: int) -> float:
         """The objective's gain from n more units of ``key``: w_v * omega_d *
@@ -214,7 +215,7 @@ class _State:
         if gain <= EPS:
             if not self.spend_anyway or cost <= EPS:
                 return None
-            gain = EPS * cost  # a floor needs the money spent: cheapest useless move last
+            gain = EPS * cost  # a floor needs the money spent: useless moves last
         return gain, cost, items
 
     def apply(self, items) -> None:
@@ -305,9 +306,7 @@ def _kecamatan_floor(state: _State) -> None:
         money = min(money, inst.ceiling)
     if not share or math.isinf(money):
         return
-    by_kec: dict[str, list] = {}
-    for key, pair in state.pairs.items():
-        by_kec.setdefault(pair.kecamatan_code, []).append(key)
+    by_kec = _keys_by(state, "kecamatan_code")
     target = share * money
 
     for kec in sorted(by_kec):
