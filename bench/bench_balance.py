@@ -34,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from planning.analysis.equity import equity
+from planning.analysis.equity import dimension_units, equity
 from planning.model import allocate
 from planning.model.balance import efficiency_settings
 from planning.pipeline import prepare
@@ -64,7 +64,7 @@ def timed_plan(name: str, ds, scores, settings) -> dict:
            "quick_gap": allocation.quick_gap, "load": f"{before} -> {_load()}",
            "allocation": allocation}
     if allocation.is_plan:
-        row["equity"] = equity(allocation)
+        row["equity"] = equity(allocation, dimension_units(ds))
     print(f"  {name:<28} {seconds:6.2f} s  {row['status']:<9} gap {_pct(row['gap'])}, "
           f"quick plan {_pct(row['quick_gap'])}, load {row['load']}", flush=True)
     return row

@@ -155,10 +155,11 @@ def check_units(instance: Instance, view: PlanView) -> list[Breach]:
     """lo_p <= x[p,v] <= hi[p,v] (units) for every programme the plan runs, where
     hi[p,v] = min(max_units_p, ceil(need[v,p] / beneficiaries_per_unit_p)) with the need
     cap on. Amount: units below lo or above hi."""
-    bounds = instance.pairs.set_index(["village", "program"])
-    rows = [(r.village, r.program, int(r.units), int(bounds.at[(r.village, r.program), "lo"]),
-             int(bounds.at[(r.village, r.program), "hi"]))
-            for r in view.plan.itertuples(index=False)]
+    bounds = instance.pairs.set_index(["village", "program"])[["lo", "hi"]].reindex(
+        pd.MultiIndex.from_frame(view.plan[["village", "program"]]))
+    rows = list(zip(view.plan["village"], view.plan["program"],
+                    view.plan["units"].astype(int), bounds["lo"].astype(int),
+                    bounds["hi"].astype(int), strict=True))
     excluded = instance.excluded.set_index(["village", "program"])
     for r in view.outside.itertuples(index=False):
         key = (r.village, r.program)

@@ -95,9 +95,9 @@ def lifted_by_programme(plan: pd.DataFrame, deprived: pd.DataFrame,
         ["village", "dimension", "_neg", "program"], kind="stable")
     before = order.groupby(["village", "dimension"])["reached"].cumsum() - order["reached"]
     if saturation:
-        room = [float(cap.get(c, 0.0)) for c in zip(order["village"], order["dimension"],
-                                                      strict=True)]
-        taken = np.clip(np.asarray(room) - before.to_numpy(), 0.0, order["reached"])
+        cells = pd.MultiIndex.from_arrays([order["village"], order["dimension"]])
+        room = cap.reindex(cells).fillna(0.0).to_numpy(dtype=float)
+        taken = np.clip(room - before.to_numpy(), 0.0, order["reached"].to_numpy())
     else:
         taken = order["reached"].to_numpy()
     return pd.Series(taken, index=order.index).reindex(plan.index).to_numpy(dtype=float)

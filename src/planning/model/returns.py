@@ -21,6 +21,7 @@ finer pieces below 1/16 made the plans slower to prove without changing them muc
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 
@@ -43,6 +44,8 @@ def widths(deprived: float) -> tuple[float, ...]:
 
 def value(lifted, deprived, strength: float):
     """F(L; D) (weighted deprived units), elementwise for arrays."""
+    if isinstance(lifted, float | int) and isinstance(deprived, float | int):
+        return _value(float(lifted), float(deprived), strength)
     lifted = np.asarray(lifted, dtype=float)
     if not strength:
         return lifted
@@ -53,4 +56,19 @@ def value(lifted, deprived, strength: float):
         low = deprived * edges[k]
         high = deprived * edges[k + 1] if k < SEGMENTS - 1 else np.inf
         total = total + m * np.clip(lifted, low, high) - m * low
+    return total
+
+
+def _value(lifted: float, deprived: float, strength: float) -> float:
+    """F(L; D) for one village and dimension (the same sum, without numpy: the quick
+    plans ask for it thousands of times)."""
+    if not strength:
+        return lifted
+    total, low = 0.0, 0.0
+    for k, edge in enumerate((*BREAKS, math.inf)):
+        high = deprived * edge if k < SEGMENTS - 1 else math.inf
+        if lifted <= low:
+            break
+        total += 2.0 ** (-strength * k) * (min(lifted, high) - low)
+        low = high
     return total
