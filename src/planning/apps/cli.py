@@ -134,6 +134,56 @@ def run(
 
 
 @app.command()
+def analyse(
+    scenario: Annotated[Path, typer.Argument(
+        help="Berkas skenario (YAML) / scenario file.")] = Path("scenarios/baseline.yaml"),
+    only: Annotated[list[str] | None, typer.Option(
+        "--rule", help="Hanya aturan ini (boleh berulang), mis. kecamatan_share / only "
+                       "this rule (repeatable).")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="Bahasa: id atau en (bawaan: dari skenario).")] = None,
+) -> None:
+    """Analisis untuk rapat koordinasi: harga setiap aturan skenario (rencana ulang tanpa
+    aturan itu; biaya sebagai rentang dari selisih tersertifikasi kedua rencana).
+    / Analysis for the coordination meeting: the price of each rule of the scenario
+    (re-planned without it; the cost as an interval from both plans' certified gaps)."""
+    from planning.analysis.equity import dimension_units
+    from planning.analysis.rakor.rule_prices import rule_prices
+    from planning.config.reading import SettingsError
+    from planning.model import ModelError, PresolveError
+    from planning.pipeline import prepare
+
+    shown = _lang(lang or "id")
+    try:
+        prepared = prepare(scenario, lang=lang and shown, check_out=False)
+        prices = rule_prices(prepared.dataset, prepared.scores, prepared.settings,
+                             only=only)
+    except (DataError, ModelError, PresolveError, SettingsError) as exc:
+        typer.echo(exc.render(shown), err=True)
+        raise typer.Exit(1) from None
+    except ValueError as exc:  # no plan with every rule: nothing to price
+        typer.echo(i18n.text("analyse.no_base_plan", shown, detail=str(exc)), err=True)
+        raise typer.Exit(1) from None
+    lang = (lang and shown) or prepared.lang
+    labels = prepared.dataset.dimensions.set_index("group")[f"label_{lang}"]
+    units = dimension_units(prepared.dataset)
+    typer.echo(i18n.text("analyse.rule_prices", lang))
+    for p in prices:
+        name = i18n.text(f"rule.{p.rule}", lang)
+        if p.removed is None:
+            typer.echo("  " + i18n.text("analyse.rule_no_plan", lang, rule=name,
+                                        status=p.status))
+            continue
+        changes = ", ".join(
+            f"{labels.get(d, d)} {i18n.signed(c, lang, 0)} "
+            f"{i18n.text(f'equity.unit.{units[d]}', lang)}"
+            for d, c in zip(p.removed["dimension"], p.removed["change"], strict=True))
+        typer.echo("  " + i18n.text(
+            "analyse.rule_price", lang, rule=name, low=i18n.number(p.low_pct, lang, 2),
+            high=i18n.number(p.high_pct, lang, 2), changes=changes))
+
+
+@app.command()
 def compare(
     a: Annotated[Path, typer.Argument(help="Folder hasil A (atau skenario A, .yaml).")],
     b: Annotated[Path, typer.Argument(help="Folder hasil B (atau skenario B, .yaml).")],

@@ -1,0 +1,136 @@
+"""The price of each rule (harga aturan): what the plan gives up for each rule the
+scenario uses, found by re-planning without it.
+
+For a rule r of the scenario, the plan with every rule (objective z1, proven bound b1) and
+the plan without r (z2, b2) are both solved to a certified gap, so the best objectives
+O1 in [z1, b1] and O2 in [z2, b2] are known only as intervals, and O2 >= O1 (dropping a
+rule never makes the best plan worse). The price of r is therefore an interval::
+
+    price_low  = max(0, z2 - b1)        price_high = max(0, b2 - z1)
+    in per cent of the plan with every rule: 100 x price_low / b1 .. 100 x price_high / z1
+
+(weighted deprived units, the objective's unit), with the deprived units removed per
+dimension by both plans (each in its own unit; the change is a point, not an interval:
+it compares two plans, not two optima). Only constraints are dropped, so both plans are
+measured by the same objective. The rules (:data:`RULES_OFF`) are named as in the model's
+registry (:mod:`planning.model.rules`), so their labels are the catalogue's ``rule.<name>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from planning.config.model import ModelSettings
+from planning.model import Allocation, Instance, allocate
+
+Switch = Callable[[ModelSettings], ModelSettings]
+
+
+def _rules(**changes) -> Switch:
+    """Settings with these fields of ``rules`` changed."""
+    def off(settings: ModelSettings) -> ModelSettings:
+        return settings.model_copy(update={"rules": settings.rules.model_copy(update=changes)})
+    return off
+
+
+#: rule name -> (whether the plan's instance uses it, the settings without it)
+RULES_OFF: dict[str, tuple[Callable[[Instance], bool], Switch]] = {
+    "coverage": (lambda i: i.settings.rules.min_programs_per_village > 0,
+                 _rules(min_programs_per_village=0)),
+    "kecamatan_share": (lambda i: bool(i.settings.rules.kecamatan_min_share),
+                        _rules(kecamatan_min_share=None)),
+    "village_share": (lambda i: bool(i.settings.rules.village_max_share),
+                      _rules(village_max_share=None)),
+    "capacity": (lambda i: i.settings.rules.capacity
+                 and bool(i.programs["max_villages"].notna().any()), _rules(capacity=False)),
+    "requires": (lambda i: bool(i.requires), _rules(requires=False)),
+    "excludes": (lambda i: bool(i.excludes), _rules(excludes=False)),
+    "lock": (lambda i: bool(i.locks), lambda s: s.model_copy(update={"locks": []})),
+    "dimension_floor": (lambda i: bool(i.settings.rules.dimension_min_share),
+                        _rules(dimension_min_share=None)),
+    "absorption": (lambda i: bool(i.settings.rules.agency_min_absorption),
+                   _rules(agency_min_absorption=None)),
+    "village_package": (lambda i: bool(i.settings.rules.village_min_package),
+                        _rules(village_min_package=None)),
+}
+
+
+@dataclass(frozen=True)
+class RulePrice:
+    """What one rule costs (see the module docstring); objective values in weighted
+    deprived units, None where the plan without the rule has none."""
+
+    rule: str
+    status: str
+    """Solver status of the plan without the rule."""
+    objective_with: float
+    bound_with: float
+    objective_without: float | None
+    bound_without: float | None
+    low: float | None
+    high: float | None
+    low_pct: float | None
+    high_pct: float | None
+    removed: pd.DataFrame | None
+    """Per dimension: dimension, removed_with, removed_without, change (without - with),
+    in the dimension's own unit."""
+
+
+def price_interval(z1: float, b1: float, z2: float, b2: float) -> tuple[float, float]:
+    """(max(0, z2 - b1), max(0, b2 - z1)): the price of a rule from both plans'
+    objectives z and proven bounds b (weighted deprived units)."""
+    return max(0.0, z2 - b1), max(0.0, b2 - z1)
+
+
+def rule_prices(ds, scores, settings: ModelSettings, base: Allocation | None = None,
+                only: list[str] | None = None) -> list[RulePrice]:
+    """The price of every rule ``settings`` uses (or of the rules named in ``only``), in
+    :data:`RULES_OFF` order, each from one re-plan without it; ``base``: the plan with
+    every rule when already made."""
+    base = base if base is not None else allocate(ds, scores, settings)
+    if not base.is_plan:
+        raise ValueError("the price of a rule needs a plan with every rule")
+    z1 = float(base.report.objective)
+    b1 = float(base.report.bound if base.report.bound is not None else z1)
+    removed_with = base.tables.dimensions.set_index("dimension")["removed"]
+    out = []
+    for name, (uses, off) in RULES_OFF.items():
+        if (only is not None and name not in only) or not uses(base.instance):
+            continue
+        other = allocate(ds, scores, off(settings))
+        if not other.is_plan:
+            out.append(RulePrice(name, str(other.report.status), z1, b1, None, None, None,
+                                 None, None, None, None))
+            continue
+        z2 = float(other.report.objective)
+        b2 = float(other.report.bound if other.report.bound is not None else z2)
+        low, high = price_interval(z1, b1, z2, b2)
+        without = other.tables.dimensions.set_index("dimension")["removed"]
+        removed = pd.DataFrame({"dimension": removed_with.index,
+                                "removed_with": removed_with.to_numpy(),
+                                "removed_without": without.reindex(
+                                    removed_with.index).to_numpy()})
+        removed["change"] = removed["removed_without"] - removed["removed_with"]
+        out.append(RulePrice(name, str(other.report.status), z1, b1, z2, b2, low, high,
+                             100.0 * low / b1 if b1 else None,
+                             100.0 * high / z1 if z1 else None, removed))
+    return out
+
+
+def price_table(prices: list[RulePrice]) -> pd.DataFrame:
+    """One row per rule: rule, status, the four objective values, the interval (also
+    in per cent) and the change per dimension as columns ``change_<dimension>``."""
+    rows = []
+    for p in prices:
+        row = {"rule": p.rule, "status": p.status, "objective_with": p.objective_with,
+               "bound_with": p.bound_with, "objective_without": p.objective_without,
+               "bound_without": p.bound_without, "price_low": p.low, "price_high": p.high,
+               "price_low_pct": p.low_pct, "price_high_pct": p.high_pct}
+        if p.removed is not None:
+            row.update({f"change_{d}": c for d, c in zip(p.removed["dimension"],
+                                                         p.removed["change"], strict=True)})
+        rows.append(row)
+    return pd.DataFrame(rows)
