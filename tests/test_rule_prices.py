@@ -43,7 +43,7 @@ def small(ds, scores):
 
 
 def test_every_rule_of_the_scenario_is_priced(small):
-    settings, prices = small
+    _settings, prices = small
     names = [p.rule for p in prices]
     assert {"coverage", "kecamatan_share", "village_share"} <= set(names)
     table = price_table(prices)
