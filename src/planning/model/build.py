@@ -79,6 +79,8 @@ class Model:
     z: dict[tuple[str, str, str], pulp.LpVariable] = field(default_factory=dict)
     q: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)
     g: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
+    total: pulp.LpVariable | None = None
+    """T, all spending (juta Rp), once a share rule asks for it (:func:`total_spend`)."""
     rows: dict[str, RuleRow] = field(default_factory=dict)
     slack: dict[str, pulp.LpVariable] = field(default_factory=dict)
     cost: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
@@ -269,12 +271,12 @@ def total_spend(m: Model) -> pulp.LpVariable:
     """T = sum of all spending (juta Rp), one variable defined by one row ``spend_total``
     (T - sum_{v,p} (c_p * x[p,v] + f_p * y[p,v]) = 0), made once: the share rules refer
     to T instead of repeating every spending term in every row."""
-    if "spend_total" not in m.constraints:
-        t = m.variable("spend_total", 0)
-        m.constrain("spend_total", [(t, 1.0)] + [(var, -coef) for var, coef in
-                                                 m.spend_terms(list(m.x))], EQ, 0, "total")
-        m._groups["spend_total"] = t
-    return m._groups["spend_total"]
+    if m.total is None:
+        m.total = m.variable("spend_total", 0)
+        m.constrain("spend_total", [(m.total, 1.0)] + [(var, -coef) for var, coef in
+                                                       m.spend_terms(list(m.x))], EQ, 0,
+                    "total")
+    return m.total
 
 
 def _share_rule(m: Model, rule: str, share: float, column: str, sense: int) -> None:

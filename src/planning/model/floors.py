@@ -94,7 +94,7 @@ def absorption_limit(instance: Instance, agency: str, enough: float | None = Non
     the grid (whole Rp 10,000) A_a is exact. ``enough`` (juta Rp): stop as soon as a
     spend of at least that much is reachable (then A_a >= enough is all that matters)."""
     budget = float(instance.pagu[agency])
-    key = ("absorption_limit", agency, budget, enough)
+    key = ("absorption_limit", agency, budget, enough, instance.settings.rules.capacity)
     cache = instance.cache
     if key in cache:
         return cache[key]

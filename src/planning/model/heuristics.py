@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -42,7 +43,7 @@ class _State:
     blocked: set[tuple[str, str]] = field(default_factory=set)
     spend_anyway: bool = False
     """While reaching a floor: moves that add nothing to the objective still count."""
-    allowance: object = None
+    allowance: Callable[[], float] | None = None
     """While reaching a money floor: a function giving the juta Rp still needed; a move
     buys no more units than that needs."""
 

@@ -487,9 +487,12 @@ def _setting_value(value: object) -> object:
 
 
 def _plans_rows(book: _Book, ws: Worksheet, row: int, balanced: PlanFigures,
-                efficient: PlanFigures | None) -> int:
+                efficient: PlanFigures | None, comparable: bool = True) -> int:
     """Both plans' figures side by side, one row per :data:`PRICE_FIGURES`, with
-    change = this plan - efficiency plan for the numbers; return the next free row."""
+    change = this plan - efficiency plan for the numbers; return the next free row. No
+    change for the certified gaps (a difference of two gaps means nothing) nor, unless
+    ``comparable``, for the objectives (diminishing returns change the objective itself,
+    docs/equity.md)."""
     lang = book.lang
     for col, key in enumerate(("measure", "efficient_plan", "balanced_plan", "change")):
         ws.write_string(row, col, column(key, lang), book.header)
@@ -500,7 +503,8 @@ def _plans_rows(book: _Book, ws: Worksheet, row: int, balanced: PlanFigures,
         other = None if efficient is None else getattr(efficient, name)
         book.cell(ws, at, 1, other, kind)
         book.cell(ws, at, 2, mine, kind)
-        if kind != "text" and not _missing(mine) and not _missing(other):
+        if kind != "text" and not _missing(mine) and not _missing(other) and \
+                name != "gap" and (comparable or name != "objective"):
             book.cell(ws, at, 3, float(mine) - float(other), kind)
     return row + len(PRICE_FIGURES) + 2
 
@@ -536,7 +540,8 @@ def _price_sheet(book: _Book, allocation, price: Price) -> None:
         row = book.pairs(ws, row - 1, [(text("price.total", lang), price.change_total,
                                         "num")])
     row = book.heading_row(ws, row, words("block.price_plans", lang))
-    _plans_rows(book, ws, row, price.balanced, price.efficient)
+    _plans_rows(book, ws, row, price.balanced, price.efficient,
+                comparable="diminishing_returns" not in price.settings)
     book.width(ws, 0, 30)
 
 
