@@ -155,18 +155,28 @@ class Planner:
         """A new pagu for ``agency`` (juta Rp): changes one bound of the built model (and
         the agency's absorption target). ``check=False`` leaves the presolve checks to
         :meth:`check`, after several changes."""
-        if agency not in self.instance.pagu.index:
-            raise ModelError("model.unknown_agency", codes=agency,
-                             known=", ".join(self.instance.pagu.index))
-        if value < 0:
-            raise ModelError("model.negative_pagu", agency=agency, value=value)
-        pagu = self.instance.pagu.copy()
-        pagu[agency] = float(value)
-        settings = self.settings.model_copy(update={"pagu": {**self.settings.pagu,
-                                                             agency: float(value)}})
-        self.model.set_rhs(f"pagu_{agency}", float(value))
-        self._absorption(dataclasses.replace(self.instance, settings=settings, pagu=pagu))
-        self._update(settings, check, pagu=pagu)  # model and instance agree even if checks fail
+        self.set_budgets({agency: value}, check)
+
+    def set_budgets(self, pagu: dict[str, float], check: bool = True) -> list[str]:
+        """New pagu for several agencies at once (juta Rp); returns the names of the
+        model rows that changed (pagu and absorption rows)."""
+        for agency, value in pagu.items():
+            if agency not in self.instance.pagu.index:
+                raise ModelError("model.unknown_agency", codes=agency,
+                                 known=", ".join(self.instance.pagu.index))
+            if value < 0:
+                raise ModelError("model.negative_pagu", agency=agency, value=value)
+        new = self.instance.pagu.copy()
+        for agency, value in pagu.items():
+            new[agency] = float(value)
+            self.model.set_rhs(f"pagu_{agency}", float(value))
+        settings = self.settings.model_copy(update={"pagu": {
+            **self.settings.pagu, **{a: float(v) for a, v in pagu.items()}}})
+        changed = [f"pagu_{a}" for a in pagu]
+        changed += self._absorption(dataclasses.replace(self.instance, settings=settings,
+                                                        pagu=new))
+        self._update(settings, check, pagu=new)  # model and instance agree even if checks fail
+        return changed
 
     def set_ceiling(self, value: float, check: bool = True) -> None:
         """A new district ceiling (juta Rp) for a model built with one."""
@@ -178,13 +188,16 @@ class Planner:
         self._absorption(dataclasses.replace(self.instance, settings=settings))
         self._update(settings, check)
 
-    def _absorption(self, changed: Instance) -> None:
+    def _absorption(self, changed: Instance) -> list[str]:
         """The absorption rows' targets for the changed pagu or ceiling (each follows its
-        agency's pagu and the ceiling's cut; an agency without a row keeps none)."""
+        agency's pagu and the ceiling's cut; an agency without a row keeps none); returns
+        the rows' names."""
         targets = {f.agency: f.target for f in absorption_floors(changed)}
-        for agency in changed.pagu.index:
-            if f"absorption_{agency}" in self.model.constraints:
-                self.model.set_rhs(f"absorption_{agency}", targets.get(agency, 0.0))
+        rows = [f"absorption_{a}" for a in changed.pagu.index
+                if f"absorption_{a}" in self.model.constraints]
+        for row in rows:
+            self.model.set_rhs(row, targets.get(row.removeprefix("absorption_"), 0.0))
+        return rows
 
     def _update(self, settings: ModelSettings, check: bool = True, **changes) -> None:
         self.settings = settings

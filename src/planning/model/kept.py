@@ -1,0 +1,302 @@
+"""A built model kept in HiGHS between solves, for the many re-plans of an analysis.
+
+:func:`planning.model.solve_model` hands the PuLP model to HiGHS anew at every solve, in
+a forked, watched process: right for one run, but an analysis re-plans the same model
+tens of times with one bound or right-hand side changed (a budget curve, the price of a
+rule, the entry threshold of a programme). :class:`KeptModel` hands the PuLP model (PuLP
+stays the modelling layer) to one HiGHS object in this process once; afterwards only the
+changed row bounds (:meth:`KeptModel.sync`) and the fixed columns of a solve change.
+
+Every solve starts from a cleared solver (no basis or cuts of an earlier solve), on one
+thread with the scenario's seed, and stops on its gap target or node limit: the same
+model, start and options give the same plan whatever was solved before. HiGHS's own
+wall-clock limit is the safety net (in this process there is no watchdog).
+
+:func:`replan` is the re-plan after a change: the previous plan where it still keeps every
+rule, its neighbourhood (the previous plan's programme choices fixed outside the changed
+agencies, the rest solved), then the whole MIP from the better of them, first to a
+``quick_gap`` (a certified plan fast), then to the scenario's gap.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from planning.config.model import Solver
+from planning.model.best import load_values
+from planning.model.build import Model
+from planning.model.evaluate import start_values
+from planning.model.extract import model_units
+from planning.model.rules import check_plan
+from planning.model.solve import (
+    SolveReport,
+    _quiet_banner,
+    _stopped_by,
+    classify,
+    relative_gap,
+    reset_highs_threads,
+    solver_version,
+)
+
+#: the certified gap the first plan of a re-plan is solved to (then the scenario's gap)
+QUICK_GAP = 0.02
+#: node limit of a neighbourhood solve (most choices fixed: a small MIP)
+NEIGHBOURHOOD_NODES = 200
+
+
+class KeptModel:
+    """The PuLP model ``m`` handed to one HiGHS object, kept for many solves."""
+
+    def __init__(self, m: Model, solver: Solver | None = None):
+        import highspy
+
+        self.m = m
+        self.solver = solver or Solver()
+        _quiet_banner()
+        reset_highs_threads()
+        t0 = time.perf_counter()
+        api = pulp.HiGHS(msg=False)
+        api.createAndConfigureSolver(m.prob)
+        api.buildSolverModel(m.prob)
+        self.h = m.prob.solverModel
+        self.variables = m.prob.variables()
+        self.column = {var.name: i for i, var in enumerate(self.variables)}
+        self.row = {name: c.index for name, c in m.constraints.items()}
+        lp = self.h.getLp()
+        self.col_lower = np.array(lp.col_lower_, dtype=float)
+        self.col_upper = np.array(lp.col_upper_, dtype=float)
+        self.inf = highspy.kHighsInf
+        self.handover_seconds = time.perf_counter() - t0
+        self._set_options(self.solver.gap, self.solver.node_limit, None)
+
+    # -- changes ---------------------------------------------------------------------
+    def sync(self, names: Iterable[str] | None = None) -> None:
+        """Copy the bounds of the named rows (default: every row) from the PuLP model,
+        after their right-hand sides changed there (``Model.set_rhs``)."""
+        names = list(self.row) if names is None else list(names)
+        if not names:
+            return
+        index = np.array([self.row[n] for n in names], dtype=np.int32)
+        lower, upper = [], []
+        for n in names:
+            c = self.m.constraints[n]
+            lb, ub = c.getLb(), c.getUb()
+            lower.append(-self.inf if lb is None else lb)
+            upper.append(self.inf if ub is None else ub)
+        self.h.changeRowsBounds(len(index), index, np.array(lower), np.array(upper))
+
+    def column_of(self, var: pulp.LpVariable) -> int:
+        return self.column[var.name]
+
+    # -- solving ---------------------------------------------------------------------
+    def _set_options(self, gap: float, nodes: int, heuristics: float | None) -> None:
+        s = self.solver
+        options = {"output_flag": bool(s.log), "mip_rel_gap": float(gap),
+                   "mip_abs_gap": 1e-6, "threads": int(s.threads),
+                   "random_seed": int(s.seed), "time_limit": float(s.time_limit),
+                   "mip_max_nodes": int(nodes),
+                   "presolve": "on" if s.presolve else "off",
+                   "mip_heuristic_effort": 0.05 if heuristics is None else float(heuristics)}
+        for key, value in options.items():
+            self.h.setOptionValue(key, value)
+
+    def solve(self, start: dict[str, float] | None = None, gap: float | None = None,
+              nodes: int | None = None, bounds: dict[int, tuple[float, float]] | None = None,
+              relax: bool = False, heuristics: float | None = None) -> SolveReport:
+        """Solve the kept model from a cleared solver; ``start``: a plan's variable values
+        (by PuLP name) tried first; ``bounds``: column -> (lower, upper) for this solve
+        only; ``relax``: the LP relaxation; ``heuristics``: HiGHS's heuristic effort. The
+        PuLP variables receive the solution."""
+        import highspy
+
+        gap = self.solver.gap if gap is None else gap
+        nodes = self.solver.node_limit if nodes is None else nodes
+        self._set_options(gap, nodes, heuristics)
+        t0 = time.perf_counter()
+        self.h.clearSolver()
+        held = sorted(bounds or {})
+        if held:
+            index = np.array(held, dtype=np.int32)
+            self.h.changeColsBounds(len(index), index,
+                                    np.array([bounds[c][0] for c in held], dtype=float),
+                                    np.array([bounds[c][1] for c in held], dtype=float))
+        integer = None
+        if relax:
+            integer = [i for i, v in enumerate(self.variables) if v.cat == pulp.LpInteger]
+            index = np.array(integer, dtype=np.int32)
+            self.h.changeColsIntegrality(len(index), index, np.array(
+                [highspy.HighsVarType.kContinuous] * len(index)))
+        if start and not relax:
+            solution = self.h.getSolution()
+            solution.col_value = [float(start.get(v.name, 0.0)) for v in self.variables]
+            solution.value_valid = True
+            self.h.setSolution(solution)
+        try:
+            self.h.run()
+            info = self.h.getInfo()
+            model_status = self.h.modelStatusToString(self.h.getModelStatus())
+            found = info.primal_solution_status == 2
+            values = list(self.h.getSolution().col_value) if found else None
+        finally:
+            if held:
+                index = np.array(held, dtype=np.int32)
+                self.h.changeColsBounds(len(index), index, self.col_lower[index],
+                                        self.col_upper[index])
+            if integer is not None:
+                index = np.array(integer, dtype=np.int32)
+                self.h.changeColsIntegrality(len(index), index, np.array(
+                    [highspy.HighsVarType.kInteger] * len(index)))
+        runtime = time.perf_counter() - t0
+        objective = -float(info.objective_function_value) if found else None
+        if relax:
+            bound = objective
+        else:
+            raw = info.mip_dual_bound
+            bound = -float(raw) if raw is not None and abs(raw) < 1e30 else None
+        status = _kept_status(model_status, objective, bound, gap)
+        if values is not None and status not in ("infeasible", "unbounded", "error"):
+            for var, value in zip(self.variables, values, strict=True):
+                var.varValue = value
+        else:
+            objective, bound = None, None
+        return SolveReport(status=status, objective=objective, bound=bound,
+                           gap=relative_gap(objective, bound), runtime=runtime,
+                           solver="highs", solver_version=solver_version("highs"),
+                           gap_target=gap, time_limit=self.solver.time_limit,
+                           node_limit=nodes, warm_start=bool(start), message=model_status,
+                           time_limited="time limit" in model_status.lower(),
+                           stopped_by=_stopped_by(model_status, status),
+                           max_gap=self.solver.max_gap)
+
+    def y_columns(self, keep: Callable[[str, str], bool]) -> list[tuple[int, tuple]]:
+        """(column, (village, program)) of every choice y whose pair ``keep`` accepts."""
+        return [(self.column[var.name], key) for key, var in self.m.y.items() if keep(*key)]
+
+
+def _kept_status(model_status: str, objective, bound, gap: float) -> str:
+    text = model_status.lower()
+    if "infeasible" in text:
+        return "infeasible"
+    if "unbounded" in text:
+        return "unbounded"
+    if "optimal" in text:
+        return "optimal" if objective is not None else "error"
+    if "limit" in text or "interrupt" in text:
+        return classify(objective, bound, gap)
+    return "error"
+
+
+@dataclass(frozen=True)
+class Replan:
+    """A re-plan: the plan (village, program, units), the certified report of the
+    scenario's gap, and the first certified plan's report and seconds."""
+
+    units: pd.DataFrame | None
+    report: SolveReport
+    quick: SolveReport
+    quick_seconds: float
+    seconds: float
+    source: str
+    """Where the final plan came from: ``previous``, ``neighbourhood`` or ``mip``."""
+
+    @property
+    def is_plan(self) -> bool:
+        return self.units is not None and self.report.is_plan
+
+
+def neighbourhood(kept: KeptModel, previous: pd.DataFrame, hold: str,
+                  free: Callable[[str, str], bool] | None = None) -> dict[int, tuple]:
+    """Column bounds that keep a solve near ``previous`` (village, program, units):
+
+    * ``fix``: every programme choice y of a pair that ``free`` does not accept as in
+      ``previous`` (the changed agency's pairs are solved anew);
+    * ``extend``: every choice and unit count of ``previous`` at least as in it (a plan
+      that adds to ``previous``: for more money, never less than before);
+    * ``shrink``: at most as in ``previous`` (a plan cut out of it: for less money)."""
+    chosen = dict(zip(zip(previous["village"], previous["program"], strict=True),
+                      previous["units"].astype(float), strict=True))
+    out: dict[int, tuple] = {}
+    m = kept.m
+    for key, var in m.y.items():
+        col = kept.column[var.name]
+        lo, up = kept.col_lower[col], kept.col_upper[col]
+        on = 1.0 if key in chosen else 0.0
+        if hold == "fix":
+            if free is None or not free(*key):
+                out[col] = (on, on)
+        elif hold == "extend":
+            out[col] = (max(lo, on), up)
+        elif hold == "shrink":
+            out[col] = (lo, min(up, on))
+        else:
+            raise ValueError(f"unknown neighbourhood {hold}")
+    if hold in ("extend", "shrink"):
+        for key, var in m.x.items():
+            col = kept.column[var.name]
+            lo, up = kept.col_lower[col], kept.col_upper[col]
+            n = chosen.get(key, 0.0)
+            out[col] = (max(lo, n), up) if hold == "extend" else (lo, min(up, n))
+    return out
+
+
+def replan(kept: KeptModel, previous: pd.DataFrame | None = None, hold: str | None = None,
+           free: Callable[[str, str], bool] | None = None, gap: float | None = None,
+           quick_gap: float = QUICK_GAP) -> Replan:
+    """Re-plan the kept model after a change (its rows already synced).
+
+    ``previous``: the plan before the change (village, program, units); kept as the start
+    when it still keeps every rule. ``hold`` (with ``previous``): a :func:`neighbourhood`
+    solved first (``fix`` with ``free``: the pairs the change concerns). Then the whole
+    MIP from the best start, to ``quick_gap`` and on to ``gap``."""
+    t0 = time.perf_counter()
+    instance = kept.m.instance
+    gap = kept.solver.gap if gap is None else gap
+    start, start_value, source = None, -math.inf, "mip"
+    if previous is not None and len(previous) and not check_plan(instance, previous):
+        start = start_values(instance, previous)
+        start_value = _value(kept, start)
+        source = "previous"
+    if previous is not None and hold is not None:
+        near = kept.solve(start=start, gap=gap, nodes=NEIGHBOURHOOD_NODES,
+                          bounds=neighbourhood(kept, previous, hold, free))
+        if near.is_plan and near.objective > start_value + 1e-9:
+            start = {v.name: float(v.varValue or 0.0) for v in kept.variables}
+            start_value, source = near.objective, "neighbourhood"
+    first = kept.solve(start=start, gap=max(quick_gap, gap))
+    quick_seconds = time.perf_counter() - t0
+    report, units = first, model_units(kept.m) if first.is_plan else None
+    if first.is_plan and first.gap is not None and first.gap > gap + 1e-12:
+        start = {v.name: float(v.varValue or 0.0) for v in kept.variables}
+        second = kept.solve(start=start, gap=gap)
+        bound = _tighter(first.bound, second.bound)
+        if second.is_plan and second.objective >= first.objective - 1e-9:
+            report, units = dataclasses.replace(second, bound=bound, gap=relative_gap(
+                second.objective, bound), status=classify(second.objective, bound, gap)), \
+                model_units(kept.m)
+        else:  # the first plan stays, certified by the tighter bound
+            load_values(kept.m, start)
+            report = dataclasses.replace(first, gap_target=gap, bound=bound,
+                                         gap=relative_gap(first.objective, bound),
+                                         status=classify(first.objective, bound, gap))
+    if report.is_plan and report.objective > start_value + 1e-9:
+        source = "mip"
+    return Replan(units, report, first, quick_seconds, time.perf_counter() - t0, source)
+
+
+def _tighter(a: float | None, b: float | None) -> float | None:
+    values = [x for x in (a, b) if x is not None]
+    return min(values) if values else None
+
+
+def _value(kept: KeptModel, values: dict[str, float]) -> float:
+    """The objective of a plan's variable values (the model's objective, by name)."""
+    return float(sum(coef * values.get(var.name, 0.0)
+                     for var, coef in kept.m.prob.objective.items()))
