@@ -107,6 +107,7 @@ class _Book:
                            "valign": "top"})
         self.title = add({"bold": True, "font_size": 14})
         self.heading = add({"bold": True, "font_size": 12})
+        self.wrap = add({"text_wrap": True, "valign": "top"})
         self.warning = add({"bold": True, "font_color": "#C00000", "text_wrap": True,
                             "valign": "top"})
         self.widths: dict[str, dict[int, float]] = {}
@@ -705,7 +706,8 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
                    scenario: dict, provenance: dict, lang: str = "id",
                    moved: pd.DataFrame | None = None,
                    created: datetime = CREATED, equity: Equity | None = None,
-                   price: Price | None = None) -> bytes:
+                   price: Price | None = None, analysis=None,
+                   figures: Mapping[str, bytes] | None = None) -> bytes:
     """The planners' workbook as xlsx bytes.
 
     ``scores`` is the village score table (``ScoreResult.table``), ``allocation`` an
@@ -735,6 +737,11 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
     _village_sheet(book, allocation)
     _equity_sheet(book, allocation, measures)
     _price_sheet(book, allocation, price)
+    if analysis is not None:
+        from planning.report.analysis import write_sheets
+
+        write_sheets(book, analysis, allocation.instance.labels.get(f"dimension_{lang}", {}),
+                     dict(figures or {}))
     _allocation_sheet(book, plan)
     _score_sheet(book, ds, scores)
     _inputs_sheet(book, ds, allocation)
