@@ -97,29 +97,33 @@ class KeptModel:
         return self.column[var.name]
 
     # -- solving ---------------------------------------------------------------------
-    def _set_options(self, gap: float, nodes: int, heuristics: float | None) -> None:
+    def _set_options(self, gap: float, nodes: int, heuristics: float | None,
+                     presolve: bool | None = None) -> None:
         s = self.solver
+        presolve = s.presolve if presolve is None else presolve
         options = {"output_flag": bool(s.log), "mip_rel_gap": float(gap),
                    "mip_abs_gap": 1e-6, "threads": int(s.threads),
                    "random_seed": int(s.seed), "time_limit": float(s.time_limit),
                    "mip_max_nodes": int(nodes),
-                   "presolve": "on" if s.presolve else "off",
+                   "presolve": "on" if presolve else "off",
                    "mip_heuristic_effort": 0.05 if heuristics is None else float(heuristics)}
         for key, value in options.items():
             self.h.setOptionValue(key, value)
 
     def solve(self, start: dict[str, float] | None = None, gap: float | None = None,
               nodes: int | None = None, bounds: dict[int, tuple[float, float]] | None = None,
-              relax: bool = False, heuristics: float | None = None) -> SolveReport:
+              relax: bool = False, heuristics: float | None = None,
+              presolve: bool | None = None) -> SolveReport:
         """Solve the kept model from a cleared solver; ``start``: a plan's variable values
         (by PuLP name) tried first; ``bounds``: column -> (lower, upper) for this solve
-        only; ``relax``: the LP relaxation; ``heuristics``: HiGHS's heuristic effort. The
-        PuLP variables receive the solution."""
+        only; ``relax``: the LP relaxation; ``heuristics``: HiGHS's heuristic effort;
+        ``presolve``: HiGHS's presolve (default: the scenario's; on pays where ``bounds``
+        hold most columns, which it removes). The PuLP variables receive the solution."""
         import highspy
 
         gap = self.solver.gap if gap is None else gap
         nodes = self.solver.node_limit if nodes is None else nodes
-        self._set_options(gap, nodes, heuristics)
+        self._set_options(gap, nodes, heuristics, presolve)
         t0 = time.perf_counter()
         self.h.clearSolver()
         held = sorted(bounds or {})
@@ -265,7 +269,7 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None, hold: str | No
         start_value = _value(kept, start)
         source = "previous"
     if previous is not None and hold is not None:
-        near = kept.solve(start=start, gap=gap, nodes=NEIGHBOURHOOD_NODES,
+        near = kept.solve(start=start, gap=gap, nodes=NEIGHBOURHOOD_NODES, presolve=True,
                           bounds=neighbourhood(kept, previous, hold, free))
         if near.is_plan and near.objective > start_value + 1e-9:
             start = {v.name: float(v.varValue or 0.0) for v in kept.variables}
