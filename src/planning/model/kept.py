@@ -210,6 +210,8 @@ class Replan:
     seconds: float
     source: str
     """Where the final plan came from: ``previous``, ``neighbourhood`` or ``mip``."""
+    quick_units: pd.DataFrame | None = None
+    """The first certified plan (the plan of ``quick``)."""
 
     @property
     def is_plan(self) -> bool:
@@ -277,6 +279,7 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None, hold: str | No
     first = kept.solve(start=start, gap=max(quick_gap, gap))
     quick_seconds = time.perf_counter() - t0
     report, units = first, model_units(kept.m) if first.is_plan else None
+    quick_units = units
     if first.is_plan and first.gap is not None and first.gap > gap + 1e-12:
         start = {v.name: float(v.varValue or 0.0) for v in kept.variables}
         second = kept.solve(start=start, gap=gap)
@@ -292,7 +295,8 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None, hold: str | No
                                          status=classify(first.objective, bound, gap))
     if report.is_plan and report.objective > start_value + 1e-9:
         source = "mip"
-    return Replan(units, report, first, quick_seconds, time.perf_counter() - t0, source)
+    return Replan(units, report, first, quick_seconds, time.perf_counter() - t0, source,
+                  quick_units)
 
 
 def _tighter(a: float | None, b: float | None) -> float | None:

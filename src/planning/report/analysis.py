@@ -216,6 +216,23 @@ def write_sheets(book, analysis: Analysis, dims: dict[str, str], figures: dict[s
                 book.widths[ws.name].pop(col, None)
 
 
+def agency_section(book, ws, row: int, analysis: Analysis, agency: str) -> int:
+    """The analyses' rows about ``agency`` on its own sheet, from ``row``: its marginal
+    value, what its next Rp 100 juta buys, its curve and its programmes left at zero with
+    what it would take for each to enter. Returns the next free row."""
+    lang = book.lang
+    parts = (("analysis.marginal", analysis.marginal), ("analysis.next_money", analysis.purchases),
+             ("analysis.agency_curves", analysis.agencies), ("analysis.entries", analysis.entries))
+    for title, frame in parts:
+        if frame is None or "agency" not in frame or not (frame["agency"] == agency).any():
+            continue
+        rows = frame[frame["agency"] == agency].drop(columns="agency")
+        row = book.heading_row(ws, row, words(title, lang))
+        row = book.table(ws, rows, spec_of(rows, lang), row=row, freeze=False,
+                         autofilter=False)
+    return row
+
+
 def _image(ws, data: bytes | None, row: int, col: int) -> bool:
     if not data:
         return False

@@ -320,7 +320,8 @@ def _summary_sheet(book: _Book, ds: DataSet, allocation, summary: dict) -> None:
 _PLAN_KEYS = {"plan.optimal", "plan.greedy", "plan.equal_split"}
 
 
-def _agency_sheets(book: _Book, ds: DataSet, allocation, plan: pd.DataFrame) -> None:
+def _agency_sheets(book: _Book, ds: DataSet, allocation, plan: pd.DataFrame,
+                   analysis=None) -> None:
     lang = book.lang
     names = ds.agencies.set_index("code")["name"]
     spec = _spec(lang, ("village_code", "text"), ("village", "text"), ("kecamatan", "text"),
@@ -344,7 +345,11 @@ def _agency_sheets(book: _Book, ds: DataSet, allocation, plan: pd.DataFrame) -> 
                            (words("agency.share", lang), agency.share_used, "share")])
         book.width(ws, 0, 16)
         total = _sums(frame, ["cost", "share_of_pagu", "households_reached"])
-        book.table(ws, frame, spec, row=5, total=total)
+        row = book.table(ws, frame, spec, row=5, total=total)
+        if analysis is not None:
+            from planning.report.analysis import agency_section
+
+            agency_section(book, ws, row + 1, analysis, agency.agency)
 
 
 def _kecamatan_sheet(book: _Book, allocation) -> None:
@@ -732,7 +737,7 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
     _summary_sheet(book, ds, allocation, summary)
     if moved is not None:
         _moved_sheet(book, moved)
-    _agency_sheets(book, ds, allocation, plan)
+    _agency_sheets(book, ds, allocation, plan, analysis)
     _kecamatan_sheet(book, allocation)
     _village_sheet(book, allocation)
     _equity_sheet(book, allocation, measures)
