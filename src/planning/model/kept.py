@@ -255,34 +255,38 @@ def neighbourhood(kept: KeptModel, previous: pd.DataFrame, hold: str,
 
 def replan(kept: KeptModel, previous: pd.DataFrame | None = None, hold: str | None = None,
            free: Callable[[str, str], bool] | None = None, gap: float | None = None,
-           quick_gap: float = QUICK_GAP) -> Replan:
+           quick_gap: float = QUICK_GAP,
+           bounds: dict[int, tuple[float, float]] | None = None) -> Replan:
     """Re-plan the kept model after a change (its rows already synced).
 
     ``previous``: the plan before the change (village, program, units); kept as the start
     when it still keeps every rule. ``hold`` (with ``previous``): a :func:`neighbourhood`
     solved first (``fix`` with ``free``: the pairs the change concerns). Then the whole
-    MIP from the best start, to ``quick_gap`` and on to ``gap``."""
+    MIP from the best start, to ``quick_gap`` and on to ``gap``. ``bounds``: column ->
+    (lower, upper) held in every solve of this re-plan (over the neighbourhood's), e.g. a
+    village's columns at 0; ``previous`` is then only a start when it keeps them too."""
+    held = dict(bounds or {})
     t0 = time.perf_counter()
     instance = kept.m.instance
     gap = kept.solver.gap if gap is None else gap
     start, start_value, source = None, -math.inf, "mip"
     if previous is not None and len(previous) and not check_plan(instance, previous):
-        start = start_values(instance, previous)
-        start_value = _value(kept, start)
-        source = "previous"
+        values = start_values(instance, previous)
+        if _within(kept, values, held):
+            start, start_value, source = values, _value(kept, values), "previous"
     if previous is not None and hold is not None:
         near = kept.solve(start=start, gap=gap, nodes=NEIGHBOURHOOD_NODES, presolve=True,
-                          bounds=neighbourhood(kept, previous, hold, free))
+                          bounds={**neighbourhood(kept, previous, hold, free), **held})
         if near.is_plan and near.objective > start_value + 1e-9:
             start = {v.name: float(v.varValue or 0.0) for v in kept.variables}
             start_value, source = near.objective, "neighbourhood"
-    first = kept.solve(start=start, gap=max(quick_gap, gap))
+    first = kept.solve(start=start, gap=max(quick_gap, gap), bounds=held)
     quick_seconds = time.perf_counter() - t0
     report, units = first, model_units(kept.m) if first.is_plan else None
     quick_units = units
     if first.is_plan and first.gap is not None and first.gap > gap + 1e-12:
         start = {v.name: float(v.varValue or 0.0) for v in kept.variables}
-        second = kept.solve(start=start, gap=gap)
+        second = kept.solve(start=start, gap=gap, bounds=held)
         bound = _tighter(first.bound, second.bound)
         if second.is_plan and second.objective >= first.objective - 1e-9:
             report, units = dataclasses.replace(second, bound=bound, gap=relative_gap(
@@ -297,6 +301,13 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None, hold: str | No
         source = "mip"
     return Replan(units, report, first, quick_seconds, time.perf_counter() - t0, source,
                   quick_units)
+
+
+def _within(kept: KeptModel, values: dict[str, float],
+            bounds: dict[int, tuple[float, float]]) -> bool:
+    """Whether a plan's variable values keep the held column bounds (to 1e-9)."""
+    return all(lo - 1e-9 <= values.get(kept.variables[col].name, 0.0) <= up + 1e-9
+               for col, (lo, up) in bounds.items())
 
 
 def _tighter(a: float | None, b: float | None) -> float | None:

@@ -1,0 +1,228 @@
+"""Why and why not per village (issue 14, planning.analysis.rakor.why): on a small plan
+solved exactly (gap 0), every stated fact is checked against recomputation, never against
+the optimiser's own output: a named binding rule is tight in the exported plan (spend per
+agency, units against the need, villages per programme, shares, recomputed with pandas
+from the data's CSV files by tests/model_checker.py); the plan without a village keeps
+every rule of the scenario without it and its objective gives the stated loss; a stated
+entry threshold brings the programme into a plan made afresh, and the smaller bracketing
+change does not; the paragraphs name the village and the table's numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pandas as pd
+import pytest
+
+from planning import i18n
+from planning.analysis.rakor import why_search
+from planning.analysis.rakor.why import explain_villages
+from planning.config.model import ModelSettings, Rules, Solver
+from planning.model import allocate
+
+from .conftest import DATA
+from .model_checker import recompute
+
+#: the programmes whose entry thresholds are searched (and re-checked by fresh plans)
+SEARCHED = ("CSR-BEDAH", "DINSOS-RUTILAHU", "DPMD-PADAT-KARYA")
+CHECKED = len(SEARCHED)
+
+
+@pytest.fixture(scope="module")
+def score_result(ds):
+    from planning.scoring import score_villages
+
+    return score_villages(ds, draws=0)
+
+
+@pytest.fixture(scope="module")
+def small(ds, score_result):
+    """Six focus villages of three kecamatan, a third of every pagu, balanced rules,
+    solved exactly: the base plan and its explanation."""
+    scores = score_result.table
+    focus = scores[scores["selected"].astype(bool)].sort_values("code")
+    villages = list(focus.groupby("kecamatan_code")["code"].apply(
+        lambda c: sorted(c)[:2]).explode())[:6]
+    pagu = {a: round(float(b) / 3, 1) for a, b in
+            ds.agencies.set_index("code")["pagu"].items()}
+    settings = ModelSettings(villages=villages, pagu=pagu, rules=Rules(
+        min_programs_per_village=1, kecamatan_min_share=0.1, village_max_share=0.3,
+        village_min_package=50), solver=Solver(gap=0.0))
+    base = allocate(ds, scores, settings)
+    assert base.is_plan
+    return settings, base, explain_villages((ds, score_result, settings), base,
+                                            thresholds=SEARCHED)
+
+
+def test_every_planned_village_and_candidate_has_a_row(small, score_result):
+    settings, base, why = small
+    rows = why.villages.set_index("code")
+    assert set(settings.villages) == set(rows.index[rows["planned"]])
+    table = score_result.table
+    kecamatan = set(table.loc[table["code"].isin(settings.villages), "kecamatan_code"])
+    candidates = set(table.loc[table["kecamatan_code"].isin(kecamatan), "code"])
+    assert set(rows.index) == candidates
+    received = base.tables.plan.groupby("village")["cost"].sum()
+    for code in settings.villages:
+        assert rows.at[code, "received_cost"] == pytest.approx(received.get(code, 0.0))
+    left_out = rows[~rows["planned"] & ~rows["focus"]]
+    kelurahan = table.set_index("code")["type"].reindex(left_out.index) == "kelurahan"
+    assert len(left_out)
+    assert (left_out["poverty_index"][~kelurahan] <= left_out["focus_threshold"][
+        ~kelurahan] + 1e-9).all()
+
+
+def test_named_binding_rules_are_tight_in_the_plan(ds, small, score_result):
+    settings, base, why = small
+    plan = base.tables.plan
+    checked = recompute(DATA, score_result.table, settings, plan)
+    assert checked["violations"] == []
+    programs = pd.read_csv(DATA / "programs.csv").set_index("code")
+    indicators = pd.read_csv(DATA / "indicators.csv", dtype={"code": str}).set_index("code")
+    cells = checked["cells"].set_index(["village", "dimension"])
+    served = plan.groupby("program")["village"].nunique()
+    named = 0
+    for row in why.villages[why.villages["in_plan"]].itertuples(index=False):
+        units = plan[plan["village"] == row.code].set_index("program")["units"]
+        spend_v = float(checked["spend_village"][row.code])
+        for rule, subject, _value, _limit in row.binding:
+            named += 1
+            if rule == "pagu":
+                assert checked["spend"][subject] >= settings.pagu[subject] - 0.5
+            elif rule == "need_cap":
+                prog = programs.loc[subject]
+                need = float(indicators.at[row.code, prog["need_indicator"]])
+                cap = math.ceil(need / float(prog["beneficiaries_per_unit"]) - 1e-9)
+                assert units[subject] == cap < prog["max_units"]
+            elif rule == "max_units":
+                assert units[subject] == programs.at[subject, "max_units"]
+            elif rule == "capacity":
+                assert served[subject] == programs.at[subject, "max_villages"]
+            elif rule == "saturation":
+                cell = cells.loc[(row.code, subject)]
+                assert cell["removed"] == pytest.approx(cell["deprived"]) and cell["deprived"] > 0
+            elif rule == "village_share":
+                assert spend_v >= settings.rules.village_max_share * checked["total"] - 0.5
+            elif rule == "village_package":
+                assert spend_v <= settings.rules.village_min_package + 0.5
+            elif rule == "kecamatan_share":
+                kec = plan.assign(kec=plan["village"].str[:8]).groupby("kec")["cost"].sum()
+                assert kec[subject] <= settings.rules.kecamatan_min_share * checked[
+                    "total"] + 0.5
+            elif rule == "coverage":
+                assert len(units) == settings.rules.min_programs_per_village
+            elif rule == "absorption":
+                target = checked["absorption_targets"][subject]
+                assert checked["spend"][subject] <= target + 0.5
+            else:
+                raise AssertionError(f"unchecked rule {rule}")
+    assert named  # not vacuous
+
+
+def test_the_plan_without_a_village_keeps_every_rule_and_gives_the_loss(ds, small,
+                                                                         score_result):
+    settings, base, why = small
+    scores = score_result.table
+    session = why_search.open_session(ds, score_result, settings, base)
+    z1 = recompute(DATA, scores, settings, base.tables.plan)["objective"]
+    rows = why.villages[why.villages["in_plan"]].head(3)
+    assert len(rows)
+    for row in rows.itertuples(index=False):
+        units = why_search.without_village(session, row.code).result.units
+        assert not (units["village"] == row.code).any()
+        rest = settings.model_copy(update={
+            "villages": [v for v in settings.villages if v != row.code]})
+        assert recompute(DATA, scores, rest, units)["violations"] == []
+        # the same objective (weights of the full plan): the village adds nothing
+        z2 = recompute(DATA, scores, settings, units)["objective"]
+        assert row.loss_low - 1e-6 <= z1 - z2 <= row.loss_high + 1e-6
+        assert row.loss_high - row.loss_low < 1e-4  # gap 0: the interval is a number
+        gained = units.merge(base.tables.plan[["village", "program", "units"]],
+                             on=["village", "program"], how="outer", suffixes=("", "_b"))
+        for village, _rp in row.gains:
+            assert village != row.code
+            assert village in set(gained["village"])
+
+
+def _cut(ds, program: str, pct: float):
+    programs = ds.programs.copy()
+    mine = programs["code"] == program
+    for column in ("unit_cost", "fixed_cost"):
+        programs.loc[mine, column] = programs.loc[mine, column] * (1 - pct / 100)
+    return dataclasses.replace(ds, programs=programs)
+
+
+def _runs(ds, scores, settings, program: str) -> bool:
+    plan = allocate(ds, scores, settings).tables.plan
+    return bool((plan["program"] == program).any())
+
+
+def test_a_stated_threshold_brings_the_programme_in_and_the_smaller_change_does_not(
+        ds, small, score_result):
+    settings, base, why = small
+    scores = score_result.table
+    entries = why.entries[why.entries["kind"] == "program"]
+    assert not (base.tables.plan["program"].isin(entries["code"])).any()
+    found = entries[entries["cost_cut_pct"].notna() | entries["extra_pagu"].notna()]
+    assert len(found)  # not vacuous
+    for row in found.head(CHECKED).itertuples(index=False):
+        if row.cost_cut_pct == row.cost_cut_pct:
+            assert _runs(_cut(ds, row.code, row.cost_cut_pct), scores, settings, row.code)
+            assert row.not_at_cost_cut_pct == pytest.approx(row.cost_cut_pct - 1)
+            assert not _runs(_cut(ds, row.code, row.not_at_cost_cut_pct), scores, settings,
+                             row.code)
+        if row.extra_pagu == row.extra_pagu:
+            pagu = settings.pagu[row.agency]
+            more = settings.model_copy(update={"pagu": {
+                **settings.pagu, row.agency: pagu + row.extra_pagu}})
+            less = settings.model_copy(update={"pagu": {
+                **settings.pagu, row.agency: pagu + row.not_at_extra_pagu}})
+            assert _runs(ds, scores, more, row.code)
+            assert row.not_at_extra_pagu == pytest.approx(row.extra_pagu - 10)
+            assert not _runs(ds, scores, less, row.code)
+
+
+def test_the_kept_model_is_the_base_model_again_after_the_probes(ds, small, score_result):
+    settings, base, _why = small
+    session = why_search.open_session(ds, score_result, settings, base)
+    program, agency = SEARCHED[0], "CSR"
+    with why_search.cost_cut(session, program, 50.0):
+        assert session.kept.solve().objective > base.report.objective - 1e-6
+    with why_search.extra_pagu(session, agency, 100.0):
+        assert session.kept.solve().objective > base.report.objective - 1e-6
+    why_search.without_village(session, settings.villages[0])
+    again = session.kept.solve()
+    assert again.objective == pytest.approx(base.report.objective, abs=1e-6)
+
+
+def test_bisection_keeps_the_bracketing_smaller_change():
+    """The item enters from 23 on (grid step 1): found 23, not at 22; never: None."""
+    done = why_search.bisect(lambda x: x >= 23, 100.0, 1.0)
+    assert (done.found, done.not_at) == (23.0, 22.0)
+    never = why_search.bisect(lambda x: False, 100.0, 1.0)
+    assert never.found is None and never.probes == 1
+    assert why_search.loss_interval(100.0, 101.0, 90.0, 92.0) == (8.0, 11.0)
+    assert why_search.loss_interval(100.0, 101.0, 100.5, 102.0) == (-2.0, 0.5)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_paragraphs_name_the_village_and_the_numbers_of_the_table(small, lang):
+    _settings, _base, why = small
+    shown = why.render(lang)
+    for row in shown.villages.itertuples(index=False):
+        assert row.name in row.paragraph
+        if row.in_plan:
+            assert i18n.number(row.received_cost, lang, 1 if abs(
+                row.received_cost - round(row.received_cost)) > 0.05 else 0) in row.paragraph
+            assert i18n.number(row.loss_low, lang, 1) in row.paragraph
+        elif not row.planned:
+            assert i18n.number(row.focus_threshold, lang, 3) in row.paragraph
+    for row in shown.entries.itertuples(index=False):
+        assert row.name in row.paragraph
+        if row.cost_cut_pct == row.cost_cut_pct and row.cost_cut_pct is not None:
+            assert i18n.percent(row.cost_cut_pct / 100, lang, 0) in row.paragraph
+        if row.extra_pagu == row.extra_pagu and row.extra_pagu is not None:
+            assert i18n.number(row.extra_pagu, lang) in row.paragraph
+    other = "en" if lang == "id" else "id"
+    assert list(shown.villages["paragraph"]) != list(why.render(other).villages["paragraph"])
