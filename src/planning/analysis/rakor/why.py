@@ -58,16 +58,20 @@ class WhyResult:
     names: dict = field(default_factory=dict, repr=False)
     """Labels the paragraphs need (villages, programmes, agencies, indicators, sectors,
     dimensions), in both languages."""
+    plans: dict = field(default_factory=dict, repr=False)
+    """(kind, code, "cost" | "pagu" | "weight") -> the re-plan (village, program, units)
+    at the entry threshold found: what the change would buy."""
 
     def render(self, lang: str) -> WhyResult:
         """The same result with its paragraphs in ``lang`` (``id`` or ``en``)."""
         return WhyResult(*why_text.paragraphs(self.villages, self.entries, self.names, lang),
-                         lang, self.seconds, self.names)
+                         lang, self.seconds, self.names, self.plans)
 
 
 VILLAGE_COLUMNS = [
     "code", "name", "kecamatan_code", "kecamatan", "focus", "planned", "in_plan",
-    "poverty_index", "potential_index", "rank_in_kecamatan", "focus_threshold", "poor_by",
+    "poverty_index", "potential_index", "rank_in_kecamatan", "focus_threshold",
+    "focus_reason", "poor_by",
     "potential_from", "programmes", "received_cost", "binding", "binding_rules",
     "objective_base", "objective_without", "bound_without", "loss_low", "loss_high",
     "loss_low_pct", "loss_high_pct", "gains", "paragraph"]
@@ -103,6 +107,17 @@ def focus_thresholds(table: pd.DataFrame) -> pd.Series:
     """Per kecamatan: the poverty index of its last focus village (the lowest selected)."""
     chosen = table[table["selected"].astype(bool)]
     return chosen.groupby("kecamatan_code")["poverty_index"].min()
+
+
+def focus_reason(row, thresholds: pd.Series) -> str | None:
+    """Why a village of the score table is not a focus village: ``below`` (its poverty
+    index under its kecamatan's threshold), ``kelurahan`` (not picked as a kelurahan) or
+    ``forced_out``; None for a focus village."""
+    if bool(row.selected):
+        return None
+    if row.poverty_index <= thresholds.get(row.kecamatan_code, math.inf) + 1e-12:
+        return "below"
+    return "kelurahan" if row.type == "kelurahan" else "forced_out"
 
 
 @dataclass(frozen=True)
@@ -203,10 +218,12 @@ def explain_villages(source, base: Allocation | None = None, lang: str = "id", *
     villages = village_rows(s, scores)
     seconds["villages"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    entries = entry_rows(s, villages, thresholds)
+    plans: dict = {}
+    entries = entry_rows(s, villages, thresholds, plans)
     seconds["entries"] = time.perf_counter() - t0
     names = why_text.names(ds, s.instance)
-    return WhyResult(*why_text.paragraphs(villages, entries, names, lang), lang, seconds, names)
+    return WhyResult(*why_text.paragraphs(villages, entries, names, lang), lang, seconds, names,
+                     plans)
 
 
 def village_rows(s: why_search.Session, scores) -> pd.DataFrame:
@@ -230,6 +247,7 @@ def village_rows(s: why_search.Session, scores) -> pd.DataFrame:
                "potential_index": float(sc.potential_index),
                "rank_in_kecamatan": int(sc.rank_in_kecamatan),
                "focus_threshold": float(threshold.get(sc.kecamatan_code, math.nan)),
+               "focus_reason": focus_reason(sc, threshold),
                "poor_by": poor, "potential_from": potential,
                "programmes": [(r.program, int(r.units), float(r.cost))
                               for r in mine.itertuples(index=False)],
@@ -259,10 +277,11 @@ def _without(s: why_search.Session, village: str, base: PlanFacts, z1: float,
 
 
 def entry_rows(s: why_search.Session, villages: pd.DataFrame,
-               thresholds: bool | Collection[str]) -> pd.DataFrame:
+               thresholds: bool | Collection[str], plans: dict) -> pd.DataFrame:
     """One row per programme, dimension and planned village left at zero, with the entry
     thresholds (:mod:`planning.analysis.rakor.why_search`) of those ``thresholds`` asks
-    for (True: all, False: none, else the codes named)."""
+    for (True: all, False: none, else the codes named); the re-plans at the thresholds
+    go into ``plans`` (see :attr:`WhyResult.plans`)."""
     inst, rows = s.instance, []
     wanted = (lambda code: thresholds) if isinstance(thresholds, bool) else \
         (lambda code: code in set(thresholds))
@@ -273,6 +292,8 @@ def entry_rows(s: why_search.Session, villages: pd.DataFrame,
         if wanted(u.program) and u.reason != "not_eligible":
             cost = why_search.cost_threshold(s, u.program)
             pagu = why_search.pagu_threshold(s, u.program)
+            plans[("program", u.program, "cost")] = cost.plan
+            plans[("program", u.program, "pagu")] = pagu.plan
             row.update({"cost_cut_pct": cost.found, "not_at_cost_cut_pct": cost.not_at,
                         "extra_pagu": pagu.found, "not_at_extra_pagu": pagu.not_at,
                         "pagu_limit": pagu.limit})
@@ -283,6 +304,7 @@ def entry_rows(s: why_search.Session, villages: pd.DataFrame,
             row = {"kind": "dimension", "code": d}
             if wanted(d):
                 w = why_search.weight_threshold(s, d)
+                plans[("dimension", d, "weight")] = w.plan
                 row.update({"weight": w.found, "not_at_weight": w.not_at})
             rows.append(row)
     for v in villages[villages["planned"] & ~villages["in_plan"]].itertuples(index=False):

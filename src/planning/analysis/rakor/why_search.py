@@ -11,8 +11,9 @@ kept model (:mod:`planning.model.kept`), each started from the base plan.
   re-plan, by bisection on a grid (1 % of cost, Rp 10 juta of pagu, 0.1 of weight); each
   probe is a re-plan from the base plan with the neighbourhood of the changed agency or
   dimension, then the whole MIP to the scenario's gap (deterministic: gaps and node
-  limits, no clock). The search keeps the bracketing smaller change at which the item did
-  not enter.
+  limits, no clock). An item enters when a plan with it is as good as the best plan
+  without it: ties are broken in its favour (:func:`favoured`). The search keeps the
+  bracketing smaller change at which the item did not enter.
 
 Every change is undone after its probe (row bounds from the PuLP model, coefficients and
 objective costs from the values saved before), so the kept model is the base model again.
@@ -43,6 +44,8 @@ COST_STEP, PAGU_STEP, WEIGHT_STEP = 1.0, 10.0, 0.1
 WEIGHT_MAX = 10.0
 #: node limit of each re-plan of the analysis (the scenario's when lower)
 NODES = 1000
+#: objective bonus per village of a programme whose entry is probed (ties in its favour)
+FAVOUR = 1e-4
 
 
 @dataclass
@@ -177,6 +180,8 @@ class Threshold:
     not_at: float
     limit: float
     probes: int
+    plan: pd.DataFrame | None = dataclasses.field(default=None, compare=False, repr=False)
+    """The whole re-plan at ``found`` (village, program, units), the item in it."""
 
 
 def bisect(enters: Callable[[float], bool], limit: float, step: float, start: float = 0.0,
@@ -294,24 +299,52 @@ def _cut(frame: pd.DataFrame, column: str, program: str, factor: float) -> pd.Da
                                                              frame["fixed_cost"] * factor))
 
 
-def _enters(s: Session, change, program: str, free) -> tuple[Callable, Callable]:
-    """(quick, full) probes: whether ``program`` runs after ``change(value)`` (a context
-    manager)."""
-    def probe(plan: Callable) -> Callable[[float], bool]:
+@contextmanager
+def favoured(s: Session, programs: set[str]) -> Iterator[None]:
+    """Ties broken in favour of ``programs``: each village a programme runs in adds
+    :data:`FAVOUR` to the objective (weighted deprived units; far below any gap, above
+    HiGHS's absolute gap 1e-6), so a plan with it that is as good as the best without it
+    is the one found."""
+    m, kept = s.kept.m, s.kept
+    columns = [kept.column[var.name] for key, var in m.y.items() if key[1] in programs]
+    index = np.array(columns, dtype=np.int32)
+    base = -np.array([float(m.prob.objective.get(kept.variables[c], 0.0)) for c in columns])
+    kept.h.changeColsCost(len(index), index, base - FAVOUR)
+    try:
+        yield
+    finally:
+        kept.h.changeColsCost(len(index), index, base)
+
+
+def _probes(s: Session, change, programs: set[str], free) -> tuple[Callable, Callable, dict]:
+    """(quick, full, plans): whether one of ``programs`` runs after ``change(value)`` (a
+    context manager), ties in their favour; ``plans``: the full re-plans by value."""
+    plans: dict[float, pd.DataFrame | None] = {}
+
+    def probe(plan: Callable, keep: bool) -> Callable[[float], bool]:
         def enters(value: float) -> bool:
-            with change(value):
-                return running(plan(s, free), program)
+            with change(value), favoured(s, programs):
+                units = plan(s, free)
+            if keep:
+                plans[value] = units
+            return units is not None and bool(units["program"].isin(programs).any())
         return enters
-    return probe(_quick), probe(_full)
+    return probe(_quick, False), probe(_full, True), plans
+
+
+def _found(s: Session, change, programs: set[str], free, limit: float,
+           step: float) -> Threshold:
+    quick, full, plans = _probes(s, change, programs, free)
+    done = search(quick, full, limit, step)
+    return dataclasses.replace(done, plan=plans.get(done.found))
 
 
 def cost_threshold(s: Session, program: str) -> Threshold:
     """The cost cut (per cent, step :data:`COST_STEP`, up to 100: free) at which
     ``program`` enters the plan."""
     agency = s.instance.programs.set_index("code").at[program, "agency"]
-    quick, full = _enters(s, lambda pct: cost_cut(s, program, pct), program,
-                          _agency_free(s, agency))
-    return search(quick, full, 100.0, COST_STEP)
+    return _found(s, lambda pct: cost_cut(s, program, pct), {program},
+                  _agency_free(s, agency), 100.0, COST_STEP)
 
 
 def pagu_limit(s: Session, program: str) -> float:
@@ -341,9 +374,8 @@ def pagu_threshold(s: Session, program: str) -> Threshold:
     """The extra pagu of the programme's agency (juta Rp, step :data:`PAGU_STEP`, up to
     :func:`pagu_limit`) at which ``program`` enters the plan."""
     agency = s.instance.programs.set_index("code").at[program, "agency"]
-    quick, full = _enters(s, lambda extra: extra_pagu(s, agency, extra), program,
-                          _agency_free(s, agency))
-    return search(quick, full, pagu_limit(s, program), PAGU_STEP)
+    return _found(s, lambda extra: extra_pagu(s, agency, extra), {program},
+                  _agency_free(s, agency), pagu_limit(s, program), PAGU_STEP)
 
 
 @contextmanager
@@ -375,12 +407,9 @@ def weight_threshold(s: Session, dimension: str) -> Threshold:
     if omega <= 0:
         return Threshold(None, 0.0, 0.0, 0)
 
-    def probe(plan: Callable) -> Callable[[float], bool]:
-        def enters(increase: float) -> bool:
-            with dimension_weight(s, dimension, omega + increase):
-                units = plan(s, lambda v, p: of[p] == dimension)
-            return units is not None and bool((units["program"].map(of) == dimension).any())
-        return enters
-    found = search(probe(_quick), probe(_full), WEIGHT_MAX - omega, WEIGHT_STEP)
+    mine = set(of[of == dimension].index)
+    found = _found(s, lambda increase: dimension_weight(s, dimension, omega + increase), mine,
+                   lambda v, p: of[p] == dimension, WEIGHT_MAX - omega, WEIGHT_STEP)
     shift = lambda x: None if x is None else round(omega + x, 6)  # noqa: E731
-    return Threshold(shift(found.found), shift(found.not_at), shift(found.limit), found.probes)
+    return dataclasses.replace(found, found=shift(found.found), not_at=shift(found.not_at),
+                               limit=shift(found.limit))

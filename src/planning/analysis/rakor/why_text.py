@@ -75,6 +75,9 @@ def village_paragraph(row, n: dict, lang: str) -> str:
     if not row.planned:
         if row.focus:
             return i18n.text("why.village.not_planned", lang, **base) + scores
+        if row.focus_reason != "below":
+            return i18n.text("why.village.not_chosen", lang, **base, reason=i18n.text(
+                f"reason.{row.focus_reason}", lang)) + scores
         return i18n.text("why.village.not_focus", lang, **base,
                          poverty=i18n.number(row.poverty_index, lang, 3),
                          rank=row.rank_in_kecamatan,
