@@ -186,7 +186,8 @@ def test_a_stated_threshold_brings_the_programme_in_and_the_smaller_change_does_
     for row in found.itertuples(index=False):
         if row.cost_cut_pct == row.cost_cut_pct:
             plan = why.plans[("program", row.code, "cost")]
-            assert (plan["program"] == row.code).any()
+            assert row.cost_villages == sorted(plan.loc[plan["program"] == row.code, "village"])
+            assert row.cost_villages
             best, _ = _best(_cut(ds, row.code, row.cost_cut_pct), scores, settings)
             folder = _cut_folder(data_copy, row.code, row.cost_cut_pct)
             checked = recompute(folder, scores, settings, plan)
@@ -255,5 +256,8 @@ def test_paragraphs_name_the_village_and_the_numbers_of_the_table(small, lang):
             assert i18n.percent(row.cost_cut_pct / 100, lang, 0) in row.paragraph
         if row.extra_pagu == row.extra_pagu and row.extra_pagu is not None:
             assert i18n.number(row.extra_pagu, lang) in row.paragraph
+        for villages in (row.cost_villages, row.pagu_villages):
+            for code in villages if isinstance(villages, list) else []:
+                assert shown.names["village"][code] in row.paragraph
     other = "en" if lang == "id" else "id"
     assert list(shown.villages["paragraph"]) != list(why.render(other).villages["paragraph"])

@@ -77,7 +77,11 @@ VILLAGE_COLUMNS = [
     "loss_low_pct", "loss_high_pct", "gains", "paragraph"]
 ENTRY_COLUMNS = [
     "kind", "code", "name", "agency", "reason", "cost_cut_pct", "not_at_cost_cut_pct",
-    "extra_pagu", "not_at_extra_pagu", "pagu_limit", "weight", "not_at_weight", "paragraph"]
+    "cost_villages", "extra_pagu", "not_at_extra_pagu", "pagu_limit", "pagu_villages",
+    "weight", "not_at_weight", "paragraph"]
+#: numeric columns of the entries (NaN where not searched or not found)
+ENTRY_NUMBERS = ["cost_cut_pct", "not_at_cost_cut_pct", "extra_pagu", "not_at_extra_pagu",
+                 "pagu_limit", "weight", "not_at_weight"]
 
 
 def _source(source):
@@ -294,6 +298,8 @@ def entry_rows(s: why_search.Session, villages: pd.DataFrame,
             pagu = why_search.pagu_threshold(s, u.program)
             plans[("program", u.program, "cost")] = cost.plan
             plans[("program", u.program, "pagu")] = pagu.plan
+            row.update({"cost_villages": _where(cost.plan, u.program),
+                        "pagu_villages": _where(pagu.plan, u.program)})
             row.update({"cost_cut_pct": cost.found, "not_at_cost_cut_pct": cost.not_at,
                         "extra_pagu": pagu.found, "not_at_extra_pagu": pagu.not_at,
                         "pagu_limit": pagu.limit})
@@ -309,4 +315,13 @@ def entry_rows(s: why_search.Session, villages: pd.DataFrame,
             rows.append(row)
     for v in villages[villages["planned"] & ~villages["in_plan"]].itertuples(index=False):
         rows.append({"kind": "village", "code": v.code})
-    return pd.DataFrame(rows).reindex(columns=ENTRY_COLUMNS)
+    out = pd.DataFrame(rows).reindex(columns=ENTRY_COLUMNS)
+    out[ENTRY_NUMBERS] = out[ENTRY_NUMBERS].apply(pd.to_numeric).astype(float)
+    return out
+
+
+def _where(plan: pd.DataFrame | None, program: str) -> list[str]:
+    """The villages ``program`` runs in, in ``plan`` (none without a plan)."""
+    if plan is None:
+        return []
+    return sorted(plan.loc[plan["program"] == program, "village"])

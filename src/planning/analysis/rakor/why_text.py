@@ -112,6 +112,14 @@ def village_paragraph(row, n: dict, lang: str) -> str:
     return " ".join(parts)
 
 
+def _where(villages, n: dict, lang: str) -> list[str]:
+    """The sentence naming the villages an entering programme would run in (or none)."""
+    if not isinstance(villages, list) or not villages:
+        return []
+    return [i18n.text("why.entry.where", lang, villages=_listed(
+        [n["village"].get(v, v) for v in villages]))]
+
+
 def _given(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
@@ -137,12 +145,14 @@ def entry_paragraph(row, n: dict, lang: str) -> str:
         parts.append(i18n.text("why.entry.cost", lang,
                                cut=i18n.percent(row.cost_cut_pct / 100, lang, 0),
                                not_cut=i18n.percent(row.not_at_cost_cut_pct / 100, lang, 0)))
+        parts += _where(row.cost_villages, n, lang)
     elif _given(row.not_at_cost_cut_pct):
         parts.append(i18n.text("why.entry.cost_never", lang))
     if _given(row.extra_pagu):
         parts.append(i18n.text("why.entry.pagu", lang, agency=agency,
                                extra=i18n.number(row.extra_pagu, lang),
                                not_extra=i18n.number(row.not_at_extra_pagu, lang)))
+        parts += _where(row.pagu_villages, n, lang)
     elif _given(row.pagu_limit):
         parts.append(i18n.text("why.entry.pagu_never", lang, agency=agency,
                                limit=i18n.number(row.pagu_limit, lang)))
