@@ -231,6 +231,15 @@ def test_bisection_keeps_the_bracketing_smaller_change():
     """The item enters from 23 on (grid step 1): found 23, not at 22; never: None."""
     done = why_search.bisect(lambda x: x >= 23, 100.0, 1.0)
     assert (done.found, done.not_at) == (23.0, 22.0)
+    for quick in (20, 23, 30, 99):  # the whole re-plans decide, whatever the quick ones say
+        done = why_search.search(lambda x, q=quick: x >= q, lambda x: x >= 23, 100.0, 1.0)
+        assert (done.found, done.not_at) == (23.0, 22.0), quick
+    late = why_search.search(lambda x: x >= 5, lambda x: x >= 100, 100.0, 1.0)
+    assert (late.found, late.not_at) == (100.0, 99.0)
+    none = why_search.search(lambda x: x >= 5, lambda x: False, 100.0, 1.0)
+    assert none.found is None
+    first = why_search.search(lambda x: x >= 50, lambda x: x >= 1, 100.0, 1.0)
+    assert (first.found, first.not_at) == (1.0, 0.0)
     never = why_search.bisect(lambda x: False, 100.0, 1.0)
     assert never.found is None and never.probes == 1
     assert why_search.loss_interval(100.0, 101.0, 90.0, 92.0) == (8.0, 11.0)

@@ -210,21 +210,40 @@ def search(quick: Callable[[float], bool], full: Callable[[float], bool], limit:
            step: float) -> Threshold:
     """The threshold of ``full`` (a whole re-plan) found with few of its probes: bisection
     with ``quick`` (the neighbourhood alone), then ``full`` at the bracket found (and at
-    ``limit`` when ``quick`` never held); where ``full`` disagrees, bisection with
-    ``full`` on the side it points to. The answer always rests on ``full``: it holds at
-    ``found`` and not at ``not_at``."""
+    ``limit`` when ``quick`` never held); where ``full`` disagrees, :func:`gallop` with
+    ``full`` from the bracket on the side it points to. The answer always rests on
+    ``full``: it holds at ``found`` and not at ``not_at``."""
     first = bisect(quick, limit, step)
-    probes = first.probes
     if first.found is None:
         done = bisect(full, limit, step)
-        return dataclasses.replace(done, probes=probes + done.probes)
-    if not full(first.found):
-        done = bisect(full, limit, step, start=first.found)
-        return dataclasses.replace(done, probes=probes + 1 + done.probes)
-    if first.not_at > 0 and full(first.not_at):
-        done = bisect(full, first.not_at, step, top_known=True)
-        return dataclasses.replace(done, limit=first.limit, probes=probes + 2 + done.probes)
-    return dataclasses.replace(first, probes=probes + 1 + (first.not_at > 0))
+        return dataclasses.replace(done, probes=first.probes + done.probes)
+    up = not full(first.found)
+    if not up and (first.not_at <= 0 or not full(first.not_at)):
+        return dataclasses.replace(first, probes=first.probes + 1 + (first.not_at > 0))
+    done = gallop(full, first.found if up else first.not_at, up, limit, step)
+    return dataclasses.replace(done, probes=first.probes + 2 - up + done.probes)
+
+
+def gallop(full: Callable[[float], bool], start: float, up: bool, limit: float,
+           step: float) -> Threshold:
+    """From ``start``, where ``full`` is known not to hold (``up``) or to hold (down),
+    steps of 1, 2, 4, ... grid steps in that direction until the answer turns (or the
+    grid ends), then bisection between the last two points."""
+    top = round(limit / step)
+    here, jump, probes = round(start / step), 1, 0
+    while True:
+        there = min(top, here + jump) if up else max(1, here - jump)
+        if there == here:  # the grid ends: never up to the limit, or from the first step
+            if up:
+                return Threshold(None, round(top * step, 6), round(top * step, 6), probes)
+            return Threshold(round(step, 6), 0.0, round(top * step, 6), probes)
+        probes += 1
+        if full(there * step) == up:
+            break
+        here, jump = there, jump * 2
+    low, high = (here, there) if up else (there, here)
+    done = bisect(full, high * step, step, start=low * step, top_known=True)
+    return dataclasses.replace(done, limit=round(top * step, 6), probes=probes + done.probes)
 
 
 def _full(s: Session, free: Callable[[str, str], bool]) -> pd.DataFrame | None:
