@@ -261,9 +261,13 @@ def _quick(s: Session, free: Callable[[str, str], bool]) -> pd.DataFrame | None:
     return model_units(s.kept.m) if near.is_plan else None
 
 
-def _agency_free(s: Session, agency: str) -> Callable[[str, str], bool]:
-    of = s.instance.programs.set_index("code")["agency"]
-    return lambda v, p: of[p] == agency
+def _programme_free(s: Session, program: str) -> Callable[[str, str], bool]:
+    """The pairs a change of ``program`` concerns: those of its agency (their money) and
+    of its dimension (they share the village's deprived and its diminishing returns)."""
+    catalogue = s.instance.programs.set_index("code")
+    agency, dimension = catalogue["agency"], catalogue["dimension"]
+    mine = set(catalogue.index[(agency == agency[program]) | (dimension == dimension[program])])
+    return lambda v, p: p in mine
 
 
 @contextmanager
@@ -361,9 +365,8 @@ def _found(s: Session, change, programs: set[str], free, limit: float,
 def cost_threshold(s: Session, program: str) -> Threshold:
     """The cost cut (per cent, step :data:`COST_STEP`, up to 100: free) at which
     ``program`` enters the plan."""
-    agency = s.instance.programs.set_index("code").at[program, "agency"]
     return _found(s, lambda pct: cost_cut(s, program, pct), {program},
-                  _agency_free(s, agency), 100.0, COST_STEP)
+                  _programme_free(s, program), 100.0, COST_STEP)
 
 
 def pagu_limit(s: Session, program: str) -> float:
@@ -394,7 +397,7 @@ def pagu_threshold(s: Session, program: str) -> Threshold:
     :func:`pagu_limit`) at which ``program`` enters the plan."""
     agency = s.instance.programs.set_index("code").at[program, "agency"]
     return _found(s, lambda extra: extra_pagu(s, agency, extra), {program},
-                  _agency_free(s, agency), pagu_limit(s, program), PAGU_STEP)
+                  _programme_free(s, program), pagu_limit(s, program), PAGU_STEP)
 
 
 @contextmanager
