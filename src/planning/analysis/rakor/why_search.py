@@ -256,7 +256,7 @@ def _quick(s: Session, free: Callable[[str, str], bool]) -> pd.DataFrame | None:
     """The neighbourhood alone: the base plan's choices fixed outside ``free``."""
     if s.start is None:
         s.start = start_values(s.instance, s.base)
-    near = s.kept.solve(start=s.start, nodes=NEIGHBOURHOOD_NODES,
+    near = s.kept.solve(start=s.start, nodes=NEIGHBOURHOOD_NODES, presolve=True,
                         bounds=neighbourhood(s.kept, s.base, "fix", free))
     return model_units(s.kept.m) if near.is_plan else None
 
