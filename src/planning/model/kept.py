@@ -256,7 +256,8 @@ def neighbourhood(kept: KeptModel, previous: pd.DataFrame, hold: str,
 def replan(kept: KeptModel, previous: pd.DataFrame | None = None, hold: str | None = None,
            free: Callable[[str, str], bool] | None = None, gap: float | None = None,
            quick_gap: float = QUICK_GAP,
-           bounds: dict[int, tuple[float, float]] | None = None) -> Replan:
+           bounds: dict[int, tuple[float, float]] | None = None,
+           presolve: bool = True) -> Replan:
     """Re-plan the kept model after a change (its rows already synced).
 
     ``previous``: the plan before the change (village, program, units); kept as the start
@@ -264,7 +265,9 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None, hold: str | No
     solved first (``fix`` with ``free``: the pairs the change concerns). Then the whole
     MIP from the best start, to ``quick_gap`` and on to ``gap``. ``bounds``: column ->
     (lower, upper) held in every solve of this re-plan (over the neighbourhood's), e.g. a
-    village's columns at 0; ``previous`` is then only a start when it keeps them too."""
+    village's columns at 0; ``previous`` is then only a start when it keeps them too.
+    ``presolve``: HiGHS's presolve in the neighbourhood solve (it pays when the
+    neighbourhood holds most columns; with many agencies free it can cost more)."""
     held = dict(bounds or {})
     t0 = time.perf_counter()
     instance = kept.m.instance
@@ -275,7 +278,7 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None, hold: str | No
         if _within(kept, values, held):
             start, start_value, source = values, _value(kept, values), "previous"
     if previous is not None and hold is not None:
-        near = kept.solve(start=start, gap=gap, nodes=NEIGHBOURHOOD_NODES, presolve=True,
+        near = kept.solve(start=start, gap=gap, nodes=NEIGHBOURHOOD_NODES, presolve=presolve,
                           bounds={**neighbourhood(kept, previous, hold, free), **held})
         if near.is_plan and near.objective > start_value + 1e-9:
             start = {v.name: float(v.varValue or 0.0) for v in kept.variables}

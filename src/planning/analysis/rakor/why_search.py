@@ -5,8 +5,10 @@ kept model (:mod:`planning.model.kept`), each started from the base plan.
   rows (``coverage_v``, ``village_package_v``) relaxed, and each dimension floor's target
   lowered to the floor without v (s_d x (D_d^elig - D[d,v]), deprived units); the other
   rules stay. The base plan minus v is the neighbourhood (the programme choices of the
-  agencies that do not work in v fixed; the rest solved), then the whole MIP to the
-  scenario's gap (:func:`planning.model.kept.replan` with held bounds).
+  agencies that do not work in v and of the other kecamatan fixed; the rest solved,
+  without HiGHS's presolve: with most agencies free it costs more than it saves), then
+  the whole MIP to the scenario's gap (:func:`planning.model.kept.replan` with held
+  bounds).
 * **Entry thresholds** of an item left at zero: the smallest change at which it enters a
   re-plan, by bisection on a grid (1 % of cost, Rp 10 juta of pagu, 0.1 of weight); each
   probe is a re-plan from the base plan with the neighbourhood of the changed agency or
@@ -141,7 +143,7 @@ def without_village(s: Session, village: str) -> Without:
     kec = s.instance.villages.set_index("code")["kecamatan_code"]
     rest = s.base[s.base["village"] != village]
     with _rows_changed(s, relaxed_rows(s, village)), _nodes(s):
-        result = replan(s.kept, rest, hold="fix", quick_gap=0.0,
+        result = replan(s.kept, rest, hold="fix", quick_gap=0.0, presolve=False,
                         free=lambda v, p: agency[p] in mine or kec[v] == kec[village],
                         bounds=village_columns(s, village))
     return Without(village, result)
