@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from planning import i18n
-from planning.analysis.rakor import why_search
+from planning.analysis.rakor import why_search, why_thresholds
 from planning.analysis.rakor.why import explain_villages
 from planning.config.model import ModelSettings, Rules, Solver
 from planning.model import allocate
@@ -218,10 +218,13 @@ def test_the_kept_model_is_the_base_model_again_after_the_probes(ds, small, scor
     settings, base, _why = small
     session = why_search.open_session(ds, score_result, settings, base)
     program, agency = SEARCHED[0], "CSR"
-    with why_search.cost_cut(session, program, 50.0):
+    with why_thresholds.cost_cut(session, program, 50.0):
         assert session.kept.solve().objective > base.report.objective - 1e-6
-    with why_search.extra_pagu(session, agency, 100.0):
+    with why_thresholds.extra_pagu(session, agency, 100.0):
         assert session.kept.solve().objective > base.report.objective - 1e-6
+    with why_thresholds.dimension_weight(session, "housing", 3.0):
+        heavier = session.kept.solve()
+    assert heavier.objective > base.report.objective + 1e-6  # the housing lifted weigh more
     why_search.without_village(session, settings.villages[0])
     again = session.kept.solve()
     assert again.objective == pytest.approx(base.report.objective, abs=1e-6)
@@ -229,18 +232,18 @@ def test_the_kept_model_is_the_base_model_again_after_the_probes(ds, small, scor
 
 def test_bisection_keeps_the_bracketing_smaller_change():
     """The item enters from 23 on (grid step 1): found 23, not at 22; never: None."""
-    done = why_search.bisect(lambda x: x >= 23, 100.0, 1.0)
+    done = why_thresholds.bisect(lambda x: x >= 23, 100.0, 1.0)
     assert (done.found, done.not_at) == (23.0, 22.0)
     for quick in (20, 23, 30, 99):  # the whole re-plans decide, whatever the quick ones say
-        done = why_search.search(lambda x, q=quick: x >= q, lambda x: x >= 23, 100.0, 1.0)
+        done = why_thresholds.search(lambda x, q=quick: x >= q, lambda x: x >= 23, 100.0, 1.0)
         assert (done.found, done.not_at) == (23.0, 22.0), quick
-    late = why_search.search(lambda x: x >= 5, lambda x: x >= 100, 100.0, 1.0)
+    late = why_thresholds.search(lambda x: x >= 5, lambda x: x >= 100, 100.0, 1.0)
     assert (late.found, late.not_at) == (100.0, 99.0)
-    none = why_search.search(lambda x: x >= 5, lambda x: False, 100.0, 1.0)
+    none = why_thresholds.search(lambda x: x >= 5, lambda x: False, 100.0, 1.0)
     assert none.found is None
-    first = why_search.search(lambda x: x >= 50, lambda x: x >= 1, 100.0, 1.0)
+    first = why_thresholds.search(lambda x: x >= 50, lambda x: x >= 1, 100.0, 1.0)
     assert (first.found, first.not_at) == (1.0, 0.0)
-    never = why_search.bisect(lambda x: False, 100.0, 1.0)
+    never = why_thresholds.bisect(lambda x: False, 100.0, 1.0)
     assert never.found is None and never.probes == 1
     assert why_search.loss_interval(100.0, 101.0, 90.0, 92.0) == (8.0, 11.0)
     assert why_search.loss_interval(100.0, 101.0, 100.5, 102.0) == (-2.0, 0.5)

@@ -4,8 +4,10 @@ received and which rules bind there, what the plan would lose without it, and fo
 programme, dimension or village left at zero what it would take to enter.
 
 Facts are computed from the plan (:func:`planning.model.evaluate`) and from re-plans on
-one kept model (:mod:`planning.analysis.rakor.why_search`); the paragraphs are written by
-:mod:`planning.analysis.rakor.why_text`. A pure analysis: nothing is written to disk.
+one kept model (:mod:`planning.analysis.rakor.why_search` for the loss without a
+village, :mod:`planning.analysis.rakor.why_thresholds` for the entry thresholds); the
+paragraphs are written by :mod:`planning.analysis.rakor.why_text`. A pure analysis:
+nothing is written to disk.
 
 Binding rules of a village v in the plan (money in juta Rp, tolerance :data:`TOL_MONEY`):
 
@@ -35,7 +37,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from planning.analysis.equity import unused_programs
-from planning.analysis.rakor import why_search, why_text
+from planning.analysis.rakor import why_search, why_text, why_thresholds
 from planning.model import Allocation, evaluate
 from planning.model import floors as model_floors
 
@@ -283,7 +285,7 @@ def _without(s: why_search.Session, village: str, base: PlanFacts, z1: float,
 def entry_rows(s: why_search.Session, villages: pd.DataFrame,
                thresholds: bool | Collection[str], plans: dict) -> pd.DataFrame:
     """One row per programme, dimension and planned village left at zero, with the entry
-    thresholds (:mod:`planning.analysis.rakor.why_search`) of those ``thresholds`` asks
+    thresholds (:mod:`planning.analysis.rakor.why_thresholds`) of those ``thresholds`` asks
     for (True: all, False: none, else the codes named); the re-plans at the thresholds
     go into ``plans`` (see :attr:`WhyResult.plans`)."""
     inst, rows = s.instance, []
@@ -294,8 +296,8 @@ def entry_rows(s: why_search.Session, villages: pd.DataFrame,
     for u in unused.itertuples(index=False):
         row = {"kind": "program", "code": u.program, "agency": u.agency, "reason": u.reason}
         if wanted(u.program) and u.reason != "not_eligible":
-            cost = why_search.cost_threshold(s, u.program)
-            pagu = why_search.pagu_threshold(s, u.program)
+            cost = why_thresholds.cost_threshold(s, u.program)
+            pagu = why_thresholds.pagu_threshold(s, u.program)
             plans[("program", u.program, "cost")] = cost.plan
             plans[("program", u.program, "pagu")] = pagu.plan
             row.update({"cost_villages": _where(cost.plan, u.program),
@@ -309,7 +311,7 @@ def entry_rows(s: why_search.Session, villages: pd.DataFrame,
         if r["deprived"] > 0 and r["removed"] <= 1e-9:
             row = {"kind": "dimension", "code": d}
             if wanted(d):
-                w = why_search.weight_threshold(s, d)
+                w = why_thresholds.weight_threshold(s, d)
                 plans[("dimension", d, "weight")] = w.plan
                 row.update({"weight": w.found, "not_at_weight": w.not_at})
             rows.append(row)
