@@ -273,3 +273,25 @@ def test_paragraphs_name_the_village_and_the_numbers_of_the_table(small, lang):
                 assert shown.names["village"][code] in row.paragraph
     other = "en" if lang == "id" else "id"
     assert list(shown.villages["paragraph"]) != list(why.render(other).villages["paragraph"])
+
+
+def test_a_planned_village_with_nothing_and_a_dimension_at_zero_are_said(ds, small):
+    """Items at zero the six-village plan does not have, rendered from table rows."""
+    from planning.analysis.rakor import why_text
+    from planning.analysis.rakor.why import ENTRY_COLUMNS
+
+    _settings, _base, why = small
+    code = why.villages["code"].iloc[0]
+    entries = pd.DataFrame([{"kind": "village", "code": code},
+                            {"kind": "dimension", "code": "employment", "weight": 2.5,
+                             "not_at_weight": 2.4},
+                            {"kind": "dimension", "code": "water", "not_at_weight": 10.0}]
+                           ).reindex(columns=ENTRY_COLUMNS)
+    for lang, words in (("id", ("2,5", "2,4", "Pekerjaan", "10,0")),
+                        ("en", ("2.5", "2.4", "Employment", "10.0"))):
+        _v, said = why_text.paragraphs(why.villages.head(0), entries, why.names, lang)
+        assert why.names["village"][code] in said["paragraph"].iloc[0]
+        assert why.names["kecamatan"][code] in said["paragraph"].iloc[0]
+        text = " ".join(said["paragraph"])
+        for word in words:
+            assert word in text
