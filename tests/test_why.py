@@ -139,6 +139,7 @@ def test_the_plan_without_a_village_keeps_every_rule_and_gives_the_loss(ds, smal
         z2 = recompute(DATA, scores, settings, units)["objective"]
         assert row.loss_low - 1e-6 <= z1 - z2 <= row.loss_high + 1e-6
         assert row.loss_high - row.loss_low < 1e-4  # gap 0: the interval is a number
+        assert row.loss_plans == pytest.approx(z1 - z2, abs=1e-6)
         gained = units.merge(base.tables.plan[["village", "program", "units"]],
                              on=["village", "program"], how="outer", suffixes=("", "_b"))
         for village, _rp in row.gains:

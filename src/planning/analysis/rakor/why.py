@@ -76,7 +76,7 @@ VILLAGE_COLUMNS = [
     "focus_reason", "poor_by",
     "potential_from", "programmes", "received_cost", "binding", "binding_rules",
     "objective_base", "objective_without", "bound_without", "loss_low", "loss_high",
-    "loss_low_pct", "loss_high_pct", "gains", "paragraph"]
+    "loss_low_pct", "loss_high_pct", "loss_plans", "gains", "paragraph"]
 ENTRY_COLUMNS = [
     "kind", "code", "name", "agency", "reason", "cost_cut_pct", "not_at_cost_cut_pct",
     "cost_villages", "extra_pagu", "not_at_extra_pagu", "pagu_limit", "pagu_villages",
@@ -269,7 +269,9 @@ def village_rows(s: why_search.Session, scores) -> pd.DataFrame:
 
 def _without(s: why_search.Session, village: str, base: PlanFacts, z1: float,
              b1: float) -> dict:
-    """The loss columns of a village from the re-plan without it."""
+    """The loss columns of a village from the re-plan without it: the interval
+    (:func:`~planning.analysis.rakor.why_search.loss_interval`) and ``loss_plans`` = z1 -
+    z2, the difference of the two plans found (a point, not the difference of optima)."""
     result = why_search.without_village(s, village).result
     if not result.is_plan:
         return {}
@@ -277,6 +279,7 @@ def _without(s: why_search.Session, village: str, base: PlanFacts, z1: float,
     b2 = float(result.report.bound if result.report.bound is not None else z2)
     low, high = why_search.loss_interval(z1, b1, z2, b2)
     return {"objective_without": z2, "bound_without": b2, "loss_low": low,
+            "loss_plans": z1 - z2,
             "loss_high": high, "loss_low_pct": 100.0 * low / b1 if b1 else math.nan,
             "loss_high_pct": 100.0 * high / z1 if z1 else math.nan,
             "gains": money_moves(base, plan_facts(s.instance, result.units))}
