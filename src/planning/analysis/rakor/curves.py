@@ -317,26 +317,31 @@ def drops(table: pd.DataFrame, tol: float = 1e-9) -> int:
 class Marginal:
     """The marginal value of every agency's pagu.
 
-    ``table``: agency, pagu, pagu_new (juta Rp), status (of the extended plan), objective
-    (today's plan), objective_extended, gain_low, bound_new, gain_high (weighted deprived
-    units per ``step`` juta; see the module docstring), spent_extra (juta Rp: what the
-    added units cost), lp_dual (per ``step`` juta, an indication only).
+    ``table``: agency, pagu, pagu_new (juta Rp), status (of the extended plan),
+    neighbourhood (``extend``; where no plan keeps every unit of today: ``extend_choices``,
+    today's choices kept, or ``fix``, only the agency's choices free), objective (today's
+    plan), objective_extended, gain_low, bound_new, gain_high (weighted deprived units per
+    ``step`` juta; see the module docstring), spent_extra (juta Rp: what the changed units
+    cost), lp_dual (per ``step`` juta, an indication only).
     ``purchases``: agency (whose pagu rose), village, program, program_agency, units
-    (added), cost (juta Rp, added)."""
+    (added; negative: cut), cost (juta Rp)."""
 
     table: pd.DataFrame
     purchases: pd.DataFrame
 
 
 def added_units(instance, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """Units ``after`` has beyond ``before`` per (village, program), with their cost (juta
-    Rp: unit cost x units added, plus the fixed cost where the pair is new)."""
+    """The units ``after`` changes against ``before`` per (village, program): units added
+    (negative: cut, where only the programme choices were kept) and their cost (juta Rp:
+    unit cost x units, plus the fixed cost where a pair comes or goes)."""
     old = evaluate(instance, before).plan.set_index(["village", "program"])
     new = evaluate(instance, after).plan.set_index(["village", "program"])
-    units = new["units"] - old["units"].reindex(new.index, fill_value=0)
-    cost = new["cost"] - old["cost"].reindex(new.index, fill_value=0.0)
-    out = pd.DataFrame({"program_agency": new["agency"], "units": units, "cost": cost})
-    out = out[(out["units"] > 0) | (out["cost"] > 1e-9)].reset_index()
+    keys = new.index.union(old.index)
+    units = new["units"].reindex(keys, fill_value=0) - old["units"].reindex(keys, fill_value=0)
+    cost = new["cost"].reindex(keys, fill_value=0.0) - old["cost"].reindex(keys, fill_value=0.0)
+    agency = new["agency"].reindex(keys).fillna(old["agency"].reindex(keys))
+    out = pd.DataFrame({"program_agency": agency, "units": units, "cost": cost})
+    out = out[(out["units"] != 0) | (out["cost"].abs() > 1e-9)].reset_index()
     return out[["village", "program", "program_agency", "units", "cost"]]
 
 
@@ -383,10 +388,15 @@ def _one_more(planner: Planner, kept: KeptModel, base_units: pd.DataFrame, agenc
               pagu: float, step: float, today: float) -> tuple[dict, pd.DataFrame | None]:
     """One agency's row of :func:`marginal_values` and its purchases."""
     kept.sync(planner.set_budgets({agency: pagu + step}, check=False))
-    near = kept.solve(gap=0.0, nodes=NEIGHBOURHOOD_NODES,
-                      bounds=neighbourhood(kept, base_units, "extend"))
+    free = _of_agency(planner, agency)
+    for hold in (*UP, "fix"):
+        near = kept.solve(gap=0.0, nodes=NEIGHBOURHOOD_NODES,
+                          bounds=neighbourhood(kept, base_units, hold, free))
+        if near.is_plan:
+            break
     row = {"agency": agency, "pagu": pagu, "pagu_new": pagu + step,
-           "status": str(near.status), "objective": today}
+           "status": str(near.status), "neighbourhood": hold if near.is_plan else "-",
+           "objective": today}
     if not near.is_plan:
         return {**row, "objective_extended": float("nan"), "gain_low": float("nan"),
                 "bound_new": float("nan"), "gain_high": float("nan"),
