@@ -206,14 +206,17 @@ def _relaxed(kept: KeptModel, fixed: dict) -> float:
     return float(report.objective)
 
 
-@pytest.mark.parametrize("seed", range(6))
+#: tiny instances with a plan (seeds 1 and 6 have none)
+PLANNED = (0, 2, 3, 4, 5, 7)
+
+
+@pytest.mark.parametrize("seed", PLANNED)
 def test_the_lp_dual_is_the_slope_of_the_relaxation(seed):
     inst = tiny_instance(seed, 3, 3)
     m = build_model(inst)
     kept = KeptModel(m, inst.settings.solver)
     plan = replan(kept)
-    if not plan.is_plan:
-        pytest.skip("no plan on this tiny instance")
+    assert plan.is_plan
     duals = lp_duals(kept, plan.units, step=1.0)
     fixed = neighbourhood(kept, plan.units, "fix")
     delta = 1e-3
@@ -234,10 +237,34 @@ def test_the_lp_dual_is_the_slope_of_the_relaxation(seed):
 
 def test_the_lp_dual_slopes_are_not_all_zero():
     seen = []
-    for seed in range(6):
+    for seed in PLANNED:
         inst = tiny_instance(seed, 3, 3)
         kept = KeptModel(build_model(inst), inst.settings.solver)
-        plan = replan(kept)
-        if plan.is_plan:
-            seen += list(lp_duals(kept, plan.units, step=1.0))
-    assert any(d > 1e-6 for d in seen)
+        seen += list(lp_duals(kept, replan(kept).units, step=1.0))
+    assert sum(d > 1e-6 for d in seen) >= 3
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("id", ("Kurva anggaran", "% pagu (Rp ", "tidak ada rencana", "Nilai marjinal pagu",
+            "+Rp 100 juta menambah nilai tujuan", " unit ")),
+    ("en", ("budget curve", "% of the pagu (Rp ", "no plan", "Marginal value of each pagu",
+            "+Rp 100 juta add", " units of ")),
+])
+def test_the_curve_and_the_marginal_values_in_the_planners_words(small, marginal, lang,
+                                                                  words):
+    from planning.analysis.rakor.curves import curve_lines, marginal_lines
+
+    _cfg, planner, _kept, _base, points = small
+    table = curve_table(planner, points)
+    table.loc[0, ["objective", "gap"]] = np.nan  # a point without a plan, as at 50 %
+    text = "\n".join(curve_lines(table, lang) + marginal_lines(planner, marginal, lang))
+    for word in words:
+        assert word in text, word
+    assert "{" not in text
+    assert len(curve_lines(table, lang)) == len(table) + 2
+    gains = marginal.table.dropna(subset=["gain_low"])
+    assert len(marginal_lines(planner, marginal, lang)) == len(marginal.table) + 1
+    row = gains.iloc[0]
+    from planning import i18n
+
+    assert i18n.number(row["gain_low"], lang, 1) in text

@@ -409,3 +409,53 @@ def _one_more(planner: Planner, kept: KeptModel, base_units: pd.DataFrame, agenc
     return {**row, "objective_extended": near.objective, "gain_low": near.objective - today,
             "bound_new": bound, "gain_high": bound - today,
             "spent_extra": float(added["cost"].sum())}, added
+
+
+# -- in the planner's words -------------------------------------------------------------
+def curve_lines(table: pd.DataFrame, lang: str = "id") -> list[str]:
+    """The district curve in the planner's words, one line per point, and its drops."""
+    from planning import i18n
+
+    lines = [i18n.text("analyse.curve.title", lang)]
+    for row in table.sort_values("factor").itertuples(index=False):
+        where = {"factor": i18n.number(100 * row.factor, lang),
+                 "budget": i18n.number(row.budget, lang)}
+        if np.isnan(row.objective):
+            lines.append("  " + i18n.text("analyse.curve.no_plan", lang, **where,
+                                          status=row.status))
+            continue
+        lines.append("  " + i18n.text(
+            "analyse.curve.point", lang, **where, objective=i18n.number(row.objective, lang, 1),
+            gap=i18n.number(100 * row.gap, lang, 2) if not np.isnan(row.gap) else "-",
+            removed=i18n.number(row.removed_total, lang), spent=i18n.number(row.spent, lang)))
+    lines.append(i18n.text("analyse.curve.drops", lang, count=drops(table)))
+    return lines
+
+
+def marginal_lines(planner: Planner, marginal: Marginal, lang: str = "id",
+                   step: float = MARGINAL_STEP, shown: int = 3) -> list[str]:
+    """The marginal values in the planner's words: per agency the gain (at least - at
+    most), the LP dual, and the ``shown`` largest purchases by cost."""
+    from planning import i18n
+
+    villages = planner.instance.labels.get("village", {})
+    programs = planner.instance.programs.set_index("code")[f"name_{lang}"]
+    lines = [i18n.text("analyse.marginal.title", lang, step=i18n.number(step, lang))]
+    for row in marginal.table.itertuples(index=False):
+        dual = i18n.number(row.lp_dual, lang, 1) if not np.isnan(row.lp_dual) else "-"
+        if np.isnan(row.gain_low):
+            lines.append("  " + i18n.text("analyse.marginal.no_plan", lang, agency=row.agency,
+                                          pagu=i18n.number(row.pagu_new, lang),
+                                          status=row.status, dual=dual))
+            continue
+        bought = marginal.purchases[marginal.purchases["agency"] == row.agency]
+        items = "; ".join(i18n.text(
+            "analyse.marginal.item", lang, units=i18n.number(b.units, lang),
+            program=programs.get(b.program, b.program),
+            village=villages.get(b.village, b.village), cost=i18n.number(b.cost, lang, 1))
+            for b in bought.sort_values("cost", ascending=False).head(shown).itertuples())
+        lines.append("  " + i18n.text(
+            "analyse.marginal.value", lang, agency=row.agency, step=i18n.number(step, lang),
+            low=i18n.number(row.gain_low, lang, 1), high=i18n.number(row.gain_high, lang, 1),
+            dual=dual, items=items or "-"))
+    return lines
