@@ -269,3 +269,40 @@ def test_the_curve_and_the_marginal_values_in_the_planners_words(small, marginal
     from planning import i18n
 
     assert i18n.number(row["gain_low"], lang, 1) in text
+
+
+def test_the_monotone_pass_gives_a_point_the_better_plan_below_only_where_it_fits(
+        scores, small, today):
+    """Point 1.2 made (on purpose) with the worse plan of point 0.8: it takes today's plan
+    (point 1.0), which fits at 1.2; a point 0.9 after today's keeps its own plan, because
+    today's plan breaks its pagu (recomputed)."""
+    from planning.analysis.rakor.curves import CurvePoint, monotone_pass
+
+    settings, planner, _kept, base, points = small
+    worse = next(p for p in points if p.factor == 0.8)
+    z0 = base.report.objective
+
+    def point(factor, units, objective, bound):
+        return CurvePoint(factor, {a: factor * float(v) for a, v in today.items()},
+                          "optimal", "neighbourhood", units, objective, bound,
+                          (bound - objective) / bound, 0.0)
+
+    bound = z0 * 1.5
+    mended = monotone_pass(planner, today, [point(1.2, worse.units, worse.objective, bound),
+                                            point(1.0, base.units, z0, z0 * 1.01)])
+    assert [p.factor for p in mended] == [1.0, 1.2]
+    assert mended[1].source == "below"
+    pd.testing.assert_frame_equal(mended[1].units, base.units)
+    assert mended[1].gap == pytest.approx((bound - z0) / bound)
+    assert recompute(DATA, scores, _with_pagu(settings, mended[1].pagu),
+                     base.units)["violations"] == []
+    # below today's pagu, today's plan breaks a rule: the point keeps its plan
+    assert recompute(DATA, scores, _with_pagu(settings, {a: 0.9 * float(v) for a, v in
+                                                         today.items()}),
+                     base.units)["violations"]
+    kept_own = monotone_pass(planner, today, [point(0.5, base.units, z0, z0 * 1.01),
+                                              point(0.9, worse.units, worse.objective,
+                                                    bound)])
+    assert kept_own[1].source == "neighbourhood"
+    pd.testing.assert_frame_equal(kept_own[1].units, worse.units)
+    planner.set_budgets(dict(today), check=False)
