@@ -288,7 +288,7 @@ def test_the_monotone_pass_gives_a_point_the_better_plan_below_only_where_it_fit
                           (bound - objective) / bound, 0.0)
 
     bound = z0 * 1.5
-    mended = monotone_pass(planner, today, [point(1.2, worse.units, worse.objective, bound),
+    mended = monotone_pass(planner, [point(1.2, worse.units, worse.objective, bound),
                                             point(1.0, base.units, z0, z0 * 1.01)])
     assert [p.factor for p in mended] == [1.0, 1.2]
     assert mended[1].source == "below"
@@ -300,7 +300,7 @@ def test_the_monotone_pass_gives_a_point_the_better_plan_below_only_where_it_fit
     assert recompute(DATA, scores, _with_pagu(settings, {a: 0.9 * float(v) for a, v in
                                                          today.items()}),
                      base.units)["violations"]
-    kept_own = monotone_pass(planner, today, [point(0.5, base.units, z0, z0 * 1.01),
+    kept_own = monotone_pass(planner, [point(0.5, base.units, z0, z0 * 1.01),
                                               point(0.9, worse.units, worse.objective,
                                                     bound)])
     assert kept_own[1].source == "neighbourhood"

@@ -57,8 +57,9 @@ CURVE_FACTORS = np.linspace(0.5, 1.5, 51)
 AGENCY_FACTORS = np.round(np.linspace(0.5, 1.5, 11), 10)
 #: node limit of the whole MIP at a curve point (1: the root, whose cuts give the bound)
 CURVE_NODES = 1
-#: node limit of the second try at a point whose first plan is poor or missing
-FALLBACK_NODES = 200
+#: node limits of the further tries at a point whose plan is poor or missing (with
+#: HiGHS's heuristics: the root's sub-MIPs, then a search)
+FALLBACK_NODES = (1, 200)
 #: the extra pagu of a marginal value (juta Rp)
 MARGINAL_STEP = 100.0
 #: neighbourhoods tried in turn going up and going down
@@ -97,17 +98,21 @@ def solve_point(planner: Planner, kept: KeptModel, pagu: dict[str, float], facto
     """The plan at new ``pagu`` from the neighbouring point's plan ``previous``: its
     neighbourhoods ``holds`` in turn, then the whole MIP without HiGHS's root heuristics
     to the scenario's gap or ``nodes``. A point left without a plan, or with a gap above
-    the scenario's ``max_gap``, is solved again with the heuristics and
-    :data:`FALLBACK_NODES` (deterministic: node limits, no clock)."""
+    the scenario's ``max_gap``, is solved again with the heuristics, to each node limit of
+    :data:`FALLBACK_NODES` in turn (deterministic: node limits, no clock)."""
     t0 = time.perf_counter()
     kept.sync(planner.set_budgets(pagu, check=False))
     gap = kept.solver.gap
     run = replan(kept, previous, hold=tuple(holds), free=free, gap=gap, quick_gap=gap,
                  nodes=nodes, heuristics=0.0)
-    if _poor(run, kept.solver.max_gap):
+    for limit in FALLBACK_NODES:
+        if not _poor(run, kept.solver.max_gap):
+            break
         again = replan(kept, previous, hold=tuple(holds), free=free, gap=gap, quick_gap=gap,
-                       nodes=max(nodes, FALLBACK_NODES))
-        run = again if again.is_plan or not run.is_plan else _better(run, again)
+                       nodes=max(nodes, limit))
+        if again.is_plan and (not run.is_plan
+                              or again.report.objective >= run.report.objective - 1e-9):
+            run = again
     report = run.report
     ok = run.is_plan
     return CurvePoint(factor=float(factor), pagu=dict(planner.instance.pagu.astype(float)),
@@ -122,12 +127,6 @@ def _poor(run: Replan, max_gap: float) -> bool:
     if run.report.status == "infeasible":
         return False
     return not run.is_plan or run.report.gap is None or run.report.gap > max_gap
-
-
-def _better(a: Replan, b: Replan) -> Replan:
-    if not b.is_plan:
-        return a
-    return b if b.report.objective > a.report.objective + 1e-9 else a
 
 
 def branch(planner: Planner, kept: KeptModel, base_pagu: pd.Series, factors: Sequence[float],
@@ -172,7 +171,10 @@ def both_branches(up: Callable[[], list[CurvePoint]], down: Callable[[], list[Cu
     send.close()
     try:
         lower = down()
-        kind, upper = receive.recv()
+        try:
+            kind, upper = receive.recv()
+        except EOFError:  # the forked process ended without an answer
+            kind, upper = "error", None
     finally:
         receive.close()
         child.join()
@@ -181,8 +183,7 @@ def both_branches(up: Callable[[], list[CurvePoint]], down: Callable[[], list[Cu
     return lower + upper
 
 
-def monotone_pass(planner: Planner, base_pagu: pd.Series,
-                  points: list[CurvePoint]) -> list[CurvePoint]:
+def monotone_pass(planner: Planner, points: list[CurvePoint]) -> list[CurvePoint]:
     """Points in ascending factor; point k+1 takes point k's plan where that plan keeps
     every rule at k+1 (``check_plan`` on k+1's instance) and is better; the gap is then
     recomputed against k+1's bound (source ``below``)."""
@@ -237,7 +238,7 @@ def curve_points(planner: Planner, kept: KeptModel, base: pd.DataFrame | Replan,
         if any(math.isclose(f, 1.0) for f in factors):
             planner.set_budgets(dict(base_pagu), check=False)
             points.append(_base_point(planner, base, agency))
-        return monotone_pass(planner, base_pagu, points)
+        return monotone_pass(planner, points)
     finally:
         kept.sync(planner.set_budgets(dict(base_pagu), check=False))
 
