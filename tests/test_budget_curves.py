@@ -191,6 +191,13 @@ def test_the_next_money_buys_what_fits_in_it_and_keeps_every_rule(scores, small,
     assert bought >= 2  # not vacuous
 
 
+def test_the_marginal_values_do_not_depend_on_the_processes(small, marginal):
+    _cfg, planner, kept, base, _points = small
+    alone = marginal_values(planner, kept, base.units, step=100.0, processes=1)
+    pd.testing.assert_frame_equal(alone.table, marginal.table)
+    pd.testing.assert_frame_equal(alone.purchases, marginal.purchases)
+
+
 def test_the_lp_dual_has_the_sign_and_size_of_more_money(marginal):
     """A positive marginal value where more money buys something: the LP's is not below
     zero for any agency (more pagu never hurts the relaxation)."""

@@ -145,8 +145,8 @@ def branch(planner: Planner, kept: KeptModel, base_pagu: pd.Series, factors: Seq
     return points
 
 
-def _child(task: Callable[[], list[CurvePoint]], send) -> None:
-    """A forked branch: HiGHS's thread pool does not survive a fork, so it starts anew."""
+def _child(task: Callable[[], list], send) -> None:
+    """A forked task: HiGHS's thread pool does not survive a fork, so it starts anew."""
     try:
         reset_highs_threads()
         send.send(("ok", task()))
@@ -156,31 +156,32 @@ def _child(task: Callable[[], list[CurvePoint]], send) -> None:
         send.close()
 
 
-def both_branches(up: Callable[[], list[CurvePoint]], down: Callable[[], list[CurvePoint]],
-                  processes: int = 2) -> list[CurvePoint]:
-    """The up and the down branch; with ``processes`` >= 2 (and fork) the up branch in a
-    forked process on its own copy of the kept model, the down branch here. Each branch
-    is solved the same way either way, so the points do not depend on ``processes``."""
+def in_two(here: Callable[[], list], there: Callable[[], list],
+           processes: int = 2) -> tuple[list, list]:
+    """``(here(), there())``; with ``processes`` >= 2 (and fork) ``there`` runs in a forked
+    process on its own copy of the planner and the kept model while ``here`` runs in this
+    one. Every solve starts from a cleared solver with node limits, so the results do not
+    depend on ``processes``. ``there`` is solved here when the forked process fails."""
     if processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return down() + up()
+        return here(), there()
     reset_highs_threads()
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(up, send), daemon=True)
+    child = ctx.Process(target=_child, args=(there, send), daemon=True)
     child.start()
     send.close()
     try:
-        lower = down()
+        mine = here()
         try:
-            kind, upper = receive.recv()
+            kind, theirs = receive.recv()
         except EOFError:  # the forked process ended without an answer
-            kind, upper = "error", None
+            kind, theirs = "error", None
     finally:
         receive.close()
         child.join()
-    if kind != "ok":  # the forked branch failed: solve it here
-        upper = up()
-    return lower + upper
+    if kind != "ok":
+        theirs = there()
+    return mine, theirs
 
 
 def monotone_pass(planner: Planner, points: list[CurvePoint]) -> list[CurvePoint]:
@@ -230,11 +231,12 @@ def curve_points(planner: Planner, kept: KeptModel, base: pd.DataFrame | Replan,
     free = None if agency is None else _of_agency(planner, agency)
     holds_up, holds_down = (UP, DOWN) if agency is None else ((*UP, "fix"), (*DOWN, "fix"))
     try:
-        points = both_branches(
-            lambda: branch(planner, kept, base_pagu, ups, start, holds_up, agency, free,
-                           nodes),
+        down, up = in_two(  # the up branch in a forked process
             lambda: branch(planner, kept, base_pagu, downs, start, holds_down, agency,
-                           free, nodes), processes)
+                           free, nodes),
+            lambda: branch(planner, kept, base_pagu, ups, start, holds_up, agency, free,
+                           nodes), processes)
+        points = down + up
         if any(math.isclose(f, 1.0) for f in factors):
             planner.set_budgets(dict(base_pagu), check=False)
             points.append(_base_point(planner, base, agency))
@@ -361,24 +363,35 @@ def lp_duals(kept: KeptModel, units: pd.DataFrame, step: float = MARGINAL_STEP) 
 
 
 def marginal_values(planner: Planner, kept: KeptModel, base_units: pd.DataFrame,
-                    step: float = MARGINAL_STEP) -> Marginal:
+                    step: float = MARGINAL_STEP, processes: int = 2) -> Marginal:
     """For every agency: its pagu + ``step`` juta, the best plan extending today's
     ``base_units`` (within that neighbourhood, gap 0 or its node limit), the proven bound
-    of the whole model (its root, from that plan), and what the added units buy."""
+    of the whole model (its root, from that plan), and what the added units buy; half of
+    the agencies in a forked process (``processes``, see :func:`in_two`)."""
     base_pagu = planner.instance.pagu.astype(float).copy()
     today = evaluate(planner.instance, base_units).objective
     duals = lp_duals(kept, base_units, step)
-    rows, bought = [], []
-    try:
-        for agency in base_pagu.index:
-            row, added = _one_more(planner, kept, base_units, agency,
-                                   float(base_pagu[agency]), step, today)
-            rows.append({**row, "lp_dual": float(duals[agency])})
-            if added is not None:
-                bought.append(added.assign(agency=agency))
+    agencies = list(base_pagu.index)
+    half = (len(agencies) + 1) // 2
+
+    def some(names: list[str]) -> list[tuple[dict, pd.DataFrame | None]]:
+        out = []
+        for agency in names:
+            out.append(_one_more(planner, kept, base_units, agency,
+                                 float(base_pagu[agency]), step, today))
             kept.sync(planner.set_budgets(dict(base_pagu), check=False))
+        return out
+
+    try:
+        first, second = in_two(lambda: some(agencies[:half]), lambda: some(agencies[half:]),
+                               processes)
     finally:
         kept.sync(planner.set_budgets(dict(base_pagu), check=False))
+    rows, bought = [], []
+    for agency, (row, added) in zip(agencies, first + second, strict=True):
+        rows.append({**row, "lp_dual": float(duals[agency])})
+        if added is not None:
+            bought.append(added.assign(agency=agency))
     columns = ["agency", "village", "program", "program_agency", "units", "cost"]
     purchases = pd.concat(bought, ignore_index=True)[columns] if bought else \
         pd.DataFrame(columns=columns)
