@@ -313,3 +313,11 @@ def test_the_monotone_pass_gives_a_point_the_better_plan_below_only_where_it_fit
     assert kept_own[1].source == "neighbourhood"
     pd.testing.assert_frame_equal(kept_own[1].units, worse.units)
     planner.set_budgets(dict(today), check=False)
+
+
+def test_without_todays_plan_there_is_no_curve_and_no_marginal_value(small):
+    _cfg, planner, kept, _base, _points = small
+    with pytest.raises(ValueError, match="today's plan"):
+        curve_points(planner, kept, None, FACTORS)
+    with pytest.raises(ValueError, match="today's plan"):
+        marginal_values(planner, kept, None)

@@ -225,6 +225,8 @@ def curve_points(planner: Planner, kept: KeptModel, base: pd.DataFrame | Replan,
     the monotone pass; the planner's and kept model's pagu are today's again at the end."""
     base_pagu = planner.instance.pagu.astype(float).copy()
     start = base.units if isinstance(base, Replan) else base
+    if start is None:
+        raise ValueError("a budget curve starts from today's plan, and there is none")
     factors = [float(f) for f in factors]
     ups = sorted(f for f in factors if f > 1.0 + 1e-9)
     downs = sorted((f for f in factors if f < 1.0 - 1e-9), reverse=True)
@@ -368,6 +370,8 @@ def marginal_values(planner: Planner, kept: KeptModel, base_units: pd.DataFrame,
     ``base_units`` (within that neighbourhood, gap 0 or its node limit), the proven bound
     of the whole model (its root, from that plan), and what the added units buy; half of
     the agencies in a forked process (``processes``, see :func:`in_two`)."""
+    if base_units is None:
+        raise ValueError("a marginal value extends today's plan, and there is none")
     base_pagu = planner.instance.pagu.astype(float).copy()
     today = evaluate(planner.instance, base_units).objective
     duals = lp_duals(kept, base_units, step)
