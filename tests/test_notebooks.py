@@ -17,7 +17,7 @@ ABSOLUTE = re.compile(r"""["'](/[A-Za-z]|[A-Za-z]:\\)""")
 
 
 def test_the_numbered_notebooks_exist():
-    assert [name[:2] for name in ALL] == ["01", "02", "03", "04", "05"]
+    assert [name[:2] for name in ALL] == ["01", "02", "03", "04", "05", "06"]
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -69,3 +69,36 @@ def test_03_allocation_runs_in_english(tmp_path):
         assert (tmp_path / "results" / "figures" / "map_plan.gpkg").is_file()
     ran = next(c for c in executed.cells if "run_scenario(" in "".join(c["source"]))
     assert "optimal" in json.dumps(ran["outputs"])
+
+
+def test_06_analysis_shows_every_analysis_with_its_figures(tmp_path, scores):
+    """Notebook 06 on a small scenario (six focus villages, three share rules): every
+    analysis's table is shown, its figures are images in the executed notebook and its
+    sheets are in the workbook."""
+    import openpyxl
+    import yaml
+
+    focus = sorted(scores.loc[scores["selected"].astype(bool), "code"])[:6]
+    scenario = {"base": str(ROOT / "scenarios" / "efisiensi-murni.yaml"), "name": "kecil",
+                "villages": focus,
+                "rules": {"kecamatan_min_share": 0.2, "village_max_share": 0.3},
+                "data": str(ROOT / "data" / "buleleng")}
+    path = tmp_path / "kecil.yaml"
+    path.write_text(yaml.safe_dump(scenario, allow_unicode=True))
+    out = tmp_path / "results"
+    executed = run_notebook("06_analysis.ipynb", tmp_path, scenario=str(path),
+                            out_dir=str(out))
+    images = {o["data"]["image/png"] for c in executed.cells for o in c.get("outputs", [])
+              if "image/png" in o.get("data", {})}
+    import base64
+
+    drawn = {base64.b64encode(p.read_bytes()).decode() for p in
+             (out / "figures").glob("analysis_*.png")}
+    assert drawn and drawn <= {i.replace("\n", "") for i in images}, \
+        "every analysis figure of the results folder is shown"
+    shown = json.dumps([c.get("outputs") for c in executed.cells])
+    for words in ("price_low_pct", "objective"):
+        assert words in shown
+    book = openpyxl.load_workbook(out / "rencana_alokasi.xlsx")
+    assert "Harga Aturan" in book.sheetnames
+    assert book["Harga Aturan"]._images, "the figure is placed in its sheet"

@@ -6,6 +6,7 @@ plan made without it; and `planning analyse` says it in the planner's words."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -89,9 +90,12 @@ def test_analyse_says_the_price_in_the_planners_words(tmp_path, scores, lang, wo
     scenario["rules"]["kecamatan_min_share"] = 0.2
     path = tmp_path / "small.yaml"
     path.write_text(yaml.safe_dump(scenario), encoding="utf-8")
-    done = CliRunner().invoke(app, ["analyse", str(path), "--rule", "kecamatan_share",
-                                    "--lang", lang])
+    out = tmp_path / "out"
+    done = CliRunner().invoke(app, ["analyse", str(path), "--only", "prices", "--rule",
+                                    "kecamatan_share", "--lang", lang, "--out", str(out)])
     assert done.exit_code == 0, done.output
     for word in words:
         assert word in done.output
-    assert not list(tmp_path.glob("results*"))  # nothing written
+    written = pd.read_csv(out / "analysis_rule_prices.csv")
+    assert list(written["rule"]) == ["kecamatan_share"]
+    assert not (out / "analysis_budget_curve.csv").exists()  # only the analysis asked for

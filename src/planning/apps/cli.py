@@ -137,50 +137,89 @@ def run(
 def analyse(
     scenario: Annotated[Path, typer.Argument(
         help="Berkas skenario (YAML) / scenario file.")] = Path("scenarios/baseline.yaml"),
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder hasil (bawaan: results/<nama skenario>).")] = None,
     only: Annotated[list[str] | None, typer.Option(
-        "--rule", help="Hanya aturan ini (boleh berulang), mis. kecamatan_share / only "
-                       "this rule (repeatable).")] = None,
+        "--only", help="Hanya analisis ini (boleh berulang): prices, curves, why / only "
+                       "these analyses (repeatable).")] = None,
+    rules: Annotated[list[str] | None, typer.Option(
+        "--rule", help="Harga hanya untuk aturan ini (boleh berulang), mis. "
+                       "kecamatan_share / price only this rule (repeatable).")] = None,
     lang: Annotated[str | None, typer.Option(
         "--lang", help="Bahasa: id atau en (bawaan: dari skenario).")] = None,
 ) -> None:
-    """Analisis untuk rapat koordinasi: harga setiap aturan skenario (rencana ulang tanpa
-    aturan itu; biaya sebagai rentang dari selisih tersertifikasi kedua rencana).
-    / Analysis for the coordination meeting: the price of each rule of the scenario
-    (re-planned without it; the cost as an interval from both plans' certified gaps)."""
-    from planning.analysis.equity import dimension_units
-    from planning.analysis.rakor.rule_prices import rule_prices
+    """Analisis untuk rapat koordinasi: harga setiap aturan, kurva anggaran dan nilai
+    marjinal setiap pagu, mengapa dan mengapa tidak per desa; ditulis ke folder hasil dan
+    buku kerja (lembar Harga Aturan, Kurva Anggaran, Mengapa).
+    / Analysis for the coordination meeting: the price of each rule, budget curves and the
+    marginal value of each pagu, why and why not per village; written into the results
+    folder and the workbook."""
+    from planning.analysis.rakor import ANALYSES
     from planning.config.reading import SettingsError
     from planning.model import ModelError, PresolveError
-    from planning.pipeline import prepare
+    from planning.pipeline import NoPlan, analyse_scenario
 
     shown = _lang(lang or "id")
+    unknown = sorted(set(only or ()) - set(ANALYSES))
+    if unknown:
+        typer.echo(i18n.text("analyse.unknown", shown, names=", ".join(unknown),
+                             known=", ".join(ANALYSES)), err=True)
+        raise typer.Exit(2)
     try:
-        prepared = prepare(scenario, lang=lang and shown, check_out=False)
-        prices = rule_prices(prepared.dataset, prepared.scores, prepared.settings,
-                             only=only)
-    except (DataError, ModelError, PresolveError, SettingsError) as exc:
+        result = analyse_scenario(scenario, out, lang=lang and shown, which=tuple(
+            only or ANALYSES), rules=rules)
+    except (DataError, ModelError, PresolveError, NoPlan, SettingsError,
+            ResultsFolderError) as exc:
         typer.echo(exc.render(shown), err=True)
+        typer.echo(i18n.text("run.nothing_written", shown,
+                             path=out or "results/<skenario>"), err=True)
         raise typer.Exit(1) from None
-    except ValueError as exc:  # no plan with every rule: nothing to price
-        typer.echo(i18n.text("analyse.no_base_plan", shown, detail=str(exc)), err=True)
+    except OSError as exc:
+        typer.echo(i18n.text("score.cannot_write", shown, path=out,
+                             detail=exc.strerror or exc), err=True)
         raise typer.Exit(1) from None
-    lang = (lang and shown) or prepared.lang
-    labels = prepared.dataset.dimensions.set_index("group")[f"label_{lang}"]
-    units = dimension_units(prepared.dataset)
-    typer.echo(i18n.text("analyse.rule_prices", lang))
-    for p in prices:
-        name = i18n.text(f"rule.{p.rule}", lang)
-        if p.removed is None:
-            typer.echo("  " + i18n.text("analyse.rule_no_plan", lang, rule=name,
-                                        status=p.status))
-            continue
-        changes = ", ".join(
-            f"{labels.get(d, d)} {i18n.signed(c, lang, 0)} "
-            f"{i18n.text(f'equity.unit.{units[d]}', lang)}"
-            for d, c in zip(p.removed["dimension"], p.removed["change"], strict=True))
-        typer.echo("  " + i18n.text(
-            "analyse.rule_price", lang, rule=name, low=i18n.number(p.low_pct, lang, 2),
-            high=i18n.number(p.high_pct, lang, 2), changes=changes))
+    lang = result.summary["language"]
+    for line in _analysis_lines(result, lang):
+        typer.echo(line)
+    typer.echo(i18n.text("run.written", lang, path=result.out_dir.resolve()))
+    typer.echo(i18n.text("run.workbook", lang, path=result.workbook_path.resolve()))
+
+
+def _analysis_lines(result, lang: str) -> list[str]:
+    """The console's account of the analyses: each rule's price, the marginal value of
+    each pagu, and how many villages and items are explained."""
+    from planning.analysis.equity import dimension_units
+    from planning.report.analysis import rule_label
+
+    analysis, ds = result.analysis, result.dataset
+    lines = []
+    if analysis.prices is not None:
+        labels = ds.dimensions.set_index("group")[f"label_{lang}"]
+        units = dimension_units(ds)
+        lines.append(i18n.text("analyse.rule_prices", lang))
+        for p in analysis.prices.itertuples(index=False):
+            name = rule_label(p.rule, lang)
+            if p.objective_without is None or p.objective_without != p.objective_without:
+                lines.append("  " + i18n.text("analyse.rule_no_plan", lang, rule=name,
+                                              status=p.status))
+                continue
+            changes = ", ".join(
+                f"{labels.get(d, d)} {i18n.signed(getattr(p, f'change_{d}'), lang, 0)} "
+                f"{i18n.text(f'equity.unit.{units[d]}', lang)}"
+                for d in labels.index if f"change_{d}" in analysis.prices.columns)
+            lines.append("  " + i18n.text(
+                "analyse.rule_price", lang, rule=name, low=i18n.number(p.price_low_pct, lang, 2),
+                high=i18n.number(p.price_high_pct, lang, 2), changes=changes))
+    if analysis.marginal is not None:
+        lines.append(i18n.text("analyse.marginal", lang))
+        for m in analysis.marginal.itertuples(index=False):
+            lines.append("  " + i18n.text(
+                "analyse.marginal_line", lang, agency=m.agency,
+                low=i18n.number(m.gain_low, lang, 1), high=i18n.number(m.gain_high, lang, 1)))
+    if analysis.villages is not None:
+        lines.append(i18n.text("analyse.why", lang, villages=len(analysis.villages),
+                               entries=0 if analysis.entries is None else len(analysis.entries)))
+    return lines
 
 
 @app.command()

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from planning.config.model import Lock, ModelSettings, Rules, Solver
-from planning.model.best import best_found
+from planning.model.best import best_found, load_values
 from planning.model.build import Model
 from planning.model.check import Breach
 from planning.model.evaluate import Evaluation, evaluate, start_values
@@ -150,6 +150,7 @@ class Planner:
         self.timings["instance"] = time.perf_counter() - t0
         self.model = build_model(self.instance, custom)
         self.timings["build"] = self.model.build_seconds
+        self._kept = None
 
     def set_pagu(self, agency: str, value: float, check: bool = True) -> None:
         """A new pagu for ``agency`` (juta Rp): changes one bound of the built model (and
@@ -244,6 +245,46 @@ class Planner:
             baselines = {"greedy": quick.greedy,
                          "equal_split": equal_split_plan(self.instance)}
             tables = extract(self.model, report, baselines)
+        return Allocation(**common, tables=tables)
+
+
+    def kept_plan(self, previous: pd.DataFrame | None = None, free=None,
+                  on_first=None) -> Allocation:
+        """The plan of the current settings re-planned on the kept HiGHS model
+        (:mod:`planning.model.kept`: the model handed to HiGHS once, only changed rows
+        synced): from ``previous`` (village, program, units; its neighbourhood with the
+        choices of the pairs ``free`` does not accept held), to a certified 2 %
+        (``on_first(units, report, seconds)`` is called with it) and on to the gap target.
+        The Allocation's ``quick`` is that first certified plan."""
+        from planning.model.kept import KeptModel, replan
+
+        t0 = time.perf_counter()
+        if self._kept is None:
+            self._kept = KeptModel(self.model, self.settings.solver)
+        else:
+            self._kept.sync()
+        r = replan(self._kept, previous, hold="fix" if previous is not None and free
+                   else None, free=free)
+        if on_first is not None and r.quick_units is not None:
+            on_first(r.quick_units, r.quick, r.quick_seconds)
+        self.timings.update({"quick": r.quick_seconds, "solve": r.seconds,
+                             "replan": time.perf_counter() - t0})
+        report, greedy = r.report, greedy_plan(self.instance)
+        ok = not plan_violations(self.instance, greedy)
+        common = {"instance": self.instance, "report": report, "warnings": self.warnings,
+                  "greedy": greedy, "greedy_objective": evaluate(self.instance, greedy).objective
+                  if ok else float("nan"), "lp_bound": None, "timings": dict(self.timings),
+                  "quick": r.quick_units, "quick_objective": r.quick.objective,
+                  "model": self.model}
+        if report.status == "infeasible":
+            return Allocation(**common, explanation=explain_infeasible(
+                self.instance, self.settings.solver))
+        tables = None
+        if report.is_plan:
+            if r.units is not None:
+                load_values(self.model, start_values(self.instance, r.units))
+            tables = extract(self.model, report, {
+                "greedy": greedy, "equal_split": equal_split_plan(self.instance)})
         return Allocation(**common, tables=tables)
 
 

@@ -104,13 +104,15 @@ class KeptModel:
         return self.column[var.name]
 
     # -- solving ---------------------------------------------------------------------
-    def _set_options(self, gap: float, nodes: int, heuristics: float | None) -> None:
+    def _set_options(self, gap: float, nodes: int, heuristics: float | None,
+                     presolve: bool | None = None) -> None:
         s = self.solver
+        presolve = s.presolve if presolve is None else presolve
         options = {"output_flag": bool(s.log), "mip_rel_gap": float(gap),
                    "mip_abs_gap": 1e-6, "threads": int(s.threads),
                    "random_seed": int(s.seed), "time_limit": float(s.time_limit),
                    "mip_max_nodes": int(nodes),
-                   "presolve": "on" if s.presolve else "off",
+                   "presolve": "on" if presolve else "off",
                    "mip_heuristic_effort": 0.05 if heuristics is None else float(heuristics)}
         options.update({key: heuristics != 0 for key in ROOT_HEURISTICS})
         for key, value in options.items():
@@ -118,17 +120,20 @@ class KeptModel:
 
     def solve(self, start: dict[str, float] | None = None, gap: float | None = None,
               nodes: int | None = None, bounds: dict[int, tuple[float, float]] | None = None,
-              relax: bool = False, heuristics: float | None = None) -> SolveReport:
+              relax: bool = False, heuristics: float | None = None,
+              presolve: bool | None = None) -> SolveReport:
         """Solve the kept model from a cleared solver; ``start``: a plan's variable values
         (by PuLP name) tried first; ``bounds``: column -> (lower, upper) for this solve
         only; ``relax``: the LP relaxation; ``heuristics``: HiGHS's heuristic effort (0: no
         primal heuristics at all, not even the root's sub-MIPs: the bound, and plans only
-        from ``start`` and the search). The PuLP variables receive the solution."""
+        from ``start`` and the search); ``presolve``: HiGHS's presolve (default: the
+        scenario's; on pays where ``bounds`` hold most columns, which it removes). The PuLP
+        variables receive the solution."""
         import highspy
 
         gap = self.solver.gap if gap is None else gap
         nodes = self.solver.node_limit if nodes is None else nodes
-        self._set_options(gap, nodes, heuristics)
+        self._set_options(gap, nodes, heuristics, presolve)
         self.row_dual = None
         t0 = time.perf_counter()
         self.h.clearSolver()
@@ -219,6 +224,8 @@ class Replan:
     seconds: float
     source: str
     """Where the final plan came from: ``previous``, ``neighbourhood`` or ``mip``."""
+    quick_units: pd.DataFrame | None = None
+    """The first certified plan (the plan of ``quick``)."""
 
     @property
     def is_plan(self) -> bool:
@@ -289,7 +296,7 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None,
     holds = () if previous is None or hold is None else \
         (hold,) if isinstance(hold, str) else tuple(hold)
     for one in holds:
-        near = kept.solve(start=start, gap=gap, nodes=NEIGHBOURHOOD_NODES,
+        near = kept.solve(start=start, gap=gap, nodes=NEIGHBOURHOOD_NODES, presolve=True,
                           bounds=neighbourhood(kept, previous, one, free))
         if near.is_plan and near.objective > start_value + 1e-9:
             start = {v.name: float(v.varValue or 0.0) for v in kept.variables}
@@ -300,6 +307,7 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None,
                        heuristics=heuristics)
     quick_seconds = time.perf_counter() - t0
     report, units = first, model_units(kept.m) if first.is_plan else None
+    quick_units = units
     if quick_gap > gap and first.is_plan and first.gap is not None and \
             first.gap > gap + 1e-12:
         start = {v.name: float(v.varValue or 0.0) for v in kept.variables}
@@ -316,7 +324,8 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None,
                                          status=classify(first.objective, bound, gap))
     if report.is_plan and report.objective > start_value + 1e-9:
         source = "mip"
-    return Replan(units, report, first, quick_seconds, time.perf_counter() - t0, source)
+    return Replan(units, report, first, quick_seconds, time.perf_counter() - t0, source,
+                  quick_units)
 
 
 def _tighter(a: float | None, b: float | None) -> float | None:

@@ -22,13 +22,13 @@ from planning.pipeline.plan_summary import (
 from planning.pipeline.preparing import Prepared, prepare, prepare_data
 from planning.pipeline.provenance import provenance, scenario_record, versions
 from planning.pipeline.result import WORKBOOK, Result
-from planning.pipeline.running import execute, run, run_scenario
+from planning.pipeline.running import analyse_scenario, execute, run, run_scenario
 from planning.pipeline.scores import PreparedScores, ScoresResult, prepare_scores
 
 #: the former name of :class:`Result`
 RunResult = Result
 
 __all__ = ["WORKBOOK", "NoPlan", "Prepared", "PreparedScores", "Result", "RunResult",
-           "ScoresResult", "allocation_summary", "equity_summary", "execute", "prepare",
-           "prepare_data", "prepare_scores", "price_summary", "provenance", "run",
-           "run_scenario", "scenario_record", "versions"]
+           "ScoresResult", "allocation_summary", "analyse_scenario", "equity_summary",
+           "execute", "prepare", "prepare_data", "prepare_scores", "price_summary",
+           "provenance", "run", "run_scenario", "scenario_record", "versions"]

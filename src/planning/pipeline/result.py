@@ -59,6 +59,8 @@ class Result:
         self.allocation = allocation
         self.lang = prepared.lang
         self.out_dir: Path | None = None
+        self.analysis = None
+        """The analyses for the coordination meeting (:meth:`add_analysis`), or None."""
         self.moved: pd.DataFrame | None = None
         if prepared.edits is not None:
             from planning.report.roundtrip import moved_table
@@ -125,7 +127,18 @@ class Result:
         }
         if self.moved is not None:
             tables["moved.csv"] = self.moved
+        if self.analysis is not None:
+            tables.update({name: table.assign(data_status=note)
+                           for name, table in self.analysis.tables().items()})
         return tables
+
+    def add_analysis(self, analysis) -> None:
+        """Keep ``analysis`` (:class:`~planning.analysis.rakor.Analysis` of this plan):
+        its tables, figures and workbook sheets join the results folder."""
+        self.analysis = analysis
+        self.timing["analysis_seconds"] = {k: round(v, 4) for k, v in analysis.seconds.items()}
+        for cached in ("_drawn", "_workbook"):
+            self.__dict__.pop(cached, None)
 
     def warnings(self, lang: str | None = None) -> list[str]:
         """The data set's and the plan's warnings, in ``lang`` (default: the run's)."""
@@ -145,6 +158,10 @@ class Result:
         files.update(plan_map_files(
             ds, self.allocation, scores=self.score_table, boundary=maps.get("boundary"),
             boundary_kecamatan=maps.get("boundary_kecamatan"), lang=lang, note=note))
+        if self.analysis is not None:
+            from planning.report.analysis import analysis_figure_files
+
+            files.update(analysis_figure_files(self.analysis, note))
         return files
 
     def figures(self) -> dict[str, bytes]:
@@ -171,7 +188,8 @@ class Result:
             ds=self.dataset, scores=self.score_table, allocation=self.allocation,
             summary=self.summary["allocation"], scenario=self.summary["scenario"],
             provenance=self.provenance, lang=self.lang, moved=self.moved,
-            equity=self.equity, price=self.price)
+            equity=self.equity, price=self.price, analysis=self.analysis,
+            figures=self._drawn if self.analysis is not None else None)
 
     def workbook_bytes(self) -> bytes:
         """The planners' workbook (xlsx) in the run's language."""

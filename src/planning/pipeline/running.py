@@ -59,6 +59,25 @@ def run_scenario(path: str | Path, out_dir: str | Path | None = None,
     return result
 
 
+def analyse_scenario(path: str | Path, out_dir: str | Path | None = None,
+                     lang: str | None = None, which: tuple[str, ...] | None = None,
+                     rules: list[str] | None = None, data: str | Path | None = None) -> Result:
+    """Run the scenario file ``path`` as :func:`run_scenario` does, then the analyses for
+    the coordination meeting (``which``: names of :data:`planning.analysis.rakor.ANALYSES`,
+    default all; ``rules``: price only these rules) of its plan, and write the results
+    folder with them (``out_dir``, default ``results/<scenario name>``). Nothing is written
+    when any step fails."""
+    from planning.analysis.rakor import ANALYSES, analyse
+
+    prepared = prepare(path, out_dir, lang=lang, data=data)
+    result = execute(prepared)
+    result.add_analysis(analyse(prepared.dataset, prepared.scores, prepared.settings,
+                                result.allocation, which=tuple(which or ANALYSES),
+                                lang=prepared.lang, rules=rules))
+    result.write()
+    return result
+
+
 def run(data_dir: str | Path, out_dir: str | Path, settings: ModelSettings | None = None,
         lang: str = "id") -> Result:
     """Load ``data_dir``, score (default settings), allocate with ``settings`` and write

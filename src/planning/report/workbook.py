@@ -107,6 +107,7 @@ class _Book:
                            "valign": "top"})
         self.title = add({"bold": True, "font_size": 14})
         self.heading = add({"bold": True, "font_size": 12})
+        self.wrap = add({"text_wrap": True, "valign": "top"})
         self.warning = add({"bold": True, "font_color": "#C00000", "text_wrap": True,
                             "valign": "top"})
         self.widths: dict[str, dict[int, float]] = {}
@@ -319,7 +320,8 @@ def _summary_sheet(book: _Book, ds: DataSet, allocation, summary: dict) -> None:
 _PLAN_KEYS = {"plan.optimal", "plan.greedy", "plan.equal_split"}
 
 
-def _agency_sheets(book: _Book, ds: DataSet, allocation, plan: pd.DataFrame) -> None:
+def _agency_sheets(book: _Book, ds: DataSet, allocation, plan: pd.DataFrame,
+                   analysis=None) -> None:
     lang = book.lang
     names = ds.agencies.set_index("code")["name"]
     spec = _spec(lang, ("village_code", "text"), ("village", "text"), ("kecamatan", "text"),
@@ -343,7 +345,11 @@ def _agency_sheets(book: _Book, ds: DataSet, allocation, plan: pd.DataFrame) -> 
                            (words("agency.share", lang), agency.share_used, "share")])
         book.width(ws, 0, 16)
         total = _sums(frame, ["cost", "share_of_pagu", "households_reached"])
-        book.table(ws, frame, spec, row=5, total=total)
+        row = book.table(ws, frame, spec, row=5, total=total)
+        if analysis is not None:
+            from planning.report.analysis import agency_section
+
+            agency_section(book, ws, row + 1, analysis, agency.agency)
 
 
 def _kecamatan_sheet(book: _Book, allocation) -> None:
@@ -705,7 +711,8 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
                    scenario: dict, provenance: dict, lang: str = "id",
                    moved: pd.DataFrame | None = None,
                    created: datetime = CREATED, equity: Equity | None = None,
-                   price: Price | None = None) -> bytes:
+                   price: Price | None = None, analysis=None,
+                   figures: Mapping[str, bytes] | None = None) -> bytes:
     """The planners' workbook as xlsx bytes.
 
     ``scores`` is the village score table (``ScoreResult.table``), ``allocation`` an
@@ -730,11 +737,16 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
     _summary_sheet(book, ds, allocation, summary)
     if moved is not None:
         _moved_sheet(book, moved)
-    _agency_sheets(book, ds, allocation, plan)
+    _agency_sheets(book, ds, allocation, plan, analysis)
     _kecamatan_sheet(book, allocation)
     _village_sheet(book, allocation)
     _equity_sheet(book, allocation, measures)
     _price_sheet(book, allocation, price)
+    if analysis is not None:
+        from planning.report.analysis import write_sheets
+
+        write_sheets(book, analysis, allocation.instance.labels.get(f"dimension_{lang}", {}),
+                     dict(figures or {}))
     _allocation_sheet(book, plan)
     _score_sheet(book, ds, scores)
     _inputs_sheet(book, ds, allocation)

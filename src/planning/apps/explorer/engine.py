@@ -184,8 +184,12 @@ class Engine:
         self.exported: Result | None = None
         self.status: str | None = None
         self._opened = False
+        self._base_allocation: Allocation | None = None
         self.replan()
         self.baseline = self.current
+        if self.allocation is not None and self.allocation.is_plan and \
+                self.allocation.report.proven:
+            self._base_allocation = self.allocation
         self._opened = True
         self._finish()
 
@@ -254,14 +258,19 @@ class Engine:
             self._no_plan(exc, want)
             return self.summary
         t1 = time.perf_counter()
-        quick, lp = self.planner.quick()
-        t2 = time.perf_counter()
-        quick_lines = self._quick_lines(quick, lp, t2 - t1)
-        if self.on_progress is not None:
-            self.on_progress([*quick_lines, _t("mip_running", self.lang,
-                                               target=pct(self.solver.gap, self.lang),
-                                               limit=num(self.solver.node_limit, self.lang))])
-        allocation = self.planner.plan(quick=(quick, lp))
+        base = self._base_allocation
+        kept = not rebuilt and base is not None and self.planner.settings.rules == \
+            base.instance.settings.rules
+        if kept and self.planner.settings.pagu == base.instance.settings.pagu:
+            allocation, quick_lines, t2 = base, [], time.perf_counter()  # back to the start
+        elif kept:  # only pagu moved: the kept HiGHS model, from the opened plan
+            allocation, quick_lines, t2 = self._kept_replan(want, base, t1)
+        else:
+            quick, lp = self.planner.quick()
+            t2 = time.perf_counter()
+            quick_lines = self._quick_lines(quick, lp, t2 - t1)
+            self._progress(quick_lines)
+            allocation = self.planner.plan(quick=(quick, lp))
         t3 = time.perf_counter()
         self.allocation, self.status = allocation, allocation.report.status
         self.timings = {"model": t1 - t0, "quick": t2 - t1, "plan": t3 - t2,
@@ -272,6 +281,40 @@ class Engine:
         self.lines = quick_lines + self._mip_lines(allocation)  # after self.current
         self._finish()
         return self.summary
+
+    def _progress(self, quick_lines: list[str]) -> None:
+        if self.on_progress is not None:
+            self.on_progress([*quick_lines, _t("mip_running", self.lang,
+                                               target=pct(self.solver.gap, self.lang),
+                                               limit=num(self.solver.node_limit, self.lang))])
+
+    def _kept_replan(self, want: ModelSettings, base: Allocation, t1: float
+                     ) -> tuple[Allocation, list[str], float]:
+        """Re-plan after a pagu change on the planner's kept HiGHS model, from the opened
+        scenario's plan (the choices of the agencies whose pagu moved solved anew, the
+        others' held in the first search; from the opened plan, not the one on show, so
+        the same controls give the same plan whatever the path): the first certified
+        plan is shown at once, then the plan to the gap target. Returns the allocation,
+        the quick lines and when the first certified plan came."""
+        before = base.instance.pagu
+        moved = {a for a in before.index if before[a] != want.pagu.get(a, before[a])}
+        agency = self.planner.instance.programs.set_index("code")["agency"].to_dict()
+        free = (lambda v, p: agency[p] in moved) if moved else None
+        first: dict = {}
+
+        def on_first(units, report, seconds):
+            shown = PlanShown.of_units(self.planner.instance, units)
+            first["lines"] = [_t("quick", self.lang, seconds=num(seconds, self.lang, 2),
+                                 removed=num(shown.removed, self.lang),
+                                 cost=num(shown.spending.sum(), self.lang),
+                                 gap=pct(report.gap, self.lang),
+                                 bound=num(report.bound, self.lang))]
+            first["at"] = t1 + seconds
+            self._progress(first["lines"])
+
+        allocation = self.planner.kept_plan(base.tables.plan[["village", "program", "units"]],
+                                            free=free, on_first=on_first)
+        return allocation, first.get("lines", []), first.get("at", time.perf_counter())
 
     def _sync(self, want: ModelSettings) -> bool:
         """Bring the kept model to ``want``: new bounds when only pagu or the ceiling's
