@@ -408,7 +408,7 @@ def _one_more(planner: Planner, kept: KeptModel, base_units: pd.DataFrame, agenc
     kept.sync(planner.set_budgets({agency: pagu + step}, check=False))
     free = _of_agency(planner, agency)
     for hold in (*UP, "fix"):
-        near = kept.solve(gap=0.0, nodes=NEIGHBOURHOOD_NODES,
+        near = kept.solve(gap=0.0, nodes=NEIGHBOURHOOD_NODES, presolve=True,
                           bounds=neighbourhood(kept, base_units, hold, free))
         if near.is_plan:
             break
