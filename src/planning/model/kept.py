@@ -275,7 +275,7 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None,
            hold: str | tuple[str, ...] | None = None,
            free: Callable[[str, str], bool] | None = None, gap: float | None = None,
            quick_gap: float = QUICK_GAP, nodes: int | None = None,
-           heuristics: float | None = None) -> Replan:
+           heuristics: float | None = None, near_gap: float | None = None) -> Replan:
     """Re-plan the kept model after a change (its rows already synced).
 
     ``previous``: the plan before the change (village, program, units); kept as the start
@@ -284,7 +284,7 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None,
     turn until one has a plan). Then the whole MIP from the best start, to ``quick_gap``
     and on to ``gap`` (one solve when ``quick_gap <= gap``); ``nodes`` and ``heuristics``:
     its node limit (default the scenario's) and heuristic effort (see
-    :meth:`KeptModel.solve`)."""
+    :meth:`KeptModel.solve`); ``near_gap``: the neighbourhoods' gap (default ``gap``)."""
     t0 = time.perf_counter()
     instance = kept.m.instance
     gap = kept.solver.gap if gap is None else gap
@@ -296,7 +296,8 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None,
     holds = () if previous is None or hold is None else \
         (hold,) if isinstance(hold, str) else tuple(hold)
     for one in holds:
-        near = kept.solve(start=start, gap=gap, nodes=NEIGHBOURHOOD_NODES, presolve=True,
+        near = kept.solve(start=start, gap=gap if near_gap is None else near_gap,
+                          nodes=NEIGHBOURHOOD_NODES, presolve=True,
                           bounds=neighbourhood(kept, previous, one, free))
         if near.is_plan and near.objective > start_value + 1e-9:
             start = {v.name: float(v.varValue or 0.0) for v in kept.variables}

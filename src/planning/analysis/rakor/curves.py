@@ -60,6 +60,10 @@ CURVE_NODES = 1
 #: node limits of the further tries at a point whose plan is poor or missing (with
 #: HiGHS's heuristics: the root's sub-MIPs, then a search)
 FALLBACK_NODES = (1, 200)
+#: the gap a curve point's neighbourhood is solved to (small: presolve removes the held
+#: columns, and the neighbourhood's plan is the point's plan unless the whole MIP finds
+#: a better one)
+NEAR_GAP = 0.002
 #: the extra pagu of a marginal value (juta Rp)
 MARGINAL_STEP = 100.0
 #: neighbourhoods tried in turn going up and going down
@@ -96,20 +100,20 @@ def solve_point(planner: Planner, kept: KeptModel, pagu: dict[str, float], facto
                 free: Callable[[str, str], bool] | None = None, nodes: int = CURVE_NODES,
                 agency: str | None = None) -> CurvePoint:
     """The plan at new ``pagu`` from the neighbouring point's plan ``previous``: its
-    neighbourhoods ``holds`` in turn, then the whole MIP without HiGHS's root heuristics
-    to the scenario's gap or ``nodes``. A point left without a plan, or with a gap above
+    neighbourhoods ``holds`` in turn (to :data:`NEAR_GAP`), then the whole MIP without
+    HiGHS's root heuristics to the scenario's gap or ``nodes``. A point left without a plan, or with a gap above
     the scenario's ``max_gap``, is solved again with the heuristics, to each node limit of
     :data:`FALLBACK_NODES` in turn (deterministic: node limits, no clock)."""
     t0 = time.perf_counter()
     kept.sync(planner.set_budgets(pagu, check=False))
     gap = kept.solver.gap
     run = replan(kept, previous, hold=tuple(holds), free=free, gap=gap, quick_gap=gap,
-                 nodes=nodes, heuristics=0.0)
+                 nodes=nodes, heuristics=0.0, near_gap=NEAR_GAP)
     for limit in FALLBACK_NODES:
         if not _poor(run, kept.solver.max_gap):
             break
         again = replan(kept, previous, hold=tuple(holds), free=free, gap=gap, quick_gap=gap,
-                       nodes=max(nodes, limit))
+                       nodes=max(nodes, limit), near_gap=NEAR_GAP)
         if again.is_plan and (not run.is_plan
                               or again.report.objective >= run.report.objective - 1e-9):
             run = again
