@@ -50,6 +50,10 @@ from planning.model.solve import (
 QUICK_GAP = 0.02
 #: node limit of a neighbourhood solve (most choices fixed: a small MIP)
 NEIGHBOURHOOD_NODES = 200
+#: HiGHS's primal heuristics that run as sub-MIPs or searches at the root, whatever the
+#: heuristic effort; ``heuristics=0`` switches them off (a bound from a given start)
+ROOT_HEURISTICS = ("mip_heuristic_run_rins", "mip_heuristic_run_rens",
+                   "mip_heuristic_run_feasibility_jump", "mip_heuristic_run_root_reduced_cost")
 
 
 class KeptModel:
@@ -74,6 +78,9 @@ class KeptModel:
         self.col_lower = np.array(lp.col_lower_, dtype=float)
         self.col_upper = np.array(lp.col_upper_, dtype=float)
         self.inf = highspy.kHighsInf
+        self.row_dual: np.ndarray | None = None
+        """The row duals of the last LP relaxation solved (HiGHS's sign: of the negated,
+        minimised objective), None after any other solve."""
         self.handover_seconds = time.perf_counter() - t0
         self._set_options(self.solver.gap, self.solver.node_limit, None)
 
@@ -107,6 +114,7 @@ class KeptModel:
                    "mip_max_nodes": int(nodes),
                    "presolve": "on" if presolve else "off",
                    "mip_heuristic_effort": 0.05 if heuristics is None else float(heuristics)}
+        options.update({key: heuristics != 0 for key in ROOT_HEURISTICS})
         for key, value in options.items():
             self.h.setOptionValue(key, value)
 
@@ -116,14 +124,17 @@ class KeptModel:
               presolve: bool | None = None) -> SolveReport:
         """Solve the kept model from a cleared solver; ``start``: a plan's variable values
         (by PuLP name) tried first; ``bounds``: column -> (lower, upper) for this solve
-        only; ``relax``: the LP relaxation; ``heuristics``: HiGHS's heuristic effort;
-        ``presolve``: HiGHS's presolve (default: the scenario's; on pays where ``bounds``
-        hold most columns, which it removes). The PuLP variables receive the solution."""
+        only; ``relax``: the LP relaxation; ``heuristics``: HiGHS's heuristic effort (0: no
+        primal heuristics at all, not even the root's sub-MIPs: the bound, and plans only
+        from ``start`` and the search); ``presolve``: HiGHS's presolve (default: the
+        scenario's; on pays where ``bounds`` hold most columns, which it removes). The PuLP
+        variables receive the solution."""
         import highspy
 
         gap = self.solver.gap if gap is None else gap
         nodes = self.solver.node_limit if nodes is None else nodes
         self._set_options(gap, nodes, heuristics, presolve)
+        self.row_dual = None
         t0 = time.perf_counter()
         self.h.clearSolver()
         held = sorted(bounds or {})
@@ -148,7 +159,10 @@ class KeptModel:
             info = self.h.getInfo()
             model_status = self.h.modelStatusToString(self.h.getModelStatus())
             found = info.primal_solution_status == 2
-            values = list(self.h.getSolution().col_value) if found else None
+            solution = self.h.getSolution()
+            values = list(solution.col_value) if found else None
+            self.row_dual = np.array(solution.row_dual, dtype=float) if relax and found \
+                and solution.dual_valid else None
         finally:
             if held:
                 index = np.array(held, dtype=np.int32)
@@ -226,21 +240,25 @@ def neighbourhood(kept: KeptModel, previous: pd.DataFrame, hold: str,
       ``previous`` (the changed agency's pairs are solved anew);
     * ``extend``: every choice and unit count of ``previous`` at least as in it (a plan
       that adds to ``previous``: for more money, never less than before);
-    * ``shrink``: at most as in ``previous`` (a plan cut out of it: for less money)."""
+    * ``shrink``: at most as in ``previous`` (a plan cut out of it: for less money);
+    * ``extend_choices`` / ``shrink_choices``: the same for the programme choices only,
+      their unit counts free (when no plan extends or shrinks ``previous`` unit by unit:
+      an absorption floor or a minimum package can ask for other unit counts)."""
     chosen = dict(zip(zip(previous["village"], previous["program"], strict=True),
                       previous["units"].astype(float), strict=True))
     out: dict[int, tuple] = {}
     m = kept.m
+    hold_y = hold.removesuffix("_choices")
     for key, var in m.y.items():
         col = kept.column[var.name]
         lo, up = kept.col_lower[col], kept.col_upper[col]
         on = 1.0 if key in chosen else 0.0
-        if hold == "fix":
+        if hold_y == "fix":
             if free is None or not free(*key):
                 out[col] = (on, on)
-        elif hold == "extend":
+        elif hold_y == "extend":
             out[col] = (max(lo, on), up)
-        elif hold == "shrink":
+        elif hold_y == "shrink":
             out[col] = (lo, min(up, on))
         else:
             raise ValueError(f"unknown neighbourhood {hold}")
@@ -253,21 +271,27 @@ def neighbourhood(kept: KeptModel, previous: pd.DataFrame, hold: str,
     return out
 
 
-def replan(kept: KeptModel, previous: pd.DataFrame | None = None, hold: str | None = None,
+def replan(kept: KeptModel, previous: pd.DataFrame | None = None,
+           hold: str | tuple[str, ...] | None = None,
            free: Callable[[str, str], bool] | None = None, gap: float | None = None,
-           quick_gap: float = QUICK_GAP,
+           quick_gap: float = QUICK_GAP, nodes: int | None = None,
+           heuristics: float | None = None, near_gap: float | None = None,
            bounds: dict[int, tuple[float, float]] | None = None,
            presolve: bool = True) -> Replan:
     """Re-plan the kept model after a change (its rows already synced).
 
     ``previous``: the plan before the change (village, program, units); kept as the start
     when it still keeps every rule. ``hold`` (with ``previous``): a :func:`neighbourhood`
-    solved first (``fix`` with ``free``: the pairs the change concerns). Then the whole
-    MIP from the best start, to ``quick_gap`` and on to ``gap``. ``bounds``: column ->
-    (lower, upper) held in every solve of this re-plan (over the neighbourhood's), e.g. a
-    village's columns at 0; ``previous`` is then only a start when it keeps them too.
-    ``presolve``: HiGHS's presolve in the neighbourhood solve (it pays when the
-    neighbourhood holds most columns; with many agencies free it can cost more)."""
+    solved first (``fix`` with ``free``: the pairs the change concerns; several: tried in
+    turn until one has a plan). Then the whole MIP from the best start, to ``quick_gap``
+    and on to ``gap`` (one solve when ``quick_gap <= gap``); ``nodes`` and ``heuristics``:
+    its node limit (default the scenario's) and heuristic effort (see
+    :meth:`KeptModel.solve`); ``near_gap``: the neighbourhoods' gap (default ``gap``).
+    ``bounds``: column -> (lower, upper) held in every solve of this re-plan (over the
+    neighbourhood's), e.g. a village's columns at 0; ``previous`` is then only a start
+    when it keeps them too. ``presolve``: HiGHS's presolve in the neighbourhood solve (it
+    pays when the neighbourhood holds most columns; with many agencies free it can cost
+    more)."""
     held = dict(bounds or {})
     t0 = time.perf_counter()
     instance = kept.m.instance
@@ -277,19 +301,27 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None, hold: str | No
         values = start_values(instance, previous)
         if _within(kept, values, held):
             start, start_value, source = values, _value(kept, values), "previous"
-    if previous is not None and hold is not None:
-        near = kept.solve(start=start, gap=gap, nodes=NEIGHBOURHOOD_NODES, presolve=presolve,
-                          bounds={**neighbourhood(kept, previous, hold, free), **held})
+    holds = () if previous is None or hold is None else \
+        (hold,) if isinstance(hold, str) else tuple(hold)
+    for one in holds:
+        near = kept.solve(start=start, gap=gap if near_gap is None else near_gap,
+                          nodes=NEIGHBOURHOOD_NODES, presolve=presolve,
+                          bounds={**neighbourhood(kept, previous, one, free), **held})
         if near.is_plan and near.objective > start_value + 1e-9:
             start = {v.name: float(v.varValue or 0.0) for v in kept.variables}
             start_value, source = near.objective, "neighbourhood"
-    first = kept.solve(start=start, gap=max(quick_gap, gap), bounds=held)
+        if near.is_plan:
+            break
+    first = kept.solve(start=start, gap=max(quick_gap, gap), nodes=nodes,
+                       heuristics=heuristics, bounds=held)
     quick_seconds = time.perf_counter() - t0
     report, units = first, model_units(kept.m) if first.is_plan else None
     quick_units = units
-    if first.is_plan and first.gap is not None and first.gap > gap + 1e-12:
+    if quick_gap > gap and first.is_plan and first.gap is not None and \
+            first.gap > gap + 1e-12:
         start = {v.name: float(v.varValue or 0.0) for v in kept.variables}
-        second = kept.solve(start=start, gap=gap, bounds=held)
+        second = kept.solve(start=start, gap=gap, nodes=nodes, heuristics=heuristics,
+                            bounds=held)
         bound = _tighter(first.bound, second.bound)
         if second.is_plan and second.objective >= first.objective - 1e-9:
             report, units = dataclasses.replace(second, bound=bound, gap=relative_gap(
