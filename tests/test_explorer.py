@@ -274,3 +274,24 @@ def test_a_difference_within_the_certified_gaps_is_said_to_be(explorer):
     assert ("within the solver's tolerance" in explorer.text) is expected
     explorer.on_reset_click()
     assert explorer.summary["within_tolerance"] is True  # the same plan again
+
+
+def test_the_curve_button_draws_the_budget_curve_of_the_agency_being_edited(explorer):
+    """Editing a pagu makes its agency the curve's; the button draws that agency's curve
+    (its pagu 50-150 % of the value now, the others as set) from the plan on show: the
+    point at 100 % is that plan, each pagu is the factor times the value now, and the
+    image shown is the PNG drawn."""
+    value = explorer.pagu_widgets["DINKES"].value + 50
+    explorer.pagu_widgets["DINKES"].value = value
+    assert explorer.curve_agency.value == "DINKES"
+    shown = explorer.current
+    png = explorer.on_curve_click()
+    assert png is not None and png.startswith(b"\x89PNG")
+    assert explorer.curve_image.value == png
+    table, _ = explorer.engine.agency_curve("DINKES")
+    assert set(table["agency"]) == {"DINKES"}
+    assert table["agency_pagu"].to_numpy() == pytest.approx(table["factor"] * value)
+    today = table.loc[(table["factor"] - 1.0).abs() < 1e-9, "objective"]
+    assert float(today.iloc[0]) == pytest.approx(shown.objective, rel=1e-9)
+    assert "DINKES" in explorer.message.value or "Dinkes" in explorer.message.value
+    explorer.on_reset_click()

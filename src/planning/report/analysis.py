@@ -131,6 +131,13 @@ def analysis_figures(analysis: Analysis, note: str) -> dict:
     return out
 
 
+def agency_curve_png(table: pd.DataFrame, lang: str, note: str) -> bytes:
+    """The budget curve of the agencies in ``table`` (an agency curve table) as PNG."""
+    agencies = ", ".join(sorted(table["agency"].astype(str).unique()))
+    title = words("fig.analysis.agency_curves", lang) + ": " + agencies
+    return png_bytes(_figure(_draw_agencies(table, lang), title, note))
+
+
 def analysis_figure_files(analysis: Analysis, note: str) -> dict[str, bytes]:
     """:func:`analysis_figures` as PNG bytes."""
     return {name: png_bytes(fig) for name, fig in analysis_figures(analysis, note).items()}

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 #: the analyses, in the order they run and are written
-ANALYSES = ("prices",)
+ANALYSES = ("prices", "curves", "why")
 
 
 @dataclass
@@ -59,7 +59,8 @@ class Analysis:
                  "analysis_next_money.csv": self.purchases,
                  "analysis_why_villages.csv": self.villages,
                  "analysis_why_entries.csv": self.entries}
-        return {name: table for name, table in named.items() if table is not None}
+        return {name: table.drop(columns=["seconds"], errors="ignore")  # wall clock
+                for name, table in named.items() if table is not None}
 
 
 def analyse(ds, scores, settings, base, which: tuple[str, ...] = ANALYSES,
@@ -79,4 +80,34 @@ def analyse(ds, scores, settings, base, which: tuple[str, ...] = ANALYSES,
         t0 = time.perf_counter()
         out.prices = price_table(rule_prices(ds, scores, settings, base=base, only=rules))
         out.seconds["prices"] = time.perf_counter() - t0
+    if "curves" in which:
+        t0 = time.perf_counter()
+        out.district, out.agencies, out.marginal, out.purchases = budget_curves(
+            ds, scores, settings, base)
+        out.seconds["curves"] = time.perf_counter() - t0
+    if "why" in which:
+        from planning.analysis.rakor.why import explain_villages
+
+        t0 = time.perf_counter()
+        why = explain_villages((ds, scores, settings), base, lang)
+        out.villages, out.entries = why.villages, why.entries
+        out.seconds["why"] = time.perf_counter() - t0
     return out
+
+
+def budget_curves(ds, scores, settings, base) -> tuple[pd.DataFrame, ...]:
+    """The district curve, the agency curves, the marginal values and what the next money
+    buys (:mod:`planning.analysis.rakor.curves`), from the plan ``base`` (an Allocation)
+    on one kept model of ``settings``."""
+    from planning.analysis.rakor.curves import agency_curves, district_curve, marginal_values
+    from planning.model import Planner
+    from planning.model.kept import KeptModel, Replan
+
+    planner = Planner(ds, scores, settings)
+    kept = KeptModel(planner.model, settings.solver)
+    units = base.tables.plan[["village", "program", "units"]]
+    today = Replan(units, base.report, base.report, 0.0, 0.0, "base")
+    district = district_curve(planner, kept, today)
+    agencies = agency_curves(planner, kept, today)
+    marginal = marginal_values(planner, kept, units)
+    return district, agencies, marginal.table, marginal.purchases

@@ -560,6 +560,32 @@ class Engine:
             settings=self.current_scenario(settings).model_dump(mode="json"))
         return execute(self.prepared.changed(settings, record))
 
+    def agency_curve(self, agency: str) -> tuple[pd.DataFrame, bytes] | None:
+        """The budget curve of ``agency``: its pagu from 50 % to 150 % of the controls'
+        value (steps of 10 %), every other control as set, each point re-planned from the
+        plan on show (:func:`planning.analysis.rakor.curves.agency_curves`): the table and
+        its figure (PNG). None, with :attr:`notice` saying why, when there is no plan on
+        show to start from."""
+        from planning.analysis.rakor.curves import agency_curves
+        from planning.data.summary import synthetic_note
+        from planning.model.kept import KeptModel
+        from planning.report.analysis import agency_curve_png
+
+        if agency not in self.agency_pagu:
+            raise ValueError(f"unknown agency {agency}; known: {', '.join(self.agency_pagu)}")
+        if self.current is None:
+            self.notice = Notice([_t("curve_no_plan", self.lang)], ok=False)
+            return None
+        settings = self.settings.model_copy(update={"solver": self.solver})
+        planner = Planner(self.ds, self.scores, settings)
+        kept = KeptModel(planner.model, settings.solver)
+        table = agency_curves(planner, kept, self.current.plan[["village", "program", "units"]],
+                              agencies=[agency])
+        png = agency_curve_png(table, self.lang, synthetic_note(self.ds, self.lang))
+        self.notice = Notice([_t("curve_drawn", self.lang, agency=self.names.get(agency, agency),
+                                 points=int(table["objective"].notna().sum()))])
+        return table, png
+
     def export(self, folder: str | Path) -> Result | None:
         """Run the current settings (:meth:`run`) and write a whole results folder (CSV,
         JSON, figures, workbook) into ``folder``. Returns the result, or None with

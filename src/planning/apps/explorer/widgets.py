@@ -109,6 +109,14 @@ class Explorer:
                                             layout=widgets.Layout(width="200px"))
         self.reset_button = widgets.Button(description=_t("reset_button", lang),
                                            icon="undo", layout=widgets.Layout(width="240px"))
+        self.curve_agency = widgets.Dropdown(
+            options=[(engine.names.get(c, c), c) for c in engine.agency_pagu],
+            description=_t("curve_agency", lang), style=wide,
+            layout=widgets.Layout(width="400px"))
+        self.curve_button = widgets.Button(description=_t("curve_button", lang),
+                                           icon="line-chart",
+                                           layout=widgets.Layout(width="240px"))
+        self.curve_image = widgets.Image(format="png", layout=widgets.Layout(width="640px"))
         self.message = widgets.HTML()
         self.output = widgets.HTML()
 
@@ -122,6 +130,7 @@ class Explorer:
         self.save_button.on_click(self.on_save_click)
         self.export_button.on_click(self.on_export_click)
         self.reset_button.on_click(self.on_reset_click)
+        self.curve_button.on_click(self.on_curve_click)
 
         def head(key: str) -> widgets.HTML:
             return widgets.HTML(f"<b>{html.escape(_t(key, lang))}</b>")
@@ -138,15 +147,30 @@ class Explorer:
             head("locks_head"), self.locks, self.locks_message, self.locks_help,
             widgets.HBox([self.save_path, self.save_button]),
             widgets.HBox([self.export_folder, self.export_button]),
-            self.reset_button, self.message, self.output])
+            head("curve_head"), widgets.HBox([self.curve_agency, self.curve_button]),
+            self.curve_image, self.reset_button, self.message, self.output])
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
 
     # --- callbacks -------------------------------------------------------------------
     def on_pagu_change(self, change=None) -> dict | None:
-        """A pagu widget changed: new bounds in the kept model, then re-plan."""
+        """A pagu widget changed: new bounds in the kept model, then re-plan; the budget
+        curve's agency becomes the one being edited."""
+        owner = change.get("owner") if change is not None else None
+        for code, control in self.pagu_widgets.items():
+            if control is owner:
+                self.curve_agency.value = code
         return self._changed()
+
+    def on_curve_click(self, button=None) -> bytes | None:
+        """Draw the budget curve of the agency chosen (by default the one being edited)."""
+        self.message.value = f"<div>{_html([_t('curve_running', self.lang)])}</div>"
+        drawn = self.engine.agency_curve(self.curve_agency.value)
+        if drawn is not None:
+            self.curve_image.value = drawn[1]
+        self._say()
+        return None if drawn is None else drawn[1]
 
     def on_ceiling_change(self, change=None) -> dict | None:
         """The ceiling switch or amount changed (switching rebuilds the model)."""
