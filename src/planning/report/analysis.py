@@ -144,6 +144,13 @@ def analysis_figure_files(analysis: Analysis, note: str) -> dict[str, bytes]:
 
 
 # --- the workbook sheets ------------------------------------------------------------------
+#: the columns of the Mengapa sheet (the CSV file has them all), paragraph last
+WHY_COLUMNS = ["code", "name", "kecamatan", "focus", "in_plan", "poverty_index",
+               "potential_index", "rank_in_kecamatan", "received_cost", "binding_rules",
+               "loss_low_pct", "loss_high_pct", "paragraph"]
+ENTRY_COLUMNS = ["kind", "code", "name", "agency", "cost_cut_pct", "not_at_cost_cut_pct",
+                 "extra_pagu", "not_at_extra_pagu", "weight", "not_at_weight", "paragraph"]
+
 def header(key: str, lang: str) -> str:
     """The catalogue's header of column ``key``, or ``key`` itself."""
     return column(key, lang) if f"column.{key}" in i18n.MESSAGES else key
@@ -211,16 +218,18 @@ def write_sheets(book, analysis: Analysis, dims: dict[str, str], figures: dict[s
     if analysis.villages is not None:
         ws = book.add(sheet("why", lang))
         row = book.heading_row(ws, 0, sheet("why", lang), book.title)
-        row = book.table(ws, analysis.villages, spec_of(analysis.villages, lang), row=row + 1,
-                         freeze=False, autofilter=True)
+        villages = analysis.villages[[c for c in WHY_COLUMNS if c in analysis.villages]]
+        row = book.table(ws, villages, spec_of(villages, lang), row=row + 1, freeze=False,
+                         autofilter=True)
         if analysis.entries is not None and len(analysis.entries):
+            entries = analysis.entries[[c for c in ENTRY_COLUMNS if c in analysis.entries]]
             row = book.heading_row(ws, row, words("analysis.entries", lang))
-            book.table(ws, analysis.entries, spec_of(analysis.entries, lang), row=row,
-                       freeze=False, autofilter=False)
-        for col, name in enumerate(analysis.villages.columns):
-            if name == "paragraph":
-                ws.set_column(col, col, 100, book.wrap)
-                book.widths[ws.name].pop(col, None)
+            book.table(ws, entries, spec_of(entries, lang), row=row, freeze=False,
+                       autofilter=False)
+        col = list(villages.columns).index("paragraph") if "paragraph" in villages else None
+        if col is not None:  # the paragraphs wrapped in a wide column
+            ws.set_column(col, col, 100, book.wrap)
+            book.widths[ws.name].pop(col, None)
 
 
 def agency_section(book, ws, row: int, analysis: Analysis, agency: str) -> int:
