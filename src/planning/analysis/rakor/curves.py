@@ -104,9 +104,10 @@ def solve_point(planner: Planner, kept: KeptModel, pagu: dict[str, float], facto
                 agency: str | None = None) -> CurvePoint:
     """The plan at new ``pagu`` from the neighbouring point's plan ``previous``: its
     neighbourhoods ``holds`` in turn (to :data:`NEAR_GAP`), then the whole MIP without
-    HiGHS's root heuristics to the scenario's gap or ``nodes``. A point left without a plan, or with a gap above
-    the scenario's ``max_gap``, is solved again with the heuristics, to each node limit of
-    :data:`FALLBACK_NODES` in turn (deterministic: node limits, no clock)."""
+    HiGHS's root heuristics to the scenario's gap or ``nodes``. A point left without a
+    plan, or with a gap above the scenario's ``max_gap``, is solved again with the
+    heuristics, to each node limit of :data:`FALLBACK_NODES` in turn (deterministic: node
+    limits, no clock)."""
     t0 = time.perf_counter()
     kept.sync(planner.set_budgets(pagu, check=False))
     gap = kept.solver.gap
