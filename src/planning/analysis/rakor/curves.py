@@ -6,9 +6,11 @@ in the kept model (:mod:`planning.model.kept`), started from the plan of the nei
 point: going up from f = 1 (the given plan) a plan that keeps at least every unit of the
 point below (``extend``), going down one cut out of the point above (``shrink``); when no
 such plan exists (an absorption floor or the minimum package can ask for other unit
-counts) the programme choices only (``extend_choices`` / ``shrink_choices``). The
-neighbourhood's plan then starts the whole MIP, solved to the scenario's gap or a node
-limit (:data:`CURVE_NODES`, the root by default: the certified gap is reported as found).
+counts) the programme choices only (``extend_choices`` / ``shrink_choices``), each
+solved to :data:`NEAR_GAP`. The neighbourhood's plan then starts the whole MIP, solved to
+the scenario's gap or a node limit (:data:`CURVE_NODES`, the root by default: the
+certified gap is reported as found). The up branch may run in a forked process
+(:func:`in_two`); every solve is stopped by gaps and node limits, never the clock.
 
 **Monotone where the model says so.** Going up, the extended plan is a plan of the point
 above, so its objective is never below the point below's. After both branches, a pass
@@ -22,13 +24,14 @@ the pagu).
 
 **The marginal value of a pagu.** For agency a, its pagu + s (s = Rp 100 juta): the best
 plan that extends today's plan (every unit of today kept, solved within that
-neighbourhood), objective z_a, and the proven bound b_a of the whole model with the larger
-pagu. With today's plan z_0 (weighted deprived units)::
+neighbourhood; where there is none, today's choices kept, then only a's choices free),
+objective z_a, and the proven bound b_a of the whole model with the larger pagu. With
+today's plan z_0 (weighted deprived units)::
 
     gain_low  = z_a - z_0      what the next s juta buy on top of today's plan (at least)
     gain_high = b_a - z_0      no plan with the larger pagu is better than today's by more
 
-and the units added (village, program, units, cost in juta Rp): what the money buys. The
+and the units changed (village, program, units, cost in juta Rp): what the money buys. The
 LP dual of the row ``pagu_a`` in the LP relaxation with every programme choice fixed as
 today's (HiGHS minimises the negated objective, so the value of one more juta is minus
 the row dual), times s: ``lp_dual``, a quick indication only (it ignores that a new
@@ -101,9 +104,10 @@ def solve_point(planner: Planner, kept: KeptModel, pagu: dict[str, float], facto
                 agency: str | None = None) -> CurvePoint:
     """The plan at new ``pagu`` from the neighbouring point's plan ``previous``: its
     neighbourhoods ``holds`` in turn (to :data:`NEAR_GAP`), then the whole MIP without
-    HiGHS's root heuristics to the scenario's gap or ``nodes``. A point left without a plan, or with a gap above
-    the scenario's ``max_gap``, is solved again with the heuristics, to each node limit of
-    :data:`FALLBACK_NODES` in turn (deterministic: node limits, no clock)."""
+    HiGHS's root heuristics to the scenario's gap or ``nodes``. A point left without a
+    plan, or with a gap above the scenario's ``max_gap``, is solved again with the
+    heuristics, to each node limit of :data:`FALLBACK_NODES` in turn (deterministic: node
+    limits, no clock)."""
     t0 = time.perf_counter()
     kept.sync(planner.set_budgets(pagu, check=False))
     gap = kept.solver.gap
