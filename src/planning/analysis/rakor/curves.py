@@ -124,7 +124,7 @@ def solve_point(planner: Planner, kept: KeptModel, pagu: dict[str, float], facto
     report = run.report
     ok = run.is_plan
     return CurvePoint(factor=float(factor), pagu=dict(planner.instance.pagu.astype(float)),
-                      status=str(report.status), source=run.source if ok else "-",
+                      status=str(report.status), source=run.source if ok else "none",
                       units=run.units if ok else None,
                       objective=report.objective if ok else None,
                       bound=report.bound if ok else None, gap=report.gap if ok else None,
@@ -421,7 +421,7 @@ def _one_more(planner: Planner, kept: KeptModel, base_units: pd.DataFrame, agenc
         if near.is_plan:
             break
     row = {"agency": agency, "pagu": pagu, "pagu_new": pagu + step,
-           "status": str(near.status), "neighbourhood": hold if near.is_plan else "-",
+           "status": str(near.status), "neighbourhood": hold if near.is_plan else "none",
            "objective": today}
     if not near.is_plan:
         return {**row, "objective_extended": float("nan"), "gain_low": float("nan"),
