@@ -265,13 +265,13 @@ def test_the_curve_and_the_marginal_values_in_the_planners_words(small, marginal
     _cfg, planner, _kept, _base, points = small
     table = curve_table(planner, points)
     table.loc[0, ["objective", "gap"]] = np.nan  # a point without a plan, as at 50 %
-    text = "\n".join(curve_lines(table, lang) + marginal_lines(planner, marginal, lang))
+    text = "\n".join(curve_lines(table, lang) + marginal_lines(planner.instance, marginal, lang))
     for word in words:
         assert word in text, word
     assert "{" not in text
     assert len(curve_lines(table, lang)) == len(table) + 2
     gains = marginal.table.dropna(subset=["gain_low"])
-    assert len(marginal_lines(planner, marginal, lang)) == len(marginal.table) + 1
+    assert len(marginal_lines(planner.instance, marginal, lang)) == len(marginal.table) + 1
     row = gains.iloc[0]
     from planning import i18n
 

@@ -210,12 +210,12 @@ def _analysis_lines(result, lang: str) -> list[str]:
             lines.append("  " + i18n.text(
                 "analyse.rule_price", lang, rule=name, low=i18n.number(p.price_low_pct, lang, 2),
                 high=i18n.number(p.price_high_pct, lang, 2), changes=changes))
-    if analysis.marginal is not None:
-        lines.append(i18n.text("analyse.marginal", lang))
-        for m in analysis.marginal.itertuples(index=False):
-            lines.append("  " + i18n.text(
-                "analyse.marginal_line", lang, agency=m.agency,
-                low=i18n.number(m.gain_low, lang, 1), high=i18n.number(m.gain_high, lang, 1)))
+    if analysis.district is not None:
+        from planning.analysis.rakor.curves import Marginal, curve_lines, marginal_lines
+
+        lines += curve_lines(analysis.district, lang)
+        lines += marginal_lines(result.allocation.instance,
+                                Marginal(analysis.marginal, analysis.purchases), lang)
     if analysis.villages is not None:
         lines.append(i18n.text("analyse.why", lang, villages=len(analysis.villages),
                                entries=0 if analysis.entries is None else len(analysis.entries)))

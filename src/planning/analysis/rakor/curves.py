@@ -458,14 +458,15 @@ def curve_lines(table: pd.DataFrame, lang: str = "id") -> list[str]:
     return lines
 
 
-def marginal_lines(planner: Planner, marginal: Marginal, lang: str = "id",
+def marginal_lines(instance, marginal: Marginal, lang: str = "id",
                    step: float = MARGINAL_STEP, shown: int = 3) -> list[str]:
     """The marginal values in the planner's words: per agency the gain (at least - at
-    most), the LP dual, and the ``shown`` largest purchases by cost."""
+    most), the LP dual, and the ``shown`` largest purchases by cost; ``instance``: the
+    plan's model instance (its names of villages and programmes)."""
     from planning import i18n
 
-    villages = planner.instance.labels.get("village", {})
-    programs = planner.instance.programs.set_index("code")[f"name_{lang}"]
+    villages = instance.labels.get("village", {})
+    programs = instance.programs.set_index("code")[f"name_{lang}"]
     lines = [i18n.text("analyse.marginal.title", lang, step=i18n.number(step, lang))]
     for row in marginal.table.itertuples(index=False):
         dual = i18n.number(row.lp_dual, lang, 1) if not np.isnan(row.lp_dual) else "-"
