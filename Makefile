@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_data.py
 	$(BIN)/python bench/bench_model.py
 	$(BIN)/python bench/bench_balance.py
+	$(BIN)/python bench/bench_analysis.py
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_loaded.py
 

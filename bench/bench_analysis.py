@@ -12,7 +12,11 @@ villages, balanced settings, gap 1 %), all in one process with the kept model
 (b) the district budget curve (51 points, 50-150 % of every pagu): total seconds, points
     without a plan, drops (a point below the one before), the certified gaps;
 (c) the marginal value of every agency's pagu (+Rp 100 juta);
-(d) with ``--agency-curves``: every agency's curve (11 points each).
+(d) with ``--agency-curves``: every agency's curve (11 points each);
+(e) the price of every rule of the scenario (:mod:`planning.analysis.rakor.rule_prices`,
+    from the scenario's own plan made by ``allocate``);
+(f) why and why not (:func:`planning.analysis.rakor.why.explain_villages`): the 27 focus
+    villages and the candidates of their kecamatan, then the entry thresholds.
 
 The machine's load (``os.getloadavg()``) is printed before and after each part: on a
 busy machine the seconds are pessimistic.
@@ -143,6 +147,28 @@ def main() -> None:
         print(f"  {time.perf_counter() - t0:.1f} s, drops per agency "
               f"{ {a: drops(t) for a, t in curves.groupby('agency')} } [{load()}]")
         print(quantiles(100 * curves["gap"].dropna(), "  certified gap", "%"))
+
+    if "e" not in skip or "f" not in skip:
+        from planning.model import allocate
+
+        plan = allocate(prep.dataset, prep.scores, prep.settings)
+    if "e" not in skip:
+        from planning.analysis.rakor.rule_prices import rule_prices
+
+        print(f"\n(e) the price of every rule [{load()}]")
+        t0 = time.perf_counter()
+        prices = rule_prices(prep.dataset, prep.scores, prep.settings, base=plan)
+        print(f"  {time.perf_counter() - t0:.1f} s for {len(prices)} rules [{load()}]")
+        for p in prices:
+            print(f"  {p.rule:16s} {p.status:9s} {p.low_pct or 0:.2f}-{p.high_pct or 0:.2f} %")
+    if "f" not in skip:
+        from planning.analysis.rakor.why import explain_villages
+
+        print(f"\n(f) why and why not [{load()}]")
+        why = explain_villages(prep, plan)
+        print(f"  seconds {({k: round(v, 1) for k, v in why.seconds.items()})}: "
+              f"{int(why.villages['in_plan'].sum())} villages in the plan, "
+              f"{len(why.villages)} rows, {len(why.entries)} items at zero [{load()}]")
 
 
 if __name__ == "__main__":

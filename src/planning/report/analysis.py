@@ -77,10 +77,15 @@ def _draw_district(table: pd.DataFrame, lang: str) -> Callable[[Axes], None]:
 
 def _draw_agencies(table: pd.DataFrame, lang: str) -> Callable[[Axes], None]:
     def draw(ax: Axes) -> None:
-        for agency, rows in table.groupby("agency", sort=True):
+        from matplotlib import colormaps
+
+        colours = colormaps["tab20"].colors
+        styles = ("-", "--", ":")
+        for k, (agency, rows) in enumerate(table.groupby("agency", sort=True)):
             ok = rows["objective"].notna()
             ax.plot(100 * rows.loc[ok, "factor"], rows.loc[ok, "objective"], marker="o",
-                    markersize=2, linewidth=1, label=str(agency))
+                    markersize=2, linewidth=1.2, label=str(agency),
+                    color=colours[(2 * k) % 20 + (k // 10) % 2], linestyle=styles[k % 3])
         ax.axvline(100.0, color=GREY, linestyle="--")
         ax.set_xlabel(words("fig.analysis.factor_axis", lang))
         ax.set_ylabel(words("fig.analysis.objective_axis", lang))
@@ -106,8 +111,7 @@ def _draw_marginal(table: pd.DataFrame, lang: str) -> Callable[[Axes], None]:
         ax.bar_label(bars, labels=[i18n.number(v, lang, 1) for v in low], padding=3,
                      fontsize=8)
         ax.set_xlabel(words("fig.analysis.marginal_axis", lang))
-        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, frameon=False,
-                  fontsize=8)
+        ax.legend(loc="lower right", frameon=True, fontsize=8)
         ax.margins(x=0.15)
         ax.tick_params(labelsize=8)
 
