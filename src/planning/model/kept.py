@@ -39,6 +39,7 @@ from planning.model.rules import check_plan
 from planning.model.solve import (
     SolveReport,
     _quiet_banner,
+    _status,
     _stopped_by,
     classify,
     relative_gap,
@@ -194,22 +195,12 @@ class KeptModel:
                            stopped_by=_stopped_by(model_status, status),
                            max_gap=self.solver.max_gap)
 
-    def y_columns(self, keep: Callable[[str, str], bool]) -> list[tuple[int, tuple]]:
-        """(column, (village, program)) of every choice y whose pair ``keep`` accepts."""
-        return [(self.column[var.name], key) for key, var in self.m.y.items() if keep(*key)]
-
 
 def _kept_status(model_status: str, objective, bound, gap: float) -> str:
-    text = model_status.lower()
-    if "infeasible" in text:
-        return "infeasible"
-    if "unbounded" in text:
-        return "unbounded"
-    if "optimal" in text:
-        return "optimal" if objective is not None else "error"
-    if "limit" in text or "interrupt" in text:
-        return classify(objective, bound, gap)
-    return "error"
+    """The status of a kept solve, as :func:`planning.model.solve_model` reads HiGHS's
+    (an "optimal" run without a plan is an error)."""
+    status = _status(model_status, objective, bound, gap)
+    return "error" if status == "optimal" and objective is None else status
 
 
 @dataclass(frozen=True)

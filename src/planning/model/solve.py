@@ -285,7 +285,7 @@ def _solve_highs(m: Model, settings: Solver, start, relax: bool) -> SolveReport:
     else:
         raw = info.get("bound")
         bound = sign * raw if raw is not None and abs(raw) < 1e30 else None
-    status = _status(m, model_status, objective, bound, settings.gap)
+    status = _status(model_status, objective, bound, settings.gap)
     if status in ("infeasible", "unbounded", "error"):
         objective, bound = None, None
     return SolveReport(status=status, objective=objective, bound=bound,
@@ -331,7 +331,7 @@ def _objective(m: Model) -> float | None:
     return float(value) if value is not None else None
 
 
-def _status(m: Model, solver_status: str, objective, bound, gap_target: float) -> str:
+def _status(solver_status: str, objective, bound, gap_target: float) -> str:
     text = solver_status.lower()
     if "infeasible" in text:
         return "infeasible"
@@ -406,7 +406,7 @@ def _solve_cbc(m: Model, settings: Solver, start, relax: bool) -> SolveReport:
                                                      else -1)
     if "optimal" in result_text.lower() and bound is None:
         bound = objective
-    status = _status(m, result_text, objective, bound, settings.gap)
+    status = _status(result_text, objective, bound, settings.gap)
     if m.prob.status == pulp.LpStatusInfeasible:
         status = "infeasible"
     if status in ("infeasible", "unbounded", "error"):
