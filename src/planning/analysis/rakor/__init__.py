@@ -59,8 +59,7 @@ class Analysis:
                  "analysis_next_money.csv": self.purchases,
                  "analysis_why_villages.csv": self.villages,
                  "analysis_why_entries.csv": self.entries}
-        return {name: table.drop(columns=["seconds"], errors="ignore")  # wall clock
-                for name, table in named.items() if table is not None}
+        return {name: table for name, table in named.items() if table is not None}
 
 
 def analyse(ds, scores, settings, base, which: tuple[str, ...] = ANALYSES,
@@ -110,4 +109,6 @@ def budget_curves(ds, scores, settings, base) -> tuple[pd.DataFrame, ...]:
     district = district_curve(planner, kept, today)
     agencies = agency_curves(planner, kept, today)
     marginal = marginal_values(planner, kept, units)
-    return district, agencies, marginal.table, marginal.purchases
+    clock = ["seconds"]  # wall clock: not in the tables, which a re-run must repeat
+    return (district.drop(columns=clock, errors="ignore"),
+            agencies.drop(columns=clock, errors="ignore"), marginal.table, marginal.purchases)

@@ -1,0 +1,72 @@
+"""What `planning analyse` writes (issue 14): every analysis's table, figure and workbook
+sheet in the results folder, the same files on a re-run, and nothing at all when the
+scenario is wrong."""
+
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from planning.apps.cli import app
+
+from .conftest import ROOT
+
+TABLES = ["analysis_rule_prices.csv", "analysis_budget_curve.csv",
+          "analysis_agency_curves.csv", "analysis_marginal_value.csv",
+          "analysis_next_money.csv", "analysis_why_villages.csv", "analysis_why_entries.csv"]
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory, scores):
+    """Six focus villages with three share rules, analysed twice into two folders."""
+    tmp = tmp_path_factory.mktemp("rakor")
+    focus = sorted(scores.loc[scores["selected"].astype(bool), "code"])[:6]
+    scenario = {"base": str(ROOT / "scenarios" / "efisiensi-murni.yaml"), "name": "kecil",
+                "villages": focus, "data": str(ROOT / "data" / "buleleng"),
+                "rules": {"kecamatan_min_share": 0.2, "village_max_share": 0.3}}
+    path = tmp / "kecil.yaml"
+    path.write_text(yaml.safe_dump(scenario), encoding="utf-8")
+    outs = []
+    for k in range(2):
+        out = tmp / f"out{k}"
+        done = CliRunner().invoke(app, ["analyse", str(path), "--out", str(out)])
+        assert done.exit_code == 0, done.output
+        outs.append(out)
+    return path, outs, done.output
+
+
+def test_every_analysis_is_written_with_its_figure_and_sheet(small):
+    _path, (out, _), output = small
+    for name in TABLES:
+        table = pd.read_csv(out / name)
+        assert "data_status" in table.columns, name  # real or synthetic, in every export
+        assert "seconds" not in table.columns, name  # wall clock stays in timing.json
+    assert len(pd.read_csv(out / "analysis_budget_curve.csv")) == 51
+    for name in ("rule_prices", "budget_curve", "agency_curves", "marginal_value"):
+        assert (out / "figures" / f"analysis_{name}.png").read_bytes()[:4] == b"\x89PNG"
+    book = openpyxl.load_workbook(out / "rencana_alokasi.xlsx")
+    for sheet in ("Harga Aturan", "Kurva Anggaran", "Mengapa"):
+        assert book[sheet]._images or sheet == "Mengapa", sheet
+    why = pd.read_csv(out / "analysis_why_villages.csv")
+    rows = [r for r in book["Mengapa"].iter_rows(values_only=True)]
+    for paragraph in why["paragraph"]:
+        assert any(paragraph in row for row in rows)  # every paragraph in the sheet
+    assert "Kurva anggaran kabupaten" in output and "Nilai marjinal pagu" in output
+
+
+def test_a_rerun_writes_the_same_files(small):
+    _path, (a, b), _output = small
+    for name in [*TABLES, "rencana_alokasi.xlsx", "figures/analysis_budget_curve.png"]:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_an_unknown_analysis_is_refused_before_any_work(tmp_path, small):
+    path, _outs, _output = small
+    out = tmp_path / "out"
+    done = CliRunner().invoke(app, ["analyse", str(path), "--only", "harga", "--out", str(out)])
+    assert done.exit_code == 2
+    assert "harga" in done.output and "prices, curves, why" in done.output
+    assert not out.exists()
