@@ -55,6 +55,10 @@ def test_every_analysis_is_written_with_its_figure_and_sheet(small):
     for paragraph in why["paragraph"]:
         assert any(paragraph in row for row in rows)  # every paragraph in the sheet
     assert "Kurva anggaran kabupaten" in output and "Nilai marjinal pagu" in output
+    curve = book["Kurva Anggaran"]
+    header = next(r for r in curve.iter_rows() if r[0].value == "faktor pagu")
+    first = curve.cell(header[0].row + 1, 1)
+    assert first.value == pytest.approx(0.5) and first.number_format == "0.0%"
 
 
 def test_a_rerun_writes_the_same_files(small):

@@ -160,7 +160,14 @@ def header(key: str, lang: str) -> str:
     return column(key, lang) if f"column.{key}" in i18n.MESSAGES else key
 
 
+#: number formats of the analysis columns that are not plain numbers (see workbook.py)
+KINDS = {"factor": "share", "poverty_index": "index", "potential_index": "index",
+         "focus_threshold": "index"}
+
+
 def _kind(name: str, series: pd.Series) -> str:
+    if name in KINDS:
+        return KINDS[name]
     if name.endswith("gap"):
         return "gap"
     if pd.api.types.is_bool_dtype(series):
