@@ -52,6 +52,7 @@ def test_a_pagu_change_replans_within_the_new_pagu(explorer):
     assert explorer.settings.pagu["PUTR"] == 1200
     assert explorer.allocation.report.gap <= explorer.allocation.report.gap_target + 1e-9
     assert "status optimal" in explorer.text and "Deprivations removed" in explorer.text
+    assert "First certified plan" in explorer.text  # the kept model's first plan, shown first
     explorer.on_reset_click()
     assert explorer.summary["removed_change"] == pytest.approx(0, abs=1e-9)
 

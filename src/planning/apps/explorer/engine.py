@@ -304,7 +304,7 @@ class Engine:
 
         def on_first(units, report, seconds):
             shown = PlanShown.of_units(self.planner.instance, units)
-            first["lines"] = [_t("quick", self.lang, seconds=num(seconds, self.lang, 2),
+            first["lines"] = [_t("first_plan", self.lang, seconds=num(seconds, self.lang, 2),
                                  removed=num(shown.removed, self.lang),
                                  cost=num(shown.spending.sum(), self.lang),
                                  gap=pct(report.gap, self.lang),
