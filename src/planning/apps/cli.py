@@ -71,6 +71,29 @@ def validate(
                   int((meta["status"] == "synthetic").sum()))
 
 
+def _write_run(job, shown: str, out: Path | None):
+    """``job()`` (a run that writes its results folder), its result; on bad input or a
+    folder that cannot be written: the message, that nothing was written, exit code 1."""
+    from planning.config.reading import SettingsError
+    from planning.model import ModelError, PresolveError
+    from planning.pipeline import NoPlan
+    from planning.report.maps import MapError
+    from planning.report.roundtrip import RoundTripError
+
+    try:
+        return job()
+    except (DataError, ModelError, PresolveError, NoPlan, SettingsError,
+            RoundTripError, MapError, ResultsFolderError) as exc:
+        typer.echo(exc.render(shown), err=True)
+        typer.echo(i18n.text("run.nothing_written", shown,
+                             path=out or "results/<skenario>"), err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        typer.echo(i18n.text("score.cannot_write", shown, path=out,
+                             detail=exc.strerror or exc), err=True)
+        raise typer.Exit(1) from None
+
+
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(
@@ -92,26 +115,11 @@ def run(
     (CSV, JSON, gambar, buku kerja).
     / Run a scenario: village scores, focus villages, the allocation, then write the
     results folder (CSV, JSON, figures, workbook)."""
-    from planning.config.reading import SettingsError
-    from planning.model import ModelError, PresolveError
-    from planning.pipeline import NoPlan, run_scenario
-    from planning.report.maps import MapError
-    from planning.report.roundtrip import RoundTripError
+    from planning.pipeline import run_scenario
 
     shown = _lang(lang or "id")
-    try:
-        result = run_scenario(scenario, out, lang=lang and shown, data=data_dir,
-                              edited=locks, boundary=boundary)
-    except (DataError, ModelError, PresolveError, NoPlan, SettingsError,
-            RoundTripError, MapError, ResultsFolderError) as exc:
-        typer.echo(exc.render(shown), err=True)
-        typer.echo(i18n.text("run.nothing_written", shown,
-                             path=out or "results/<skenario>"), err=True)
-        raise typer.Exit(1) from None
-    except OSError as exc:
-        typer.echo(i18n.text("score.cannot_write", shown, path=out,
-                             detail=exc.strerror or exc), err=True)
-        raise typer.Exit(1) from None
+    result = _write_run(lambda: run_scenario(scenario, out, lang=lang and shown, data=data_dir,
+                                             edited=locks, boundary=boundary), shown, out)
     lang = result.summary["language"]
     head = result.summary["headline"]
     _echo_data_ok(lang, head["villages"], head["kecamatan"], head["programs"],
@@ -155,9 +163,7 @@ def analyse(
     marginal value of each pagu, why and why not per village; written into the results
     folder and the workbook."""
     from planning.analysis.rakor import ANALYSES
-    from planning.config.reading import SettingsError
-    from planning.model import ModelError, PresolveError
-    from planning.pipeline import NoPlan, analyse_scenario
+    from planning.pipeline import analyse_scenario
 
     shown = _lang(lang or "id")
     unknown = sorted(set(only or ()) - set(ANALYSES))
@@ -165,19 +171,8 @@ def analyse(
         typer.echo(i18n.text("analyse.unknown", shown, names=", ".join(unknown),
                              known=", ".join(ANALYSES)), err=True)
         raise typer.Exit(2)
-    try:
-        result = analyse_scenario(scenario, out, lang=lang and shown, which=tuple(
-            only or ANALYSES), rules=rules)
-    except (DataError, ModelError, PresolveError, NoPlan, SettingsError,
-            ResultsFolderError) as exc:
-        typer.echo(exc.render(shown), err=True)
-        typer.echo(i18n.text("run.nothing_written", shown,
-                             path=out or "results/<skenario>"), err=True)
-        raise typer.Exit(1) from None
-    except OSError as exc:
-        typer.echo(i18n.text("score.cannot_write", shown, path=out,
-                             detail=exc.strerror or exc), err=True)
-        raise typer.Exit(1) from None
+    result = _write_run(lambda: analyse_scenario(scenario, out, lang=lang and shown, which=tuple(
+        only or ANALYSES), rules=rules), shown, out)
     lang = result.summary["language"]
     for line in _analysis_lines(result, lang):
         typer.echo(line)
