@@ -1,0 +1,277 @@
+"""Many independent solves on Dask (issue 15): robustness draws, alternative plans, the
+points of a budget curve.
+
+:func:`run_many` runs ``fn(task, shared)`` for every task of a list on
+:mod:`dask.distributed` worker processes and gives an :class:`Outcome`: the results in
+task order, the tasks that had to run more than once, the tasks that failed.
+
+Where the tasks run (``workers`` and ``scheduler``):
+
+* ``workers=0``: in this process, one after the other, without Dask (tests, small jobs).
+* ``workers=N`` (default ``os.cpu_count()``): a ``LocalCluster`` of N worker *processes*
+  of one thread each, no dashboard, quiet logs, closed when the run ends.
+* ``scheduler="tcp://host:port"``: an existing cluster (``dask scheduler`` and
+  ``dask worker ADDRESS --nthreads 1``, ``docs/workers.md``); only the client is closed
+  at the end, never the cluster. An address that cannot be reached within
+  :data:`CONNECT_TIMEOUT` seconds raises :class:`WorkersError`, which names it.
+
+Reproducible results: a result is placed by its task's index, whatever worker ran it and
+whenever it finished; a task that draws random numbers must carry its own seed, made by
+the caller from the run's seed and the task's index, e.g.
+``np.random.default_rng(np.random.SeedSequence([seed, index]))``: never a generator
+shared across tasks, never the worker's global state. Then the results do not depend on
+the number of workers nor on the order tasks finished in. ``fn`` must be a module-level
+function (it is pickled to the workers) and must not modify ``shared``.
+
+``shared`` (a data set, say) is sent to the cluster once, as one task the others depend
+on, then copied to every worker present (``client.replicate``), once per worker; every
+task on a worker reads that worker's copy. As it is a task, not scattered data, the
+scheduler recomputes it if all the workers holding it die.
+
+Each worker process runs its numeric libraries on one thread (``OMP_NUM_THREADS``,
+``MKL_NUM_THREADS``, ``OPENBLAS_NUM_THREADS`` = 1: Dask's
+``distributed.nanny.pre-spawn-environ``, set before the worker process starts, and the
+worker's ``env``); an explicit value of those variables in this process's environment
+wins, as in Dask. Before its first task a worker resets HiGHS's global thread pool
+(:func:`planning.model.solve.reset_highs_threads`; nothing happens without highspy).
+
+Retries, and how they are reported: a task that raises is run again up to ``retries``
+times (``client.submit(..., retries=retries)``); a task whose worker process dies (killed,
+out of memory, ``os._exit``) is rescheduled on another worker by the scheduler; on a
+local cluster up to ``retries`` times too (``distributed.scheduler.allowed-failures``), on
+an existing cluster as that cluster is configured. To know which tasks ran more than once,
+every attempt first records itself on the scheduler: ``set_metadata([key, "attempts",
+token], pid)``, a synchronous call that returns before the task's own work starts, so an
+attempt is counted even when it kills its process. A finished task returns its count of
+attempts with its result; the count of a failed task is read from the scheduler. Those
+with more than one attempt are :attr:`Outcome.retried`. The scheduler drops the record
+when the task is forgotten. A task still failing after its retries does not stop the
+run: it is in :attr:`Outcome.failed` with a short message, and its result is None.
+
+Progress: a ``tqdm`` bar over finished tasks (``tqdm.auto``: a widget in a notebook, a line
+in a console), titled ``label``; off with ``progress=False``, when the environment
+variable ``CI`` is set, and when the console is not a terminal (logs stay readable).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from planning.i18n import DEFAULT_LANGUAGE, text
+
+#: seconds to wait for an existing scheduler before giving up
+CONNECT_TIMEOUT = 10.0
+#: the environment of each worker process: numeric libraries on one thread
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+#: a local scheduler without dashboard, its small HTTP server (metrics) on any free port
+#: (with ``dashboard_address=None`` alone it would try 8787, and warn when that is taken)
+NO_DASHBOARD = {"dashboard": False, "dashboard_address": ":0"}
+#: where an attempt is recorded, below its task's key, in the scheduler's metadata
+ATTEMPTS = "attempts"
+#: the longest error text kept for a failed task
+MAX_ERROR = 300
+
+
+class WorkersError(Exception):
+    """The workers cannot be used (a scheduler that cannot be reached); ``key`` names the
+    message in :mod:`planning.i18n`. ``str()`` is the English text, :meth:`render` gives
+    either language."""
+
+    def __init__(self, key: str, **params: object):
+        self.key = key
+        self.params = params
+        super().__init__(self.render("en"))
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return text(self.key, lang, **self.params)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What :func:`run_many` did."""
+
+    results: list
+    """One result per task, in task order (whatever order the tasks finished in); None
+    for a task in :attr:`failed`."""
+    retried: list[int]
+    """Indices (ascending) of the tasks that ran more than once: a worker died while
+    running it, or it raised and was run again."""
+    failed: dict[int, str]
+    """Index -> short error text, for the tasks that failed after all their retries."""
+    workers: int
+    """Worker processes used (0: the tasks ran in this process, without Dask)."""
+    address: str | None
+    """The scheduler's address when an existing cluster was used, else None."""
+    seconds: float
+    """Wall-clock time of the run (for timing only; not reproducible)."""
+
+
+@dataclass(frozen=True)
+class _Box:
+    """A value passed to a task untouched (Dask looks inside lists, dicts and tuples of
+    task arguments for tasks of its own; it does not look inside this)."""
+
+    value: Any
+
+
+_process_ready = False
+
+
+def _prepare_process() -> None:
+    """Once per process, before its first task: reset HiGHS's global thread pool."""
+    global _process_ready
+    if not _process_ready:
+        try:
+            from planning.model.solve import reset_highs_threads
+
+            reset_highs_threads()
+        except ImportError:  # no highspy: nothing to reset
+            pass
+        _process_ready = True
+
+
+def _record_attempt() -> int:
+    """Record this attempt of the running task on the scheduler; the attempts so far."""
+    from distributed import get_client, get_worker
+
+    key = get_worker().get_current_task()
+    client = get_client()
+    client.set_metadata([key, ATTEMPTS, uuid.uuid4().hex], os.getpid())
+    return len(client.get_metadata([key, ATTEMPTS]))
+
+
+def _attempt(fn: Callable, task: _Box, shared: _Box) -> tuple[int, Any]:
+    """One attempt of one task on a worker: (attempts so far, ``fn(task, shared)``)."""
+    _prepare_process()
+    attempts = _record_attempt()
+    return attempts, fn(task.value, shared.value)
+
+
+def _unbox(box: _Box) -> _Box:
+    return box
+
+
+def _short(error: BaseException) -> str:
+    """``error`` as one short line: its type and the first line of its message."""
+    message = str(error).strip().splitlines()
+    line = f"{type(error).__name__}: {message[0]}" if message else type(error).__name__
+    return line if len(line) <= MAX_ERROR else line[:MAX_ERROR - 1] + "…"
+
+
+def _bar(total: int, label: str, progress: bool):
+    from tqdm.auto import tqdm
+
+    quiet = not progress or bool(os.environ.get("CI"))
+    # disable=None: off when the output is not a terminal (tqdm's own rule)
+    return tqdm(total=total, desc=label or None, disable=True if quiet else None,
+                unit="task", leave=False)
+
+
+def _connect(address: str):
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise WorkersError("workers.unreachable", address=address,
+                           seconds=f"{CONNECT_TIMEOUT:g}") from error
+
+
+def run_many(fn: Callable[[Any, Any], Any], tasks: Iterable, *, shared: Any = None,
+             workers: int | None = None, scheduler: str | None = None,
+             progress: bool = True, label: str = "", retries: int = 2) -> Outcome:
+    """Run ``fn(task, shared)`` for every task, on Dask worker processes (module
+    docstring), and give the :class:`Outcome`. ``workers=0`` runs in this process;
+    ``workers=None`` means ``os.cpu_count()``; ``scheduler`` (an address such as
+    ``tcp://10.0.0.5:8786``) uses an existing cluster instead, and ``workers`` is then
+    ignored. Raises :class:`WorkersError` when that scheduler cannot be reached."""
+    tasks = list(tasks)
+    if retries < 0:
+        raise ValueError(f"retries must be 0 or more, not {retries}")
+    if scheduler is None and workers is not None and workers < 0:
+        raise ValueError(f"workers must be 0 or more, not {workers}")
+    start = time.perf_counter()
+    with _bar(len(tasks), label, progress) as bar:
+        if scheduler is None and workers == 0:
+            results, attempts, failed = _in_process(fn, tasks, shared, retries, bar)
+            used, address = 0, None
+        else:
+            results, attempts, failed, used, address = _on_dask(
+                fn, tasks, shared, workers, scheduler, retries, bar)
+    return Outcome(results=results, retried=sorted(i for i, n in attempts.items() if n > 1),
+                   failed=dict(sorted(failed.items())), workers=used, address=address,
+                   seconds=time.perf_counter() - start)
+
+
+def _in_process(fn, tasks, shared, retries, bar):
+    _prepare_process()
+    results, attempts, failed = [None] * len(tasks), {}, {}
+    for index, task in enumerate(tasks):
+        for attempt in range(1, retries + 2):
+            attempts[index] = attempt
+            try:
+                results[index] = fn(task, shared)
+            except Exception as error:  # a failed task is reported, not raised
+                failed[index] = _short(error)
+            else:
+                failed.pop(index, None)
+                break
+        bar.update(1)
+    return results, attempts, failed
+
+
+def _on_dask(fn, tasks, shared, workers, scheduler, retries, bar):
+    import dask
+    from distributed import Client, LocalCluster, as_completed
+
+    with contextlib.ExitStack() as stack:
+        if scheduler is None:
+            stack.enter_context(dask.config.set({
+                "distributed.scheduler.allowed-failures": retries,
+                "distributed.scheduler.worker-saturation": 1.0,
+                "distributed.nanny.pre-spawn-environ": ONE_THREAD,
+            }))
+            used = workers or os.cpu_count() or 1
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=used, threads_per_worker=1,
+                processes=True, dashboard_address=None, scheduler_kwargs=NO_DASHBOARD,
+                silence_logs=logging.CRITICAL,
+                env=ONE_THREAD))
+            client = stack.enter_context(Client(cluster, set_as_default=False))
+            address = None
+        else:
+            client = stack.enter_context(_connect(scheduler))
+            address = scheduler
+            used = len(client.scheduler_info(n_workers=-1)["workers"])
+
+        run = uuid.uuid4().hex[:12]
+        common = client.submit(_unbox, _Box(shared), key=f"planning-{run}-shared", pure=False)
+        if used > 1:  # a copy on every worker, so that no worker is preferred for holding it
+            client.replicate([common])
+        futures = [client.submit(_attempt, fn, _Box(task), common, key=f"planning-{run}-{i}",
+                                 retries=retries, pure=False)
+                   for i, task in enumerate(tasks)]
+        index = {future.key: i for i, future in enumerate(futures)}
+        results, attempts, failed = [None] * len(tasks), {}, {}
+        for future in as_completed(futures, loop=client.loop):
+            i = index[future.key]
+            if future.status == "finished":
+                attempts[i], results[i] = future.result()
+            else:
+                try:
+                    error = future.exception()
+                except Exception as cancelled:  # cancelled: there is no exception
+                    error = cancelled
+                failed[i] = _short(error)
+                attempts[i] = len(client.get_metadata([future.key, ATTEMPTS], default={}))
+            future.release()  # its result is kept here; the cluster may forget it
+            bar.update(1)
+        common.release()
+    return results, attempts, failed, used, address
