@@ -29,11 +29,13 @@ task on a worker reads that worker's copy. As it is a task, not scattered data, 
 scheduler recomputes it if all the workers holding it die.
 
 Each worker process runs its numeric libraries on one thread (``OMP_NUM_THREADS``,
-``MKL_NUM_THREADS``, ``OPENBLAS_NUM_THREADS`` = 1: Dask's
-``distributed.nanny.pre-spawn-environ``, set before the worker process starts, and the
-worker's ``env``); an explicit value of those variables in this process's environment
-wins, as in Dask. Before its first task a worker resets HiGHS's global thread pool
-(:func:`planning.model.solve.reset_highs_threads`; nothing happens without highspy).
+``MKL_NUM_THREADS``, ``OPENBLAS_NUM_THREADS`` = 1, :data:`ONE_THREAD`), on a local
+cluster through Dask's ``distributed.nanny.pre-spawn-environ`` (set before the worker
+process starts; a value in this process's environment would win there) and the worker's
+``env`` (set in the worker process before the worker starts, whatever this process's
+environment says); ``dask worker`` sets them to 1 by default too. Before its first task a
+worker resets HiGHS's global thread pool (:func:`planning.model.solve.reset_highs_threads`;
+nothing happens without highspy).
 
 Retries, and how they are reported: a task that raises is run again up to ``retries``
 times (``client.submit(..., retries=retries)``); a task whose worker process dies (killed,
@@ -44,7 +46,14 @@ every attempt first records itself on the scheduler: ``set_metadata([key, "attem
 token], pid)``, a synchronous call that returns before the task's own work starts, so an
 attempt is counted even when it kills its process. A finished task returns its count of
 attempts with its result; the count of a failed task is read from the scheduler. Those
-with more than one attempt are :attr:`Outcome.retried`. The scheduler drops the record
+with more than one attempt are :attr:`Outcome.retried`. (That may include a task that
+finished on a worker just before the worker died, if the news of its finish died with
+the worker: it did run again.) The scheduler also gives up a
+task that was only waiting on a worker when that worker died often enough (Dask counts
+every task assigned to a dying worker); such a task, with no attempt recorded, is
+submitted again under a new key (at most ``retries + 1`` times) rather than reported
+failed. On an existing cluster, start workers with one thread each (``--nthreads 1``):
+then only the task that killed a worker was running on it. The scheduler drops the record
 when the task is forgotten. A task still failing after its retries does not stop the
 run: it is in :attr:`Outcome.failed` with a short message, and its result is None.
 
@@ -229,7 +238,7 @@ def _in_process(fn, tasks, shared, retries, bar):
 
 def _on_dask(fn, tasks, shared, workers, scheduler, retries, bar):
     import dask
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, KilledWorker, LocalCluster, as_completed
 
     with contextlib.ExitStack() as stack:
         if scheduler is None:
@@ -255,13 +264,17 @@ def _on_dask(fn, tasks, shared, workers, scheduler, retries, bar):
         common = client.submit(_unbox, _Box(shared), key=f"planning-{run}-shared", pure=False)
         if used > 1:  # a copy on every worker, so that no worker is preferred for holding it
             client.replicate([common])
-        futures = [client.submit(_attempt, fn, _Box(task), common, key=f"planning-{run}-{i}",
+        def submit(i: int, again: int = 0):
+            key = f"planning-{run}-{i}" + (f"-again{again}" if again else "")
+            return client.submit(_attempt, fn, _Box(tasks[i]), common, key=key,
                                  retries=retries, pure=False)
-                   for i, task in enumerate(tasks)]
+
+        futures = [submit(i) for i in range(len(tasks))]
         index = {future.key: i for i, future in enumerate(futures)}
-        results, attempts, failed = [None] * len(tasks), {}, {}
-        for future in as_completed(futures, loop=client.loop):
-            i = index[future.key]
+        results, attempts, failed, again = [None] * len(tasks), {}, {}, {}
+        finished = as_completed(futures, loop=client.loop)
+        for future in finished:
+            i = index.pop(future.key)
             if future.status == "finished":
                 attempts[i], results[i] = future.result()
             else:
@@ -269,8 +282,18 @@ def _on_dask(fn, tasks, shared, workers, scheduler, retries, bar):
                     error = future.exception()
                 except Exception as cancelled:  # cancelled: there is no exception
                     error = cancelled
-                failed[i] = _short(error)
-                attempts[i] = len(client.get_metadata([future.key, ATTEMPTS], default={}))
+                count = len(client.get_metadata([future.key, ATTEMPTS], default={}))
+                future.release()
+                if (isinstance(error, KilledWorker) and count == 0
+                        and again.get(i, 0) <= retries):
+                    # given up without ever starting: it only waited on workers that
+                    # another task killed; run it again, under a new key
+                    again[i] = again.get(i, 0) + 1
+                    future = submit(i, again[i])
+                    index[future.key] = i
+                    finished.add(future)
+                    continue
+                failed[i], attempts[i] = _short(error), count
             future.release()  # its result is kept here; the cluster may forget it
             bar.update(1)
         common.release()
