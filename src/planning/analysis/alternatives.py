@@ -118,6 +118,8 @@ class Alternative:
     choices: pd.DataFrame
     """Per changed choice (:data:`CHOICE_COLUMNS`): ``change`` added or removed."""
     seconds: float = 0.0
+    unchosen: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    """Every (village, program) of the model (a choice y) that this plan does not make."""
 
     @property
     def added(self) -> list[tuple[str, str]]:
@@ -230,7 +232,8 @@ def search(m: Model, solver: Solver, best: pd.DataFrame, best_objective: float,
             share_below_best=1 - report.objective / best_objective if best_objective
             else 0.0, distance_to_best=len(these ^ chosen),
             distances=tuple(len(these ^ s) for s in sets), agencies=agencies,
-            choices=choices, seconds=time.perf_counter() - t1))
+            choices=choices, seconds=time.perf_counter() - t1,
+            unchosen=tuple(sorted(set(m.y) - these))))
         sets.append(these)
         _cut(kept, these, distance)
     core = _core(best_costs, [a.units for a in found])
@@ -308,8 +311,9 @@ def _core(best: pd.DataFrame, plans: list[pd.DataFrame]) -> pd.DataFrame:
     keep = _choices(best)
     for units in plans:
         keep &= _choices(units)
-    mask = [(v, p) in keep for v, p in zip(best["village"], best["program"], strict=True)]
-    return best[mask].sort_values(["village", "program"], kind="stable").reset_index(
+    mask = np.array([(v, p) in keep for v, p in zip(best["village"], best["program"],
+                                                   strict=True)], dtype=bool)
+    return best.loc[mask].sort_values(["village", "program"], kind="stable").reset_index(
         drop=True)
 
 
@@ -389,13 +393,18 @@ def overview(alts: Alternatives, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
 
 
 # --- taking an alternative as the plan ------------------------------------------------------
-def as_locks(alternative: Alternative, instance: Instance | None = None) -> list[Lock]:
-    """Locks that fix ``alternative``'s choices: state ``in`` for every pair it chooses and
-    ``out`` for every pair of the best plan it drops (units left to the optimiser). The
-    locks of ``instance`` (the scenario's own) on other pairs are kept first."""
+def as_locks(alternative: Alternative, instance: Instance | None = None,
+             complete: bool = True) -> list[Lock]:
+    """Locks that fix ``alternative``'s choices: state ``in`` for every pair it chooses;
+    state ``out`` for every other pair the model could choose (``complete``, the default:
+    a re-run makes exactly the alternative's choices) or only for the pairs of the best
+    plan it drops (``complete=False``: fewer locks, but the optimiser may then add
+    programmes elsewhere). Units are left to the optimiser. The locks of ``instance``
+    (the scenario's own) on other pairs are kept first."""
     ours = [Lock(village=v, program=p, state="in") for v, p in sorted(_choices(
         alternative.units))]
-    ours += [Lock(village=v, program=p, state="out") for v, p in sorted(alternative.removed)]
+    out = alternative.unchosen if complete else sorted(alternative.removed)
+    ours += [Lock(village=v, program=p, state="out") for v, p in out]
     taken = {(lk.village, lk.program) for lk in ours}
     kept = [lk for lk in (instance.locks if instance is not None else [])
             if (lk.village, lk.program) not in taken]
@@ -407,18 +416,18 @@ class ScenarioExistsError(FileExistsError):
 
 
 def write_scenario(alternative: Alternative, scenario_path: str | Path,
-                   out_path: str | Path, name: str) -> Path:
+                   out_path: str | Path, name: str, complete: bool = True) -> Path:
     """Write a NEW scenario file ``out_path`` named ``name``: the scenario
     ``scenario_path`` (as its ``base``) with locks fixing ``alternative``'s choices
-    (:func:`as_locks`; the scenario's own locks on other pairs kept). Refuses an existing
-    file (:class:`ScenarioExistsError`). Returns ``out_path``."""
+    (:func:`as_locks` with ``complete``; the scenario's own locks on other pairs kept).
+    Refuses an existing file (:class:`ScenarioExistsError`). Returns ``out_path``."""
     scenario_path, out_path = Path(scenario_path), Path(out_path)
     if out_path.exists():
         raise ScenarioExistsError(f"{out_path} exists already; the alternative's scenario is "
                                   "never written over a file: choose another name")
     loaded = load_scenario(scenario_path)
     own = [Lock.model_validate(lk) for lk in loaded.tree.get("locks") or []]
-    ours = as_locks(alternative)
+    ours = as_locks(alternative, complete=complete)
     taken = {(lk.village, lk.program) for lk in ours}
     locks = [lk for lk in own if (lk.village, lk.program) not in taken] + ours
     tree: dict = {"name": name, "base": Path(os.path.relpath(
@@ -427,14 +436,16 @@ def write_scenario(alternative: Alternative, scenario_path: str | Path,
                        f"alternative {alternative.rank}"}
     if out_path.parent.resolve() != scenario_path.parent.resolve():
         tree["data"] = loaded.data_path().resolve().as_posix()  # another project folder
-    tree["locks"] = [{k: v for k, v in lk.model_dump().items() if v is not None}
-                     for lk in locks]
     head = (f"# Alternatif {alternative.rank} / alternative {alternative.rank} of "
             f"{scenario_path.name}: {alternative.share_below_best:.2%} below the best plan, "
             f"{alternative.distance_to_best} choices differ.\n"
             "# Written by planning.analysis.alternatives.write_scenario; the locks fix the "
             "alternative's programme choices.\n")
-    text = head + yaml.safe_dump(tree, sort_keys=False, allow_unicode=True, width=90)
+    lines = [yaml.safe_dump({k: v for k, v in lk.model_dump().items() if v is not None},
+                            default_flow_style=True, sort_keys=False, width=200).strip()
+             for lk in locks]
+    text = head + yaml.safe_dump(tree, sort_keys=False, allow_unicode=True, width=90) + \
+        "locks:\n" + "".join(f"  - {line}\n" for line in lines)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with out_path.open("x", encoding="utf-8") as handle:  # "x": never over a file
         handle.write(text)
