@@ -246,3 +246,23 @@ def write_scenario_and_check(alt, target):
     tree = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert tree["name"] == "alternatif-1" and tree["base"].endswith("baseline.yaml")
     return out
+
+
+def test_a_scenario_written_beside_its_base_names_it_only(baseline, tmp_path):
+    from planning.analysis.alternatives import write_scenario
+    from planning.config.scenario import load_scenario
+
+    _prepared, base, alts = baseline
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "baseline.yaml").write_bytes(BASELINE.read_bytes())
+    alt = alts.alternatives[1]
+    out = write_scenario(alt, folder / "baseline.yaml", folder / "alternatif-2.yaml",
+                         "alternatif-2", complete=False)
+    tree = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert tree["base"] == "baseline.yaml" and "data" not in tree
+    loaded = load_scenario(out)
+    assert loaded.scenario.name == "alternatif-2"
+    assert {(lk.village, lk.program, lk.state) for lk in loaded.scenario.locks} == \
+        {(lk.village, lk.program, lk.state) for lk in as_locks(alt, base.instance,
+                                                                complete=False)}
