@@ -212,6 +212,8 @@ def test_a_small_run_on_the_shipped_baseline(prep, scoring, small_run):
     focus = rob.villages[rob.villages["base_focus"]]
     assert len(focus) == 27 and focus["focus_share"].mean() > 0.6
     assert 0 <= rob.robust_share <= 1
+    assert rob.solver == {"gap": 0.02, "node_limit": 5000, "scenario_gap": 0.01}
+    assert rob.draws["gap"].max() <= 0.02
     assert (rob.villages["money_min"] <= rob.villages["money_median"]).all()
     assert (rob.villages["money_median"] <= rob.villages["money_max"]).all()
     assert rob.pairs.loc[rob.pairs["in_base"], "base_cost"].sum() == pytest.approx(
@@ -251,6 +253,7 @@ def test_the_sheet_heatmap_and_map(prep, small_run, tmp_path):
     cells = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
     assert any(isinstance(c, str) and c.startswith("Bagian belanja") for c in cells)
     assert "Bagian undian" in cells and "Kelas" in cells
+    assert any(isinstance(c, str) and "selisih 2" in c for c in cells)  # the draws' gap
     assert len(ws._images) == 1
     shown = robustness_map_png(rob, prep.dataset.villages, "id")
     assert shown[:8] == b"\x89PNG\r\n\x1a\n"

@@ -160,10 +160,11 @@ def write_robustness_sheet(book, rob: Robustness, figure: bytes | None = None) -
     share = "-" if np.isnan(rob.robust_share) else i18n.percent(rob.robust_share, lang)
     ws.write_string(row, 0, i18n.text("robustness.robust_share", lang, share=share))
     row += 1
-    if rob.solver:
-        ws.write_string(row, 0, i18n.text("robustness.solver_note", lang,
-                                          gap=i18n.percent(rob.solver["gap"], lang),
-                                          nodes=rob.solver["node_limit"]))
+    if rob.solver and rob.solver["gap"] != rob.solver.get("scenario_gap"):
+        ws.write_string(row, 0, i18n.text(
+            "robustness.solver_note", lang, gap=i18n.percent(rob.solver["gap"], lang),
+            scenario_gap=i18n.percent(rob.solver.get("scenario_gap", 0.0), lang),
+            nodes=rob.solver["node_limit"]))
         row += 1
     frames = {"pairs": rob.pairs.assign(**{"class": [class_label(c, lang)
                                                      for c in rob.pairs["class"]]}),

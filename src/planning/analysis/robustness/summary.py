@@ -69,7 +69,8 @@ class Robustness:
     threshold: float
     """1.96 / sqrt(n_plans - 1): |rho| below it is within chance."""
     solver: dict | None = None
-    """The draws' solver settings (gap, node_limit) when not the scenario's."""
+    """The draws' solver settings: ``gap``, ``node_limit`` and the scenario's gap
+    (``scenario_gap``); None when unknown (a summary made by hand)."""
 
 
 def classify(frequency: float) -> str:
