@@ -258,3 +258,14 @@ def test_the_sheet_heatmap_and_map(prep, small_run, tmp_path):
     shown = robustness_map_png(rob, prep.dataset.villages, "id")
     assert shown[:8] == b"\x89PNG\r\n\x1a\n"
     assert io.BytesIO(shown).getbuffer().nbytes > 10_000
+
+
+def test_a_draw_travels_to_a_worker_process(prep, scoring):
+    """Dask ships ``one_draw``, the task and the shared inputs by pickling them."""
+    import pickle
+
+    shared = Inputs(prep.dataset, scoring, prep.settings)
+    fn, back = pickle.loads(pickle.dumps((one_draw, shared)))
+    assert fn is one_draw
+    _same(draw_inputs(back.dataset, back.scoring_settings, back.model_settings, 1, 2),
+          draw_inputs(prep.dataset, scoring, prep.settings, 1, 2))
