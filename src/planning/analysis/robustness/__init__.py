@@ -51,8 +51,8 @@ __all__ = ["ALWAYS", "CLASSES", "DEFAULT_NOISE", "DRAW_GAP", "GROUPS", "NOISE", 
            "noise_of", "one_draw", "program_ranges", "robustness", "summarise"]
 
 #: the gap target of the draws' plans when the scenario's is tighter: at the baseline's
-#: 1 % most draws take 3-5 s but some over 40 s (HiGHS closing the last 0.1 %); at 2 %
-#: every draw measured took about 3 s (docs/robustness.md)
+#: 1 % most draws take 3-6 s but one of the first eight took 52 s (HiGHS closing the last
+#: tenths of a per cent); at 2 % that draw took 3.2 s (docs/robustness.md)
 DRAW_GAP = 0.02
 
 
