@@ -134,16 +134,33 @@ _process_ready = False
 
 
 def _prepare_process() -> None:
-    """Once per process, before its first task: reset HiGHS's global thread pool."""
+    """Once per process, before its first task: reset HiGHS's global thread pool; in a
+    Dask worker, solve HiGHS in the worker itself (a worker is a daemonic process, which
+    may not fork the watched solver process of :func:`planning.model.solve_model`; the
+    worker is the watched process here: its nanny restarts it when it dies, and the task
+    is run again and reported)."""
     global _process_ready
     if not _process_ready:
-        try:
-            from planning.model.solve import reset_highs_threads
+        from planning.model import solve
 
-            reset_highs_threads()
+        if _in_worker():
+            solve.ISOLATE_HIGHS = False
+        try:
+            solve.reset_highs_threads()
         except ImportError:  # no highspy: nothing to reset
             pass
         _process_ready = True
+
+
+def _in_worker() -> bool:
+    """Whether this code runs in a Dask worker."""
+    try:
+        from distributed import get_worker
+
+        get_worker()
+    except (ImportError, ValueError):
+        return False
+    return True
 
 
 def _record_attempt() -> int:

@@ -10,6 +10,7 @@ plan.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -74,6 +75,7 @@ def validate(
 def _write_run(job, shown: str, out: Path | None):
     """``job()`` (a run that writes its results folder), its result; on bad input or a
     folder that cannot be written: the message, that nothing was written, exit code 1."""
+    from planning.analysis.workers import WorkersError
     from planning.config.reading import SettingsError
     from planning.model import ModelError, PresolveError
     from planning.pipeline import NoPlan
@@ -83,7 +85,7 @@ def _write_run(job, shown: str, out: Path | None):
     try:
         return job()
     except (DataError, ModelError, PresolveError, NoPlan, SettingsError,
-            RoundTripError, MapError, ResultsFolderError) as exc:
+            RoundTripError, MapError, ResultsFolderError, WorkersError) as exc:
         typer.echo(exc.render(shown), err=True)
         typer.echo(i18n.text("run.nothing_written", shown,
                              path=out or "results/<skenario>"), err=True)
@@ -155,6 +157,26 @@ def analyse(
                        "kecamatan_share / price only this rule (repeatable).")] = None,
     lang: Annotated[str | None, typer.Option(
         "--lang", help="Bahasa: id atau en (bawaan: dari skenario).")] = None,
+    alternatives: Annotated[int | None, typer.Option(
+        "--alternatives", min=0, max=50, help="K rencana alternatif hampir setara "
+        "(bawaan: analysis.alternatives di skenario) / K near-optimal alternatives.")] = None,
+    share: Annotated[float | None, typer.Option(
+        "--share", min=0.0001, max=0.5, help="Alternatif paling jauh sekian di bawah rencana "
+        "terbaik, mis. 0.02 / at most this share below the best plan.")] = None,
+    distance: Annotated[int | None, typer.Option(
+        "--distance", min=1, help="D: alternatif berbeda paling sedikit D pilihan "
+        "desa-program / D: the fewest differing choices.")] = None,
+    robustness: Annotated[int | None, typer.Option(
+        "--robustness", min=0, max=100_000, help="N undian ketahanan / N robustness "
+        "draws.")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, help="Benih undian ketahanan / seed of the draws.")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Alamat klaster Dask yang sudah ada, mis. tcp://host:8786 "
+        "(bawaan: klaster lokal) / an existing Dask cluster.")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=0, help="Proses pekerja klaster lokal (bawaan: satu per inti; 0: "
+        "tanpa Dask) / local worker processes.")] = None,
 ) -> None:
     """Analisis untuk rapat koordinasi: harga setiap aturan, kurva anggaran dan nilai
     marjinal setiap pagu, mengapa dan mengapa tidak per desa; ditulis ke folder hasil dan
@@ -162,17 +184,29 @@ def analyse(
     / Analysis for the coordination meeting: the price of each rule, budget curves and the
     marginal value of each pagu, why and why not per village; written into the results
     folder and the workbook."""
-    from planning.analysis.rakor import ANALYSES
+    from planning.analysis.alternatives import DEFAULT_K
+    from planning.analysis.rakor import ANALYSES, MANY
+    from planning.analysis.robustness import DEFAULT_DRAWS
     from planning.pipeline import analyse_scenario
 
     shown = _lang(lang or "id")
-    unknown = sorted(set(only or ()) - set(ANALYSES))
+    unknown = sorted(set(only or ()) - set(ANALYSES) - set(MANY))
     if unknown:
         typer.echo(i18n.text("analyse.unknown", shown, names=", ".join(unknown),
-                             known=", ".join(ANALYSES)), err=True)
+                             known=", ".join((*ANALYSES, *MANY))), err=True)
         raise typer.Exit(2)
-    result = _write_run(lambda: analyse_scenario(scenario, out, lang=lang and shown, which=tuple(
-        only or ANALYSES), rules=rules), shown, out)
+    chosen = set(only or ANALYSES)
+    many = {"alternatives": alternatives, "share": share, "distance": distance,
+            "robustness": robustness, "seed": seed, "scheduler": scheduler,
+            "workers": workers}
+    for name, default in (("alternatives", DEFAULT_K), ("robustness", DEFAULT_DRAWS)):
+        if name in chosen and not many[name]:  # named in --only: at least the default
+            many[name] = default
+        elif only and name not in chosen:
+            many[name] = 0
+    result = _write_run(lambda: analyse_scenario(
+        scenario, out, lang=lang and shown, which=tuple(a for a in ANALYSES if a in chosen),
+        rules=rules, progress=not os.environ.get("CI"), **many), shown, out)
     lang = result.summary["language"]
     for line in _analysis_lines(result, lang):
         typer.echo(line)
@@ -214,6 +248,16 @@ def _analysis_lines(result, lang: str) -> list[str]:
     if analysis.villages is not None:
         lines.append(i18n.text("analyse.why", lang, villages=len(analysis.villages),
                                entries=0 if analysis.entries is None else len(analysis.entries)))
+    if analysis.alternatives is not None:
+        from planning.analysis.alternatives import overview, summary
+
+        alts = analysis.alternatives
+        lines.append(overview(alts, lang))
+        lines += ["  " + summary(a, lang, alts.labels) for a in alts.alternatives]
+    if analysis.robustness is not None:
+        from planning.report.robustness import summary_lines
+
+        lines += summary_lines(analysis.robustness, analysis.workers, lang)
     return lines
 
 

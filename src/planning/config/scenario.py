@@ -20,7 +20,9 @@ Sections: ``data`` (the data set folder), ``scoring`` (see
 :mod:`planning.config.scoring`), ``villages`` (``focus``, ``all`` or a list of codes),
 ``budgets``, ``rules`` (the allocation model's rules, :class:`planning.model.Rules`
 without the objective switches), ``objective`` (priority weights, effectiveness, synergy,
-dimension weights), ``locks``, ``solver`` and ``output`` (``lang``).
+dimension weights), ``locks``, ``solver``, ``output`` (``lang``) and ``analysis`` (the
+alternatives and robustness draws of ``planning analyse``, and where they run:
+:class:`AnalysisSettings`).
 """
 
 from __future__ import annotations
@@ -114,6 +116,29 @@ class OutputSettings(_Strict):
     """Kecamatan boundary file for the outlines; None: dissolved from the villages."""
 
 
+class AnalysisSettings(_Strict):
+    """The analyses ``planning analyse`` runs beyond the Rakor ones (issue 15), and where
+    their many independent re-plans run (docs/alternatives.md, docs/robustness.md,
+    docs/workers.md). The command line's options override each."""
+
+    alternatives: int = Field(default=0, ge=0, le=50)
+    """K: how many near-optimal alternatives to look for (0: none)."""
+    share: float = Field(default=0.02, gt=0, lt=1, allow_inf_nan=False)
+    """Each alternative's value is at least (1 - share) x the best plan's."""
+    distance: int | None = Field(default=None, ge=1, le=100_000)
+    """D: the fewest village-programme choices in which two plans differ (None: the
+    documented default, from the size of the best plan)."""
+    robustness: int = Field(default=0, ge=0, le=100_000)
+    """N: robustness draws of the uncertain inputs (0: none)."""
+    seed: int = Field(default=2020, ge=0, le=2**32 - 1)
+    """The seed of the robustness draws (draw i uses the seed sequence (seed, i))."""
+    scheduler: str | None = None
+    """The address of an existing Dask scheduler (``tcp://host:8786``); None: a local
+    cluster of ``workers`` processes."""
+    workers: int | None = Field(default=None, ge=0, le=1024)
+    """Worker processes of the local cluster (None: one per core; 0: in this process)."""
+
+
 class Scenario(_Strict):
     name: str
     description: str = ""
@@ -127,6 +152,7 @@ class Scenario(_Strict):
     locks: list[Lock] = Field(default_factory=list)
     solver: Solver = Solver()
     output: OutputSettings = OutputSettings()
+    analysis: AnalysisSettings = AnalysisSettings()
 
     @field_validator("name")
     @classmethod

@@ -137,6 +137,8 @@ class Result:
         its tables, figures and workbook sheets join the results folder."""
         self.analysis = analysis
         self.timing["analysis_seconds"] = {k: round(v, 4) for k, v in analysis.seconds.items()}
+        if analysis.workers:
+            self.timing["robustness_workers"] = analysis.workers
         for cached in ("_drawn", "_workbook"):
             self.__dict__.pop(cached, None)
 
@@ -162,6 +164,18 @@ class Result:
             from planning.report.analysis import analysis_figure_files
 
             files.update(analysis_figure_files(self.analysis, note))
+            if self.analysis.robustness is not None:
+                from planning.report.robustness import (
+                    robustness_heatmap_png,
+                    robustness_map_png,
+                )
+                from planning.report.workbook import ROBUSTNESS_FIGURE
+
+                rob = self.analysis.robustness
+                files[ROBUSTNESS_FIGURE] = robustness_heatmap_png(rob, lang, note)
+                files["map_robustness.png"] = robustness_map_png(
+                    rob, ds.villages, lang, boundary=maps.get("boundary"),
+                    boundary_kecamatan=maps.get("boundary_kecamatan"), note=note)
         return files
 
     def figures(self) -> dict[str, bytes]:

@@ -61,21 +61,42 @@ def run_scenario(path: str | Path, out_dir: str | Path | None = None,
 
 def analyse_scenario(path: str | Path, out_dir: str | Path | None = None,
                      lang: str | None = None, which: tuple[str, ...] | None = None,
-                     rules: list[str] | None = None, data: str | Path | None = None) -> Result:
+                     rules: list[str] | None = None, data: str | Path | None = None,
+                     **many) -> Result:
     """Run the scenario file ``path`` as :func:`run_scenario` does, then the analyses for
     the coordination meeting (``which``: names of :data:`planning.analysis.rakor.ANALYSES`,
-    default all; ``rules``: price only these rules) of its plan, and write the results
-    folder with them (``out_dir``, default ``results/<scenario name>``). Nothing is written
-    when any step fails."""
+    default all; an empty tuple: none of them; ``rules``: price only these rules) of its
+    plan, and write the results folder with them (``out_dir``, default
+    ``results/<scenario name>``). ``many``: the scenario's ``analysis:`` settings to
+    override (``alternatives``, ``share``, ``distance``, ``robustness``, ``seed``,
+    ``scheduler``, ``workers``; :class:`planning.config.scenario.AnalysisSettings`) and
+    ``progress``. Nothing is written when any step fails."""
     from planning.analysis.rakor import ANALYSES, analyse
 
     prepared = prepare(path, out_dir, lang=lang, data=data)
     result = execute(prepared)
     result.add_analysis(analyse(prepared.dataset, prepared.scores, prepared.settings,
-                                result.allocation, which=tuple(which or ANALYSES),
-                                lang=prepared.lang, rules=rules))
+                                result.allocation, which=tuple(ANALYSES if which is None
+                                                               else which),
+                                lang=prepared.lang, rules=rules,
+                                many=many_settings(prepared, **many)))
     result.write()
     return result
+
+
+def many_settings(prepared: Prepared, progress: bool = True, **given):
+    """The alternatives and robustness settings of a run: the scenario's ``analysis:``
+    section with the values in ``given`` (those not None) over them."""
+    from planning.analysis.rakor import Many
+
+    sc = prepared.loaded.scenario if prepared.loaded is not None else None
+    base = sc.analysis.model_dump() if sc is not None else {}
+    unknown = set(given) - set(base) if base else set()
+    if unknown:
+        raise TypeError(f"unknown analysis settings {sorted(unknown)}")
+    values = {**base, **{k: v for k, v in given.items() if v is not None}}
+    return Many(**values, scoring=sc.scoring if sc is not None else None,
+                progress=progress)
 
 
 def run(data_dir: str | Path, out_dir: str | Path, settings: ModelSettings | None = None,

@@ -192,3 +192,26 @@ def write_robustness_sheet(book, rob: Robustness, figure: bytes | None = None) -
     if figure:
         ws.insert_image(first, len(COLUMNS["villages"]) + 1, "robustness.png",
                         {"image_data": io.BytesIO(figure), "x_scale": 0.8, "y_scale": 0.8})
+
+
+def summary_lines(rob: Robustness, workers: dict | None, lang: str) -> list[str]:
+    """The console's account of the robustness: the draws and plans, the robust share of
+    the spending, the assumption group that moves the plan most, and how the draws ran
+    (worker processes, draws run again, draws that failed)."""
+    lang = i18n.check_language(lang)
+    share = "-" if np.isnan(rob.robust_share) else i18n.percent(rob.robust_share, lang)
+    lines = [i18n.text("robustness.heading", lang, n=rob.n, plans=rob.n_plans),
+             "  " + i18n.text("robustness.robust_share", lang, share=share)]
+    if len(rob.groups):
+        top = rob.groups.sort_values("rank").iloc[0]
+        lines.append("  " + i18n.text("robustness.top_group", lang,
+                                      group=group_label(top["group"], lang),
+                                      rho=i18n.number(top["mean_abs_rho"], lang, 2)))
+    if len(rob.no_plan):
+        lines.append("  " + i18n.text("robustness.no_plan", lang, count=len(rob.no_plan)))
+    if workers:
+        lines.append("  " + i18n.text(
+            "robustness.workers", lang, workers=workers.get("workers", 0),
+            retried=", ".join(str(i) for i in workers.get("retried", [])) or "-",
+            failed=", ".join(str(i) for i in workers.get("failed", {})) or "-"))
+    return lines

@@ -72,6 +72,10 @@ Spec = list[tuple[str, str, str]]
 """A table layout: (column of the frame, header, kind) per column, kind in NUMBER_FORMATS."""
 
 
+#: the robustness heatmap's file, placed on the Ketahanan sheet
+ROBUSTNESS_FIGURE = "analysis_robustness.png"
+
+
 def _spec(lang: str, *columns: tuple[str, str]) -> Spec:
     return [(key, column(key, lang), kind) for key, kind in columns]
 
@@ -747,6 +751,15 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
 
         write_sheets(book, analysis, allocation.instance.labels.get(f"dimension_{lang}", {}),
                      dict(figures or {}))
+        if analysis.alternatives is not None:
+            from planning.report.alternatives import write_alternatives_sheet
+
+            write_alternatives_sheet(book, analysis.alternatives)
+        if analysis.robustness is not None:
+            from planning.report.robustness import write_robustness_sheet
+
+            write_robustness_sheet(book, analysis.robustness,
+                                   (figures or {}).get(ROBUSTNESS_FIGURE))
     _allocation_sheet(book, plan)
     _score_sheet(book, ds, scores)
     _inputs_sheet(book, ds, allocation)

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 #: the analyses, in the order they run and are written
 ANALYSES = ("prices", "curves", "why")
+#: the analyses of many plans (issue 15), run when asked for by their counts
+MANY = ("alternatives", "robustness")
 
 
 @dataclass
@@ -47,8 +50,18 @@ class Analysis:
     """Why and why not, one row per village (with its paragraph)."""
     entries: pd.DataFrame | None = None
     """Items left at zero and what it would take for each to enter (with a paragraph)."""
+    alternatives: Any = None
+    """The near-optimal alternatives
+    (:class:`~planning.analysis.alternatives.Alternatives`), or None."""
+    robustness: Any = None
+    """The robustness over draws of the uncertain inputs
+    (:class:`~planning.analysis.robustness.summary.Robustness`), or None."""
     seconds: dict[str, float] = field(default_factory=dict)
     """Wall-clock seconds per analysis (timing.json only: not reproducible)."""
+    workers: dict = field(default_factory=dict)
+    """How the robustness draws ran (:class:`~planning.analysis.workers.Outcome`):
+    ``workers``, ``address``, ``retried`` and ``failed`` draws (timing.json and the
+    console: which worker ran what is not part of the answer)."""
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table that exists, by its file name in the results folder."""
@@ -59,14 +72,51 @@ class Analysis:
                  "analysis_next_money.csv": self.purchases,
                  "analysis_why_villages.csv": self.villages,
                  "analysis_why_entries.csv": self.entries}
+        if self.alternatives is not None:
+            named.update(alternative_tables(self.alternatives))
+        if self.robustness is not None:
+            named.update(robustness_tables(self.robustness))
         return {name: table for name, table in named.items() if table is not None}
 
 
+def alternative_tables(alts) -> dict[str, pd.DataFrame]:
+    """The alternatives' CSV files: one row per alternative, the differences per agency,
+    the changed choices, the core, and every plan (rank 0: the best plan)."""
+    from planning.analysis.alternatives import choices_table, differences_table, summary_table
+
+    plans = [alts.best.assign(rank=0)] + [a.units.assign(rank=a.rank)
+                                          for a in alts.alternatives]
+    plans = pd.concat(plans, ignore_index=True)
+    return {"analysis_alternatives.csv": summary_table(alts).drop(columns=CLOCK,
+                                                                  errors="ignore"),
+            "analysis_alternatives_agencies.csv": differences_table(alts),
+            "analysis_alternatives_choices.csv": choices_table(alts),
+            "analysis_alternatives_core.csv": alts.core,
+            "analysis_alternatives_plans.csv": plans[["rank", "village", "program", "units"]]}
+
+
+def robustness_tables(rob) -> dict[str, pd.DataFrame]:
+    """The robustness CSV files: per village, per village and programme, the sensitivity
+    per factor and per group, every draw and the draws without a plan."""
+    return {"analysis_robustness_villages.csv": rob.villages,
+            "analysis_robustness_programmes.csv": rob.pairs,
+            "analysis_robustness_sensitivity.csv": rob.sensitivity,
+            "analysis_robustness_groups.csv": rob.groups,
+            "analysis_robustness_draws.csv": rob.draws.drop(columns=CLOCK, errors="ignore"),
+            "analysis_robustness_no_plan.csv": rob.no_plan}
+
+
+#: wall-clock columns, left out of the tables that a re-run must repeat
+CLOCK = ["seconds"]
+
+
 def analyse(ds, scores, settings, base, which: tuple[str, ...] = ANALYSES,
-            lang: str = "id", rules: list[str] | None = None) -> Analysis:
+            lang: str = "id", rules: list[str] | None = None,
+            many: Many | None = None) -> Analysis:
     """The analyses named in ``which`` (:data:`ANALYSES`) of the plan ``base`` (an
     Allocation with a plan) made from ``ds``, ``scores`` and ``settings``; ``rules``: price
-    only these rules (names of :data:`~planning.analysis.rakor.rule_prices.RULES_OFF`)."""
+    only these rules (names of :data:`~planning.analysis.rakor.rule_prices.RULES_OFF`);
+    ``many``: the alternatives and robustness draws, when its counts ask for them."""
     unknown = set(which) - set(ANALYSES)
     if unknown:
         raise ValueError(f"unknown analyses {sorted(unknown)}; known: {', '.join(ANALYSES)}")
@@ -91,7 +141,77 @@ def analyse(ds, scores, settings, base, which: tuple[str, ...] = ANALYSES,
         why = explain_villages((ds, scores, settings), base, lang)
         out.villages, out.entries = why.villages, why.entries
         out.seconds["why"] = time.perf_counter() - t0
+    if many is not None:
+        run_many_plans(out, ds, scores, settings, base, many)
     return out
+
+
+@dataclass(frozen=True)
+class Many:
+    """The analyses of many plans and where they run (the scenario's ``analysis:``
+    section, :class:`planning.config.scenario.AnalysisSettings`, or the command line)."""
+
+    alternatives: int = 0
+    """K alternatives (0: none)."""
+    share: float = 0.02
+    distance: int | None = None
+    robustness: int = 0
+    """N draws (0: none)."""
+    seed: int = 2020
+    scoring: Any = None
+    """The scenario's scoring settings (the draws re-score with them)."""
+    scheduler: str | None = None
+    workers: int | None = None
+    progress: bool = True
+
+
+def run_many_plans(out: Analysis, ds, scores, settings, base, many: Many) -> None:
+    """Add the alternatives and the robustness of ``base`` to ``out``: the alternatives in
+    this process (each one cuts off the ones before, so they run in turn), the draws on
+    Dask (:func:`planning.analysis.workers.run_many`, seeded per draw: the same answer
+    with any number of workers)."""
+    if many.alternatives > 0:
+        from planning.analysis.alternatives import near_optimal
+
+        t0 = time.perf_counter()
+        out.alternatives = near_optimal(ds, scores, settings, base, k=many.alternatives,
+                                        share=many.share, distance=many.distance)
+        out.seconds["alternatives"] = time.perf_counter() - t0
+    if many.robustness > 0:
+        from planning.analysis.robustness import robustness
+
+        if many.scoring is None:
+            raise ValueError("the robustness draws need the scenario's scoring settings")
+        t0 = time.perf_counter()
+        runner = _Runner(many)
+        out.robustness = robustness(ds, many.scoring, settings, base, n=many.robustness,
+                                    seed=many.seed, runner=runner, progress=many.progress)
+        out.workers = runner.record
+        out.seconds["robustness"] = time.perf_counter() - t0
+
+
+class _Runner:
+    """Runs the draws on Dask and keeps how they ran; a draw that failed on every try
+    (its worker kept dying, or it raised) becomes a draw without a plan that says so."""
+
+    def __init__(self, many: Many):
+        self.many = many
+        self.record: dict = {}
+
+    def __call__(self, fn, tasks, shared):
+        from planning.analysis.robustness import failed_draw
+        from planning.analysis.workers import run_many
+
+        outcome = run_many(fn, tasks, shared=shared, workers=self.many.workers,
+                           scheduler=self.many.scheduler, progress=self.many.progress,
+                           label="robustness")
+        self.record = {"workers": outcome.workers, "address": outcome.address,
+                       "retried": list(outcome.retried),
+                       "failed": {int(k): v for k, v in outcome.failed.items()},
+                       "seconds": round(outcome.seconds, 3)}
+        return [result if result is not None else failed_draw(shared, task,
+                                                              outcome.failed.get(i, "-"))
+                for i, (task, result) in enumerate(zip(tasks, outcome.results, strict=True))]
 
 
 def budget_curves(ds, scores, settings, base) -> tuple[pd.DataFrame, ...]:

@@ -32,7 +32,7 @@ from planning.analysis.robustness.draws import (
     noise_of,
     program_ranges,
 )
-from planning.analysis.robustness.replan import DrawResult, Inputs, one_draw
+from planning.analysis.robustness.replan import DrawResult, Inputs, failed_draw, one_draw
 from planning.analysis.robustness.summary import (
     ALWAYS,
     CLASSES,
@@ -45,15 +45,18 @@ from planning.config.model import ModelSettings, Solver
 from planning.config.scoring import ScoringSettings
 from planning.data import DataSet
 
-__all__ = ["ALWAYS", "CLASSES", "DEFAULT_NOISE", "DRAW_GAP", "GROUPS", "NOISE", "OFTEN",
+__all__ = ["ALWAYS", "CLASSES", "DEFAULT_DRAWS", "DEFAULT_NOISE", "DRAW_GAP", "GROUPS",
+           "NOISE", "OFTEN",
            "PROGRAM_RANGE", "WEIGHT_RANGE", "DrawResult", "Drawn", "Inputs", "Ranges",
-           "Robustness", "base_of", "classify", "draw_inputs", "draw_solver", "in_process",
-           "noise_of", "one_draw", "program_ranges", "robustness", "summarise"]
+           "Robustness", "base_of", "classify", "draw_inputs", "draw_solver", "failed_draw",
+           "in_process", "noise_of", "one_draw", "program_ranges", "robustness", "summarise"]
 
 #: the gap target of the draws' plans when the scenario's is tighter: at the baseline's
 #: 1 % most draws take 3-6 s but one of the first eight took 52 s (HiGHS closing the last
 #: tenths of a per cent); at 2 % that draw took 3.2 s (docs/robustness.md)
 DRAW_GAP = 0.02
+#: N, the draws asked for when a run names the robustness without a count
+DEFAULT_DRAWS = 200
 
 
 def draw_solver(scenario: Solver, gap: float = DRAW_GAP) -> Solver:
@@ -90,7 +93,7 @@ def base_of(base) -> tuple[pd.DataFrame, list[str]]:
 
 
 def robustness(ds: DataSet, scoring_settings: ScoringSettings,
-               model_settings: ModelSettings, base, n: int = 200, seed: int = 2020,
+               model_settings: ModelSettings, base, n: int = DEFAULT_DRAWS, seed: int = 2020,
                runner: Callable | None = None, progress: bool = True, *,
                ranges: Ranges | None = None, solver: Solver | None = None) -> Robustness:
     """``n`` draws (seeded by ``seed``) of the inputs of the plan ``base`` (its

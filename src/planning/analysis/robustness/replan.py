@@ -120,3 +120,15 @@ def one_draw(task: tuple[int, int], shared: Inputs) -> DrawResult:
     return DrawResult(**common, focus=focus, plan=plan, status=report.status,
                       objective=report.objective, gap=report.gap,
                       seconds=time.perf_counter() - t0)
+
+
+def failed_draw(shared: Inputs, task: tuple[int, int], error: str) -> DrawResult:
+    """The record of draw ``task`` when it could not be run at all (its worker died on
+    every try, or it raised): a draw without a plan whose reason says so (status
+    ``worker_error``), never one dropped in silence."""
+    seed, index = int(task[0]), int(task[1])
+    drawn = draw_inputs(shared.dataset, shared.scoring_settings, shared.model_settings,
+                        seed, index, shared.ranges)
+    return DrawResult(seed=seed, index=index, factors=drawn.factors, focus=None, plan=None,
+                      status="worker_error", reason=_texts(lambda lang: text(
+                          "robustness.worker_error", lang, error=error)))
