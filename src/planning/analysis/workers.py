@@ -145,10 +145,8 @@ def _prepare_process() -> None:
 
         if _in_worker():
             solve.ISOLATE_HIGHS = False
-        try:
+        with contextlib.suppress(ImportError):  # no highspy: nothing to reset
             solve.reset_highs_threads()
-        except ImportError:  # no highspy: nothing to reset
-            pass
         _process_ready = True
 
 

@@ -20,7 +20,8 @@ from planning.config.model import ModelSettings, Solver
 from planning.config.scoring import ScoringSettings
 from planning.data import DataSet
 from planning.i18n import LANGUAGES, text
-from planning.model import ModelError, PresolveError, allocate
+from planning.model import ModelError, Planner, PresolveError, evaluate, explain_infeasible
+from planning.model.kept import KeptModel, replan
 from planning.scoring import ScoringError, score
 
 #: the plan columns a draw keeps
@@ -96,15 +97,19 @@ def one_draw(task: tuple[int, int], shared: Inputs) -> DrawResult:
     focus = tuple(sorted(table.loc[table["selected"].astype(bool), "code"].astype(str)))
     settings = shared.settings_for_draws(drawn.model_settings)
     try:
-        allocation = allocate(drawn.dataset, scores, settings)
+        planner = Planner(drawn.dataset, scores, settings)
     except PresolveError as exc:
         return failed("presolve_error", focus, _texts(exc.render))
     except ModelError as exc:
         return failed("model_error", focus, _texts(exc.render))
-    report = allocation.report
-    if not allocation.is_plan:
-        if allocation.explanation is not None:
-            exp, inst = allocation.explanation, allocation.instance
+    # the plan, lean: the kept model solved in this process to the draws' gap (no greedy
+    # plan, LP rounding or baselines: a draw keeps only its plan)
+    run = replan(KeptModel(planner.model, settings.solver), gap=settings.solver.gap,
+                 quick_gap=settings.solver.gap)
+    report = run.report
+    if not run.is_plan:
+        if report.status == "infeasible":
+            exp, inst = explain_infeasible(planner.instance, settings.solver), planner.instance
             reason = _texts(lambda lang: exp.render(inst, lang))
             rules = tuple(exp.conflicting_rules)
         else:
@@ -115,12 +120,11 @@ def one_draw(task: tuple[int, int], shared: Inputs) -> DrawResult:
         return DrawResult(**common, focus=focus, plan=None, status=report.status,
                           objective=report.objective, gap=report.gap, reason=reason,
                           rules=rules, seconds=time.perf_counter() - t0)
-    plan = allocation.tables.plan[PLAN_COLUMNS].copy()
+    plan = evaluate(planner.instance, run.units).plan[PLAN_COLUMNS].copy()
     plan = plan[plan["units"] > 0].reset_index(drop=True)
     return DrawResult(**common, focus=focus, plan=plan, status=report.status,
                       objective=report.objective, gap=report.gap,
                       seconds=time.perf_counter() - t0)
-
 
 def failed_draw(shared: Inputs, task: tuple[int, int], error: str) -> DrawResult:
     """The record of draw ``task`` when it could not be run at all (its worker died on
