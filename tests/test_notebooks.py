@@ -87,17 +87,18 @@ def test_06_analysis_shows_every_analysis_with_its_figures(tmp_path, scores):
     path.write_text(yaml.safe_dump(scenario, allow_unicode=True))
     out = tmp_path / "results"
     executed = run_notebook("06_analysis.ipynb", tmp_path, scenario=str(path),
-                            out_dir=str(out))
+                            out_dir=str(out), alternatives=2, robustness=4, workers=2)
     images = {o["data"]["image/png"] for c in executed.cells for o in c.get("outputs", [])
               if "image/png" in o.get("data", {})}
     import base64
 
     drawn = {base64.b64encode(p.read_bytes()).decode() for p in
-             (out / "figures").glob("analysis_*.png")}
+             [*(out / "figures").glob("analysis_*.png"), out / "figures" / "map_robustness.png"]}
+    assert (out / "figures" / "analysis_robustness.png").is_file()
     assert drawn and drawn <= {i.replace("\n", "") for i in images}, \
         "every analysis figure of the results folder is shown"
     shown = json.dumps([c.get("outputs") for c in executed.cells])
-    for words in ("price_low_pct", "objective"):
+    for words in ("price_low_pct", "objective", "Alternatif 1:", "Ketahanan rencana: 4 undian"):
         assert words in shown
     book = openpyxl.load_workbook(out / "rencana_alokasi.xlsx")
     assert "Harga Aturan" in book.sheetnames

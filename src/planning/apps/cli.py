@@ -184,9 +184,7 @@ def analyse(
     / Analysis for the coordination meeting: the price of each rule, budget curves and the
     marginal value of each pagu, why and why not per village; written into the results
     folder and the workbook."""
-    from planning.analysis.alternatives import DEFAULT_K
     from planning.analysis.rakor import ANALYSES, MANY
-    from planning.analysis.robustness import DEFAULT_DRAWS
     from planning.pipeline import analyse_scenario
 
     shown = _lang(lang or "id")
@@ -199,14 +197,13 @@ def analyse(
     many = {"alternatives": alternatives, "share": share, "distance": distance,
             "robustness": robustness, "seed": seed, "scheduler": scheduler,
             "workers": workers}
-    for name, default in (("alternatives", DEFAULT_K), ("robustness", DEFAULT_DRAWS)):
-        if name in chosen and not many[name]:  # named in --only: at least the default
-            many[name] = default
-        elif only and name not in chosen:
+    for name in MANY:
+        if only and name not in chosen:
             many[name] = 0
     result = _write_run(lambda: analyse_scenario(
         scenario, out, lang=lang and shown, which=tuple(a for a in ANALYSES if a in chosen),
-        rules=rules, progress=not os.environ.get("CI"), **many), shown, out)
+        rules=rules, progress=not os.environ.get("CI"), named=tuple(chosen & set(MANY)),
+        **many), shown, out)
     lang = result.summary["language"]
     for line in _analysis_lines(result, lang):
         typer.echo(line)

@@ -84,17 +84,26 @@ def analyse_scenario(path: str | Path, out_dir: str | Path | None = None,
     return result
 
 
-def many_settings(prepared: Prepared, progress: bool = True, **given):
+def many_settings(prepared: Prepared, progress: bool = True, named: tuple[str, ...] = (),
+                  **given):
     """The alternatives and robustness settings of a run: the scenario's ``analysis:``
-    section with the values in ``given`` (those not None) over them."""
+    section with the values in ``given`` (those not None) over them; an analysis in
+    ``named`` (``alternatives``, ``robustness``) that neither asks for runs with its
+    default count (K = 5 alternatives, N = 200 draws)."""
+    from planning.analysis.alternatives import DEFAULT_K
     from planning.analysis.rakor import Many
+    from planning.analysis.robustness import DEFAULT_DRAWS
+    from planning.config.scenario import AnalysisSettings
 
     sc = prepared.loaded.scenario if prepared.loaded is not None else None
-    base = sc.analysis.model_dump() if sc is not None else {}
-    unknown = set(given) - set(base) if base else set()
+    base = (sc.analysis if sc is not None else AnalysisSettings()).model_dump()
+    unknown = set(given) - set(base)
     if unknown:
         raise TypeError(f"unknown analysis settings {sorted(unknown)}")
     values = {**base, **{k: v for k, v in given.items() if v is not None}}
+    for name, default in (("alternatives", DEFAULT_K), ("robustness", DEFAULT_DRAWS)):
+        if name in named and not values[name]:
+            values[name] = default
     return Many(**values, scoring=sc.scoring if sc is not None else None,
                 progress=progress)
 

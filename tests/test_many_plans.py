@@ -1,0 +1,123 @@
+"""`planning analyse` with the alternatives and the robustness draws (issue 15), as a
+planner runs it: the scenario's ``analysis:`` section or the command line's options, the
+draws on a real local Dask cluster; the tables checked by recomputation from the written
+files, the same answer with two worker processes and with one, bad settings refused with
+nothing written."""
+
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from planning.apps.cli import app
+
+from .conftest import ROOT
+
+ROBUSTNESS = ["analysis_robustness_villages.csv", "analysis_robustness_programmes.csv",
+              "analysis_robustness_sensitivity.csv", "analysis_robustness_groups.csv",
+              "analysis_robustness_draws.csv", "analysis_robustness_no_plan.csv"]
+ALTERNATIVES = ["analysis_alternatives.csv", "analysis_alternatives_agencies.csv",
+                "analysis_alternatives_choices.csv", "analysis_alternatives_core.csv",
+                "analysis_alternatives_plans.csv"]
+
+
+def _scenario(tmp, scores, **analysis) -> object:
+    focus = sorted(scores.loc[scores["selected"].astype(bool), "code"])[:6]
+    scenario = {"base": str(ROOT / "scenarios" / "efisiensi-murni.yaml"), "name": "kecil",
+                "villages": focus, "data": str(ROOT / "data" / "buleleng"),
+                "rules": {"kecamatan_min_share": 0.2, "village_max_share": 0.3},
+                "analysis": analysis}
+    path = tmp / "kecil.yaml"
+    path.write_text(yaml.safe_dump(scenario), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, scores):
+    """The scenario's analysis section asks for 2 alternatives and 4 draws on 2 workers;
+    run once so, and once with the command line's --workers 1 over it."""
+    tmp = tmp_path_factory.mktemp("many")
+    path = _scenario(tmp, scores, alternatives=2, robustness=4, workers=2)
+    outs, outputs = [], []
+    for extra in ([], ["--workers", "1"]):
+        out = tmp / f"out{len(outs)}"
+        done = CliRunner().invoke(app, ["analyse", str(path), "--only", "alternatives",
+                                        "--only", "robustness", "--out", str(out), *extra])
+        assert done.exit_code == 0, done.output
+        outs.append(out)
+        outputs.append(done.output)
+    return outs, outputs
+
+
+def test_the_tables_sheets_figures_and_console_lines_are_written(runs):
+    (out, _), (said, _) = runs
+    for name in ALTERNATIVES + ROBUSTNESS:
+        assert (out / name).is_file(), name
+    for name in ("analysis_robustness.png", "map_robustness.png"):
+        data = (out / "figures" / name).read_bytes()
+        assert data.startswith(b"\x89PNG") and len(data) > 10_000, name
+    book = openpyxl.load_workbook(out / "rencana_alokasi.xlsx")
+    assert {"Alternatif", "Ketahanan"} <= set(book.sheetnames)
+    texts = [c for row in book["Ketahanan"].iter_rows(values_only=True) for c in row if c]
+    assert any("4 undian" in str(c) for c in texts)
+    assert any(str(c).startswith("Alternatif 1") for row in book["Alternatif"].iter_rows(
+        values_only=True) for c in row if c)
+    assert "Alternatif 1:" in said and "Ketahanan rencana: 4 undian" in said
+    assert "Proses pekerja: 2" in said
+    assert not (out / "analysis_rule_prices.csv").exists(), "--only left the others out"
+
+
+def test_the_alternatives_differ_as_promised_recomputed_from_the_files(runs):
+    out = runs[0][0]
+    plans = pd.read_csv(out / "analysis_alternatives_plans.csv", dtype={"village": str})
+    summary = pd.read_csv(out / "analysis_alternatives.csv")
+    core = pd.read_csv(out / "analysis_alternatives_core.csv", dtype={"village": str})
+    chosen = {rank: set(zip(g["village"], g["program"], strict=True))
+              for rank, g in plans[plans["units"] > 0].groupby("rank")}
+    assert set(chosen) == {0, *summary["rank"]} and len(summary) >= 1
+    distance = int(summary["distance"].iloc[0]) if "distance" in summary else None
+    ranks = sorted(chosen)
+    for i in ranks[1:]:
+        for j in ranks[:i]:
+            gap = len(chosen[i] ^ chosen[j])
+            assert gap >= (distance or 1), (i, j, gap)
+    common = set.intersection(*chosen.values())
+    assert set(zip(core["village"], core["program"], strict=True)) == common
+    floor = summary["objective"].min()
+    assert (summary["share_below_best"] <= 0.02 + 1e-9).all() and floor > 0
+
+
+def test_the_draws_give_the_same_answer_with_two_workers_and_with_one(runs):
+    (two, one), (_, said_one) = runs
+    assert "Proses pekerja: 1" in said_one
+    for name in ROBUSTNESS + ALTERNATIVES:
+        assert (two / name).read_bytes() == (one / name).read_bytes(), name
+    draws = pd.read_csv(two / "analysis_robustness_draws.csv")
+    assert list(draws["index"]) == [0, 1, 2, 3] and "seconds" not in draws
+
+
+def test_a_bad_analysis_setting_names_the_file_and_key_and_writes_nothing(tmp_path, scores):
+    path = _scenario(tmp_path, scores, alternatives=-1)
+    out = tmp_path / "out"
+    done = CliRunner().invoke(app, ["analyse", str(path), "--out", str(out)])
+    assert done.exit_code == 1
+    assert "kecil.yaml" in done.output and "analysis.alternatives" in done.output
+    assert not out.exists()
+
+
+def test_an_unreachable_scheduler_is_named_and_nothing_is_written(tmp_path, scores,
+                                                                 monkeypatch):
+    from planning.analysis import workers
+
+    monkeypatch.setattr(workers, "CONNECT_TIMEOUT", 2.0)
+    path = _scenario(tmp_path, scores)
+    out = tmp_path / "out"
+    done = CliRunner().invoke(app, ["analyse", str(path), "--only", "robustness",
+                                    "--robustness", "2", "--scheduler", "tcp://127.0.0.1:1",
+                                    "--out", str(out)])
+    assert done.exit_code == 1, done.output
+    assert "tcp://127.0.0.1:1" in done.output
+    assert not out.exists()
