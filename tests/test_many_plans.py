@@ -121,3 +121,30 @@ def test_an_unreachable_scheduler_is_named_and_nothing_is_written(tmp_path, scor
     assert done.exit_code == 1, done.output
     assert "tcp://127.0.0.1:1" in done.output
     assert not out.exists()
+
+
+def test_an_alternative_taken_as_the_plan_runs_with_its_choices_and_compares(runs, tmp_path):
+    out = runs[0][0]
+    plans = pd.read_csv(out / "analysis_alternatives_plans.csv", dtype={"village": str})
+    wanted = plans[(plans["rank"] == 1) & (plans["units"] > 0)]
+    scenario = tmp_path / "alternatif-1.yaml"
+    source = ["--scenario", str(out.parent / "kecil.yaml")]
+    done = CliRunner().invoke(app, ["adopt", str(out), "1", "--out", str(scenario), *source])
+    assert done.exit_code == 0, done.output
+    assert "planning run" in done.output and scenario.is_file()
+    again = CliRunner().invoke(app, ["adopt", str(out), "1", "--out", str(scenario), *source])
+    assert again.exit_code == 1 and "tidak ditimpa" in again.output
+    missing = CliRunner().invoke(app, ["adopt", str(out), "9", "--out", str(tmp_path / "x.yaml"),
+                                       *source])
+    assert missing.exit_code == 1 and "1, 2" in missing.output
+    assert not (tmp_path / "x.yaml").exists()
+    ran = tmp_path / "ran"
+    done = CliRunner().invoke(app, ["run", str(scenario), "--out", str(ran)])
+    assert done.exit_code == 0, done.output
+    plan = pd.read_csv(ran / "allocation_plan.csv", dtype={"village": str})
+    plan = plan[plan["units"] > 0]
+    assert set(zip(plan["village"], plan["program"], strict=True)) == set(
+        zip(wanted["village"], wanted["program"], strict=True))
+    compared = CliRunner().invoke(app, ["compare", str(out), str(ran), "--out",
+                                        str(tmp_path / "cmp")])
+    assert compared.exit_code == 0, compared.output

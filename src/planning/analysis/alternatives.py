@@ -421,26 +421,41 @@ def write_scenario(alternative: Alternative, scenario_path: str | Path,
     ``scenario_path`` (as its ``base``) with locks fixing ``alternative``'s choices
     (:func:`as_locks` with ``complete``; the scenario's own locks on other pairs kept).
     Refuses an existing file (:class:`ScenarioExistsError`). Returns ``out_path``."""
+    head = (f"# Alternatif {alternative.rank} / alternative {alternative.rank} of "
+            f"{Path(scenario_path).name}: {alternative.share_below_best:.2%} below the best "
+            f"plan, {alternative.distance_to_best} choices differ.\n")
+    return write_locked_scenario(as_locks(alternative, complete=complete), scenario_path,
+                                 out_path, name, alternative.rank, head)
+
+
+def choice_locks(chosen: set[tuple[str, str]], pairs: list[tuple[str, str]]) -> list[Lock]:
+    """Locks that fix a set of choices ``chosen`` (village, program): state ``in`` for
+    each, state ``out`` for every other pair of ``pairs`` (the pairs the model could
+    choose), so that a re-run makes exactly these choices."""
+    return [*(Lock(village=v, program=p, state="in") for v, p in sorted(chosen)),
+            *(Lock(village=v, program=p, state="out") for v, p in sorted(set(pairs) - chosen))]
+
+
+def write_locked_scenario(ours: list[Lock], scenario_path: str | Path, out_path: str | Path,
+                          name: str, rank: int, head: str = "") -> Path:
+    """Write a NEW scenario file ``out_path`` named ``name``: ``scenario_path`` as its
+    ``base``, its own locks on other pairs kept, then the locks ``ours`` (of alternative
+    ``rank``). Refuses an existing file (:class:`ScenarioExistsError`)."""
     scenario_path, out_path = Path(scenario_path), Path(out_path)
     if out_path.exists():
         raise ScenarioExistsError(f"{out_path} exists already; the alternative's scenario is "
                                   "never written over a file: choose another name")
     loaded = load_scenario(scenario_path)
     own = [Lock.model_validate(lk) for lk in loaded.tree.get("locks") or []]
-    ours = as_locks(alternative, complete=complete)
     taken = {(lk.village, lk.program) for lk in ours}
-    locks = [lk for lk in own if (lk.village, lk.program) not in taken] + ours
+    locks = [lk for lk in own if (lk.village, lk.program) not in taken] + list(ours)
     tree: dict = {"name": name, "base": Path(os.path.relpath(
         scenario_path.resolve(), out_path.parent.resolve())).as_posix(),
-        "description": f"{loaded.scenario.name}: alternatif {alternative.rank} / "
-                       f"alternative {alternative.rank}"}
+        "description": f"{loaded.scenario.name}: alternatif {rank} / alternative {rank}"}
     if out_path.parent.resolve() != scenario_path.parent.resolve():
         tree["data"] = loaded.data_path().resolve().as_posix()  # another project folder
-    head = (f"# Alternatif {alternative.rank} / alternative {alternative.rank} of "
-            f"{scenario_path.name}: {alternative.share_below_best:.2%} below the best plan, "
-            f"{alternative.distance_to_best} choices differ.\n"
-            "# Written by planning.analysis.alternatives.write_scenario; the locks fix the "
-            "alternative's programme choices.\n")
+    head = head + ("# Written by planning.analysis.alternatives; the locks fix the "
+                   "alternative's programme choices.\n")
     lines = [yaml.safe_dump({k: v for k, v in lk.model_dump().items() if v is not None},
                             default_flow_style=True, sort_keys=False, width=200).strip()
              for lk in locks]

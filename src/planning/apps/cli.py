@@ -259,6 +259,69 @@ def _analysis_lines(result, lang: str) -> list[str]:
 
 
 @app.command()
+def adopt(
+    results: Annotated[Path, typer.Argument(
+        help="Folder hasil 'planning analyse --alternatives K' / results folder.")],
+    rank: Annotated[int, typer.Argument(min=1, help="Nomor alternatif / the alternative's "
+                                                    "number.")],
+    out: Annotated[Path, typer.Option(
+        "--out", help="Berkas skenario baru (YAML), mis. scenarios/alternatif-1.yaml / the "
+                      "new scenario file.")],
+    name: Annotated[str | None, typer.Option(
+        "--name", help="Nama skenario baru (bawaan: nama berkas) / its name.")] = None,
+    scenario: Annotated[Path | None, typer.Option(
+        "--scenario", help="Skenario asal hasil itu (bawaan: yang tercatat di summary.json) "
+                           "/ the scenario the results came from.")] = None,
+    lang: Lang = "id",
+) -> None:
+    """Ambil alternatif sebagai rencana: tulis skenario baru yang mengunci pilihan
+    desa-program alternatif itu (berkas yang sudah ada tidak pernah ditimpa); jalankan
+    dengan 'planning run' dan bandingkan dengan 'planning compare'.
+    / Take an alternative as the plan: write a new scenario whose locks fix its
+    village-programme choices (an existing file is never overwritten)."""
+    import json
+
+    import pandas as pd
+
+    from planning.analysis.alternatives import (
+        ScenarioExistsError,
+        choice_locks,
+        write_locked_scenario,
+    )
+    from planning.model import build_instance
+    from planning.pipeline.preparing import prepare
+
+    shown = _lang(lang)
+    plans_path, summary_path = results / "analysis_alternatives_plans.csv", \
+        results / "summary.json"
+    if not plans_path.is_file() or not summary_path.is_file():
+        typer.echo(i18n.text("adopt.no_alternatives", shown, path=results), err=True)
+        raise typer.Exit(1)
+    plans = pd.read_csv(plans_path, dtype={"village": str, "program": str})
+    ranks = sorted(int(r) for r in set(plans["rank"]) - {0})
+    if rank not in ranks:
+        typer.echo(i18n.text("adopt.unknown_rank", shown, rank=rank, path=plans_path,
+                             ranks=", ".join(map(str, ranks)) or "-"), err=True)
+        raise typer.Exit(1)
+    scenario = scenario or Path(json.loads(summary_path.read_text(
+        encoding="utf-8"))["scenario"]["file"])
+    prepared = _write_run(lambda: prepare(scenario, check_out=False), shown, None)
+    instance = build_instance(prepared.dataset, prepared.scores.table, prepared.settings)
+    pairs = list(zip(instance.pairs["village"], instance.pairs["program"], strict=True))
+    mine = plans[(plans["rank"] == rank) & (plans["units"] > 0)]
+    chosen = set(zip(mine["village"], mine["program"], strict=True))
+    head = f"# Alternatif {rank} / alternative {rank} of {results.as_posix()}\n"
+    try:
+        written = write_locked_scenario(choice_locks(chosen, pairs), scenario, out,
+                                        name or out.stem, rank, head)
+    except ScenarioExistsError:
+        typer.echo(i18n.text("adopt.exists", shown, path=out), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(i18n.text("adopt.written", shown, rank=rank, path=written,
+                         choices=len(chosen), results=results))
+
+
+@app.command()
 def compare(
     a: Annotated[Path, typer.Argument(help="Folder hasil A (atau skenario A, .yaml).")],
     b: Annotated[Path, typer.Argument(help="Folder hasil B (atau skenario B, .yaml).")],
