@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_analysis.py
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_loaded.py
+	$(BIN)/python bench/bench_many.py
 
 # Mutation testing of the model's rules, data validation, the spreadsheet round trip and
 # the scoring indices (docs/testing.md); hours for every mutant, so not part of `make test`.

@@ -296,3 +296,21 @@ def test_the_curve_button_draws_the_budget_curve_of_the_agency_being_edited(expl
     assert float(today.iloc[0]) == pytest.approx(shown.objective, rel=1e-9)
     assert "DINKES" in explorer.message.value or "Dinkes" in explorer.message.value
     explorer.on_reset_click()
+
+
+def test_the_alternatives_button_finds_plans_that_differ_and_says_what_they_change(explorer):
+    """The button looks for three alternatives to the plan on show: each within 2 % of its
+    value and at least D choices away from it and from each other (recomputed from the
+    plans' tables), each one's paragraph in the message area."""
+    shown = explorer.current
+    alts = explorer.on_alternatives_click()
+    assert alts is not None and 1 <= len(alts.alternatives) <= 3
+    best = shown.plan[shown.plan["units"] > 0]
+    sets = [set(zip(best["village"], best["program"], strict=True))]
+    for a in alts.alternatives:
+        chosen = set(zip(a.units.loc[a.units["units"] > 0, "village"],
+                         a.units.loc[a.units["units"] > 0, "program"], strict=True))
+        assert all(len(chosen ^ s) >= alts.distance for s in sets)
+        sets.append(chosen)
+        assert a.objective >= 0.98 * shown.objective - 1e-6
+        assert f"Alternative {a.rank}:" in explorer.message.value

@@ -78,12 +78,13 @@ def test_the_alternatives_differ_as_promised_recomputed_from_the_files(runs):
     chosen = {rank: set(zip(g["village"], g["program"], strict=True))
               for rank, g in plans[plans["units"] > 0].groupby("rank")}
     assert set(chosen) == {0, *summary["rank"]} and len(summary) >= 1
-    distance = int(summary["distance"].iloc[0]) if "distance" in summary else None
+    distance = int(summary["distance"].iloc[0])
+    assert distance >= 3
     ranks = sorted(chosen)
     for i in ranks[1:]:
         for j in ranks[:i]:
             gap = len(chosen[i] ^ chosen[j])
-            assert gap >= (distance or 1), (i, j, gap)
+            assert gap >= distance, (i, j, gap)
     common = set.intersection(*chosen.values())
     assert set(zip(core["village"], core["program"], strict=True)) == common
     floor = summary["objective"].min()

@@ -320,32 +320,33 @@ def _core(best: pd.DataFrame, plans: list[pd.DataFrame]) -> pd.DataFrame:
 # --- tables ---------------------------------------------------------------------------------
 def summary_table(alts: Alternatives) -> pd.DataFrame:
     """One row per alternative: rank, objective, bound, gap, status, share_below_best,
-    distance_to_best, choices added and removed, moved (juta Rp), seconds."""
+    distance_to_best, distance (D, the least asked for), choices added and removed, moved
+    (juta Rp), seconds."""
     rows = [(a.rank, a.objective, a.bound, a.gap, a.status, a.share_below_best,
-             a.distance_to_best, len(a.added), len(a.removed), a.moved, a.seconds)
-            for a in alts.alternatives]
+             a.distance_to_best, alts.distance, len(a.added), len(a.removed), a.moved,
+             a.seconds) for a in alts.alternatives]
     return pd.DataFrame(rows, columns=["rank", "objective", "bound", "gap", "status",
-                                       "share_below_best", "distance_to_best",
+                                       "share_below_best", "distance_to_best", "distance",
                                        "choices_added", "choices_removed", "moved",
                                        "seconds"])
 
 
 def differences_table(alts: Alternatives) -> pd.DataFrame:
     """One row per alternative and agency: rank, then :data:`AGENCY_COLUMNS`."""
-    frames = [a.agencies.assign(rank=a.rank) for a in alts.alternatives]
-    if not frames:
-        return pd.DataFrame(columns=["rank", *AGENCY_COLUMNS])
-    out = pd.concat(frames, ignore_index=True)
-    return out[["rank", *AGENCY_COLUMNS]]
+    return _per_alternative(alts, "agencies", AGENCY_COLUMNS)
 
 
 def choices_table(alts: Alternatives) -> pd.DataFrame:
     """One row per alternative and changed choice: rank, then :data:`CHOICE_COLUMNS`."""
-    frames = [a.choices.assign(rank=a.rank) for a in alts.alternatives]
+    return _per_alternative(alts, "choices", CHOICE_COLUMNS)
+
+
+def _per_alternative(alts: Alternatives, table: str, columns: list[str]) -> pd.DataFrame:
+    """Every alternative's table ``table`` stacked, with its rank first."""
+    frames = [getattr(a, table).assign(rank=a.rank) for a in alts.alternatives]
     if not frames:
-        return pd.DataFrame(columns=["rank", *CHOICE_COLUMNS])
-    out = pd.concat(frames, ignore_index=True)
-    return out[["rank", *CHOICE_COLUMNS]]
+        return pd.DataFrame(columns=["rank", *columns])
+    return pd.concat(frames, ignore_index=True)[["rank", *columns]]
 
 
 # --- texts ----------------------------------------------------------------------------------

@@ -586,6 +586,26 @@ class Engine:
                                  points=int(table["objective"].notna().sum()))])
         return table, png
 
+    def alternatives(self, k: int = 3):
+        """Up to ``k`` near-optimal alternatives to the plan on show (within 2 % of its
+        value, each differing in at least D village-programme choices;
+        :func:`planning.analysis.alternatives.search`), every control as set; their
+        paragraphs in :attr:`notice`. None, with :attr:`notice` saying why, when there is
+        no plan on show."""
+        from planning.analysis.alternatives import overview, search, summary
+
+        if self.current is None:
+            self.notice = Notice([_t("alternatives_no_plan", self.lang)], ok=False)
+            return None
+        settings = self.settings.model_copy(update={"solver": self.solver})
+        planner = Planner(self.ds, self.scores, settings)
+        alts = search(planner.model, settings.solver,
+                      self.current.plan[["village", "program", "units"]],
+                      float(self.current.objective), k=k)
+        self.notice = Notice([overview(alts, self.lang),
+                              *(summary(a, self.lang, alts.labels) for a in alts.alternatives)])
+        return alts
+
     def export(self, folder: str | Path) -> Result | None:
         """Run the current settings (:meth:`run`) and write a whole results folder (CSV,
         JSON, figures, workbook) into ``folder``. Returns the result, or None with

@@ -117,6 +117,9 @@ class Explorer:
                                            icon="line-chart",
                                            layout=widgets.Layout(width="240px"))
         self.curve_image = widgets.Image(format="png", layout=widgets.Layout(width="640px"))
+        self.alternatives_button = widgets.Button(description=_t("alternatives_button", lang),
+                                                  icon="random",
+                                                  layout=widgets.Layout(width="300px"))
         self.message = widgets.HTML()
         self.output = widgets.HTML()
 
@@ -131,6 +134,7 @@ class Explorer:
         self.export_button.on_click(self.on_export_click)
         self.reset_button.on_click(self.on_reset_click)
         self.curve_button.on_click(self.on_curve_click)
+        self.alternatives_button.on_click(self.on_alternatives_click)
 
         def head(key: str) -> widgets.HTML:
             return widgets.HTML(f"<b>{html.escape(_t(key, lang))}</b>")
@@ -148,7 +152,8 @@ class Explorer:
             widgets.HBox([self.save_path, self.save_button]),
             widgets.HBox([self.export_folder, self.export_button]),
             head("curve_head"), widgets.HBox([self.curve_agency, self.curve_button]),
-            self.curve_image, self.reset_button, self.message, self.output])
+            self.curve_image, head("alternatives_head"), self.alternatives_button,
+            self.reset_button, self.message, self.output])
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -171,6 +176,14 @@ class Explorer:
             self.curve_image.value = drawn[1]
         self._say()
         return None if drawn is None else drawn[1]
+
+    def on_alternatives_click(self, button=None):
+        """Look for three near-optimal alternatives to the plan on show and say what each
+        one changes (the paragraphs in the message area)."""
+        self.message.value = f"<div>{_html([_t('alternatives_running', self.lang)])}</div>"
+        found = self.engine.alternatives()
+        self._say()
+        return found
 
     def on_ceiling_change(self, change=None) -> dict | None:
         """The ceiling switch or amount changed (switching rebuilds the model)."""
