@@ -191,10 +191,13 @@ def _short(error: BaseException) -> str:
 
 def _bar(total: int, label: str, progress: bool):
     from tqdm.auto import tqdm
+    from tqdm.notebook import tqdm_notebook
 
     quiet = not progress or bool(os.environ.get("CI"))
-    # disable=None: off when the output is not a terminal (tqdm's own rule)
-    return tqdm(total=total, desc=label or None, disable=True if quiet else None,
+    # disable=None: off when the output is not a terminal (tqdm's own rule); in a notebook
+    # (tqdm.auto gives the widget bar there) the output is never a terminal, so: on
+    shown = False if issubclass(tqdm, tqdm_notebook) else None
+    return tqdm(total=total, desc=label or None, disable=True if quiet else shown,
                 unit="task", leave=False)
 
 
