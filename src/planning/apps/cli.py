@@ -10,7 +10,6 @@ plan.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -202,7 +201,7 @@ def analyse(
             many[name] = 0
     result = _write_run(lambda: analyse_scenario(
         scenario, out, lang=lang and shown, which=tuple(a for a in ANALYSES if a in chosen),
-        rules=rules, progress=not os.environ.get("CI"), named=tuple(chosen & set(MANY)),
+        rules=rules, named=tuple(chosen & set(MANY)),
         **many), shown, out)
     lang = result.summary["language"]
     for line in _analysis_lines(result, lang):

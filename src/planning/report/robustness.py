@@ -120,7 +120,7 @@ def robustness_heatmap_png(rob: Robustness, lang: str, note: str = "") -> bytes:
     bar = fig.colorbar(image, ax=ax, ticks=[-0.25, 0.25, 0.7, 0.95], shrink=0.6)
     bar.ax.set_yticklabels([class_label(c, lang) for c in CLASSES[::-1]], fontsize=8)
     bar.set_label(i18n.text("robustness.fig.scale", lang))
-    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.12), fontsize=7, frameon=False)
+    fig.legend(loc="lower right", fontsize=7, frameon=False)  # the note: lower left
     ax.set_title(i18n.text("robustness.fig.title", lang, plans=rob.n_plans), fontsize=11,
                  loc="left")
     if note:
