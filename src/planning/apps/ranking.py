@@ -2,7 +2,9 @@
 weights with ipywidgets and see the focus villages and the ranking change.
 
 The logic is plain methods (:meth:`RankingControls.rescore`), so the test suite drives the
-controls headlessly by setting widget values.
+controls headlessly by setting widget values. For a browser (the web app,
+:mod:`planning.apps.web`) the method dropdowns and the weight sliders carry the CSS classes
+``planning-ranking-method`` and ``planning-weight-<dimension>``.
 """
 
 from __future__ import annotations
@@ -36,16 +38,21 @@ class RankingControls:
         dims = ds.dimensions
         self.normalisation = widgets.Dropdown(options=list(NORMALISATIONS),
                                               value=self.settings.poverty.normalisation,
-                                              description="normalisasi")
+                                              description=text("app.normalisation", lang))
         self.aggregation = widgets.Dropdown(options=list(AGGREGATIONS),
                                             value=self.settings.poverty.aggregation,
-                                            description="agregasi")
+                                            description=text("app.aggregation", lang))
         label = "label_id" if lang == "id" else "label_en"
         self.weights = {row.group: widgets.FloatSlider(value=1.0, min=0.0, max=3.0,
                                                        step=0.25, description=getattr(
                                                            row, label)[:18])
                         for row in dims.itertuples()}
         self.output = widgets.Output()
+        self.normalisation.add_class("planning-ranking-method")
+        self.aggregation.add_class("planning-ranking-method")
+        for group, slider in self.weights.items():
+            slider.add_class(f"planning-weight-{group}")
+        self.output.add_class("planning-ranking")
         for control in (self.normalisation, self.aggregation, *self.weights.values()):
             control.observe(lambda _change: self.rescore(), names="value")
         self.widget = widgets.VBox([
@@ -70,11 +77,18 @@ class RankingControls:
                       weights={} if uniform else weights)
 
     def rescore(self) -> pd.DataFrame:
-        """Score again with the controls' values; show what changed."""
+        """Score again with the controls' values; show what changed (the summary, and the
+        villages whose focus status changed)."""
+        from IPython.display import display
+
         self.table = self._score(self.method())
+        changes = self.changes()
         with self.output:
             self.output.clear_output()
             print(self.summary())
+            if not changes.empty:
+                print(text("app.ranking_changes", self.lang))
+                display(changes)
         return self.table
 
     def changes(self) -> pd.DataFrame:

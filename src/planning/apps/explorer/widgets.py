@@ -5,21 +5,35 @@ Every callback is a plain method and every control an attribute, so the test sui
 drives the explorer headlessly by setting widget values; the engine's state (``summary``,
 ``difference``, ``allocation``, ``baseline``, ``planner``, ...) reads on the explorer as
 on the engine.
+
+For a browser (the web app, :mod:`planning.apps.web`, and its test) the controls carry CSS
+classes: ``planning-pagu`` and ``planning-pagu-<AGENCY>`` on each pagu box, and the plan's
+status line (:attr:`Explorer.plan_status`, class ``planning-status``) holds one element
+with ``data-state`` (``busy``, ``ready``, ``none``) and ``data-shown``, the number of
+plans shown so far, so that a page can wait for the plan after a change.
 """
 
 from __future__ import annotations
 
 import contextlib
 import html
+import re
 from pathlib import Path
 
 from planning.apps.explorer.engine import Controls, Engine
 from planning.apps.explorer.locks import format_locks
-from planning.apps.explorer.messages import EXPORT_NAME, SAVED_NAME, num
+from planning.apps.explorer.messages import EXPORT_NAME, SAVED_NAME, num, pct
 from planning.apps.explorer.messages import t as _t
+from planning.i18n import text
 from planning.model import ModelSettings
 
 TONES = {"good": "#1b5e20", "busy": "#8a6d00", "bad": "#b71c1c"}
+
+
+def css_class(agency: str) -> str:
+    """The CSS class of an agency's pagu box: ``planning-pagu-<code>`` (characters other
+    than letters, digits, ``_`` and ``-`` become ``-``)."""
+    return "planning-pagu-" + re.sub(r"[^A-Za-z0-9_-]", "-", agency)
 
 
 def _html(lines: list[str]) -> str:
@@ -40,11 +54,12 @@ class Explorer:
                  time_limit: float | None = None):
         self.out_dir = Path(out_dir)
         self._held = 0
+        self.shown = 0
         self.engine = Engine(scenario_path, data=data, lang=lang, gap=gap,
                              time_limit=time_limit)
         self.lang = self.engine.lang
         self._build_widgets()
-        self.engine.on_progress = lambda lines: self._render(lines, tone="busy")
+        self.engine.on_progress = self._progress
         self._show()
 
     def __getattr__(self, name: str):
@@ -65,6 +80,9 @@ class Explorer:
                 description=engine.names.get(code, code)[:22], tooltip=code, style=wide,
                 layout=widgets.Layout(width="290px"))
             for code in engine.agency_pagu}
+        for code, control in self.pagu_widgets.items():
+            control.add_class("planning-pagu")
+            control.add_class(css_class(code))
         self.ceiling_on = widgets.Checkbox(value=start.ceiling_on,
                                            description=_t("ceiling_on", lang), indent=False)
         self.ceiling = widgets.BoundedFloatText(
@@ -116,12 +134,16 @@ class Explorer:
         self.curve_button = widgets.Button(description=_t("curve_button", lang),
                                            icon="line-chart",
                                            layout=widgets.Layout(width="240px"))
-        self.curve_image = widgets.Image(format="png", layout=widgets.Layout(width="640px"))
+        self.curve_image = widgets.Image(format="png", layout=widgets.Layout(
+            width="640px", display="none"))  # shown once a curve is drawn
         self.alternatives_button = widgets.Button(description=_t("alternatives_button", lang),
                                                   icon="random",
                                                   layout=widgets.Layout(width="300px"))
         self.message = widgets.HTML()
         self.output = widgets.HTML()
+        self.output.add_class("planning-plan")
+        self.plan_status = widgets.HTML()
+        self.plan_status.add_class("planning-status")
 
         for control in self.pagu_widgets.values():
             control.observe(self.on_pagu_change, names="value")
@@ -142,7 +164,7 @@ class Explorer:
         self.widget = widgets.VBox([
             widgets.HTML(f"<h3>{html.escape(_t('title', lang, name=engine.scenario.name))}"
                          "</h3>"),
-            head("pagu_head"),
+            self.plan_status, head("pagu_head"),
             widgets.GridBox(list(self.pagu_widgets.values()), layout=widgets.Layout(
                 grid_template_columns="repeat(3, 300px)")),
             widgets.HBox([self.ceiling_on, self.ceiling, self.ceiling_note]),
@@ -174,6 +196,7 @@ class Explorer:
         drawn = self.engine.agency_curve(self.curve_agency.value)
         if drawn is not None:
             self.curve_image.value = drawn[1]
+            self.curve_image.layout.display = None
         self._say()
         return None if drawn is None else drawn[1]
 
@@ -258,6 +281,7 @@ class Explorer:
 
     def replan(self) -> dict:
         """Plan again with the controls' values; returns the engine's summary."""
+        self._status("busy", [text("app.status_busy", self.lang)])
         self._pull()
         summary = self.engine.replan()
         self._show()
@@ -272,6 +296,33 @@ class Explorer:
                                                      total=num(total, self.lang)))
         self._render(engine.report_lines, tone=engine.tone,
                      table=engine.difference is not None)
+        self.shown += 1
+        self._status(*self._status_line())
+
+    def _progress(self, lines: list[str]) -> None:
+        self._render(lines, tone="busy")
+        self._status("busy", [text("app.status_busy", self.lang), *lines])
+
+    def _status_line(self) -> tuple[str, list[str]]:
+        """The status of the plan on show, in one line: its kind, objective, proven gap,
+        deprivations removed and spending (as the difference table formats numbers)."""
+        now, lang = self.engine.current, self.lang
+        if now is None or self.engine.status == "locks":
+            return "none", [text("app.status_none", lang)]
+        report = self.engine.allocation.report
+        gap = report.gap if now.source != "quick" else None
+        return "ready", [text("app.status_ready", lang,
+                              source=text(f"app.source.{now.source}", lang),
+                              objective=num(now.objective, lang), gap=pct(gap, lang),
+                              removed=num(now.removed, lang),
+                              cost=num(float(now.spending.sum()), lang))]
+
+    def _status(self, state: str, lines: list[str]) -> None:
+        tone = {"busy": "busy", "ready": "good", "none": "bad"}[state]
+        self.plan_status.value = (
+            f"<div class='planning-status-line' data-state='{state}' "
+            f"data-shown='{self.shown}' style='font-weight:bold;color:{TONES[tone]}'>"
+            f"{_html(lines)}</div>")
 
     def _render(self, lines: list[str], tone: str = "good", table: bool = False) -> None:
         body = f"<div style='border-left:4px solid {TONES[tone]};padding-left:8px'>" \
