@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint lab bench synth install clean hooks scenarios lock mutation
+.PHONY: run test lint lab app bench synth install clean hooks scenarios lock mutation
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
@@ -48,6 +48,16 @@ hooks: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
+# The web app for planners (docs/app.md): the scenario explorer and the ranking controls,
+# served by Voila without code cells, in Bahasa Indonesia (add ?lang=en to the address for
+# English). Opens a browser where there is one; otherwise open the address it prints.
+# Another port or address: make app APP_PORT=8870 APP_ARGS="--Voila.ip=0.0.0.0"
+APP_PORT ?= 8866
+APP_ARGS ?=
+app: $(STAMP)
+	@echo "app: http://localhost:$(APP_PORT)/ (English: http://localhost:$(APP_PORT)/?lang=en); Ctrl-C stops it"
+	$(BIN)/voila app/planning_app.ipynb --port=$(APP_PORT) $(APP_ARGS)
+
 bench: $(STAMP)
 	$(BIN)/python bench/bench_data.py
 	$(BIN)/python bench/bench_model.py
@@ -67,11 +77,16 @@ mutation: $(STAMP)
 synth: $(STAMP)
 	$(BIN)/python -m planning.data.synth data/buleleng
 
-# System packages the tests use beyond PyPI: LibreOffice Calc, headless, for the workbook
-# test that reopens a run's workbook in LibreOffice (it skips without `soffice`). Installs
-# libreoffice-calc-nogui (Debian) only when soffice is missing and this is root with
-# apt-get, as in CI (.ci/run); elsewhere it says what to do and leaves the system alone.
+# System packages the tests use beyond PyPI, each installed with apt-get (Debian) only when
+# missing and this is root with apt-get, as in CI (.ci/run); elsewhere it says what to do
+# and leaves the system alone (the test that needs it is skipped, saying why):
+# * LibreOffice Calc, headless (libreoffice-calc-nogui), for the workbook test that
+#   reopens a run's workbook in LibreOffice (it skips without `soffice`);
+# * Chromium (chromium), the headless browser that Playwright drives in the web app's
+#   test (tests/test_app_browser.py; it skips without `chromium`). Playwright's own
+#   browser download (`playwright install`) is not used.
 SOFFICE ?= soffice
+CHROMIUM ?= chromium
 .PHONY: system-deps
 system-deps:
 	@if command -v $(SOFFICE) >/dev/null 2>&1; then \
@@ -83,6 +98,16 @@ system-deps:
 	else \
 	    echo "system-deps: $(SOFFICE) not found and not root with apt-get: install" \
 	         "LibreOffice Calc (Debian: libreoffice-calc-nogui) for the workbook test"; \
+	fi
+	@if command -v $(CHROMIUM) >/dev/null 2>&1; then \
+	    echo "system-deps: Chromium found ($$(command -v $(CHROMIUM)))"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "system-deps: installing chromium with apt-get"; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	        --no-install-recommends chromium; \
+	else \
+	    echo "system-deps: $(CHROMIUM) not found and not root with apt-get: install" \
+	         "Chromium (Debian: chromium) for the web app's browser test"; \
 	fi
 
 clean:
