@@ -305,8 +305,74 @@ def test_point_map_draws_dots_title_legend_and_note(points, lang):
     assert shown.areas == [] and shown.outline_segments == 0 and shown.names == []
     assert shown.dots == [147, 1]  # the villages with a score, then the one without
     assert shown.colorbar == ["skor"]
-    assert shown.legend == [NO_DATA[lang]]
+    assert shown.legend[-1] == NO_DATA[lang]
     assert shown.note == [f"Data: SINTETIS\n{DOTS[lang]}"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_point_map_has_a_size_key(points, lang):
+    """The dots grow with the value (areas 15 to 150 points² from the lowest to the
+    highest score); the key shows round values within that range at their sizes."""
+    fig = map_figure(points, "score", title="Skor", legend="skor", lang=lang)
+    shown = drawn_map(fig)
+    assert shown.legend_title == {"id": "ukuran titik: skor", "en": "dot size: skor"}[lang]
+    keys = shown.legend[:-1]
+    assert len(keys) >= 2
+    values = [float(k.replace(".", "").replace(",", ".")) if lang == "id"
+              else float(k.replace(",", "")) for k in keys]
+    low, high = points["score"].min(), points["score"].max()  # 0 and 146
+    assert values == sorted(values) and low <= values[0] and values[-1] <= high
+    handles = fig.axes[0].get_legend().legend_handles[:-1]
+    expected = [(15 + 135 * (v - low) / (high - low)) ** 0.5 for v in values]
+    assert [h.get_markersize() for h in handles] == pytest.approx(expected)
+    dots = next(c for c in fig.axes[0].collections
+                if isinstance(c, matplotlib.collections.PathCollection))
+    assert dots.get_sizes().min() == pytest.approx(15)
+    assert dots.get_sizes().max() == pytest.approx(150)
+
+
+def label_boxes(fig):
+    """Village name -> its display box, for the names written beside villages (not the
+    kecamatan names, which are bold)."""
+    renderer = fig.canvas.get_renderer()
+    return {t.get_text(): t.get_window_extent(renderer) for t in fig.axes[0].texts
+            if t.get_fontweight() != "bold"}
+
+
+def overlap(a, b) -> float:
+    return max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0)) * max(
+        0.0, min(a.y1, b.y1) - max(a.y0, b.y0))
+
+
+def assert_focus_named_clear(layer, scores, outlines) -> None:
+    """The 27 focus villages of the shipped data set named on the map: each name once,
+    inside the map's frame, no two names overlapping, and none over a kecamatan name."""
+    focus = layer["code"].isin(scores.loc[scores["selected"], "code"])
+    assert focus.sum() == 27
+    fig = map_figure(layer, "score", title="Skor", legend="skor", outlines=outlines,
+                     labels=focus)
+    map_png(fig)  # drawn as in the file
+    boxes = label_boxes(fig)
+    assert sorted(boxes) == sorted(layer.loc[focus, "name"])
+    frame = fig.axes[0].bbox
+    names = list(boxes.values())
+    for i, box in enumerate(names):
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, "inside the map"
+        assert frame.y0 <= box.y0 and box.y1 <= frame.y1, "inside the map"
+        assert all(overlap(box, other) == 0 for other in names[i + 1:])
+    renderer = fig.canvas.get_renderer()
+    kecamatan = [t.get_window_extent(renderer) for t in fig.axes[0].texts
+                 if t.get_fontweight() == "bold"]
+    assert len(kecamatan) == (0 if outlines is None else len(outlines))
+    assert all(overlap(a, b) == 0 for a in names for b in kecamatan)
+
+
+def test_focus_villages_named_clear_of_each_other_on_a_point_map(points, scores):
+    assert_focus_named_clear(points, scores, None)
+
+
+def test_focus_villages_named_clear_of_each_other_on_a_polygon_map(polygons, scores):
+    assert_focus_named_clear(polygons, scores, kecamatan_outlines(polygons))
 
 
 def test_a_categorical_map_has_a_key(polygons):
@@ -481,3 +547,4 @@ def test_plan_maps_of_a_real_allocation(tmp_path, ds, scores, boundary, captured
     assert layer.loc[~layer["code"].isin(planned["village"]), "cost"].isna().all()
     assert layer["cost"].sum() == pytest.approx(allocation.tables.plan["cost"].sum())
     assert layer["poverty_index"].notna().all()
+

@@ -42,7 +42,7 @@ from planning.report.labels import named_plan, words
 
 __all__ = ["MapError", "is_polygon_layer", "kecamatan_outlines", "map_figure", "map_png",
            "plan_geopackage", "plan_layer", "plan_map_files", "read_boundary",
-           "village_layer", "web_map", "web_map_html"]
+           "plan_web_map", "village_layer", "web_map", "web_map_html"]
 
 CRS = "EPSG:4326"
 BASE = ["code", "name", "kecamatan_code", "kecamatan", "type"]
@@ -267,7 +267,7 @@ def _draw_outlines(ax, outlines: geopandas.GeoDataFrame) -> list:
 
 #: where a village's name may go: the direction from its dot (or label point) and the
 #: alignment that keeps the text on that side; tried in this order, first at the dot's
-#: edge, then once more a little further out
+#: edge, then further out, 7 points at a time (five times)
 SIDES = [((1, 0), "left", "center"), ((-1, 0), "right", "center"),
          ((0, 1), "center", "bottom"), ((0, -1), "center", "top"),
          ((1, 1), "left", "bottom"), ((-1, 1), "right", "bottom"),
@@ -300,7 +300,8 @@ def _label_villages(fig: Figure, ax, layer: geopandas.GeoDataFrame, labelled: pd
     """The names of the villages where ``labelled`` is true, each beside its dot (or
     its polygon's label point) on the first side of :data:`SIDES` where it overlaps no
     dot, no name placed before it, no kecamatan name (``keep_clear``) and no legend,
-    inside the map's frame; where every side is taken, the side with the least overlap. Names are placed in the
+    inside the map's frame; where every side is taken, the side with the least overlap,
+    a name over another name or off the map counting far more than one over a dot. Names are placed in the
     order of the layer, after the layout is settled, and do not move it."""
     chosen = layer[labelled.reindex(layer.index, fill_value=False).astype(bool)
                    & layer.geometry.notna()]
@@ -309,7 +310,7 @@ def _label_villages(fig: Figure, ax, layer: geopandas.GeoDataFrame, labelled: pd
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     dots, radius = _dot_boxes(fig, ax)
-    taken = [a.get_window_extent(renderer) for a in keep_clear] + dots
+    taken = [a.get_window_extent(renderer) for a in keep_clear]
     taken += [legend.get_window_extent(renderer) for legend in
               (ax.get_legend(), *fig.legends) if legend is not None]
     halo = [withStroke(linewidth=2.0, foreground="white")]
@@ -321,13 +322,14 @@ def _label_villages(fig: Figure, ax, layer: geopandas.GeoDataFrame, labelled: pd
                             path_effects=halo, zorder=5)
         label.set_in_layout(False)
         best = None
-        for far in (gap, gap + 8.0):
+        for far in gap + np.arange(6) * 7.0:
             for (dx, dy), ha, va in SIDES:
                 offset = (dx * far * (0.75 if dy else 1), dy * far * (0.75 if dx else 1))
                 label.set(position=offset, ha=ha, va=va)
-                box = label.get_window_extent(renderer)
-                clash = sum(_overlap(box, other) for other in taken) + 10 * (
-                    box.width * box.height - _overlap(box, ax.bbox))  # off the map
+                box = label.get_window_extent(renderer).padded(0.5 * fig.dpi / 72)
+                clash = (sum(_overlap(box, other) for other in dots)  # over a dot
+                         + 20 * sum(_overlap(box, other) for other in taken)  # a name
+                         + 50 * (box.width * box.height - _overlap(box, ax.bbox)))
                 if best is None or clash < best[0]:
                     best = (clash, offset, ha, va, box)
                 if clash == 0:
@@ -589,6 +591,30 @@ def web_map_html(fmap) -> bytes:
     return page.encode("utf-8")
 
 
+def _plan_web_map(ds, allocation, layer, outlines, title: str, note: str, lang: str,
+                  tiles: str | None):
+    named = named_plan(allocation.tables.plan, ds.programs, lang)
+    return web_map(layer, named, outlines=outlines, title=title.replace("\n", " "),
+                   legend=header("cost", lang), lang=lang, note=note, tiles=tiles)
+
+
+def plan_web_map(ds, allocation, *, scores: pd.DataFrame | None = None,
+                 boundary: str | Path | None = None,
+                 boundary_kecamatan: str | Path | None = None,
+                 lang: str = DEFAULT_LANGUAGE, note: str | None = None,
+                 tiles: str | None = TILES):
+    """The interactive map of a run's plan (a folium Map, see :func:`web_map`), with
+    the arguments of :func:`plan_map_files`: what ``map_plan.html`` holds; a notebook
+    shows it."""
+    if allocation.tables is None:
+        raise ValueError("the allocation holds no plan; there is nothing to map")
+    layer = plan_layer(ds, allocation, scores, boundary)
+    outlines = kecamatan_outlines(layer, boundary_kecamatan)
+    line = note if note is not None else words("fig.synthetic", lang)
+    title = plan_title(text("map.title.plan", lang), allocation, lang)
+    return _plan_web_map(ds, allocation, layer, outlines, title, line, lang, tiles)
+
+
 def plan_map_files(ds, allocation, *, scores: pd.DataFrame | None = None,
                    boundary: str | Path | None = None,
                    boundary_kecamatan: str | Path | None = None,
@@ -625,11 +651,8 @@ def plan_map_files(ds, allocation, *, scores: pd.DataFrame | None = None,
             legend=header("poverty_index", lang), lang=lang, outlines=outlines, note=line,
             labels=layer["focus"])),
     }
-    plan = getattr(allocation.tables, "plan", None)
-    if plan is not None:
-        named = named_plan(plan, ds.programs, lang)
-        files["map_plan.html"] = web_map_html(web_map(
-            layer, named, outlines=outlines, title=title.replace("\n", " "),
-            legend=header("cost", lang), lang=lang, note=line, tiles=tiles))
+    if getattr(allocation.tables, "plan", None) is not None:
+        files["map_plan.html"] = web_map_html(_plan_web_map(
+            ds, allocation, layer, outlines, title, line, lang, tiles))
     files["map_plan.gpkg"] = geopackage_bytes(layer.assign(data_status=line), lang)
     return files
