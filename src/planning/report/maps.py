@@ -1,4 +1,5 @@
-"""Maps of the villages: the plan and the poverty index, as PNG and as a GeoPackage layer.
+"""Maps of the villages: the plan and the poverty index as PNG (focus villages named),
+the plan as an interactive HTML map (folium) and as a GeoPackage layer.
 
 A *village layer* is a GeoDataFrame (EPSG:4326) with one row per village of
 ``villages.csv``. With a boundary file (GeoJSON, GeoPackage, shapefile: anything GDAL
@@ -8,8 +9,10 @@ as dots. Kecamatan outlines come from a kecamatan boundary file or are dissolved
 village polygons.
 
 Figures use matplotlib's object API on the Agg canvas (no pyplot state) at a fixed size
-and resolution, so the same inputs give byte-identical PNG files. GeoPackages are written
-with a fixed modification date for the same reason.
+and resolution, so the same inputs give byte-identical PNG files; they are
+:class:`~planning.report.figures.Chart` objects, which a notebook shows as images.
+GeoPackages are written with a fixed modification date, and the random element ids of
+the interactive map are renumbered, for the same reason.
 
 A boundary file that is missing, unreadable, not polygons, without a ``code`` property or
 matching none of the codes raises :class:`MapError`, whose :meth:`MapError.render` says in
@@ -41,8 +44,8 @@ from planning.report.labels import column as header
 from planning.report.labels import named_plan, words
 
 __all__ = ["MapError", "is_polygon_layer", "kecamatan_outlines", "map_figure", "map_png",
-           "plan_geopackage", "plan_layer", "plan_map_files", "read_boundary",
-           "plan_web_map", "village_layer", "web_map", "web_map_html"]
+           "plan_geopackage", "plan_layer", "plan_map_files", "plan_web_map",
+           "read_boundary", "village_layer", "web_map", "web_map_html"]
 
 CRS = "EPSG:4326"
 BASE = ["code", "name", "kecamatan_code", "kecamatan", "type"]
@@ -301,8 +304,9 @@ def _label_villages(fig: Figure, ax, layer: geopandas.GeoDataFrame, labelled: pd
     its polygon's label point) on the first side of :data:`SIDES` where it overlaps no
     dot, no name placed before it, no kecamatan name (``keep_clear``) and no legend,
     inside the map's frame; where every side is taken, the side with the least overlap,
-    a name over another name or off the map counting far more than one over a dot. Names are placed in the
-    order of the layer, after the layout is settled, and do not move it."""
+    a name over another name or off the map counting far more than one over a dot.
+    Names are placed in the order of the layer, after the layout is settled, and do not
+    move it."""
     chosen = layer[labelled.reindex(layer.index, fill_value=False).astype(bool)
                    & layer.geometry.notna()]
     if chosen.empty:
