@@ -335,9 +335,11 @@ def test_a_point_map_has_a_size_key(points, lang):
 def label_boxes(fig):
     """Village name -> its display box, for the names written beside villages (not the
     kecamatan names, which are bold)."""
+    from matplotlib.text import Text
+
     renderer = fig.canvas.get_renderer()
-    return {t.get_text(): t.get_window_extent(renderer) for t in fig.axes[0].texts
-            if t.get_fontweight() != "bold"}
+    return {t.get_text(): Text.get_window_extent(t, renderer) for t in fig.axes[0].texts
+            if t.get_fontweight() != "bold"}  # the text, without its leader line
 
 
 def overlap(a, b) -> float:

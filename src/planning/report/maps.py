@@ -37,6 +37,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.patheffects import withStroke
+from matplotlib.text import Text
 
 from planning.i18n import DEFAULT_LANGUAGE, check_language, number, text
 from planning.report.figures import DARK, GREY, Chart, new_chart, plan_title, png_bytes
@@ -302,9 +303,10 @@ def _label_villages(fig: Figure, ax, layer: geopandas.GeoDataFrame, labelled: pd
                     keep_clear: list) -> list:
     """The names of the villages where ``labelled`` is true, each beside its dot (or
     its polygon's label point) on the first side of :data:`SIDES` where it overlaps no
-    dot, no name placed before it, no kecamatan name (``keep_clear``) and no legend,
-    inside the map's frame; where every side is taken, the side with the least overlap,
-    a name over another name or off the map counting far more than one over a dot.
+    dot, no name placed before it, no kecamatan name (``keep_clear``), no legend or
+    colour bar, inside the map's frame; where every side is taken, the side with the least overlap,
+    a name over another name or off the map counting far more than one over a dot. A
+    name put further out than the first ring gets a thin grey line to its village.
     Names are placed in the order of the layer, after the layout is settled, and do not
     move it."""
     chosen = layer[labelled.reindex(layer.index, fill_value=False).astype(bool)
@@ -317,20 +319,24 @@ def _label_villages(fig: Figure, ax, layer: geopandas.GeoDataFrame, labelled: pd
     taken = [a.get_window_extent(renderer) for a in keep_clear]
     taken += [legend.get_window_extent(renderer) for legend in
               (ax.get_legend(), *fig.legends) if legend is not None]
+    taken += [other.get_tightbbox(renderer) for other in fig.axes if other is not ax]
     halo = [withStroke(linewidth=2.0, foreground="white")]
     names = []
     for name, point in zip(chosen["name"], _label_points(chosen), strict=True):
         gap = radius.get((round(point.x, 9), round(point.y, 9)), 0.0) + 2.0
         label = ax.annotate(name, (point.x, point.y), xytext=(gap, 0),
                             textcoords="offset points", fontsize=6.5, color="black",
-                            path_effects=halo, zorder=5)
+                            path_effects=halo, zorder=5,
+                            arrowprops={"arrowstyle": "-", "color": GREY, "lw": 0.5,
+                                        "shrinkA": 1, "shrinkB": gap})
         label.set_in_layout(False)
         best = None
         for far in gap + np.arange(6) * 7.0:
             for (dx, dy), ha, va in SIDES:
                 offset = (dx * far * (0.75 if dy else 1), dy * far * (0.75 if dx else 1))
                 label.set(position=offset, ha=ha, va=va)
-                box = label.get_window_extent(renderer).padded(0.5 * fig.dpi / 72)
+                label.update_positions(renderer)  # the text alone, not its line
+                box = Text.get_window_extent(label, renderer).padded(0.5 * fig.dpi / 72)
                 clash = (sum(_overlap(box, other) for other in dots)  # over a dot
                          + 20 * sum(_overlap(box, other) for other in taken)  # a name
                          + 50 * (box.width * box.height - _overlap(box, ax.bbox)))
@@ -342,6 +348,7 @@ def _label_villages(fig: Figure, ax, layer: geopandas.GeoDataFrame, labelled: pd
                 break
         _, offset, ha, va, box = best
         label.set(position=offset, ha=ha, va=va)
+        label.arrow_patch.set_visible(max(map(abs, offset)) > gap + 1)  # a leader line
         taken.append(box)
         names.append(label)
     return names
