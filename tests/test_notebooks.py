@@ -117,7 +117,7 @@ def test_02_scoring_shows_the_typology_scatter(tmp_path):
     assert pixels(scatter) == (1800, 1040)
 
 
-def test_03_allocation_runs_in_english(tmp_path):
+def test_03_allocation_shows_its_figures_and_the_interactive_map_in_english(tmp_path):
     boundary = str(BOUNDARY) if BOUNDARY.exists() else None
     executed = run_notebook("03_allocation.ipynb", tmp_path, lang="en",
                             out_dir=str(tmp_path / "results"), boundary=boundary)
