@@ -60,7 +60,8 @@ KERNEL_WARNINGS = "default::DeprecationWarning,default::PendingDeprecationWarnin
 
 def run_notebook(name: str, out: Path, **parameters):
     """Execute ``notebooks/<name>`` top to bottom with papermill (from notebooks/, as a
-    planner would) and fail on any error or anything written to stderr (warnings)."""
+    planner would) and fail on any error, anything written to stderr (warnings) or a
+    figure shown as the text ``<Figure size …>`` instead of an image."""
     import os
 
     import nbformat
@@ -76,6 +77,9 @@ def run_notebook(name: str, out: Path, **parameters):
             assert output.get("output_type") != "error", (name, index, output.get("ename"))
             assert not (output.get("output_type") == "stream"
                         and output.get("name") == "stderr"), (name, index, output["text"])
+            data = output.get("data", {})
+            assert not (str(data.get("text/plain", "")).startswith("<Figure size")
+                        and "image/png" not in data), (name, index, "a figure shown as text")
     return executed
 
 

@@ -157,7 +157,98 @@ def test_four_pngs_of_a_sane_size(figures_png):
     for name, png in figures_png.items():
         assert png.startswith(PNG), name
         assert 5_000 < len(png) < 500_000, name
-        assert size(png) == (800, 480), name
+        assert size(png) == (1600, 960), name  # 8 x 4.8 inches
+        assert dpi(png) == pytest.approx(200, abs=0.1), name
+
+
+def dpi(png: bytes) -> float:
+    """The resolution in the PNG's pHYs chunk (pixels per metre), in dots per inch: what
+    a spreadsheet or word processor reads to place the image at its size in inches."""
+    at = png.index(b"pHYs")
+    x, y, unit = struct.unpack(">IIB", png[at + 4:at + 13])
+    assert unit == 1 and x == y
+    return x * 0.0254
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_title_runs_into_a_legend(drawn, lang):
+    """Every chart's title (also the longest, with a plan's gap note on a second line)
+    and its legend do not overlap, and the legend stays inside the figure."""
+    for name, fig in drawn[lang].items():
+        ax = fig.axes[0]
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        renderer = fig.canvas.get_renderer()
+        title, key = ax.title.get_window_extent(renderer), legend.get_window_extent(renderer)
+        assert not title.overlaps(key), name
+        assert fig.bbox.x0 <= key.x0 and key.x1 <= fig.bbox.x1, name
+
+
+def test_a_long_title_stays_clear_of_the_legend(allocation):
+    """The before/after chart with the second title line of a plan that is not proven
+    optimal: the title grows upwards, the legend stays beside the plot."""
+    from types import SimpleNamespace
+
+    from planning.report.figures import _deprivations, _figure, plan_title
+
+    report = {"status": "feasible", "gap": 0.0471}  # the best plan found, not proven
+    title = plan_title("Deprivasi per dimensi: sebelum dan sesudah rencana",
+                       SimpleNamespace(report=report), "id")
+    fig = _figure(_deprivations(allocation, "id"), title, "Data: SINTETIS")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    assert "\n" in ax.get_title(loc="left") and "4,71" in ax.get_title(loc="left")
+    assert not ax.title.get_window_extent(renderer).overlaps(
+        ax.get_legend().get_window_extent(renderer))
+
+
+def test_a_chart_shows_itself_as_its_png_in_a_notebook(allocation, figures_png):
+    """A Figure without pyplot shows in a notebook as text (``<Figure size …>``); the
+    charts are Charts, whose PNG (the file's bytes) IPython displays at 100 px/inch."""
+    from IPython.core.formatters import DisplayFormatter
+
+    fig = figure_objects(allocation)["spending_by_agency.png"]
+    data, metadata = DisplayFormatter().format(fig)
+    assert "image/png" in data
+    assert data["image/png"] == figures_png["spending_by_agency.png"]
+    assert metadata["image/png"] == {"width": 800}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_typology_scatter_has_a_key_of_the_six_named_types(scores, lang):
+    """The kawasan types are categories: one colour per type, named in a key (not a
+    colour scale), the focus villages ringed; the title clear of the key."""
+    from planning.report.figures import png_bytes
+    from planning.report.scoring import typology_figure
+
+    fig = typology_figure(scores, lang)
+    png = png_bytes(fig)
+    assert dpi(png) == pytest.approx(200, abs=0.1)
+    (ax,) = fig.axes  # no colour bar
+    legend = ax.get_legend()
+    names = scores.drop_duplicates("typology").sort_values("typology")[f"typology_{lang}"]
+    assert len(names) == 6
+    entries = [t.get_text() for t in legend.get_texts()]
+    assert entries[:6] == names.tolist()
+    assert entries[6:] == [{"id": "desa fokus (lingkaran hitam)",
+                            "en": "focus village (black ring)"}[lang]]
+    assert legend.get_title().get_text() == {"id": "tipologi kawasan",
+                                             "en": "kawasan type"}[lang]
+    # each type's dots: its villages at (potential, poverty), in its own colour
+    dots = ax.collections
+    colours = {tuple(c.get_facecolor()[0]) for c in dots[:6]}
+    assert len(colours) == 6
+    for collection, (_, kind) in zip(dots[:6], scores.drop_duplicates("typology")
+                                     .sort_values("typology").iterrows(), strict=True):
+        members = scores[scores["typology"] == kind["typology"]]
+        assert collection.get_offsets().data == pytest.approx(
+            members[["potential_index", "poverty_index"]].to_numpy())
+    assert len(dots[6].get_offsets()) == int(scores["selected"].sum()) == 27
+    renderer = fig.canvas.get_renderer()
+    assert not ax.title.get_window_extent(renderer).overlaps(
+        legend.get_window_extent(renderer))
 
 
 def test_same_plan_same_bytes(allocation, figures_png):

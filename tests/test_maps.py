@@ -12,6 +12,7 @@ boundary files of ``../shared`` (read in place, never copied), which skip when a
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -305,8 +306,76 @@ def test_point_map_draws_dots_title_legend_and_note(points, lang):
     assert shown.areas == [] and shown.outline_segments == 0 and shown.names == []
     assert shown.dots == [147, 1]  # the villages with a score, then the one without
     assert shown.colorbar == ["skor"]
-    assert shown.legend == [NO_DATA[lang]]
+    assert shown.legend[-1] == NO_DATA[lang]
     assert shown.note == [f"Data: SINTETIS\n{DOTS[lang]}"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_point_map_has_a_size_key(points, lang):
+    """The dots grow with the value (areas 15 to 150 points² from the lowest to the
+    highest score); the key shows round values within that range at their sizes."""
+    fig = map_figure(points, "score", title="Skor", legend="skor", lang=lang)
+    shown = drawn_map(fig)
+    assert shown.legend_title == {"id": "ukuran titik: skor", "en": "dot size: skor"}[lang]
+    keys = shown.legend[:-1]
+    assert len(keys) >= 2
+    values = [float(k.replace(".", "").replace(",", ".")) if lang == "id"
+              else float(k.replace(",", "")) for k in keys]
+    low, high = points["score"].min(), points["score"].max()  # 0 and 146
+    assert values == sorted(values) and low <= values[0] and values[-1] <= high
+    handles = fig.axes[0].get_legend().legend_handles[:-1]
+    expected = [(15 + 135 * (v - low) / (high - low)) ** 0.5 for v in values]
+    assert [h.get_markersize() for h in handles] == pytest.approx(expected)
+    dots = next(c for c in fig.axes[0].collections
+                if isinstance(c, matplotlib.collections.PathCollection))
+    assert dots.get_sizes().min() == pytest.approx(15)
+    assert dots.get_sizes().max() == pytest.approx(150)
+
+
+def label_boxes(fig):
+    """Village name -> its display box, for the names written beside villages (not the
+    kecamatan names, which are bold)."""
+    from matplotlib.text import Text
+
+    renderer = fig.canvas.get_renderer()
+    return {t.get_text(): Text.get_window_extent(t, renderer) for t in fig.axes[0].texts
+            if t.get_fontweight() != "bold"}  # the text, without its leader line
+
+
+def overlap(a, b) -> float:
+    return max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0)) * max(
+        0.0, min(a.y1, b.y1) - max(a.y0, b.y0))
+
+
+def assert_focus_named_clear(layer, scores, outlines) -> None:
+    """The 27 focus villages of the shipped data set named on the map: each name once,
+    inside the map's frame, no two names overlapping, and none over a kecamatan name."""
+    focus = layer["code"].isin(scores.loc[scores["selected"], "code"])
+    assert focus.sum() == 27
+    fig = map_figure(layer, "score", title="Skor", legend="skor", outlines=outlines,
+                     labels=focus)
+    map_png(fig)  # drawn as in the file
+    boxes = label_boxes(fig)
+    assert sorted(boxes) == sorted(layer.loc[focus, "name"])
+    frame = fig.axes[0].bbox
+    names = list(boxes.values())
+    for i, box in enumerate(names):
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, "inside the map"
+        assert frame.y0 <= box.y0 and box.y1 <= frame.y1, "inside the map"
+        assert all(overlap(box, other) == 0 for other in names[i + 1:])
+    renderer = fig.canvas.get_renderer()
+    kecamatan = [t.get_window_extent(renderer) for t in fig.axes[0].texts
+                 if t.get_fontweight() == "bold"]
+    assert len(kecamatan) == (0 if outlines is None else len(outlines))
+    assert all(overlap(a, b) == 0 for a in names for b in kecamatan)
+
+
+def test_focus_villages_named_clear_of_each_other_on_a_point_map(points, scores):
+    assert_focus_named_clear(points, scores, None)
+
+
+def test_focus_villages_named_clear_of_each_other_on_a_polygon_map(polygons, scores):
+    assert_focus_named_clear(polygons, scores, kecamatan_outlines(polygons))
 
 
 def test_a_categorical_map_has_a_key(polygons):
@@ -378,16 +447,23 @@ def test_geopackage_of_points_in_english(tmp_path, points):
 # --- the maps of a run ------------------------------------------------------------------
 
 def fake_run(villages):
-    """The parts of a DataSet and an Allocation the maps read."""
+    """The parts of a DataSet and an Allocation the maps read: three villages in the
+    plan (two spend, one at 0), two programmes."""
     plan = villages.iloc[[0, 5, 40]][["code", "name"]].rename(columns={"code": "village"})
     plan = plan.assign(programs=[3, 1, 0], cost=[900.0, 150.0, 0.0],
                        share_of_spending=[0.86, 0.14, 0.0], deprived_total=[10.0, 5, 2],
                        removed_total=[4.0, 1, 0])
     focus = villages.iloc[[0, 5, 40]][["code"]].assign(poverty_index=[0.7, 0.5, 0.4])
-    allocation = SimpleNamespace(tables=SimpleNamespace(villages=plan),
+    codes = villages["code"]
+    items = pd.DataFrame({"village": [codes[0], codes[0], codes[5], codes[40]],
+                          "program": ["P1", "P2", "P1", "P2"], "agency": ["A", "B", "A", "B"],
+                          "units": [2, 1, 1, 0], "cost": [600.0, 300.0, 150.0, 0.0]})
+    programs = pd.DataFrame({"code": ["P1", "P2"], "name_id": ["Bedah rumah", "Jamban"],
+                             "name_en": ["House repair", "Latrines"]})
+    allocation = SimpleNamespace(tables=SimpleNamespace(villages=plan, plan=items),
                                  instance=SimpleNamespace(villages=focus))
     scores = villages[["code"]].assign(poverty_index=[i / 148 for i in range(148)])
-    return SimpleNamespace(villages=villages), allocation, scores
+    return SimpleNamespace(villages=villages, programs=programs), allocation, scores
 
 
 @pytest.fixture
@@ -403,23 +479,29 @@ def captured(monkeypatch) -> list:
 def test_plan_maps_without_boundary(villages, captured, lang):
     ds, allocation, scores = fake_run(villages)
     files = plan_map_files(ds, allocation, scores=scores, lang=lang)
-    assert set(files) == {"map_plan.png", "map_poverty.png"}
-    assert all(png.startswith(PNG) for png in files.values())
+    assert set(files) == {"map_plan.png", "map_poverty.png", "map_plan.html",
+                          "map_plan.gpkg"}
+    assert all(files[name].startswith(PNG) for name in ("map_plan.png", "map_poverty.png"))
     plan, poverty = (drawn_map(fig) for fig in captured)
     assert plan_map_files(ds, allocation, scores=scores, lang=lang) == files
     assert (plan.title, poverty.title) == (PLAN_TITLE[lang], POVERTY_TITLE[lang])
     assert plan.areas == poverty.areas == []
     assert plan.dots == [2, 146]  # two villages spend, the one at 0 joins the rest
-    assert plan.legend == [NO_PLAN[lang]] and plan.colorbar == [COST[lang]]
-    assert poverty.dots == [148] and poverty.legend == [] and poverty.colorbar == [
-        POVERTY[lang]]
-    assert plan.names == poverty.names == []
+    assert plan.legend[-1] == NO_PLAN[lang] and plan.colorbar == [COST[lang]]
+    assert plan.legend_title == {"id": "ukuran titik: ", "en": "dot size: "}[lang] + COST[
+        lang]
+    assert poverty.dots == [148] and NO_PLAN[lang] not in poverty.legend
+    assert poverty.colorbar == [POVERTY[lang]]
+    focus = sorted(villages["name"].iloc[[0, 5, 40]])
+    assert plan.names == poverty.names == focus  # the plan's villages, named
     synthetic = {"id": "Data: indikator per desa SINTETIS (lihat data/README.md)",
                  "en": "Data: SYNTHETIC per-village indicators (see data/README.md)"}[lang]
     assert plan.note == poverty.note == [f"{synthetic}\n{DOTS[lang]}"]
     captured.clear()
     focus_only = plan_map_files(ds, allocation, lang=lang)
+    captured.clear()
     assert focus_only["map_poverty.png"] != files["map_poverty.png"]
+    plan_map_files(ds, allocation, lang=lang)
     assert drawn_map(captured[1]).dots == [3, 145]
 
 
@@ -429,7 +511,8 @@ def test_plan_maps_with_boundary(tmp_path, villages, boundary, captured, lang):
     files = plan_map_files(ds, allocation, scores=scores, boundary=boundary.desa,
                            boundary_kecamatan=boundary.kecamatan, note="Data: SINTETIS",
                            lang=lang)
-    assert set(files) == {"map_plan.png", "map_poverty.png", "map_plan.gpkg"}
+    assert set(files) == {"map_plan.png", "map_poverty.png", "map_plan.html",
+                          "map_plan.gpkg"}
     plan, poverty = (drawn_map(fig) for fig in captured)
     again = plan_map_files(ds, allocation, scores=scores, boundary=boundary.desa,
                            boundary_kecamatan=boundary.kecamatan, note="Data: SINTETIS",
@@ -440,9 +523,10 @@ def test_plan_maps_with_boundary(tmp_path, villages, boundary, captured, lang):
     assert (plan.title, poverty.title) == (PLAN_TITLE[lang], POVERTY_TITLE[lang])
     assert plan.dots == poverty.dots == []
     assert plan.areas == [2, 146] and poverty.areas == [148]
-    assert plan.legend == [NO_PLAN[lang]] and poverty.legend == []
+    assert plan.legend == [NO_PLAN[lang]] and poverty.legend == []  # no size key
     assert (plan.colorbar, poverty.colorbar) == ([COST[lang]], [POVERTY[lang]])
-    assert plan.names == poverty.names == kecamatan
+    named = sorted([*kecamatan, *villages["name"].iloc[[0, 5, 40]]])
+    assert plan.names == poverty.names == named
     outlines = kecamatan_outlines(village_layer(villages), boundary.kecamatan)
     assert plan.outline_segments == poverty.outline_segments == parts(outlines.boundary)
     assert plan.note == poverty.note == ["Data: SINTETIS"]
@@ -466,13 +550,16 @@ def test_plan_maps_of_a_real_allocation(tmp_path, ds, scores, boundary, captured
 
     allocation = allocate(ds, scores)
     files = plan_map_files(ds, allocation, scores=scores, boundary=boundary.desa)
-    assert set(files) == {"map_plan.png", "map_poverty.png", "map_plan.gpkg"}
+    assert set(files) == {"map_plan.png", "map_poverty.png", "map_plan.html",
+                          "map_plan.gpkg"}
     planned = allocation.tables.villages
     spending = planned.loc[planned["cost"] > 0, "village"]
     plan, poverty = (drawn_map(fig) for fig in captured)
     assert plan.areas == [len(spending), 148 - len(spending)] and poverty.areas == [148]
     assert len(spending) == 27
-    assert plan.names == poverty.names == sorted(ds.villages["kecamatan"].unique())
+    named = [*ds.villages["kecamatan"].unique(),
+             *ds.villages.loc[ds.villages["code"].isin(planned["village"]), "name"]]
+    assert plan.names == poverty.names == sorted(named)
     path = tmp_path / "map_plan.gpkg"
     path.write_bytes(files["map_plan.gpkg"])
     layer = geopandas.read_file(path, layer="rencana")
@@ -481,3 +568,109 @@ def test_plan_maps_of_a_real_allocation(tmp_path, ds, scores, boundary, captured
     assert layer.loc[~layer["code"].isin(planned["village"]), "cost"].isna().all()
     assert layer["cost"].sum() == pytest.approx(allocation.tables.plan["cost"].sum())
     assert layer["poverty_index"].notna().all()
+    # the interactive map: village polygons and the kecamatan outlines as their own layer
+    page = files["map_plan.html"].decode()
+    assert '"type": "Polygon"' in page or '"type": "MultiPolygon"' in page
+    assert '"type": "Point"' not in page
+    assert "batas kecamatan" in page
+    assert all(f'"kecamatan": "{name}"' in page for name in ds.villages["kecamatan"])
+    assert len(popups(page)) == 148
+
+
+
+# --- the interactive map and the GeoPackage of a real plan --------------------------------
+
+@pytest.fixture(scope="module")
+def real_plan(ds, scores):
+    from planning.model import allocate
+
+    return allocate(ds, scores)
+
+
+def popups(page: str) -> dict[str, str]:
+    """Village code -> the HTML of its popup, read from the GeoJSON in the page."""
+    found = {}
+    for literal in re.findall(r'"popup": ("(?:[^"\\]|\\.)*")', page):
+        shown = json.loads(literal)
+        found[re.search(r"\((\d\d\.\d\d\.\d\d\.\d{4})\)", shown).group(1)] = shown
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_interactive_map_names_every_village_and_pops_up_its_plan(
+        ds, scores, real_plan, lang):
+    """map_plan.html: a Leaflet map; every village's name as its tooltip and a popup,
+    the focus villages' names written on the map; each popup says the village's
+    kecamatan, whether it is a focus village and its programmes with units and money,
+    recomputed here from programs.csv and the plan's units."""
+    files = plan_map_files(ds, real_plan, scores=scores, lang=lang)
+    page = files["map_plan.html"].decode("utf-8")
+    assert files == plan_map_files(ds, real_plan, scores=scores, lang=lang), "same bytes"
+    assert "L.map(" in page and "leaflet" in page
+    assert "https://tile.openstreetmap.org/" in page  # the planner's browser loads it
+    shown = popups(page)
+    assert set(shown) == set(ds.villages["code"])
+    icons = "".join(json.loads(literal) for literal in re.findall(
+        r'L\.divIcon\(\{\s*"html": ("(?:[^"\\]|\\.)*")', page))
+    programs = pd.read_csv(DATA / "programs.csv").set_index("code")
+    plan = real_plan.tables.plan[["village", "program", "units"]]
+    plan = plan[plan["units"] > 0].assign(
+        cost=lambda t: t["units"] * t["program"].map(programs["unit_cost"])
+        + t["program"].map(programs["fixed_cost"]))
+    focus = set(plan["village"])
+    assert len(focus) == 27
+    words = {"id": ("desa fokus", "bukan desa fokus", "juta"),
+             "en": ("focus village", "not a focus village", "million")}[lang]
+    for _, village in ds.villages.iterrows():
+        popup = shown[village["code"]]
+        assert f"<b>{village['name']}</b>" in popup and village["kecamatan"] in popup
+        if village["code"] in focus:
+            assert f"<i>{words[0]}</i>" in popup
+            mine = plan[plan["village"] == village["code"]]
+            for _, item in mine.iterrows():
+                name = programs.at[item["program"], f"name_{lang}"]
+                assert name in popup, (village["name"], name)
+            total = mine["cost"].sum()
+            amount = f"{total:,.0f}" if float(total).is_integer() else f"{total:,.1f}"
+            if lang == "id":
+                amount = amount.translate(str.maketrans(",.", ".,"))
+            assert f"<b>Rp {amount} {words[2]}</b>" in popup, village["name"]
+            # the name written on the map (a Leaflet divIcon), not only in the popup
+            assert f">{village['name']}</span>" in icons
+        else:
+            assert f"<i>{words[1]}</i>" in popup
+    assert "SINTETIS" in page or "SYNTHETIC" in page
+
+
+def test_the_interactive_map_needs_no_basemap(ds, real_plan):
+    from planning.report.maps import plan_web_map, web_map_html
+
+    page = web_map_html(plan_web_map(ds, real_plan, tiles=None)).decode()
+    assert "openstreetmap" not in page and "L.map(" in page
+
+
+def test_the_geopackage_of_a_run_without_boundary_has_points_and_the_plan_money(
+        tmp_path, ds, scores, real_plan):
+    """Without a boundary file the plan's GeoPackage has a point per village at its
+    centre from villages.csv, the money of the plan per village (recomputed from
+    programs.csv) and the data status."""
+    files = plan_map_files(ds, real_plan, scores=scores, lang="en")
+    path = tmp_path / "map_plan.gpkg"
+    path.write_bytes(files["map_plan.gpkg"])
+    layer = geopandas.read_file(path, layer="plan")
+    villages = pd.read_csv(DATA / "villages.csv", dtype={"code": str})
+    assert layer["code"].tolist() == villages["code"].tolist()
+    assert set(layer.geom_type) == {"Point"}
+    assert layer.geometry.x.tolist() == pytest.approx(villages["lon"].tolist())
+    assert layer.geometry.y.tolist() == pytest.approx(villages["lat"].tolist())
+    programs = pd.read_csv(DATA / "programs.csv").set_index("code")
+    plan = real_plan.tables.plan
+    plan = plan[plan["units"] > 0]
+    money = (plan["units"] * plan["program"].map(programs["unit_cost"])
+             + plan["program"].map(programs["fixed_cost"])).groupby(plan["village"]).sum()
+    got = layer.set_index("code")["cost"].dropna()
+    assert set(got.index) == set(money.index) and len(got) == 27
+    assert got[money.index].tolist() == pytest.approx(money.tolist())
+    assert layer["focus"].sum() == 27
+    assert set(layer["data_status"]) == {
+        "Data: SYNTHETIC per-village indicators (see data/README.md)"}

@@ -1,11 +1,17 @@
 """The notebooks: thin, stored without outputs, and executed top to bottom on the shipped
-data (once in English) with no error and no warning."""
+data (once in English) with no error and no warning, showing the images they promise:
+each figure and map as a PNG image (not the text ``<Figure size …>``), the interactive
+plan map as a Leaflet map."""
 
 from __future__ import annotations
 
+import base64
+import html
 import json
 import re
+import struct
 
+import pandas as pd
 import pytest
 
 from .conftest import NOTEBOOKS, ROOT, SHARED, run_notebook
@@ -14,6 +20,48 @@ BOUNDARY = SHARED / "buleleng_desa.geojson"
 
 ALL = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
 ABSOLUTE = re.compile(r"""["'](/[A-Za-z]|[A-Za-z]:\\)""")
+
+
+PNG = b"\x89PNG\r\n\x1a\n"
+#: the images each executed notebook promises: PNG outputs, interactive (Leaflet) maps
+PROMISED = {"01_data.ipynb": (2, 0), "02_scoring.ipynb": (1, 0),
+            "03_allocation.ipynb": (6, 1)}
+
+
+def pngs(executed) -> list[bytes]:
+    """The PNG images of an executed notebook's outputs, decoded, in order."""
+    return [base64.b64decode(o["data"]["image/png"]) for c in executed.cells
+            for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+
+
+def web_maps(executed) -> list[str]:
+    """The HTML outputs that hold a Leaflet map (folium's iframe)."""
+    pages = ["".join(o["data"]["text/html"]) for c in executed.cells
+             for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    return [page for page in pages if "leaflet" in page and "L.map(" in page]
+
+
+def pixels(png: bytes) -> tuple[int, int]:
+    assert png[12:16] == b"IHDR"
+    return struct.unpack(">II", png[16:24])
+
+
+def dpi(png: bytes) -> float:
+    """The resolution of the PNG's pHYs chunk (pixels per metre) in dots per inch."""
+    at = png.index(b"pHYs")
+    x, y, unit = struct.unpack(">IIB", png[at + 4:at + 13])
+    assert unit == 1 and x == y
+    return x * 0.0254
+
+
+def assert_promised(name: str, executed) -> list[bytes]:
+    """The notebook shows exactly the PNG images and Leaflet maps it promises, every
+    PNG at print resolution; returns the PNGs."""
+    images, maps = pngs(executed), web_maps(executed)
+    assert (len(images), len(maps)) == PROMISED[name], (name, len(images), len(maps))
+    for image in images:
+        assert image.startswith(PNG) and round(dpi(image)) == 200, name
+    return images
 
 
 def test_the_numbered_notebooks_exist():
@@ -46,20 +94,30 @@ def test_nbstripout_is_set_up_for_contributors():
     assert "nbstripout --install" in (ROOT / "Makefile").read_text()
 
 
-def test_01_data_runs_with_point_maps(tmp_path):
-    run_notebook("01_data.ipynb", tmp_path)
+def test_01_data_shows_its_two_point_maps(tmp_path):
+    executed = run_notebook("01_data.ipynb", tmp_path)
+    maps = assert_promised("01_data.ipynb", executed)
+    assert all(pixels(png)[0] == 2000 for png in maps), "10 inches at 200 dpi"
+    assert maps[0] != maps[1]
+    shown = [o for c in executed.cells for o in c.get("outputs", [])
+             if "image/png" in o.get("data", {})]
+    assert all(o["metadata"]["image/png"]["width"] == 1000 for o in shown), \
+        "shown at 100 pixels per inch"
 
 
 @pytest.mark.skipif(not BOUNDARY.exists(), reason="no boundary file in ../shared")
-def test_01_data_runs_with_village_polygons_in_english(tmp_path):
-    run_notebook("01_data.ipynb", tmp_path, boundary=str(BOUNDARY), lang="en")
+def test_01_data_shows_village_polygon_maps_in_english(tmp_path):
+    executed = run_notebook("01_data.ipynb", tmp_path, boundary=str(BOUNDARY), lang="en")
+    assert_promised("01_data.ipynb", executed)
 
 
-def test_02_scoring_runs(tmp_path):
-    run_notebook("02_scoring.ipynb", tmp_path)
+def test_02_scoring_shows_the_typology_scatter(tmp_path):
+    executed = run_notebook("02_scoring.ipynb", tmp_path)
+    (scatter,) = assert_promised("02_scoring.ipynb", executed)
+    assert pixels(scatter) == (1800, 1040)
 
 
-def test_03_allocation_runs_in_english(tmp_path):
+def test_03_allocation_shows_its_figures_and_the_interactive_map_in_english(tmp_path):
     boundary = str(BOUNDARY) if BOUNDARY.exists() else None
     executed = run_notebook("03_allocation.ipynb", tmp_path, lang="en",
                             out_dir=str(tmp_path / "results"), boundary=boundary)
@@ -69,6 +127,17 @@ def test_03_allocation_runs_in_english(tmp_path):
         assert (tmp_path / "results" / "figures" / "map_plan.gpkg").is_file()
     ran = next(c for c in executed.cells if "run_scenario(" in "".join(c["source"]))
     assert "optimal" in json.dumps(ran["outputs"])
+    figures = tmp_path / "results" / "figures"
+    images = assert_promised("03_allocation.ipynb", executed)
+    assert images == [p.read_bytes() for p in sorted(figures.glob("*.png"))], \
+        "every PNG of the results folder is shown, as written"
+    page = html.unescape(web_maps(executed)[0])  # the map's page, as the iframe shows it
+    plan = pd.read_csv(tmp_path / "results" / "allocation_villages.csv", dtype=str)
+    assert len(plan) == 27
+    for name in plan["name"]:
+        assert name in page, name
+    assert "Nothing is planned for this village." in page  # a popup of a non-focus village
+    assert (figures / "map_plan.html").is_file() and (figures / "map_plan.gpkg").is_file()
 
 
 def test_06_analysis_shows_every_analysis_with_its_figures(tmp_path, scores):
@@ -97,6 +166,8 @@ def test_06_analysis_shows_every_analysis_with_its_figures(tmp_path, scores):
     assert (out / "figures" / "analysis_robustness.png").is_file()
     assert drawn and drawn <= {i.replace("\n", "") for i in images}, \
         "every analysis figure of the results folder is shown"
+    assert len(pngs(executed)) == len(drawn), "and nothing else"
+    assert all(round(dpi(png)) == 200 for png in pngs(executed))
     shown = json.dumps([c.get("outputs") for c in executed.cells])
     for words in ("price_low_pct", "objective", "Alternatif 1:", "Ketahanan rencana: 4 undian"):
         assert words in shown

@@ -179,9 +179,22 @@ class Result:
         return files
 
     def figures(self) -> dict[str, bytes]:
-        """The figures and maps as PNG bytes, file name -> bytes (``map_plan.gpkg``, the
-        GeoPackage of a run with a boundary file, is in :meth:`files`)."""
+        """The figures and maps as PNG bytes, file name -> bytes (``map_plan.html``, the
+        interactive map, and ``map_plan.gpkg``, the GeoPackage, are in :meth:`files`)."""
         return {name: data for name, data in self._drawn.items() if name.endswith(".png")}
+
+    def plan_map(self, tiles: str | None = "OpenStreetMap"):
+        """The interactive map of the plan (a folium Map: what ``figures/map_plan.html``
+        holds), shown by a notebook: village names, the plan per village in a popup, the
+        kecamatan outlines. ``tiles``: the basemap (None: none)."""
+        from planning.report.maps import plan_web_map
+
+        maps = self.prepared.maps
+        return plan_web_map(self.dataset, self.allocation, scores=self.score_table,
+                            boundary=maps.get("boundary"),
+                            boundary_kecamatan=maps.get("boundary_kecamatan"),
+                            lang=self.lang, note=synthetic_note(self.dataset, self.lang),
+                            tiles=tiles)
 
     def figure_objects(self) -> dict:
         """The charts (not the maps) as matplotlib Figures, file name -> Figure."""

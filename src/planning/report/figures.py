@@ -3,8 +3,10 @@ kecamatan, deprivations before and after per dimension, and the plan against the
 and equal-split baselines.
 
 Drawn with matplotlib's object API on the Agg canvas (no pyplot, no global state), at a
-fixed size and resolution and without the "Software" metadata, so the same allocation
-gives byte-identical files.
+fixed size and print resolution (:data:`DPI`) and without the "Software" metadata, so the
+same allocation gives byte-identical files. Every figure is a :class:`Chart`: a Figure
+that shows itself as an image when it is the last line of a notebook cell (a bare
+Figure without pyplot shows only ``<Figure size … with 2 Axes>``).
 """
 
 from __future__ import annotations
@@ -20,24 +22,44 @@ from matplotlib.figure import Figure
 from planning.i18n import number
 from planning.report.labels import words
 
-__all__ = ["FIGURES", "figure_files", "figure_objects"]
+__all__ = ["FIGURES", "Chart", "figure_files", "figure_objects", "new_chart", "png_bytes"]
 
 SIZE = (8.0, 4.8)
-#: characters of a title line, so a long line stays clear of the legend
+#: characters of a title line (a plan's gap note is wrapped to it)
 TITLE_WIDTH = 56
-DPI = 100
+#: the resolution of every PNG file (print quality); PNGs carry it in their pHYs chunk,
+#: so a spreadsheet or word processor places them at their size in inches
+DPI = 200
+#: pixels per inch of a figure shown in a notebook (its PNG at :data:`DPI`, displayed at
+#: this width, so it is sharp on high-resolution screens and as large as before)
+SCREEN_DPI = 100
 DARK = "#1F4E79"
 LIGHT = "#BDD7EE"
 GREY = "#A6A6A6"
+
+
+class Chart(Figure):
+    """A matplotlib Figure on the Agg canvas that a notebook shows as its PNG (the bytes
+    of :func:`png_bytes`, the same as the file), without pyplot or an inline backend."""
+
+    def _repr_png_(self) -> tuple[bytes, dict]:
+        return png_bytes(self), {"width": round(self.get_figwidth() * SCREEN_DPI)}
+
+
+def new_chart(size: tuple[float, float], **kwargs) -> Chart:
+    """An empty :class:`Chart` of ``size`` inches at :data:`DPI` with constrained layout,
+    on its own Agg canvas (no pyplot state)."""
+    fig = Chart(figsize=size, dpi=DPI, layout="constrained", **kwargs)
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def _png(draw: Callable[[Axes], None], title: str, note: str) -> bytes:
     return png_bytes(_figure(draw, title, note))
 
 
-def _figure(draw: Callable[[Axes], None], title: str, note: str) -> Figure:
-    fig = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
-    FigureCanvasAgg(fig)
+def _figure(draw: Callable[[Axes], None], title: str, note: str) -> Chart:
+    fig = new_chart(SIZE)
     ax = fig.add_subplot()
     draw(ax)
     ax.set_title(title, fontsize=12, loc="left")
@@ -65,13 +87,13 @@ def _label_bars(ax: Axes, bars, values, lang: str) -> None:
 
 def _finish_horizontal(ax: Axes, bars, values, lang: str, axis: str,
                        legend: bool = True) -> None:
-    """Value labels, the x axis label and (above the plot, clear of the bars) the legend
-    of a horizontal bar chart."""
+    """Value labels, the x axis label and the legend of a horizontal bar chart: right of
+    the plot at its top, clear of the bars and of the title above the plot (however long
+    the title is)."""
     _label_bars(ax, bars, values, lang)
     ax.set_xlabel(words(axis, lang))
     if legend:
-        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False,
-                  fontsize=9)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
     ax.margins(x=0.12)
     ax.tick_params(labelsize=8)
 

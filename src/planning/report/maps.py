@@ -1,4 +1,5 @@
-"""Maps of the villages: the plan and the poverty index, as PNG and as a GeoPackage layer.
+"""Maps of the villages: the plan and the poverty index as PNG (focus villages named),
+the plan as an interactive HTML map (folium) and as a GeoPackage layer.
 
 A *village layer* is a GeoDataFrame (EPSG:4326) with one row per village of
 ``villages.csv``. With a boundary file (GeoJSON, GeoPackage, shapefile: anything GDAL
@@ -8,8 +9,10 @@ as dots. Kecamatan outlines come from a kecamatan boundary file or are dissolved
 village polygons.
 
 Figures use matplotlib's object API on the Agg canvas (no pyplot state) at a fixed size
-and resolution, so the same inputs give byte-identical PNG files. GeoPackages are written
-with a fixed modification date for the same reason.
+and resolution, so the same inputs give byte-identical PNG files; they are
+:class:`~planning.report.figures.Chart` objects, which a notebook shows as images.
+GeoPackages are written with a fixed modification date, and the random element ids of
+the interactive map are renumbered, for the same reason.
 
 A boundary file that is missing, unreadable, not polygons, without a ``code`` property or
 matching none of the codes raises :class:`MapError`, whose :meth:`MapError.render` says in
@@ -19,6 +22,8 @@ Bahasa Indonesia or English which file and what to do.
 from __future__ import annotations
 
 import contextlib
+import html
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -28,20 +33,20 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.patheffects import withStroke
+from matplotlib.text import Text
 
-from planning.i18n import DEFAULT_LANGUAGE, check_language, text
-from planning.report.figures import DARK, DPI, GREY, plan_title, png_bytes
+from planning.i18n import DEFAULT_LANGUAGE, check_language, number, text
+from planning.report.figures import DARK, GREY, Chart, new_chart, plan_title, png_bytes
 from planning.report.labels import column as header
-from planning.report.labels import words
+from planning.report.labels import named_plan, words
 
 __all__ = ["MapError", "is_polygon_layer", "kecamatan_outlines", "map_figure", "map_png",
-           "plan_geopackage", "plan_layer", "plan_map_files", "read_boundary",
-           "village_layer"]
+           "plan_geopackage", "plan_layer", "plan_map_files", "plan_web_map",
+           "read_boundary", "village_layer", "web_map", "web_map_html"]
 
 CRS = "EPSG:4326"
 BASE = ["code", "name", "kecamatan_code", "kecamatan", "type"]
@@ -175,18 +180,44 @@ def _without_gaps(shape, share: float = 0.01):
     return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
+SMALLEST, LARGEST = 15.0, 150.0
+"""Dot areas (points²) of the smallest and the largest value of a point map."""
+
+
 def _sizes(values: pd.Series) -> np.ndarray:
-    """Dot areas (points²) from 15 to 150 growing with ``values`` (NaN stays NaN)."""
+    """Dot areas (points²) from :data:`SMALLEST` to :data:`LARGEST` growing with
+    ``values`` (NaN stays NaN)."""
     numbers = values.astype(float)
-    low, high = numbers.min(), numbers.max()
+    return _area(numbers, numbers.min(), numbers.max()).to_numpy()
+
+
+def _area(numbers, low: float, high: float):
     share = (numbers - low) / (high - low) if high > low else numbers * 0 + 0.5
-    return (15 + 135 * share).to_numpy()
+    return SMALLEST + (LARGEST - SMALLEST) * share
+
+
+def _size_keys(values: pd.Series, lang: str) -> list[Line2D]:
+    """The size legend of a point map: two to four round values within the range of
+    ``values``, each a dot of the area it is drawn with, labelled in ``lang``."""
+    from matplotlib.ticker import MaxNLocator
+
+    numbers = values.astype(float).dropna()
+    if numbers.empty:
+        return []
+    low, high = float(numbers.min()), float(numbers.max())
+    steps = [v for v in MaxNLocator(4).tick_values(low, high) if low <= v <= high]
+    shown = steps if len(steps) >= 2 else [low, high] if high > low else [low]
+    digits = 0 if high - low >= 10 else 2
+    return [Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
+                   markeredgecolor=DARK, markersize=float(np.sqrt(_area(v, low, high))),
+                   label=number(v, lang, digits)) for v in shown]
 
 
 def _draw_values(ax, layer: geopandas.GeoDataFrame, column: str, legend: str,
-                 missing: str, categorical: bool) -> None:
+                 missing: str, categorical: bool, lang: str = DEFAULT_LANGUAGE) -> None:
     """The choropleth (polygons) or the coloured, sized dots (points), with its legend:
-    a colour bar for numbers, a key for categories; missing values in grey."""
+    a colour bar for numbers, a key for categories; missing values in grey; on a point
+    map of numbers also a size key (the dot sizes of a few round values)."""
     polygons = is_polygon_layer(layer)
     if polygons:
         style = {"edgecolor": "white", "linewidth": 0.3, "zorder": 1}
@@ -208,8 +239,15 @@ def _draw_values(ax, layer: geopandas.GeoDataFrame, column: str, legend: str,
     layer.plot(ax=ax, column=column, cmap="tab10" if categorical else CMAP,
                categorical=categorical, legend=True, legend_kwds=keys,
                missing_kwds=empty, **style)
-    if not categorical and layer[column].isna().any():
-        ax.legend(handles=[handle], loc="lower left", fontsize=8, frameon=False)
+    if categorical:
+        return
+    keys = [handle] if layer[column].isna().any() else []
+    sizes = [] if polygons else _size_keys(layer[column], lang)
+    if keys or sizes:
+        ax.legend(handles=[*sizes, *keys], loc="lower left", fontsize=8, frameon=False,
+                  title=text("map.size_key", lang, legend=legend) if sizes else None,
+                  title_fontsize=8,
+                  labelspacing=1.0 if sizes else 0.5)
 
 
 def _label_points(areas: geopandas.GeoDataFrame) -> np.ndarray:
@@ -221,13 +259,106 @@ def _label_points(areas: geopandas.GeoDataFrame) -> np.ndarray:
                     shapely.point_on_surface(shapes))
 
 
-def _draw_outlines(ax, outlines: geopandas.GeoDataFrame) -> None:
-    """Kecamatan borders, each labelled with its name."""
+def _draw_outlines(ax, outlines: geopandas.GeoDataFrame) -> list:
+    """Kecamatan borders, each labelled with its name; returns the name labels."""
     outlines.boundary.plot(ax=ax, color=DARK, linewidth=0.9, zorder=2)
     halo = [withStroke(linewidth=2.5, foreground="white")]
-    for name, point in zip(outlines["kecamatan"], _label_points(outlines), strict=True):
-        ax.annotate(name, (point.x, point.y), ha="center", va="center", fontsize=7.5,
-                    color=DARK, fontweight="bold", path_effects=halo, zorder=4)
+    return [ax.annotate(name, (point.x, point.y), ha="center", va="center", fontsize=7.5,
+                        color=DARK, fontweight="bold", path_effects=halo, zorder=4)
+            for name, point in zip(outlines["kecamatan"], _label_points(outlines),
+                                   strict=True)]
+
+
+#: where a village's name may go: the direction from its dot (or label point) and the
+#: alignment that keeps the text on that side; tried in this order, first at the dot's
+#: edge, then further out, 7 points at a time (five times)
+SIDES = [((1, 0), "left", "center"), ((-1, 0), "right", "center"),
+         ((0, 1), "center", "bottom"), ((0, -1), "center", "top"),
+         ((1, 1), "left", "bottom"), ((-1, 1), "right", "bottom"),
+         ((1, -1), "left", "top"), ((-1, -1), "right", "top")]
+
+
+def _dot_boxes(fig: Figure, ax) -> tuple[list, dict]:
+    """The display boxes of every dot on the map, and each dot's radius in points by
+    its data position (to keep a name off its own dot)."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.transforms import Bbox
+
+    boxes, radius = [], {}
+    scale = fig.dpi / 72
+    for dots in (c for c in ax.collections if isinstance(c, PathCollection)):
+        offsets = dots.get_offsets()
+        areas = np.broadcast_to(dots.get_sizes(), (len(offsets),)) if len(
+            dots.get_sizes()) else np.zeros(len(offsets))
+        shown = dots.get_offset_transform().transform(offsets)
+        for (x, y), (dx, dy), area in zip(offsets, shown, areas, strict=True):
+            half = float(np.sqrt(area)) / 2
+            radius[(round(float(x), 9), round(float(y), 9))] = half
+            boxes.append(Bbox.from_extents(dx - half * scale, dy - half * scale,
+                                           dx + half * scale, dy + half * scale))
+    return boxes, radius
+
+
+def _label_villages(fig: Figure, ax, layer: geopandas.GeoDataFrame, labelled: pd.Series,
+                    keep_clear: list) -> list:
+    """The names of the villages where ``labelled`` is true, each beside its dot (or
+    its polygon's label point) on the first side of :data:`SIDES` where it overlaps no
+    dot, no name placed before it, no kecamatan name (``keep_clear``), no legend or
+    colour bar, inside the map's frame; where every side is taken, the side with the least overlap,
+    a name over another name or off the map counting far more than one over a dot. A
+    name put further out than the first ring gets a thin grey line to its village.
+    Names are placed in the order of the layer, after the layout is settled, and do not
+    move it."""
+    chosen = layer[labelled.reindex(layer.index, fill_value=False).astype(bool)
+                   & layer.geometry.notna()]
+    if chosen.empty:
+        return []
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    dots, radius = _dot_boxes(fig, ax)
+    taken = [a.get_window_extent(renderer) for a in keep_clear]
+    taken += [legend.get_window_extent(renderer) for legend in
+              (ax.get_legend(), *fig.legends) if legend is not None]
+    taken += [other.get_tightbbox(renderer) for other in fig.axes if other is not ax]
+    halo = [withStroke(linewidth=2.0, foreground="white")]
+    names = []
+    for name, point in zip(chosen["name"], _label_points(chosen), strict=True):
+        gap = radius.get((round(point.x, 9), round(point.y, 9)), 0.0) + 2.0
+        label = ax.annotate(name, (point.x, point.y), xytext=(gap, 0),
+                            textcoords="offset points", fontsize=6.5, color="black",
+                            path_effects=halo, zorder=5,
+                            arrowprops={"arrowstyle": "-", "color": GREY, "lw": 0.5,
+                                        "shrinkA": 1, "shrinkB": gap})
+        label.set_in_layout(False)
+        best = None
+        for far in gap + np.arange(6) * 7.0:
+            for (dx, dy), ha, va in SIDES:
+                offset = (dx * far * (0.75 if dy else 1), dy * far * (0.75 if dx else 1))
+                label.set(position=offset, ha=ha, va=va)
+                label.update_positions(renderer)  # the text alone, not its line
+                box = Text.get_window_extent(label, renderer).padded(0.5 * fig.dpi / 72)
+                clash = (sum(_overlap(box, other) for other in dots)  # over a dot
+                         + 20 * sum(_overlap(box, other) for other in taken)  # a name
+                         + 50 * (box.width * box.height - _overlap(box, ax.bbox)))
+                if best is None or clash < best[0]:
+                    best = (clash, offset, ha, va, box)
+                if clash == 0:
+                    break
+            if best[0] == 0:
+                break
+        _, offset, ha, va, box = best
+        label.set(position=offset, ha=ha, va=va)
+        label.arrow_patch.set_visible(max(map(abs, offset)) > gap + 1)  # a leader line
+        taken.append(box)
+        names.append(label)
+    return names
+
+
+def _overlap(a, b) -> float:
+    """The area two display boxes share."""
+    width = min(a.x1, b.x1) - max(a.x0, b.x0)
+    height = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return max(width, 0.0) * max(height, 0.0)
 
 
 def _size(layer: geopandas.GeoDataFrame) -> tuple[float, float]:
@@ -254,26 +385,29 @@ def _footer(layer: geopandas.GeoDataFrame, note: str | None, lang: str) -> str:
 def map_figure(layer: geopandas.GeoDataFrame, column: str, *, title: str, legend: str,
                lang: str = DEFAULT_LANGUAGE, outlines: geopandas.GeoDataFrame | None = None,
                note: str | None = None, categorical: bool = False,
-               missing: str | None = None) -> Figure:
+               missing: str | None = None, labels: pd.Series | None = None) -> Chart:
     """A map of ``column`` of ``layer``: a choropleth for a polygon layer, coloured and
-    sized dots for a point layer; ``outlines`` (see :func:`kecamatan_outlines`) drawn and
-    named when given. ``title`` goes above the map, ``legend`` on the colour bar (or the
-    key of a ``categorical`` column), ``missing`` (default "no data") labels villages
-    without a value, ``note`` (e.g. the SYNTHETIC data note) goes in small print below.
-    A Figure on the Agg canvas; pass it to :func:`map_png` for the file."""
-    fig = Figure(figsize=_size(layer), dpi=DPI, layout="constrained")
-    FigureCanvasAgg(fig)
+    sized dots for a point layer (with a size key); ``outlines`` (see
+    :func:`kecamatan_outlines`) drawn and named when given. ``title`` goes above the
+    map, ``legend`` on the colour bar (or the key of a ``categorical`` column),
+    ``missing`` (default "no data") labels villages without a value, ``note`` (e.g. the
+    SYNTHETIC data note) goes in small print below. ``labels``: a boolean Series on the
+    layer's index; the villages where it is true (e.g. the focus villages) get their
+    name beside them, placed clear of each other. A :class:`Chart` (shown as an image
+    in a notebook); pass it to :func:`map_png` for the file."""
+    fig = new_chart(_size(layer))
     ax = fig.add_subplot()
     drawn = layer[layer.geometry.notna()]
     _draw_values(ax, drawn, column, legend, missing or text("map.no_data", lang),
-                 categorical)
-    if outlines is not None:
-        _draw_outlines(ax, outlines)
+                 categorical, lang)
+    names = _draw_outlines(ax, outlines) if outlines is not None else []
     ax.set_axis_off()
     ax.set_title(title, loc="left", fontsize=13)
     fig.text(0.01, 0.005, _footer(layer, note, lang), fontsize=7, color="#C00000",
              ha="left", va="bottom")
     fig.get_layout_engine().set(h_pad=0.3)
+    if labels is not None:
+        _label_villages(fig, ax, layer, labels, names)
     return fig
 
 
@@ -332,7 +466,8 @@ def plan_layer(ds, allocation, scores: pd.DataFrame | None = None,
                boundary: str | Path | None = None) -> geopandas.GeoDataFrame:
     """Every village of ``ds`` with its poverty index (``poverty_index`` and, if present,
     ``selected`` from ``scores``, e.g. ``score_villages(ds).table``; without ``scores``
-    from the allocation, i.e. for the focus villages only) and its part of the plan
+    from the allocation, i.e. for the focus villages only), ``focus`` (true for the
+    villages of the plan: the allocation's focus villages) and its part of the plan
     (:data:`PLAN_COLUMNS`; NaN where nothing is planned)."""
     if scores is not None:
         poverty = scores[[c for c in ("code", "poverty_index", "selected") if c in scores]]
@@ -340,18 +475,169 @@ def plan_layer(ds, allocation, scores: pd.DataFrame | None = None,
         poverty = allocation.instance.villages[["code", "poverty_index"]]
     plan = allocation.tables.villages.rename(columns={"village": "code"})
     values = poverty.merge(plan[["code", *PLAN_COLUMNS]], on="code", how="outer")
+    values.insert(1, "focus", values["code"].isin(plan["code"]))
     return village_layer(ds.villages, values, boundary)
+
+
+# --- the interactive map (HTML) ---------------------------------------------------------
+
+TILES = "OpenStreetMap"
+"""The basemap of the interactive map: loaded by the planner's browser when the page is
+opened (never while the map is made); None for a map without a basemap."""
+SIMPLIFY = 0.0002
+"""Village and kecamatan polygons of the interactive map are simplified to this many
+degrees (about 20 m), which keeps the file small; the GeoPackage keeps them exact."""
+_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
+
+
+def _rp(value: float, lang: str) -> str:
+    return text("map.popup.rp", lang, amount=number(value, lang, 1 if value % 1 else 0))
+
+
+def _popup(village: pd.Series, items: pd.DataFrame, lang: str, note: str) -> str:
+    """The popup of one village (HTML): its name and code, kecamatan, whether it is a
+    focus village, its poverty index and the plan's programmes there (name, units,
+    money), then the data note."""
+    esc = html.escape
+    focus = text("map.popup.focus" if village["focus"] else "map.popup.not_focus", lang)
+    lines = [f"<b>{esc(village['name'])}</b> ({esc(village['code'])})",
+             f"{esc(header('kecamatan', lang))}: {esc(village['kecamatan'])}",
+             f"<i>{esc(focus)}</i>"]
+    if pd.notna(village.get("poverty_index")):
+        lines.append(f"{esc(header('poverty_index', lang))}: "
+                     f"{number(village['poverty_index'], lang, 3)}")
+    if items.empty:
+        lines.append(esc(text("map.popup.nothing", lang)))
+    else:
+        rows = "".join(
+            f"<tr><td>{esc(str(r.program_name))} ({esc(r.agency)})</td>"
+            f"<td style='text-align:right'>{number(r.units, lang, 0)}</td>"
+            f"<td style='text-align:right'>{esc(_rp(r.cost, lang))}</td></tr>"
+            for r in items.itertuples())
+        total = esc(_rp(items["cost"].sum(), lang))
+        lines.append(
+            "<table style='font-size:11px'><tr>"
+            f"<th style='text-align:left'>{esc(header('program', lang))}</th>"
+            f"<th>{esc(header('units', lang))}</th><th></th></tr>{rows}"
+            f"<tr><td><b>{esc(text('map.popup.total', lang))}</b></td><td></td>"
+            f"<td style='text-align:right'><b>{total}</b></td></tr></table>")
+    lines.append(f"<small style='color:#C00000'>{esc(note)}</small>")
+    return "<br>".join(lines)
+
+
+def _web_shapes(frame: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
+    if is_polygon_layer(frame):
+        frame = frame.assign(geometry=frame.geometry.simplify(SIMPLIFY,
+                                                              preserve_topology=True))
+    return frame
+
+
+def web_map(layer: geopandas.GeoDataFrame, plan: pd.DataFrame, *,
+            outlines: geopandas.GeoDataFrame | None = None, title: str, legend: str,
+            lang: str = DEFAULT_LANGUAGE, note: str = "", tiles: str | None = TILES):
+    """The interactive map of a plan (a folium Map, made with geopandas' ``explore``):
+    every village of ``layer`` (a :func:`plan_layer`: polygons or dots) coloured by its
+    ``cost``, grey where nothing is planned, its name as a tooltip and, on a click, a
+    popup with its kecamatan, whether it is a focus village, its poverty index and its
+    programmes from ``plan`` (the plan table with ``program_name`` in ``lang``: units
+    and money); the focus villages' names written on the map; the kecamatan
+    ``outlines`` when given; a layer switch. ``tiles``: the basemap (None: none). In a
+    notebook the Map shows itself; :func:`web_map_html` gives the file."""
+    import folium
+
+    lang = check_language(lang)
+    items = plan[plan["units"] > 0].groupby("village", sort=False)
+    empty = plan.iloc[0:0]
+    popups = [_popup(row, items.get_group(row["code"]) if row["code"] in items.groups
+                     else empty, lang, note) for _, row in layer.iterrows()]
+    shown = _web_shapes(layer[layer.geometry.notna()].assign(
+        popup=[p for p, ok in zip(popups, layer.geometry.notna(), strict=True) if ok]))
+    shown = shown[["code", "name", "kecamatan", "cost", "popup", "geometry"]]
+    shown = shown.assign(cost=shown["cost"].where(shown["cost"] > 0))
+    names = {"name": header("name", lang), "kecamatan": header("kecamatan", lang)}
+    fmap = folium.Map(tiles=tiles, control_scale=True)
+    style = ({"weight": 0.6, "color": "white", "fillOpacity": 0.75}
+             if is_polygon_layer(shown) else {"weight": 1, "color": DARK, "fillOpacity": 0.9})
+    shown.explore(m=fmap, column="cost", cmap=CMAP, name=text("map.layer.villages", lang),
+                  tooltip=["name", "kecamatan"], tooltip_kwds={"aliases": [
+                      names["name"], names["kecamatan"]]},
+                  popup=["popup"], popup_kwds={"labels": False, "max_width": 420},
+                  marker_type="circle_marker", marker_kwds={"radius": 6},
+                  style_kwds=style, legend=True, legend_kwds={"caption": legend},
+                  missing_kwds={"color": MISSING, "fillColor": MISSING,
+                                "label": text("map.no_plan", lang)})
+    if outlines is not None:
+        _web_shapes(outlines[["kecamatan", "geometry"]]).explore(
+            m=fmap, name=text("map.layer.kecamatan", lang), tooltip=["kecamatan"],
+            tooltip_kwds={"aliases": [names["kecamatan"]]}, popup=False,
+            style_kwds={"fill": False, "color": DARK, "weight": 2})
+    focus = layer[layer["focus"].astype(bool) & layer.geometry.notna()]
+    labels = folium.FeatureGroup(name=text("map.layer.names", lang))
+    for name, point in zip(focus["name"], _label_points(focus), strict=True):
+        folium.Marker([point.y, point.x], icon=folium.DivIcon(
+            icon_size=(150, 16), icon_anchor=(-8, 8), class_name="planning-name",
+            html=f"<span style='font-size:11px;font-weight:bold;color:#1F1F1F;"
+                 f"text-shadow:0 0 3px white,0 0 3px white'>{html.escape(name)}</span>"),
+        ).add_to(labels)
+    labels.add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    heading = html.escape(title) + (f"<br><small style='color:#C00000'>{html.escape(note)}"
+                                    f"</small>" if note else "")
+    fmap.get_root().html.add_child(folium.Element(
+        "<div style='position:fixed;top:10px;left:60px;z-index:1000;background:white;"
+        f"padding:4px 8px;font-family:sans-serif;font-size:14px'>{heading}</div>"))
+    west, south, east, north = layer.total_bounds
+    fmap.fit_bounds([[float(south), float(west)], [float(north), float(east)]])
+    return fmap
+
+
+def web_map_html(fmap) -> bytes:
+    """The interactive map as one HTML file (UTF-8). folium names every element with a
+    random 32-digit id; they are renumbered in order of appearance, so the same map
+    gives the same bytes. The page loads Leaflet and the basemap from the internet when
+    it is opened."""
+    page = fmap.get_root().render()
+    ids: dict[str, str] = {}
+    page = _ID.sub(lambda m: ids.setdefault(m.group(0), f"{len(ids) + 1:032x}"), page)
+    return page.encode("utf-8")
+
+
+def _plan_web_map(ds, allocation, layer, outlines, title: str, note: str, lang: str,
+                  tiles: str | None):
+    named = named_plan(allocation.tables.plan, ds.programs, lang)
+    return web_map(layer, named, outlines=outlines, title=title.replace("\n", " "),
+                   legend=header("cost", lang), lang=lang, note=note, tiles=tiles)
+
+
+def plan_web_map(ds, allocation, *, scores: pd.DataFrame | None = None,
+                 boundary: str | Path | None = None,
+                 boundary_kecamatan: str | Path | None = None,
+                 lang: str = DEFAULT_LANGUAGE, note: str | None = None,
+                 tiles: str | None = TILES):
+    """The interactive map of a run's plan (a folium Map, see :func:`web_map`), with
+    the arguments of :func:`plan_map_files`: what ``map_plan.html`` holds; a notebook
+    shows it."""
+    if allocation.tables is None:
+        raise ValueError("the allocation holds no plan; there is nothing to map")
+    layer = plan_layer(ds, allocation, scores, boundary)
+    outlines = kecamatan_outlines(layer, boundary_kecamatan)
+    line = note if note is not None else words("fig.synthetic", lang)
+    title = plan_title(text("map.title.plan", lang), allocation, lang)
+    return _plan_web_map(ds, allocation, layer, outlines, title, line, lang, tiles)
 
 
 def plan_map_files(ds, allocation, *, scores: pd.DataFrame | None = None,
                    boundary: str | Path | None = None,
                    boundary_kecamatan: str | Path | None = None,
-                   lang: str = DEFAULT_LANGUAGE, note: str | None = None) -> dict[str, bytes]:
+                   lang: str = DEFAULT_LANGUAGE, note: str | None = None,
+                   tiles: str | None = TILES) -> dict[str, bytes]:
     """The maps of a run, file name -> bytes: ``map_plan.png`` (spending per village;
     villages where nothing is planned in grey), ``map_poverty.png`` (the poverty index of
-    every village when ``scores`` is given, else of the focus villages) and, when a
-    village ``boundary`` file is given, ``map_plan.gpkg`` (the plan layer of
-    :func:`plan_layer` plus ``data_status``, for QGIS).
+    every village when ``scores`` is given, else of the focus villages), both with the
+    focus villages named; ``map_plan.html`` (the interactive map of :func:`web_map`,
+    with the basemap ``tiles``) and ``map_plan.gpkg`` (the plan layer of
+    :func:`plan_layer` plus ``data_status``, for QGIS: polygons with a boundary file,
+    points at the village centres without).
 
     ``ds``: the DataSet; ``allocation``: an Allocation holding a plan; ``scores``: a
     table with ``code`` and ``poverty_index`` for every village; ``boundary`` /
@@ -365,15 +651,19 @@ def plan_map_files(ds, allocation, *, scores: pd.DataFrame | None = None,
     outlines = kecamatan_outlines(layer, boundary_kecamatan)
     line = note if note is not None else words("fig.synthetic", lang)
     spent = layer.assign(cost=layer["cost"].where(layer["cost"] > 0))
+    title = plan_title(text("map.title.plan", lang), allocation, lang)
     files = {
         "map_plan.png": map_png(map_figure(
-            spent, "cost", title=plan_title(text("map.title.plan", lang), allocation, lang),
-            legend=header("cost", lang),
-            lang=lang, outlines=outlines, note=line, missing=text("map.no_plan", lang))),
+            spent, "cost", title=title, legend=header("cost", lang), lang=lang,
+            outlines=outlines, note=line, missing=text("map.no_plan", lang),
+            labels=layer["focus"])),
         "map_poverty.png": map_png(map_figure(
             layer, "poverty_index", title=text("map.title.poverty", lang),
-            legend=header("poverty_index", lang), lang=lang, outlines=outlines, note=line)),
+            legend=header("poverty_index", lang), lang=lang, outlines=outlines, note=line,
+            labels=layer["focus"])),
     }
-    if boundary is not None:
-        files["map_plan.gpkg"] = geopackage_bytes(layer.assign(data_status=line), lang)
+    if getattr(allocation.tables, "plan", None) is not None:
+        files["map_plan.html"] = web_map_html(_plan_web_map(
+            ds, allocation, layer, outlines, title, line, lang, tiles))
+    files["map_plan.gpkg"] = geopackage_bytes(layer.assign(data_status=line), lang)
     return files

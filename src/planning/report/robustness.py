@@ -15,14 +15,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm, ListedColormap
-from matplotlib.figure import Figure
 
 from planning import i18n
 from planning.analysis.robustness import ALWAYS, CLASSES, OFTEN, Robustness
 from planning.report.analysis import header
-from planning.report.figures import DPI, png_bytes
+from planning.report.figures import new_chart, png_bytes
 
 #: the sheet's tables: frame key -> its columns in order
 COLUMNS = {
@@ -98,9 +96,7 @@ def robustness_heatmap_png(rob: Robustness, lang: str, note: str = "") -> bytes:
     lang = i18n.check_language(lang)
     matrix = frequency_matrix(rob)
     rows, cols = matrix.shape
-    fig = Figure(figsize=(max(8.0, 0.28 * cols + 3), max(4.8, 0.18 * rows + 2.5)), dpi=DPI,
-                 layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = new_chart((max(8.0, 0.28 * cols + 3), max(4.8, 0.18 * rows + 2.5)))
     ax = fig.add_subplot()
     # class boundaries: never (0), sometimes (0, 0.5), often [0.5, 0.9), always [0.9, 1]
     cmap = ListedColormap(list(CLASS_COLOURS[::-1]))
@@ -133,17 +129,20 @@ def robustness_map_png(rob: Robustness, villages: pd.DataFrame, lang: str, *,
                        boundary_kecamatan: str | Path | None = None,
                        note: str | None = None) -> bytes:
     """The map of each village's robust share of its base money (villages outside the
-    base plan in grey): polygons with a ``boundary`` file, dots at the village centres
-    otherwise. ``villages``: the data set's villages table."""
+    base plan in grey), the base plan's focus villages named: polygons with a
+    ``boundary`` file, dots at the village centres otherwise. ``villages``: the data
+    set's villages table."""
     from planning.report.maps import kecamatan_outlines, map_figure, map_png, village_layer
 
     layer = village_layer(villages, rob.villages[["code", "robust_share"]], boundary)
+    focus = rob.villages.loc[rob.villages["base_focus"].astype(bool), "code"]
     outlines = kecamatan_outlines(layer, boundary_kecamatan)
     return map_png(map_figure(layer, "robust_share",
                               title=i18n.text("robustness.map.title", lang),
                               legend=_header("robust_share", lang), lang=lang,
                               outlines=outlines, note=note,
-                              missing=i18n.text("map.no_plan", lang)))
+                              missing=i18n.text("map.no_plan", lang),
+                              labels=layer["code"].isin(focus)))
 
 
 def write_robustness_sheet(book, rob: Robustness, figure: bytes | None = None) -> None:

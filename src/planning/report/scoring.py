@@ -406,3 +406,47 @@ def score_report(ds: DataSet, resolved: Resolved, lang: str = "id") -> ScoreRepo
     comparison = None if reference is None else compare_2020(result.table, reference,
                                                              ds.kecamatan)
     return ScoreReport(ds, resolved, result, comparison, lang)
+
+
+# ---------------------------------------------------------------------- figures
+#: one colour per kawasan type (matplotlib's tab10, by the type's number)
+TYPE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+                "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+
+
+def typology_figure(table: pd.DataFrame, lang: str = "id", note: str | None = None):
+    """The villages by economic potential (x) and poverty (y), one colour per kawasan
+    type with its name in a key beside the plot (not a colour scale: the types are
+    categories), the focus villages ringed in black. ``table``: a score table
+    (``ScoreResult.table``: potential_index, poverty_index, typology, typology_id,
+    typology_en, selected); ``note``: the data-status line in small print (default: the
+    SYNTHETIC note). A :class:`~planning.report.figures.Chart`: shown as an image in a
+    notebook, its file with :func:`~planning.report.figures.png_bytes`."""
+    from planning.report.figures import new_chart
+    from planning.report.labels import words
+
+    lang = i18n.check_language(lang)
+    names = table.drop_duplicates("typology").sort_values("typology")
+    fig = new_chart((9.0, 5.2))
+    ax = fig.add_subplot()
+    for position, (_, kind) in enumerate(names.iterrows()):
+        members = table[table["typology"] == kind["typology"]]
+        ax.scatter(members["potential_index"], members["poverty_index"], s=22,
+                   color=TYPE_COLOURS[position % len(TYPE_COLOURS)], alpha=0.85,
+                   linewidths=0, label=kind[f"typology_{lang}"], zorder=2)
+    if "selected" in table:
+        focus = table[table["selected"].astype(bool)]
+        ax.scatter(focus["potential_index"], focus["poverty_index"], s=60,
+                   facecolors="none", edgecolors="black", linewidths=1.0, zorder=3,
+                   label=text("figure.typology.focus", lang))
+    ax.set_xlabel(text("figure.typology.potential", lang))
+    ax.set_ylabel(text("figure.typology.poverty", lang))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(title=text("figure.typology.key", lang), loc="upper left",
+              bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8, title_fontsize=9,
+              alignment="left")
+    ax.set_title(text("figure.typology.title", lang), loc="left", fontsize=12)
+    fig.text(0.01, 0.005, words("fig.synthetic", lang) if note is None else note,
+             fontsize=8, color="#C00000", ha="left", va="bottom")
+    fig.get_layout_engine().set(h_pad=0.25)
+    return fig
