@@ -23,6 +23,7 @@ from planning.config.options import Resolved
 from planning.data import DataSet
 from planning.data.summary import synthetic_note
 from planning.i18n import text
+from planning.i18n.glossary import term
 from planning.report.folder import csv_bytes, json_bytes
 from planning.scoring import ScoreResult, ScoringError, score
 from planning.scoring.compare import compare_2020, overlap_by_kecamatan
@@ -96,7 +97,7 @@ class ScoreReport:
         if self.result.stability is None:
             return ()
         return (percent(row["selection_frequency"], self.lang),
-                text(f"stability.{row['stability']}", self.lang))
+                term(f"frequency.{row['stability']}", self.lang))
 
     def _header(self, *columns: str) -> list[str]:
         """Column headers; the stability columns only when stability was run."""
@@ -380,8 +381,9 @@ class ScoreReport:
 
     # ------------------------------------------------------------------ files
     def files(self) -> dict[str, bytes]:
-        note = synthetic_note(self.dataset, "en")
-        out = {"village_scores.csv": csv_bytes(self.result.table.assign(data_status=note))}
+        note = synthetic_note(self.dataset, self.lang)
+        out = {"village_scores.csv": csv_bytes(self.result.table_in(self.lang).assign(
+            data_status=note))}
         if self.comparison is not None:
             out["focus_2020_comparison.csv"] = csv_bytes(
                 self.comparison.assign(data_status=note))
@@ -403,6 +405,6 @@ def score_report(ds: DataSet, resolved: Resolved, lang: str = "id") -> ScoreRepo
     except ScoringError as exc:
         raise resolved.explain(exc) from None
     reference = ds.reference.get(REFERENCE)
-    comparison = None if reference is None else compare_2020(result.table, reference,
-                                                             ds.kecamatan)
+    comparison = None if reference is None else compare_2020(
+        result.table_in(lang), reference, ds.kecamatan, lang)
     return ScoreReport(ds, resolved, result, comparison, lang)
