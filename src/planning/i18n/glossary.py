@@ -11,6 +11,7 @@ translator edits it where every other text is. Families:
 * ``term.flag.<code>``: a yes/no cell (``true``, ``false``) and an empty one (``empty``);
 * ``term.status.<code>``: where a number comes from (``real``, ``derived``,
   ``assumption``, ``synthetic``);
+* ``term.index.<code>``: the two indices (``poverty``, ``potential``);
 * ``term.kind.<code>``, ``term.type.<code>``, ``term.unit.<code>``: an indicator's kind,
   a village's type, a unit;
 * ``term.dimension.<code>``, ``term.sector.<code>``: the poverty dimensions and economic
@@ -28,6 +29,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from planning.i18n import DEFAULT_LANGUAGE, MESSAGES, check_language, text
 
 PREFIX = "term."
@@ -36,6 +39,7 @@ FAMILIES = {
     "frequency": "How often / Seberapa sering",
     "flag": "Cells / Sel",
     "status": "Where a number comes from / Asal angka",
+    "index": "Indices / Indeks",
     "kind": "Indicator kinds / Jenis indikator",
     "type": "Village types / Jenis desa",
     "unit": "Units / Satuan",
@@ -72,7 +76,7 @@ def coded(family: str, code: object, lang: str = DEFAULT_LANGUAGE) -> object:
     check_language(lang)
     if code is None or (isinstance(code, float) and math.isnan(code)):
         return term("flag.empty", lang)
-    if isinstance(code, bool) or type(code).__name__ == "bool_":
+    if isinstance(code, bool | np.bool_):
         return term(f"flag.{str(bool(code)).lower()}", lang)
     return term(f"{family}.{code}", lang) if known(family, code) else code
 
@@ -88,7 +92,14 @@ def markdown() -> str:
              "This page is written by `python -m planning.i18n.glossary > docs/glossary.md`; "
              "a test fails when it differs.", "",
              "Satu kata untuk setiap istilah, dipakai di semua keluaran, pesan, buku kerja "
-             "dan tabel notebook.", ""]
+             "dan tabel notebook.", "",
+             "The CSV files of a results folder are tables for programs as well as "
+             "people: their headers are snake_case names, and their code columns "
+             "(`stability`, `plan`, `dimension`, `group`, `cost_status`, `selected`, ...) "
+             "hold the codes below (the `key` without its family), so that other tools "
+             "read them back; their text columns (`reason`, `data_status`, "
+             "`program_name`, `typology_id` / `typology_en`) are in the run's language. "
+             "The workbook, the console and the notebook tables show the words.", ""]
     for family, heading in FAMILIES.items():
         keys = terms(family)
         if not keys:

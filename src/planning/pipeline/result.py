@@ -115,7 +115,7 @@ class Result:
         ds, t = self.dataset, self.allocation.tables
         note = synthetic_note(ds, self.lang)
         tables = {
-            "data_kecamatan.csv": kecamatan_summary(ds),
+            "data_kecamatan.csv": kecamatan_summary(ds, self.lang),
             "data_agencies.csv": agency_summary(ds),
             "data_indicators.csv": indicator_summary(ds),
             "village_scores.csv": self.score_table,

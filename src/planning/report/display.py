@@ -32,7 +32,8 @@ from planning.i18n.glossary import coded, known, term
 
 #: header families tried in order: the workbook's column names, then the score report's,
 #: the robustness and alternatives tables'
-HEADER_PREFIXES = ("column.", "col.", "robustness.column.", "alternatives.column.")
+HEADER_PREFIXES = ("column.", "col.", "robustness.column.", "alternatives.column.",
+                   "lang.column.")
 #: columns whose name comes from another key than their own
 HEADER_KEYS = {"typology": "col.cluster", "data_status": "lang.column.data_status"}
 #: column name -> the glossary families its values may come from, in order
@@ -42,12 +43,24 @@ VALUE_FAMILIES = {
     "sector": ("sector",), "top_group": ("dimension", "sector"),
     "cost_status": ("status",), "pagu_status": ("status",), "status": ("status", "change"),
     "kind": ("kind",), "type": ("type",), "unit": ("unit",), "plan": ("plan",),
+    "index": ("index",),
 }
+#: columns of indicator codes, shown as the data set's indicator names
+INDICATOR_COLUMNS = ("indicator", "need_indicator")
 #: families a column of another name is read in, when every value is one family's code
 ANY_COLUMN = ("frequency", "plan", "status", "dimension", "sector", "change")
 #: prefixes of per-dimension and per-sector columns (``deprived_water``)
 PER_GROUP = {"potential_": "potential", "deprived_": "deprived", "removed_": "removed",
              "after_": "after"}
+
+
+def _catalogued(key: str, lang: str) -> str | None:
+    """The column name of ``key`` from the catalogue, or None."""
+    for prefix in HEADER_PREFIXES:
+        label = i18n.MESSAGES.get(prefix + key)
+        if label is not None and "{" not in label[0] + label[1]:
+            return i18n.text(prefix + key, lang)
+    return None
 
 
 def header(key: object, lang: str = i18n.DEFAULT_LANGUAGE) -> object:
@@ -57,13 +70,13 @@ def header(key: object, lang: str = i18n.DEFAULT_LANGUAGE) -> object:
         return key
     if key in HEADER_KEYS:
         return i18n.text(HEADER_KEYS[key], lang)
-    for prefix in HEADER_PREFIXES:
-        label = i18n.MESSAGES.get(prefix + key)
-        if label is not None and "{" not in label[0] + label[1]:
-            return i18n.text(prefix + key, lang)
+    found = _catalogued(key, lang)
+    if found is not None:
+        return found
     for other in i18n.LANGUAGES:
-        if key.endswith(f"_{other}") and key != f"_{other}":
-            return header(key.removesuffix(f"_{other}"), lang)
+        base = key.removesuffix(f"_{other}")
+        if base != key and base:
+            return _catalogued(base, lang) or header(base, lang)
     for prefix, base in PER_GROUP.items():
         code = key.removeprefix(prefix)
         if code != key and (known("dimension", code) or known("sector", code)):
@@ -125,14 +138,19 @@ def _twins(columns: list, lang: str) -> list:
     return drop
 
 
-def shown(frame: pd.DataFrame | pd.Series | None,
-          lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame | pd.Series | None:
+def shown(frame: pd.DataFrame | pd.Series | None, lang: str = i18n.DEFAULT_LANGUAGE,
+          data=None) -> pd.DataFrame | pd.Series | None:
     """``frame`` as planners read it in ``lang`` (see the module): a new table, the
     original is not changed. A Series is shown like one column of a table; None stays
-    None (an analysis that was not run)."""
+    None (an analysis that was not run). ``data``: the :class:`~planning.data.DataSet`,
+    whose indicator names replace the indicator codes of an ``indicator`` column."""
     i18n.check_language(lang)
     if frame is None:
         return None
+    if data is not None and isinstance(frame, pd.DataFrame):
+        names = data.indicator_metadata.set_index("indicator")[f"label_{lang}"]
+        frame = frame.assign(**{c: frame[c].map(lambda v: names.get(v, v))
+                                for c in INDICATOR_COLUMNS if c in frame})
     if isinstance(frame, pd.Series):
         families = _families(frame.name, frame)
         out = frame.map(lambda v: _value(v, families, lang))

@@ -28,9 +28,9 @@ def compare_2020(table: pd.DataFrame, reference: pd.DataFrame,
                  kecamatan: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """The comparison table (see the module docstring), its reasons in ``lang``.
 
-    ``table`` is ``ScoreResult.table`` (better :meth:`~planning.scoring.ScoreResult.table_in`
-    of ``lang``, whose reasons are in that language), ``reference`` the 2020 list as read (text columns
-    kecamatan, code, status, ...), ``kecamatan`` the data set's kecamatan table (code, name).
+    ``table`` is ``ScoreResult.table_in(lang)`` (the score table, its reasons in ``lang``),
+    ``reference`` the 2020 list as read (text columns kecamatan, code, status, ...),
+    ``kecamatan`` the data set's kecamatan table (code, name).
     """
     size = table.groupby("kecamatan_code")["code"].transform("size")
     ours = table.assign(villages_in_kecamatan=size.to_numpy())
