@@ -53,7 +53,7 @@ LEGENDS = {
 }
 NOTE = {"id": "Data: indikator per desa SINTETIS (lihat data/README.md)",
         "en": "Data: SYNTHETIC per-village indicators (see data/README.md)"}
-PLANS = {"id": ["optimum (rencana ini)", "serakah (greedy)", "bagi rata"],
+PLANS = {"id": ["optimum (rencana ini)", "serakah", "bagi rata"],
          "en": ["optimum (this plan)", "greedy", "equal split"]}
 
 

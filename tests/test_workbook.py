@@ -211,7 +211,7 @@ def test_summary_sheet(book, allocation):
     assert spend["terpakai (juta Rp)"].tolist() == pytest.approx(t.agencies["used"].tolist())
     assert spend_total["pagu (juta Rp)"] == pytest.approx(t.totals["pagu"])
     plans, _ = read(ws, "rencana")
-    assert plans["rencana"].tolist() == ["optimum (rencana ini)", "serakah (greedy)",
+    assert plans["rencana"].tolist() == ["optimum (rencana ini)", "serakah",
                                          "bagi rata"]
     assert plans["terhapus"].tolist() == pytest.approx(t.baselines["removed"].tolist())
     greedy = t.baselines.set_index("plan").loc["greedy"]
