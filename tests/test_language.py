@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from planning.apps.cli import app
 from planning.i18n import MESSAGES, text
 from planning.i18n.glossary import FAMILIES, coded, known, markdown, term, terms
+from planning.report.analysis import binding_label
 from planning.report.display import shown
 from planning.report.labels import ALLOCATION_HEADERS
 
@@ -219,3 +220,14 @@ def test_display_helper_names_headers_flags_missing_values_and_codes(ds):
     assert counts.index.tolist() == ["selalu", "kadang-kadang"]
     assert counts.index.name == "stabilitas"
     assert shown(None, "id") is None
+
+
+def test_why_sheet_names_the_binding_rules_and_items_in_words():
+    binding = [("pagu", "DINKES", 450.0, 450.0), ("max_units", "DISTAN-HORTI", 3.0, 3.0)]
+    assert binding_label(binding, "id") == (
+        f"{text('rule.pagu', 'id')}: DINKES, {text('rule.units', 'id')}: DISTAN-HORTI")
+    assert binding_label(binding, "en") == "agency pagu: DINKES, " \
+        "unit bounds and need cap: DISTAN-HORTI"
+    assert binding_label(float("nan"), "id") == ""
+    assert shown(pd.DataFrame({"kind": ["program", "village"]}), "en").iloc[:, 0].tolist() \
+        == ["programme", "village"]

@@ -42,8 +42,9 @@ VALUE_FAMILIES = {
     "dimension": ("dimension",), "group": ("dimension", "sector"),
     "sector": ("sector",), "top_group": ("dimension", "sector"),
     "cost_status": ("status",), "pagu_status": ("status",), "status": ("status", "change"),
-    "kind": ("kind",), "type": ("type",), "unit": ("unit",), "plan": ("plan",),
-    "index": ("index",),
+    "type": ("type",), "unit": ("unit",), "plan": ("plan",),
+    "index": ("index",), "status_2020": ("source",),
+    "kind": ("kind", "entry"),
 }
 #: columns of indicator codes, shown as the data set's indicator names
 INDICATOR_COLUMNS = ("indicator", "need_indicator")

@@ -23,7 +23,7 @@ from planning.config.options import Resolved
 from planning.data import DataSet
 from planning.data.summary import synthetic_note
 from planning.i18n import text
-from planning.i18n.glossary import term
+from planning.i18n.glossary import coded, term
 from planning.report.folder import csv_bytes, json_bytes
 from planning.scoring import ScoreResult, ScoringError, score
 from planning.scoring.compare import compare_2020, overlap_by_kecamatan
@@ -367,12 +367,14 @@ class ScoreReport:
         rows = []
         for _, r in comparison[comparison["in_2020"]].iterrows():
             if not r["code"]:
-                rows.append([r["kecamatan"], text("unidentified", lang), r["status_2020"],
+                rows.append([r["kecamatan"], text("unidentified", lang),
+                             coded("source", r["status_2020"], lang),
                              *[""] * (len(self._header("frequency", "stability")) + 2)])
                 continue
             row = selection.loc[r["code"]]
             note = text("note.picked_too", lang) if r["both"] else reason(row, lang)
-            rows.append([r["kecamatan"], f"{r['name']} ({r['code']})", r["status_2020"],
+            rows.append([r["kecamatan"], f"{r['name']} ({r['code']})",
+                         coded("source", r["status_2020"], lang),
                          text("rank_of", lang, rank=r["rank_in_kecamatan"],
                               n=r["villages_in_kecamatan"]), *self._stability(row), note])
         header = self._header("kecamatan", "village_2020", "status_2020", "our_rank",
