@@ -222,7 +222,7 @@ def test_display_helper_names_headers_flags_missing_values_and_codes(ds):
     assert shown(None, "id") is None
 
 
-def test_why_sheet_names_the_binding_rules_and_items_in_words():
+def test_why_sheet_names_the_binding_rules_and_items_in_words(ds):
     binding = [("pagu", "DINKES", 450.0, 450.0), ("max_units", "DISTAN-HORTI", 3.0, 3.0)]
     assert binding_label(binding, "id") == (
         f"{text('rule.pagu', 'id')}: DINKES, {text('rule.units', 'id')}: DISTAN-HORTI")
@@ -231,3 +231,10 @@ def test_why_sheet_names_the_binding_rules_and_items_in_words():
     assert binding_label(float("nan"), "id") == ""
     assert shown(pd.DataFrame({"kind": ["program", "village"]}), "en").iloc[:, 0].tolist() \
         == ["programme", "village"]
+    why = shown(pd.DataFrame({"binding": [binding], "poor_by": [[("hh_rtlh", 0.2)]],
+                              "potential_from": [[("trade", 0.3), ("tourism", 0.1)]],
+                              "focus_reason": ["below"]}), "id", data=ds)
+    assert why.iloc[0].tolist() == [
+        binding_label(binding, "id"),
+        ds.indicator_metadata.set_index("indicator").at["hh_rtlh", "label_id"],
+        "Perdagangan & kerajinan, Pariwisata", term("focus.below", "id")]

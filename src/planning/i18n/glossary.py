@@ -17,6 +17,8 @@ translator edits it where every other text is. Families:
 * ``term.dimension.<code>``, ``term.sector.<code>``: the poverty dimensions and economic
   sectors of the shipped data set (the same words as ``data/buleleng/groups.csv``);
 * ``term.change.<code>``: what happened to an agency in a village between two plans;
+* ``term.focus.<code>``: why a village is not a focus village (``below``,
+  ``kelurahan``, ``forced_out``);
 * ``term.entry.<code>``: an item of the why analysis (``program``, ``village``);
 * ``term.source.<code>``: how a source names a 2020 focus village (``status`` of
   ``focus_villages_2020.csv``);
@@ -49,6 +51,7 @@ FAMILIES = {
     "dimension": "Poverty dimensions / Dimensi kemiskinan",
     "sector": "Economic sectors / Sektor ekonomi",
     "change": "Between two plans / Antara dua rencana",
+    "focus": "Why not a focus village / Mengapa bukan desa fokus",
     "entry": "Items of the why analysis / Butir analisis mengapa",
     "source": "The 2020 focus villages in their source / Desa fokus 2020 di sumbernya",
     "word": "Words of the trade / Istilah",

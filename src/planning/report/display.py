@@ -44,7 +44,7 @@ VALUE_FAMILIES = {
     "cost_status": ("status",), "pagu_status": ("status",), "status": ("status", "change"),
     "type": ("type",), "unit": ("unit",), "plan": ("plan",),
     "index": ("index",), "status_2020": ("source",),
-    "kind": ("kind", "entry"),
+    "kind": ("kind", "entry"), "focus_reason": ("focus",),
 }
 #: columns of indicator codes, shown as the data set's indicator names
 INDICATOR_COLUMNS = ("indicator", "need_indicator")
@@ -52,7 +52,7 @@ INDICATOR_COLUMNS = ("indicator", "need_indicator")
 ANY_COLUMN = ("frequency", "plan", "status", "dimension", "sector", "change")
 #: prefixes of per-dimension and per-sector columns (``deprived_water``)
 PER_GROUP = {"potential_": "potential", "deprived_": "deprived", "removed_": "removed",
-             "after_": "after"}
+             "after_": "after", "change_": "change_in"}
 
 
 def _catalogued(key: str, lang: str) -> str | None:
@@ -139,6 +139,35 @@ def _twins(columns: list, lang: str) -> list:
     return drop
 
 
+def _lists(frame: pd.DataFrame, lang: str, data) -> pd.DataFrame:
+    """Indicator codes as the data set's names (with ``data``), and the list cells of the
+    why analysis in words: the binding rules, the indicators a village is poor by and the
+    sectors its potential comes from."""
+    from planning.report.analysis import binding_label
+
+    names = {} if data is None else \
+        data.indicator_metadata.set_index("indicator")[f"label_{lang}"].to_dict()
+
+    def named(value: object, family: str | None = None) -> object:
+        if family is not None:
+            return coded(family, value, lang)
+        return names.get(value, value) if isinstance(value, str) else value
+
+    def listed(cell: object, family: str | None) -> object:
+        if not isinstance(cell, list | tuple):
+            return cell
+        return ", ".join(str(named(item[0] if isinstance(item, tuple) else item, family))
+                         for item in cell)
+
+    out = {c: frame[c].map(named) for c in INDICATOR_COLUMNS if c in frame}
+    if "binding" in frame:
+        out["binding"] = frame["binding"].map(lambda b: binding_label(b, lang))
+    for column, family in (("poor_by", None), ("potential_from", "sector")):
+        if column in frame:
+            out[column] = frame[column].map(lambda c, f=family: listed(c, f))
+    return frame.assign(**out) if out else frame
+
+
 def shown(frame: pd.DataFrame | pd.Series | None, lang: str = i18n.DEFAULT_LANGUAGE,
           data=None) -> pd.DataFrame | pd.Series | None:
     """``frame`` as planners read it in ``lang`` (see the module): a new table, the
@@ -148,10 +177,8 @@ def shown(frame: pd.DataFrame | pd.Series | None, lang: str = i18n.DEFAULT_LANGU
     i18n.check_language(lang)
     if frame is None:
         return None
-    if data is not None and isinstance(frame, pd.DataFrame):
-        names = data.indicator_metadata.set_index("indicator")[f"label_{lang}"]
-        frame = frame.assign(**{c: frame[c].map(lambda v: names.get(v, v))
-                                for c in INDICATOR_COLUMNS if c in frame})
+    if isinstance(frame, pd.DataFrame):
+        frame = _lists(frame, lang, data)
     if isinstance(frame, pd.Series):
         families = _families(frame.name, frame)
         out = frame.map(lambda v: _value(v, families, lang))
