@@ -5,7 +5,7 @@ tables) keep snake_case column names, codes and flags, because programs read the
 notebook shows them through :func:`shown`, which gives the same rows with
 
 * the planners' column names in the chosen language ("kode desa", "indeks kemiskinan";
-  ``potential_agriculture`` becomes "indeks potensi: Pertanian pangan");
+  ``potential_agriculture`` becomes "potensi: Pertanian pangan");
 * True/False as "ya"/"tidak" ("yes"/"no"), and a missing value (NaN, None) as "–";
 * code values as the glossary's words (:mod:`planning.i18n.glossary`): sector and
   dimension codes ("agriculture" -> "Pertanian pangan"), how often ("always" ->
