@@ -28,7 +28,7 @@ TITLES = {
            "spending_by_kecamatan.png": "Belanja per kecamatan",
            "deprivations_before_after.png":
                "Deprivasi per dimensi: sebelum dan sesudah rencana",
-           "plan_vs_baselines.png": "Deprivasi terhapus: rencana ini dan dua cara sederhana"},
+           "plan_vs_baselines.png": "Deprivasi teratasi: rencana ini dan dua cara sederhana"},
     "en": {"spending_by_agency.png": "Spending against pagu by agency",
            "spending_by_kecamatan.png": "Spending by kecamatan",
            "deprivations_before_after.png":
@@ -39,7 +39,7 @@ AXIS = {
     "id": {"spending_by_agency.png": ("juta Rp", ""),
            "spending_by_kecamatan.png": ("juta Rp", ""),
            "deprivations_before_after.png": ("rumah tangga atau orang", ""),
-           "plan_vs_baselines.png": ("", "deprivasi terhapus")},
+           "plan_vs_baselines.png": ("", "deprivasi teratasi")},
     "en": {"spending_by_agency.png": ("Rp million", ""),
            "spending_by_kecamatan.png": ("Rp million", ""),
            "deprivations_before_after.png": ("households or people", ""),
@@ -53,7 +53,7 @@ LEGENDS = {
 }
 NOTE = {"id": "Data: indikator per desa SINTETIS (lihat data/README.md)",
         "en": "Data: SYNTHETIC per-village indicators (see data/README.md)"}
-PLANS = {"id": ["optimum (rencana ini)", "serakah (greedy)", "bagi rata"],
+PLANS = {"id": ["optimum (rencana ini)", "serakah", "bagi rata"],
          "en": ["optimum (this plan)", "greedy", "equal split"]}
 
 

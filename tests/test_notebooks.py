@@ -14,6 +14,8 @@ import struct
 import pandas as pd
 import pytest
 
+from planning.i18n import MESSAGES
+
 from .conftest import NOTEBOOKS, ROOT, SHARED, run_notebook
 
 BOUNDARY = SHARED / "buleleng_desa.geojson"
@@ -169,8 +171,11 @@ def test_06_analysis_shows_every_analysis_with_its_figures(tmp_path, scores):
     assert len(pngs(executed)) == len(drawn), "and nothing else"
     assert all(round(dpi(png)) == 200 for png in pngs(executed))
     shown = json.dumps([c.get("outputs") for c in executed.cells])
-    for words in ("price_low_pct", "objective", "Alternatif 1:", "Ketahanan rencana: 4 undian"):
+    # tables shown in the planners' words (planning.report.display.shown), not as codes
+    for words in (MESSAGES["column.price_low_pct"][0], MESSAGES["column.objective"][0],
+                  "Alternatif 1:", "Ketahanan rencana: 4 undian"):
         assert words in shown
+    assert "price_low_pct" not in shown
     book = openpyxl.load_workbook(out / "rencana_alokasi.xlsx")
     assert "Harga Aturan" in book.sheetnames
     assert book["Harga Aturan"]._images, "the figure is placed in its sheet"

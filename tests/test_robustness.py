@@ -243,7 +243,7 @@ def test_the_sheet_heatmap_and_map(prep, small_run, tmp_path):
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
     frames = robustness_frames(rob, "id")
     assert set(frames) == {"villages", "pairs", "groups", "sensitivity", "no_plan"}
-    assert set(frames["pairs"]["Kelas"]) <= {"selalu", "sering", "kadang", "tidak pernah"}
+    assert set(frames["pairs"]["Kelas"]) <= {"selalu", "sering", "kadang-kadang", "tidak pernah"}
     book = _Book("id", datetime(2026, 1, 1, tzinfo=UTC), "test")
     write_robustness_sheet(book, rob, png)
     path = tmp_path / "ketahanan.xlsx"

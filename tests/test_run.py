@@ -34,7 +34,7 @@ def test_run_writes_the_data_summary(tmp_path):
     got = kec.set_index("kecamatan_code")["hh_rtlh"]
     assert (got[expected.index] == expected).all()
     assert got["51.08"] == expected.sum()
-    assert kec["data_status"].str.contains("SYNTHETIC").all()
+    assert kec["data_status"].str.contains("SINTETIS").all()
     agencies = pd.read_csv(out / "data_agencies.csv")
     assert agencies["pagu"].sum() == pytest.approx(9000)
 
@@ -92,7 +92,7 @@ def test_run_writes_village_scores_with_the_focus_villages(tmp_path):
     out = run(DATA, tmp_path / "r").out_dir
     scores = pd.read_csv(out / "village_scores.csv", dtype={"code": str})
     assert len(scores) == 148 and scores["selected"].sum() == 27
-    assert scores["data_status"].str.contains("SYNTHETIC").all()
+    assert scores["data_status"].str.contains("SINTETIS").all()
     summary = json.loads((out / "summary.json").read_text())
     assert sorted(summary["focus_villages"]) == sorted(scores.loc[scores["selected"], "code"])
 
@@ -115,7 +115,7 @@ def test_run_writes_a_plan_a_reviewer_can_recompute(tmp_path):
         plan.groupby("agency")["cost"].sum().reindex(agencies["agency"], fill_value=0)
         .to_dict())
     assert summary["status"] == "optimal" and summary["gap"] <= summary["gap_target"]
-    assert plan["data_status"].str.contains("SYNTHETIC").all()
+    assert plan["data_status"].str.contains("SINTETIS").all()
     baselines = pd.read_csv(out / "allocation_baselines.csv").set_index("plan")
     assert baselines.at["optimal", "removed"] >= baselines.at["greedy", "removed"] - 1e-6
 

@@ -215,9 +215,10 @@ def test_force_in_a_kelurahan_and_force_out_a_pick(default_run, tmp_path):
                     "--force-in", kelurahan, "--force-out", dropped)
     assert result.exit_code == 0, result.output
     table = scores(out).set_index("code")
-    assert table.loc[kelurahan, "selected"] and table.loc[kelurahan, "reason"] == "forced in"
+    forced_in, forced_out = MESSAGES["reason.forced_in"][0], MESSAGES["reason.forced_out"][0]
+    assert table.loc[kelurahan, "selected"] and table.loc[kelurahan, "reason"] == forced_in
     assert not table.loc[dropped, "selected"]
-    assert table.loc[dropped, "reason"] == "forced out"
+    assert table.loc[dropped, "reason"] == forced_out  # the run is in Bahasa Indonesia
     assert table["selected"].sum() == 27
 
 

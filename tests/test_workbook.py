@@ -171,7 +171,7 @@ def test_village_sheet_has_deprivations_before_removed_after(book, allocation):
     assert table["kode desa"].tolist() == villages["village"].tolist()
     labels = allocation.instance.labels["dimension_id"]
     for dim in allocation.tables.dimensions["dimension"]:
-        for stage, word in (("deprived", "sebelum"), ("removed", "terhapus"),
+        for stage, word in (("deprived", "sebelum"), ("removed", "teratasi"),
                             ("after", "sesudah")):
             header = f"{labels[dim]}: {word}"
             assert table[header].tolist() == pytest.approx(
@@ -188,7 +188,7 @@ def test_kecamatan_sheet_matches_the_kecamatan_table(book, allocation):
     table, total = read(book["Per Kecamatan"], "kode kecamatan")
     assert table["kode kecamatan"].tolist() == kec["kecamatan_code"].tolist()
     assert table["biaya (juta Rp)"].tolist() == pytest.approx(kec["cost"].tolist())
-    assert table["deprivasi terhapus"].tolist() == pytest.approx(kec["removed_total"].tolist())
+    assert table["deprivasi teratasi"].tolist() == pytest.approx(kec["removed_total"].tolist())
     assert total["biaya (juta Rp)"] == pytest.approx(kec["cost"].sum())
     assert total["jumlah desa"] == len(allocation.tables.villages)
     assert book["Per Kecamatan"].auto_filter.ref == f"A1:J{len(kec) + 1}"
@@ -199,23 +199,23 @@ def test_summary_sheet(book, allocation):
     t = allocation.tables
     pairs = {row[0]: row[1] for row in ws.iter_rows(values_only=True) if row[0]}
     assert pairs["status"] == allocation.report.status
-    assert pairs["selisih ke batas (gap)"] == pytest.approx(allocation.report.gap)
-    assert pairs["deprivasi terhapus"] == pytest.approx(t.totals["deprivations_removed"])
+    assert pairs["selisih ke batas"] == pytest.approx(allocation.report.gap)
+    assert pairs["deprivasi teratasi"] == pytest.approx(t.totals["deprivations_removed"])
     assert "SINTETIS" in ws["A2"].value
     assert ws.freeze_panes == "A3"
     dims, dims_total = read(ws, "dimensi")
-    assert dims["terhapus"].tolist() == pytest.approx(t.dimensions["removed"].tolist())
+    assert dims["teratasi"].tolist() == pytest.approx(t.dimensions["removed"].tolist())
     assert dims_total["sebelum"] == pytest.approx(t.totals["deprivations_before"])
     spend, spend_total = read(ws, "lembaga")
     assert spend["lembaga"].tolist() == t.agencies["agency"].tolist()
     assert spend["terpakai (juta Rp)"].tolist() == pytest.approx(t.agencies["used"].tolist())
     assert spend_total["pagu (juta Rp)"] == pytest.approx(t.totals["pagu"])
     plans, _ = read(ws, "rencana")
-    assert plans["rencana"].tolist() == ["optimum (rencana ini)", "serakah (greedy)",
+    assert plans["rencana"].tolist() == ["optimum (rencana ini)", "serakah",
                                          "bagi rata"]
-    assert plans["terhapus"].tolist() == pytest.approx(t.baselines["removed"].tolist())
+    assert plans["teratasi"].tolist() == pytest.approx(t.baselines["removed"].tolist())
     greedy = t.baselines.set_index("plan").loc["greedy"]
-    assert plans.loc[1, "optimum menghapus lebih banyak"] == pytest.approx(
+    assert plans.loc[1, "optimum mengatasi lebih banyak"] == pytest.approx(
         t.totals["deprivations_removed"] - greedy["removed"])
 
 
@@ -424,9 +424,9 @@ def test_libreoffice_opens_the_run_workbook(tmp_path):
     facts = {row[0]: row[1] for row in rows if len(row) > 1 and row[0]}
     assert facts["status"] == summary["status"] == "optimal"
     assert float(facts["belanja (juta Rp)"]) == pytest.approx(plan["cost"].sum())
-    assert float(facts["deprivasi terhapus"]) == pytest.approx(
+    assert float(facts["deprivasi teratasi"]) == pytest.approx(
         summary["deprivations_removed"])
-    assert float(facts["nilai tujuan (deprivasi terhapus, berbobot)"]) == pytest.approx(
+    assert float(facts["nilai tujuan (deprivasi teratasi, berbobot)"]) == pytest.approx(
         summary["objective"])
     agencies = _section(rows, "Belanja dan pagu per lembaga")
     assert agencies[0][:4] == ["lembaga", "nama lembaga", "pagu (juta Rp)",

@@ -17,8 +17,9 @@ def synthetic_note(ds: DataSet, lang: str = "id") -> str:
     return "indikator per desa SINTETIS (lihat data/README.md)"
 
 
-def kecamatan_summary(ds: DataSet) -> pd.DataFrame:
-    """Villages, people and deprivation counts per kecamatan, plus a district total row."""
+def kecamatan_summary(ds: DataSet, lang: str = "en") -> pd.DataFrame:
+    """Villages, people and deprivation counts per kecamatan, plus a district total row;
+    the data status in ``lang``."""
     frame = ds.villages[["code", "kecamatan_code", "type", "coastal"]].merge(
         ds.indicators, on="code", how="left", validate="one_to_one")
     dims = ds.dimensions
@@ -41,7 +42,7 @@ def kecamatan_summary(ds: DataSet) -> pd.DataFrame:
         table["poverty_rate_pct"] = (100 * table["poor_people"] / table["population"]).round(2)
     table.index.name = "kecamatan_code"
     table = table.reset_index()
-    table["data_status"] = synthetic_note(ds, "en")
+    table["data_status"] = synthetic_note(ds, lang)
     integer_cols = [c for c in table.columns if c not in (
         "kecamatan_code", "kecamatan", "poverty_rate_pct", "data_status")]
     table[integer_cols] = table[integer_cols].round().astype("int64")

@@ -54,7 +54,7 @@ def allocation_summary(allocation: Allocation, lang: str = "id") -> dict:
         "lp_bound": allocation.lp_bound, "greedy_certified_gap": allocation.greedy_gap,
         "quick_plan_objective": allocation.quick_objective,
         "quick_plan_certified_gap": allocation.quick_gap,
-        "warnings": [w.render("en") for w in allocation.warnings],
+        "warnings": [w.render(lang) for w in allocation.warnings],
     }
 
 

@@ -105,15 +105,17 @@ class Result:
     # --- tables ------------------------------------------------------------------
     @cached_property
     def score_table(self) -> pd.DataFrame:
-        """The village scores as written (village_scores.csv), with the data status."""
-        return self.scores.table.assign(data_status=synthetic_note(self.dataset, "en"))
+        """The village scores as written (village_scores.csv): each village's reason and
+        the data status in the run's language, codes as codes."""
+        return self.scores.table_in(self.lang).assign(
+            data_status=synthetic_note(self.dataset, self.lang))
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every CSV file of the results folder as a table, file name -> DataFrame."""
         ds, t = self.dataset, self.allocation.tables
-        note = synthetic_note(ds, "en")
+        note = synthetic_note(ds, self.lang)
         tables = {
-            "data_kecamatan.csv": kecamatan_summary(ds),
+            "data_kecamatan.csv": kecamatan_summary(ds, self.lang),
             "data_agencies.csv": agency_summary(ds),
             "data_indicators.csv": indicator_summary(ds),
             "village_scores.csv": self.score_table,
@@ -212,7 +214,8 @@ class Result:
         from planning.report.workbook import workbook_bytes
 
         return workbook_bytes(
-            ds=self.dataset, scores=self.score_table, allocation=self.allocation,
+            ds=self.dataset, scores=self.scores.shown_table(self.lang),
+            allocation=self.allocation,
             summary=self.summary["allocation"], scenario=self.summary["scenario"],
             provenance=self.provenance, lang=self.lang, moved=self.moved,
             equity=self.equity, price=self.price, analysis=self.analysis,

@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 
 from planning import i18n
 from planning.analysis.rakor import Analysis
+from planning.i18n.glossary import coded
 from planning.report.figures import DARK, GREY, LIGHT, _figure, png_bytes
 from planning.report.labels import column, sheet, words
 
@@ -155,6 +156,24 @@ WHY_COLUMNS = ["code", "name", "kecamatan", "focus", "in_plan", "poverty_index",
 ENTRY_COLUMNS = ["kind", "code", "name", "agency", "cost_cut_pct", "not_at_cost_cut_pct",
                  "extra_pagu", "not_at_extra_pagu", "weight", "not_at_weight", "paragraph"]
 
+#: binding-rule codes of the why analysis that are parts of a rule of the registry
+RULE_OF = {"max_units": "units", "need_cap": "units"}
+
+
+def binding_label(binding: object, lang: str) -> str:
+    """The rules that bind at a village ((rule, subject, value, limit) tuples of the why
+    analysis) in ``lang``: "pagu lembaga: DINKES, batas unit dan kebutuhan: DISTAN-HORTI"."""
+    if not isinstance(binding, list | tuple):
+        return ""
+    return ", ".join(f"{rule_label(RULE_OF.get(rule, rule), lang)}: {subject}"
+                     for rule, subject, *_ in binding)
+
+
+def _entry_reason(reason: object, lang: str) -> object:
+    key = f"equity.reason.{reason}"
+    return i18n.text(key, lang) if key in i18n.MESSAGES else reason
+
+
 def header(key: str, lang: str) -> str:
     """The catalogue's header of column ``key``, or ``key`` itself."""
     return column(key, lang) if f"column.{key}" in i18n.MESSAGES else key
@@ -230,10 +249,17 @@ def write_sheets(book, analysis: Analysis, dims: dict[str, str], figures: dict[s
         ws = book.add(sheet("why", lang))
         row = book.heading_row(ws, 0, sheet("why", lang), book.title)
         villages = analysis.villages[[c for c in WHY_COLUMNS if c in analysis.villages]]
+        if "binding" in analysis.villages and "binding_rules" in villages:
+            villages = villages.assign(binding_rules=[
+                binding_label(b, lang) for b in analysis.villages["binding"]])
         row = book.table(ws, villages, spec_of(villages, lang), row=row + 1, freeze=False,
                          autofilter=True)
         if analysis.entries is not None and len(analysis.entries):
             entries = analysis.entries[[c for c in ENTRY_COLUMNS if c in analysis.entries]]
+            entries = entries.assign(**{
+                c: entries[c].map(lambda v, c=c: coded("entry", v, lang) if c == "kind"
+                                  else _entry_reason(v, lang))
+                for c in ("kind", "reason") if c in entries})
             row = book.heading_row(ws, row, words("analysis.entries", lang))
             book.table(ws, entries, spec_of(entries, lang), row=row, freeze=False,
                        autofilter=False)

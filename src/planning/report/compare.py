@@ -23,6 +23,7 @@ from planning.analysis.compare import (
     SheetTable,
     six_decimals,
 )
+from planning.i18n.glossary import coded
 from planning.report.folder import csv_bytes, json_bytes
 
 # --- console summary -------------------------------------------------------------------
@@ -59,7 +60,8 @@ def summary_lines(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE) -> list[st
     lines.append(pair("compare.objective", t["objective"]))
     lines.append(pair("compare.removed", t["deprivations_removed"]))
     lines.append(i18n.text("compare.by_dimension", lang, items=", ".join(
-        f"{d} {i18n.signed(v['change'], lang)}" for d, v in t["removed_by_dimension"].items())))
+        f"{coded('dimension', d, lang)} {i18n.signed(v['change'], lang)}"
+        for d, v in t["removed_by_dimension"].items())))
     lines.append(pair("compare.spending", t["spending"], pa=num(t["pagu"]["a"]),
                       pb=num(t["pagu"]["b"])))
     lines.append(i18n.text("compare.village_counts", lang, gained=t["villages_gained"],
@@ -160,7 +162,7 @@ def _summary_frame(cmp: Comparison, lang: str) -> pd.DataFrame:
         return [label, values["a"], values["b"], values["change"]]
 
     rows = [row("objective", t["objective"]), row("removed", t["deprivations_removed"])]
-    rows += [row("removed_dimension", values, dimension=d)
+    rows += [row("removed_dimension", values, dimension=coded("dimension", d, lang))
              for d, values in t["removed_by_dimension"].items()]
     rows += [row("spending", t["spending"]), row("pagu", t["pagu"]),
              row("agency_villages", t["agency_villages"]),

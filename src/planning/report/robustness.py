@@ -19,6 +19,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from planning import i18n
 from planning.analysis.robustness import ALWAYS, CLASSES, OFTEN, Robustness
+from planning.i18n.glossary import term
 from planning.report.analysis import header
 from planning.report.figures import new_chart, png_bytes
 
@@ -49,7 +50,8 @@ def _header(key: str, lang: str) -> str:
 
 
 def class_label(code: str | None, lang: str) -> str:
-    return i18n.text(f"robustness.class.{code}", lang) if code else ""
+    """The robustness class ``code`` in the glossary's words ("selalu", "kadang-kadang")."""
+    return term(f"frequency.{code}", lang) if code else ""
 
 
 def group_label(group: str, lang: str) -> str:

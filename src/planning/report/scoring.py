@@ -23,6 +23,7 @@ from planning.config.options import Resolved
 from planning.data import DataSet
 from planning.data.summary import synthetic_note
 from planning.i18n import text
+from planning.i18n.glossary import coded, term
 from planning.report.folder import csv_bytes, json_bytes
 from planning.scoring import ScoreResult, ScoringError, score
 from planning.scoring.compare import compare_2020, overlap_by_kecamatan
@@ -96,7 +97,7 @@ class ScoreReport:
         if self.result.stability is None:
             return ()
         return (percent(row["selection_frequency"], self.lang),
-                text(f"stability.{row['stability']}", self.lang))
+                term(f"frequency.{row['stability']}", self.lang))
 
     def _header(self, *columns: str) -> list[str]:
         """Column headers; the stability columns only when stability was run."""
@@ -366,12 +367,14 @@ class ScoreReport:
         rows = []
         for _, r in comparison[comparison["in_2020"]].iterrows():
             if not r["code"]:
-                rows.append([r["kecamatan"], text("unidentified", lang), r["status_2020"],
+                rows.append([r["kecamatan"], text("unidentified", lang),
+                             coded("source", r["status_2020"], lang),
                              *[""] * (len(self._header("frequency", "stability")) + 2)])
                 continue
             row = selection.loc[r["code"]]
             note = text("note.picked_too", lang) if r["both"] else reason(row, lang)
-            rows.append([r["kecamatan"], f"{r['name']} ({r['code']})", r["status_2020"],
+            rows.append([r["kecamatan"], f"{r['name']} ({r['code']})",
+                         coded("source", r["status_2020"], lang),
                          text("rank_of", lang, rank=r["rank_in_kecamatan"],
                               n=r["villages_in_kecamatan"]), *self._stability(row), note])
         header = self._header("kecamatan", "village_2020", "status_2020", "our_rank",
@@ -380,8 +383,9 @@ class ScoreReport:
 
     # ------------------------------------------------------------------ files
     def files(self) -> dict[str, bytes]:
-        note = synthetic_note(self.dataset, "en")
-        out = {"village_scores.csv": csv_bytes(self.result.table.assign(data_status=note))}
+        note = synthetic_note(self.dataset, self.lang)
+        out = {"village_scores.csv": csv_bytes(self.result.table_in(self.lang).assign(
+            data_status=note))}
         if self.comparison is not None:
             out["focus_2020_comparison.csv"] = csv_bytes(
                 self.comparison.assign(data_status=note))
@@ -403,8 +407,8 @@ def score_report(ds: DataSet, resolved: Resolved, lang: str = "id") -> ScoreRepo
     except ScoringError as exc:
         raise resolved.explain(exc) from None
     reference = ds.reference.get(REFERENCE)
-    comparison = None if reference is None else compare_2020(result.table, reference,
-                                                             ds.kecamatan)
+    comparison = None if reference is None else compare_2020(
+        result.table_in(lang), reference, ds.kecamatan, lang)
     return ScoreReport(ds, resolved, result, comparison, lang)
 
 

@@ -11,7 +11,8 @@ import pandas as pd
 
 from planning.config.scoring import ScoringSettings
 from planning.data import DataSet
-from planning.scoring.focus import FocusRule, Selection, select_focus
+from planning.i18n.glossary import coded
+from planning.scoring.focus import FocusRule, Selection, reason, select_focus
 from planning.scoring.indices import (
     Index,
     Method,
@@ -37,6 +38,23 @@ class ScoreResult:
     selection: Selection
     stability: Stability | None
     table: pd.DataFrame  # one row per village, the table `planning score` writes
+
+    def table_in(self, lang: str) -> pd.DataFrame:
+        """:attr:`table` with each village's ``reason`` in ``lang`` ("peringkat 4 di
+        kecamatan, di bawah batas"); codes (``stability``, ``type``) stay codes, as
+        village_scores.csv keeps them."""
+        reasons = self.selection.table.set_index("code").apply(
+            lambda row: reason(row, lang), axis=1)
+        return self.table.assign(reason=self.table["code"].map(reasons))
+
+    def shown_table(self, lang: str) -> pd.DataFrame:
+        """:meth:`table_in` with the code values people read as the glossary's words
+        (``stability`` "selalu", ``type`` "desa"): the table the workbook shows."""
+        out = self.table_in(lang)
+        for column, family in (("stability", "frequency"), ("type", "type")):
+            if column in out:
+                out[column] = out[column].map(lambda code, f=family: coded(f, code, lang))
+        return out
 
     def decomposition(self, code: str) -> pd.DataFrame:
         """Indicator contributions of one village to both indices (they sum to the score)."""

@@ -15,18 +15,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-UNIDENTIFIED = "2020 village not identified in any source"
+from planning.i18n import DEFAULT_LANGUAGE, text
+
+UNIDENTIFIED = "lang.focus_2020_unidentified"
+"""The message key of the reason of a 2020 place whose village no source names."""
 COLUMNS = ["kecamatan_code", "kecamatan", "code", "name", "type", "selected", "in_2020",
            "status_2020", "both", "rank_in_kecamatan", "villages_in_kecamatan",
            "poverty_index", "selection_frequency", "stability", "reason"]
 
 
 def compare_2020(table: pd.DataFrame, reference: pd.DataFrame,
-                 kecamatan: pd.DataFrame) -> pd.DataFrame:
-    """The comparison table (see the module docstring).
+                 kecamatan: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """The comparison table (see the module docstring), its reasons in ``lang``.
 
-    ``table`` is ``ScoreResult.table``, ``reference`` the 2020 list as read (text columns
-    kecamatan, code, status, ...), ``kecamatan`` the data set's kecamatan table (code, name).
+    ``table`` is ``ScoreResult.table_in(lang)`` (the score table, its reasons in ``lang``),
+    ``reference`` the 2020 list as read (text columns kecamatan, code, status, ...),
+    ``kecamatan`` the data set's kecamatan table (code, name).
     """
     size = table.groupby("kecamatan_code")["code"].transform("size")
     ours = table.assign(villages_in_kecamatan=size.to_numpy())
@@ -46,7 +50,7 @@ def compare_2020(table: pd.DataFrame, reference: pd.DataFrame,
         "kecamatan_code": missing["kecamatan"].map(codes_by_name).fillna("").to_numpy(),
         "kecamatan": missing["kecamatan"].to_numpy(), "code": "", "name": "", "type": "",
         "selected": False, "in_2020": True, "status_2020": missing["status"].to_numpy(),
-        "both": False, "reason": UNIDENTIFIED})
+        "both": False, "reason": text(UNIDENTIFIED, lang)})
     out = pd.concat([rows[[c for c in COLUMNS if c in rows]], blank], ignore_index=True)
     out["rank_in_kecamatan"] = out["rank_in_kecamatan"].astype("Int64")
     out["villages_in_kecamatan"] = out["villages_in_kecamatan"].astype("Int64")

@@ -5,7 +5,8 @@
 * **Frequency** of a (village, programme): the share of the draws *with a plan* in which
   the village receives the programme (units > 0), and its class: ``always`` (selalu,
   >= :data:`ALWAYS` = 90 %), ``often`` (sering, >= :data:`OFTEN` = 50 %), ``sometimes``
-  (kadang, > 0) and ``never`` (tidak pernah, 0: a choice of the base plan no draw kept).
+  (kadang-kadang, > 0) and ``never`` (tidak pernah, 0: a choice of the base plan no draw
+  kept); the words are the glossary's (``term.frequency.<class>``, docs/glossary.md).
 * **Money** of a village: its spending (juta Rp) in each draw with a plan (0 where it gets
   nothing): minimum, median and maximum, beside the base plan's.
 * **Robust share** of the base plan: sum of the base cost of the rows whose (village,
@@ -35,7 +36,7 @@ from planning.analysis.robustness.draws import GROUPS
 ALWAYS = 0.90
 #: ... in at least this share, "often"; above 0, "sometimes"; at 0, "never"
 OFTEN = 0.50
-#: the classes, most robust first (catalogue: robustness.class.<code>)
+#: the classes, most robust first (their words: glossary term.frequency.<code>)
 CLASSES = ("always", "often", "sometimes", "never")
 
 
