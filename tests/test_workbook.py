@@ -44,8 +44,14 @@ def build(ds, scores, allocation, **kw) -> bytes:
                           provenance=provenance, **kw)
 
 
-def load(data: bytes) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(io.BytesIO(data))
+def load(data: bytes, formulas: bool = False) -> openpyxl.Workbook:
+    """The workbook as Excel shows it before recalculating (the cached values of its
+    formulas), or with ``formulas`` their text."""
+    return openpyxl.load_workbook(io.BytesIO(data), data_only=not formulas)
+
+
+HEADER = 4
+"""The row of the Alokasi header, under the banner (rows 1-2) and an empty row."""
 
 
 @pytest.fixture(scope="module")
@@ -84,37 +90,39 @@ def test_sheets_in_bahasa_indonesia(book, allocation):
     agencies = sorted(allocation.tables.agencies["agency"])
     assert book.sheetnames == ["Ringkasan", *agencies, "Per Kecamatan", "Per Desa",
                                "Pemerataan", "Harga pemerataan", "Alokasi", "Skor Desa",
-                               "Input & Asumsi", "Meta", "_plan"]
-    assert book["_plan"].sheet_state == "hidden"
-    assert all(book[name].sheet_state == "visible" for name in book.sheetnames[:-1])
+                               "Input & Asumsi", "Meta", "_plan", "_lists"]
+    assert book["_plan"].sheet_state == book["_lists"].sheet_state == "hidden"
+    assert all(book[name].sheet_state == "visible" for name in book.sheetnames[:-2])
 
 
 def test_sheets_and_headers_in_english(ds, scores, allocation):
     book = load(build(ds, scores, allocation, lang="en"))
     assert book.sheetnames[0] == "Summary"
-    assert book.sheetnames[-8:] == ["By Village", "Equity", "Price of balance", "Allocation",
-                                    "Village Scores", "Inputs & Assumptions", "Meta", "_plan"]
+    assert book.sheetnames[-9:] == ["By Village", "Equity", "Price of balance", "Allocation",
+                                    "Village Scores", "Inputs & Assumptions", "Meta", "_plan",
+                                    "_lists"]
     assert "By Kecamatan" in book.sheetnames
     ws = book["Allocation"]
-    assert [c.value for c in ws[1]] == [
+    assert [c.value for c in ws[HEADER]] == [
         "village_code", "village", "kecamatan", "program_code", "programme", "agency",
         "units", "cost (Rp million)", "households reached", "lock"]
-    (rule,) = ws.data_validations.dataValidation
-    assert rule.formula1 == '"yes,no"'
-    assert "SYNTHETIC" in book["Summary"]["A2"].value
+    rules = {r.formula1: r for r in ws.data_validations.dataValidation}
+    assert str(rules['"yes,no"'].sqref).startswith("J5:")
+    assert "SYNTHETIC" in book["Summary"]["A1"].value
+    assert book["Summary"]["A2"].value.startswith("Scenario: baseline · run date: ")
 
 
 def test_allocation_sheet_is_the_plan(book, allocation):
     plan = allocation.tables.plan
     ws = book["Alokasi"]
     # the exact layout the round-trip reader relies on
-    assert [c.value for c in ws[1]] == [
+    assert [c.value for c in ws[HEADER]] == [
         "kode_desa", "desa", "kecamatan", "kode_program", "program", "lembaga", "unit",
         "biaya (juta Rp)", "penerima manfaat", "kunci"]
     assert ALLOCATION_SHEET == {"id": "Alokasi", "en": "Allocation"}
     assert len(ALLOCATION_COLUMNS) == len(ALLOCATION_HEADERS["id"]) == 10
-    assert ws.max_row == len(plan) + 1
-    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert ws.max_row == len(plan) + HEADER
+    rows = list(ws.iter_rows(min_row=HEADER + 1, values_only=True))
     assert [(r[0], r[3]) for r in rows] == list(zip(plan["village"], plan["program"],
                                                     strict=True))
     assert [r[5] for r in rows] == plan["agency"].tolist()
@@ -123,14 +131,21 @@ def test_allocation_sheet_is_the_plan(book, allocation):
     assert [r[7] for r in rows] == pytest.approx(plan["cost"].tolist())
     assert [r[8] for r in rows] == pytest.approx(plan["households_reached"].tolist())
     assert all(r[9] is None for r in rows)  # lock: empty, for the planner to fill
-    assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:J{len(plan) + 1}"
-    (rule,) = ws.data_validations.dataValidation
-    assert rule.type == "list" and rule.formula1 == '"ya,tidak"'
-    assert str(rule.sqref).startswith("J2:")
-    note = ws["J1"].comment.text
+    assert ws.freeze_panes == "A5"
+    assert ws.auto_filter.ref == f"A4:J{len(plan) + HEADER}"
+    rules = {str(r.sqref).split(":")[0]: r for r in ws.data_validations.dataValidation}
+    assert set(rules) == {"A5", "D5", "G5", "J5"}
+    assert rules["J5"].type == "list" and rules["J5"].formula1 == '"ya,tidak"'
+    assert rules["G5"].type == "whole" and rules["G5"].operator == "greaterThanOrEqual"
+    assert rules["G5"].formula1 == "0" and rules["G5"].errorStyle == "stop"
+    villages = sorted(set(plan["village"]))
+    assert rules["A5"].formula1 == f"_lists!$A$2:$A${len(villages) + 1}"
+    assert [c.value for c in book["_lists"]["A"][1:]] == villages
+    assert rules["D5"].formula1 == f"_lists!$B$2:$B${len(allocation.instance.programs) + 1}"
+    note = ws["J4"].comment.text
     assert "ya" in note and "unit" in note and "Hapus" in note
-    assert ws["H2"].number_format == "#,##0.0"
+    assert "unit × biaya satuan + biaya tetap" in ws["H4"].comment.text
+    assert ws["H5"].number_format == "#,##0.0"
 
 
 def test_the_round_trip_reader_reads_the_allocation_sheet(raw, allocation, tmp_path):
@@ -145,7 +160,7 @@ def test_the_round_trip_reader_reads_the_allocation_sheet(raw, allocation, tmp_p
     assert edited["program_code"].tolist() == plan["program"].tolist()
     assert edited["units"].tolist() == plan["units"].tolist()
     assert edited["lock"].isna().all()
-    assert edited["row"].tolist() == list(range(2, len(plan) + 2))
+    assert edited["row"].tolist() == list(range(HEADER + 1, len(plan) + HEADER + 1))
     assert original.values.tolist() == plan[["village", "program", "units"]].values.tolist()
 
 
