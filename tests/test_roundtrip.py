@@ -121,9 +121,9 @@ def test_bad_edits_are_reported_per_row(first, tmp_path, ds):
         "hi", ascending=False)
 
     def change(ws, header):
-        ws.cell(2, col(header, "kode_desa")).value = "51.08.99.9999"
-        ws.cell(3, col(header, "unit")).value = "banyak"
-        ws.cell(4, col(header, "unit")).value = 10_000
+        ws.cell(5, col(header, "kode_desa")).value = "51.08.99.9999"
+        ws.cell(6, col(header, "unit")).value = "banyak"
+        ws.cell(7, col(header, "unit")).value = 10_000
         row = ws.max_row + 1
         for r in rtlh.itertuples():
             ws.cell(row, col(header, "kode_desa")).value = r.village
@@ -136,17 +136,17 @@ def test_bad_edits_are_reported_per_row(first, tmp_path, ds):
     with pytest.raises(RoundTripError) as caught:
         run_scenario(SCENARIO, tmp_path / "never", edited=edited)
     text = caught.value.render("id")
-    assert "baris 2" in text and "kode_desa" in text and "51.08.99.9999" in text
-    assert "baris 3" in text and "banyak" in text
-    assert "baris 4" in text and "10000" in text
+    assert "baris 5" in text and "kode_desa" in text and "51.08.99.9999" in text
+    assert "baris 6" in text and "banyak" in text
+    assert "baris 7" in text and "10000" in text
     assert "PERKIMTA" in text and "pagu" in text
     english = caught.value.render("en")
-    assert "row 2" in english and "village_code" in english
+    assert "row 5" in english and "village_code" in english
     assert not (tmp_path / "never").exists()
     result = CliRunner().invoke(app, ["run", str(SCENARIO), "--out", str(tmp_path / "never"),
                                       "--locks", str(edited), "--lang", "en"])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "row 3" in result.output
+    assert "row 6" in result.output
 
 
 def test_a_file_that_is_not_a_workbook(first, tmp_path):
@@ -397,7 +397,7 @@ ROUNDTRIP_CASES = [
      "holds more than 5 rows, far more than any plan. Use the workbook"),
     # the cells of the Alokasi sheet
     ("formula in units", put("Alokasi", "G9", "=G7*2"), None, "roundtrip.formula", "Alokasi",
-     6, "units", "G", "sel berisi rumus (=G7*2). Ketik nilainya langsung",
+     9, "units", "G", "sel berisi rumus (=G7*2). Ketik nilainya langsung",
      "the cell holds a formula (=G7*2). Type the value itself"),
     ("units cleared", put("Alokasi", "G10", None), None, "roundtrip.empty_cell", "Alokasi", 10,
      "units", "G", "sel kosong. Isi sel ini atau hapus barisnya",

@@ -56,7 +56,8 @@ from planning.report.labels import (
 from planning.report.roundtrip import PLAN_SHEET
 
 __all__ = ["ALLOCATION_COLUMNS", "ALLOCATION_HEADERS", "ALLOCATION_SHEET", "CREATED",
-           "LISTS_SHEET", "TOP", "Stamp", "long_date", "run_date", "workbook_bytes"]
+           "LISTS_SHEET", "TOP", "Stamp", "long_date", "print_setup", "run_date",
+           "workbook_bytes"]
 
 CREATED = datetime(2020, 1, 1)
 """The creation time written into every workbook, fixed so that a re-run gives the same
@@ -83,8 +84,9 @@ EDITABLE = "#FFF2CC"
 TOP = 3
 """The first row (0-based) of a visible sheet's own content: the banner takes rows 0
 (the data note) and 1 (scenario and run date), row 2 is empty."""
-LANDSCAPE = 100
-"""Characters of column width beyond which a sheet prints in landscape."""
+PAGE = {"portrait": (102.0, 690.0), "landscape": (149.0, 470.0)}
+"""What one A4 page holds in each orientation, within the margins, page header and footer:
+characters of column width at 100 % and points of row height."""
 A4 = 9
 """xlsxwriter's paper code of A4."""
 LISTS_SHEET = "_lists"
@@ -242,22 +244,11 @@ class _Book:
         ws.set_row(row, 15.0 * lines + 2)
 
     def _print_setup(self, ws: Worksheet, chars: float) -> None:
-        """A4, landscape when wider than :data:`LANDSCAPE` characters, fit to the page
-        width, the table header repeated on every page, and the page header (sheet, data
-        note) and footer (scenario, run date, "halaman x dari y")."""
-        ws.set_paper(A4)
-        if chars > LANDSCAPE:
-            ws.set_landscape()
-        else:
-            ws.set_portrait()
-        ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
-        ws.fit_to_pages(1, 0)
-        if ws.name in self.repeat:
-            ws.repeat_rows(self.repeat[ws.name])
-        stamp, lang = self.stamp, self.lang
-        ws.set_header(f'&L&A&R&"-,Bold"&KC00000{_hf(stamp.mark)}', {"margin": 0.3})
-        page = text("book.page", lang, page="&P", pages="&N")
-        ws.set_footer(f"&L{_hf(stamp.line(lang), 120)}&R{page}", {"margin": 0.3})
+        """A4 in the orientation that prints the sheet on fewer pages (:func:`_orientation`),
+        fit to the page width, the table header repeated on every page, and the page
+        header (sheet, data note) and footer (scenario, run date, "halaman x dari y")."""
+        print_setup(ws, chars, mark=self.stamp.mark, footer=self.stamp.line(self.lang),
+                    lang=self.lang, repeat=self.repeat.get(ws.name))
 
     def close(self) -> bytes:
         for ws in self.sheets:
@@ -344,6 +335,41 @@ class _Book:
             ws.write_string(at, 0, label)
             self.cell(ws, at, 1, value, kind)
         return row + len(items) + 1
+
+
+def print_setup(ws: Worksheet, chars: float, *, mark: str, footer: str, lang: str,
+                repeat: int | None = None) -> None:
+    """A4 in the orientation that prints ``ws`` (``chars`` characters wide) on fewer
+    pages (:func:`_orientation`), fit to the page width, row ``repeat`` (a table header)
+    repeated on every page, the sheet's name and ``mark`` (the data note, red) in the
+    page header, ``footer`` (scenario, run date) and "halaman x dari y" in the footer."""
+    ws.set_paper(A4)
+    if _orientation(ws, chars) == "landscape":
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
+    ws.fit_to_pages(1, 0)
+    if repeat is not None:
+        ws.repeat_rows(repeat)
+    ws.set_header(f'&L&A&R&"-,Bold"&KC00000{_hf(mark)}', {"margin": 0.3})
+    page = text("book.page", lang, page="&P", pages="&N")
+    ws.set_footer(f"&L{_hf(footer, 120)}&R{page}", {"margin": 0.3})
+
+
+def _orientation(ws: Worksheet, chars: float) -> str:
+    """The orientation in which ``ws`` (``chars`` characters wide) prints on fewer pages
+    when fit to the page width (:data:`PAGE`); on a tie the one that shrinks it less."""
+    rows = ws.dim_rowmax + 1 if ws.dim_rowmax is not None else 0
+    sizes = getattr(ws, "row_sizes", {})
+    points = 15.0 * (rows - len(sizes)) + sum(0.75 * size[0] for size in sizes.values())
+
+    def fit(orientation: str) -> tuple[int, float]:
+        wide, tall = PAGE[orientation]
+        scale = min(1.0, wide / max(chars, 1.0))
+        return math.ceil(points * scale / tall), -scale
+
+    return min(("portrait", "landscape"), key=fit)
 
 
 def _valid_sheet_name(name: str, taken: set[str]) -> str:
