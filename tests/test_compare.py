@@ -222,7 +222,7 @@ def test_workbook_opens_with_the_tables(cmp):
     for table, sheet in zip(tables, book.worksheets, strict=True):
         # the banner: the data status of both results, the labels and the date
         assert sheet["A1"].value.startswith("Status data kedua hasil: ")
-        assert sheet["A2"].value.startswith("Skenario: lama / baru · tanggal run: ")
+        assert sheet["A2"].value == "Skenario: lama / baru · uang dalam juta Rp"
         assert sheet.freeze_panes == "A5" and sheet.auto_filter.ref.startswith("A4:")
         assert sheet.print_title_rows == "$4:$4" and sheet.page_setup.paperSize == 9
         assert sheet.page_setup.fitToHeight == 0

@@ -307,6 +307,27 @@ def test_moved_sheet_is_written_as_given(ds, scores, allocation):
     assert "SINTETIS" in ws["A1"].value and ws["A2"].value.startswith("Skenario: baseline")
 
 
+def test_without_a_run_date_no_clock_is_in_the_file(ds, scores, allocation, monkeypatch):
+    """No run date given (no ``day``, no SOURCE_DATE_EPOCH): the banner names the
+    scenario alone, the printed footer the date of printing (a field the spreadsheet
+    fills), and the bytes do not depend on the day; SOURCE_DATE_EPOCH names the day."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    data = build(ds, scores, allocation, day=None)
+    book = load(data)
+    assert book["Alokasi"]["A2"].value == "Skenario: baseline · uang dalam juta Rp"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        footer = re.search(rb"<oddFooter>(.*?)</oddFooter>",
+                           archive.read("xl/worksheets/sheet1.xml"))[1].decode()
+    assert "dicetak &amp;D" in footer and "halaman &amp;P dari &amp;N" in footer
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 1 January 2026, UTC
+    dated = load(build(ds, scores, allocation, day=None))
+    assert dated["Alokasi"]["A2"].value == (
+        "Skenario: baseline · tanggal run: 1 Januari 2026 · uang dalam juta Rp")
+    rows = {(s, k): v for s, k, v in dated["Meta"].iter_rows(min_row=5, max_col=3,
+                                                               values_only=True)}
+    assert rows[("workbook", "run_date")] == "2026-01-01"
+
+
 def test_same_inputs_same_bytes(raw, ds, scores, allocation):
     assert build(ds, scores, allocation) == raw
     other = build(ds, scores, allocation, created=datetime(2021, 6, 1))

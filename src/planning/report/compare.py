@@ -234,10 +234,11 @@ def comparison_workbook_bytes(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE
                               day=None) -> bytes:
     """A small xlsx of the comparison: one sheet per table of :func:`comparison_tables`,
     each under the banner of the planners' workbook (the two results' data status; the
-    labels and the date, ``day``, default :func:`~planning.report.workbook.run_date`),
+    labels and the date, ``day``, default :func:`~planning.report.workbook.run_date`;
+    without one the printed pages carry the date of printing),
     header row frozen and repeated on every printed page, filters, money in juta Rp, the
     print setup of the planners' workbook; text never becomes a formula; the same
-    comparison on the same day gives the same bytes."""
+    comparison gives the same bytes."""
     import xlsxwriter
 
     from planning.report.workbook import TOP, long_date, print_setup, run_date
@@ -256,8 +257,11 @@ def comparison_workbook_bytes(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE
     stamp_format = book.add_format({"italic": True, "font_color": "#404040"})
     status = data_status(cmp) or "-"
     note = i18n.text("book.compare.note", lang, status=status)
-    line = i18n.text("book.banner", lang, name=" / ".join(cmp.labels),
-                     date=long_date(run_date() if day is None else day, lang))
+    day = run_date() if day is None else day
+    line = (i18n.text("book.banner.undated", lang, name=" / ".join(cmp.labels))
+            if day is None else
+            i18n.text("book.banner", lang, name=" / ".join(cmp.labels),
+                      date=long_date(day, lang)))
     for table in comparison_tables(cmp, lang):
         sheet = book.add_worksheet(table.name)
         columns = list(table.frame.columns)
@@ -285,6 +289,7 @@ def comparison_workbook_bytes(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE
         sheet.write_string(1, 0, line, stamp_format)
         sheet.freeze_panes(TOP + 1, 0)
         sheet.autofilter(TOP, 0, TOP + len(table.frame), len(columns) - 1)
-        print_setup(sheet, sum(widths), mark=status, footer=line, lang=lang, repeat=TOP)
+        print_setup(sheet, sum(widths), mark=status, footer=line, lang=lang, repeat=TOP,
+                    dated=day is not None)
     book.close()
     return buffer.getvalue()

@@ -19,7 +19,7 @@ sheet), the agency sheets' units, costs and totals (from the Alokasi rows) and t
 used and left per agency (SUMIF over the Alokasi sheet), so that Excel and LibreOffice
 recompute them when a planner changes units. Money is in juta Rp (millions of rupiah) as
 in the data. The same inputs give a byte-identical file: the creation time is fixed
-(``created``), the run date is a day (:func:`run_date`), and xlsxwriter stamps every part
+(``created``), the run date is given (:func:`run_date`), and xlsxwriter stamps every part
 of the zip archive with the same date.
 """
 
@@ -95,15 +95,16 @@ LAST_ROW = 1_048_575
 """The last row (0-based) of a sheet: validations reach it, for rows a planner adds."""
 
 
-def run_date(environ: Mapping[str, str] | None = None) -> date:
+def run_date(environ: Mapping[str, str] | None = None) -> date | None:
     """The date of the run shown on every sheet: the day of ``SOURCE_DATE_EPOCH`` (seconds
-    since 1970, the reproducible-builds convention) when it is set, today (UTC)
-    otherwise. A day, not a time: re-runs on the same day give the same bytes."""
+    since 1970, the reproducible-builds convention) when it is set; None otherwise (no
+    clock in the file: the same inputs give the same bytes on any day, and the printed
+    pages carry the date they are printed on)."""
     environ = os.environ if environ is None else environ
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC).date()
-    return datetime.now(UTC).date()
+    return None
 
 
 def long_date(day: date, lang: str) -> str:
@@ -122,9 +123,11 @@ class Stamp:
     warning: str
     mark: str
     scenario: str
-    day: str
+    day: str | None
 
     def line(self, lang: str) -> str:
+        if self.day is None:
+            return text("book.banner.undated", lang, name=self.scenario)
         return text("book.banner", lang, name=self.scenario, date=self.day)
 
 
@@ -248,7 +251,8 @@ class _Book:
         fit to the page width, the table header repeated on every page, and the page
         header (sheet, data note) and footer (scenario, run date, "halaman x dari y")."""
         print_setup(ws, chars, mark=self.stamp.mark, footer=self.stamp.line(self.lang),
-                    lang=self.lang, repeat=self.repeat.get(ws.name))
+                    lang=self.lang, repeat=self.repeat.get(ws.name),
+                    dated=self.stamp.day is not None)
 
     def close(self) -> bytes:
         for ws in self.sheets:
@@ -338,11 +342,12 @@ class _Book:
 
 
 def print_setup(ws: Worksheet, chars: float, *, mark: str, footer: str, lang: str,
-                repeat: int | None = None) -> None:
+                repeat: int | None = None, dated: bool = True) -> None:
     """A4 in the orientation that prints ``ws`` (``chars`` characters wide) on fewer
     pages (:func:`_orientation`), fit to the page width, row ``repeat`` (a table header)
     repeated on every page, the sheet's name and ``mark`` (the data note, red) in the
-    page header, ``footer`` (scenario, run date) and "halaman x dari y" in the footer."""
+    page header, ``footer`` (scenario, run date) and "halaman x dari y" in the footer,
+    and the date of printing unless ``dated`` (``footer`` names the run date)."""
     ws.set_paper(A4)
     if _orientation(ws, chars) == "landscape":
         ws.set_landscape()
@@ -354,7 +359,8 @@ def print_setup(ws: Worksheet, chars: float, *, mark: str, footer: str, lang: st
         ws.repeat_rows(repeat)
     ws.set_header(f'&L&A&R&"-,Bold"&KC00000{_hf(mark)}', {"margin": 0.3})
     page = text("book.page", lang, page="&P", pages="&N")
-    ws.set_footer(f"&L{_hf(footer, 120)}&R{page}", {"margin": 0.3})
+    printed = "" if dated else " · " + text("book.printed", lang, date="&D")
+    ws.set_footer(f"&L{_hf(footer, 120)}{printed}&R{page}", {"margin": 0.3})
 
 
 def _orientation(ws: Worksheet, chars: float) -> str:
@@ -939,7 +945,7 @@ def _flatten(prefix: str, value: object) -> Iterator[tuple[str, object]]:
 
 
 def _meta_rows(ds: DataSet, scenario: dict, provenance: dict, lang: str,
-               day: date) -> pd.DataFrame:
+               day: date | None) -> pd.DataFrame:
     rows = [("scenario", key, value) for key, value in _flatten("", scenario)]
     for top, value in provenance.items():
         if isinstance(value, Mapping):
@@ -947,7 +953,7 @@ def _meta_rows(ds: DataSet, scenario: dict, provenance: dict, lang: str,
         else:
             rows.append(("provenance", str(top), value))
     rows += [(words("block.workbook", "en"), "language", lang),
-             (words("block.workbook", "en"), "run_date", day.isoformat()),
+             (words("block.workbook", "en"), "run_date", day and day.isoformat()),
              (words("block.workbook", "en"), "data_status", synthetic_note(ds, "en")),
              (words("block.workbook", "en"), "synthetic_indicators",
               ds.synthetic_indicators())]
@@ -1010,8 +1016,8 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
     it the measures are computed here from ``allocation`` and ``ds``. ``price``: the
     run's :class:`~planning.analysis.price.Price` (``Result.price``); without it the price
     sheet knows this plan only (a balanced plan's price reads as not computed). ``day``:
-    the run date every sheet shows (default :func:`run_date`). Same arguments on the
-    same day, same bytes.
+    the run date every sheet shows (default :func:`run_date`; without one the sheets show
+    none and the printed pages the date of printing). Same arguments, same bytes.
     """
     if allocation.tables is None:
         raise ValueError("the allocation holds no plan; there is nothing to write")
@@ -1020,7 +1026,8 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
         price = price_of_balance(allocation, None, balanced_equity=measures)
     day = run_date() if day is None else day
     stamp = Stamp(warning=_data_note(ds, lang), mark=synthetic_note(ds, lang),
-                  scenario=scenario_name(scenario), day=long_date(day, lang))
+                  scenario=scenario_name(scenario),
+                  day=None if day is None else long_date(day, lang))
     book = _Book(lang, created, synthetic_note(ds, lang), stamp)
     plan = _plan(allocation, lang)
     _summary_sheet(book, ds, allocation, summary)
