@@ -230,6 +230,7 @@ def write_sheets(book, analysis: Analysis, dims: dict[str, str], figures: dict[s
         ws = book.add(sheet("why", lang))
         row = book.heading_row(ws, book.top, sheet("why", lang), book.title)
         villages = analysis.villages[[c for c in WHY_COLUMNS if c in analysis.villages]]
+        book.repeat[ws.name] = row + 1  # its header on every printed page
         row = book.table(ws, villages, spec_of(villages, lang), row=row + 1, freeze=False,
                          autofilter=True)
         if analysis.entries is not None and len(analysis.entries):
