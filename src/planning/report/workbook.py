@@ -167,9 +167,9 @@ def _missing(value: object) -> bool:
 class _Book:
     """One workbook being written: its formats, sheet names and column widths."""
 
-    def __init__(self, lang: str, created: datetime, note: str, stamp: Stamp):
+    def __init__(self, lang: str, created: datetime, note: str, stamp: Stamp | None = None):
         self.lang = lang
-        self.stamp = stamp
+        self.stamp = stamp or Stamp(warning=note, mark=note, scenario="-", day=None)
         self.top = TOP
         self.buffer = io.BytesIO()
         self.wb = xlsxwriter.Workbook(self.buffer, OPTIONS)
