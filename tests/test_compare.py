@@ -220,22 +220,27 @@ def test_workbook_opens_with_the_tables(cmp):
     tables = comparison_tables(cmp, "id")
     assert book.sheetnames == ["Perbandingan", "Lembaga", "Kecamatan", "Desa", "Program"]
     for table, sheet in zip(tables, book.worksheets, strict=True):
-        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
-        rows = list(sheet.iter_rows(values_only=True))
-        assert list(rows[0]) == list(table.frame.columns)
+        # the banner: the data status of both results, the labels and the date
+        assert sheet["A1"].value.startswith("Status data kedua hasil: ")
+        assert sheet["A2"].value == "Skenario: lama / baru · uang dalam juta Rp"
+        assert sheet.freeze_panes == "A5" and sheet.auto_filter.ref.startswith("A4:")
+        assert sheet.print_title_rows == "$4:$4" and sheet.page_setup.paperSize == 9
+        assert sheet.page_setup.fitToHeight == 0
+        rows = list(sheet.iter_rows(min_row=4, values_only=True))
+        assert [v for v in rows[0] if v is not None] == list(table.frame.columns)
         assert len(rows) == len(table.frame) + 1
     agencies = book["Lembaga"]
-    header = [c.value for c in agencies[1]]
+    header = [c.value for c in agencies[4]]
     moved = header.index("Rupiah bergeser (juta Rp, baru - lama)")
-    got = {r[0]: r[moved] for r in agencies.iter_rows(min_row=2, values_only=True)}
+    got = {r[0]: r[moved] for r in agencies.iter_rows(min_row=5, values_only=True)}
     assert got == pytest.approx(dict(zip(cmp.agencies["agency"], cmp.agencies["moved"],
                                          strict=True)))
-    assert agencies.cell(2, moved + 1).number_format == "#,##0.0"
+    assert agencies.cell(5, moved + 1).number_format == "#,##0.0"
     desa = book["Desa"]
-    assert {r[8] for r in desa.iter_rows(min_row=2, values_only=True)} <= {
+    assert {r[8] for r in desa.iter_rows(min_row=5, values_only=True)} <= {
         "bertambah", "hilang", "tetap"}
     assert book.properties.created.year == 2020
-    assert book["Perbandingan"]["A2"].value == "nilai tujuan"
+    assert book["Perbandingan"]["A5"].value == "nilai tujuan"
 
 
 def test_text_that_looks_like_a_formula_stays_text(folders, tmp_path):
@@ -248,8 +253,8 @@ def test_text_that_looks_like_a_formula_stays_text(folders, tmp_path):
     cmp = compare_folders(edited, folders[1])  # names come from A first
     book = openpyxl.load_workbook(io.BytesIO(comparison_workbook_bytes(cmp, "en")))
     sheet = book["Villages"]
-    header = [c.value for c in sheet[1]]
-    cells = [row[header.index("village")] for row in sheet.iter_rows(min_row=2)
+    header = [c.value for c in sheet[4]]
+    cells = [row[header.index("village")] for row in sheet.iter_rows(min_row=5)
              if row[header.index("village code")].value == first]
     assert cells and all(c.value == "=1+1" and c.data_type == "s" for c in cells)
 

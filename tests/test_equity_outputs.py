@@ -183,8 +183,8 @@ def test_workbook_equity_sheet_per_dimension_rows(runs, lang):
     assert names.index(name) == names.index({"id": "Per Desa", "en": "By Village"}[lang]) + 1
     assert names[names.index(name) + 1] == {"id": "Harga pemerataan",
                                             "en": "Price of balance"}[lang]
-    rows = list(book[name].iter_rows(min_row=1, max_row=2 + len(eq["dimensions"]),
-                                     values_only=True))
+    rows = list(book[name].iter_rows(min_row=4, max_row=5 + len(eq["dimensions"]),
+                                     values_only=True))  # under the banner (rows 1-3)
     labels, words = _labels(lang), UNIT_WORDS[lang]
     header = rows[1]
     assert header[:2] == ({"id": "dimensi", "en": "dimension"}[lang],

@@ -308,4 +308,4 @@ def test_a_refused_efficiency_plan_does_not_fail_the_run(tmp_path, monkeypatch):
     assert result.summary["price_of_balance"]["efficient_status"] == "error"
     book = openpyxl.load_workbook(io.BytesIO(result.workbook_bytes()), read_only=True)
     rows = list(book["Harga pemerataan"].iter_rows(values_only=True))
-    assert rows[1][0].startswith(NOT_COMPUTED["id"]) and "(status error)" in rows[1][0]
+    assert rows[4][0].startswith(NOT_COMPUTED["id"]) and "(status error)" in rows[4][0]

@@ -26,6 +26,8 @@ from .conftest import ROOT
 from .model_checker import recompute
 
 SCENARIO = ROOT / "scenarios" / "baseline.yaml"
+HEADER = 4
+"""The row of the Alokasi header, under the banner."""
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +44,7 @@ def edit(first, target, change):
     """Copy the workbook, let ``change(ws, header)`` edit its Alokasi sheet, save."""
     book = load_workbook(first.out_dir / "rencana_alokasi.xlsx")
     ws = book["Alokasi"]
-    header = [c.value for c in ws[1]]
+    header = [c.value for c in ws[HEADER]]
     change(ws, header)
     book.save(target)
     return target
@@ -64,7 +66,7 @@ def test_edits_become_locks_and_the_rest_is_replanned(first, tmp_path, ds):
     new_units = int(programs.at[lower["program"], "min_units"])
 
     def change(ws, header):
-        for row in range(ws.max_row, 1, -1):
+        for row in range(ws.max_row, HEADER, -1):
             key = (ws.cell(row, col(header, "kode_desa")).value,
                    ws.cell(row, col(header, "kode_program")).value)
             if key == (keep["village"], keep["program"]):
@@ -119,9 +121,9 @@ def test_bad_edits_are_reported_per_row(first, tmp_path, ds):
         "hi", ascending=False)
 
     def change(ws, header):
-        ws.cell(2, col(header, "kode_desa")).value = "51.08.99.9999"
-        ws.cell(3, col(header, "unit")).value = "banyak"
-        ws.cell(4, col(header, "unit")).value = 10_000
+        ws.cell(5, col(header, "kode_desa")).value = "51.08.99.9999"
+        ws.cell(6, col(header, "unit")).value = "banyak"
+        ws.cell(7, col(header, "unit")).value = 10_000
         row = ws.max_row + 1
         for r in rtlh.itertuples():
             ws.cell(row, col(header, "kode_desa")).value = r.village
@@ -134,17 +136,17 @@ def test_bad_edits_are_reported_per_row(first, tmp_path, ds):
     with pytest.raises(RoundTripError) as caught:
         run_scenario(SCENARIO, tmp_path / "never", edited=edited)
     text = caught.value.render("id")
-    assert "baris 2" in text and "kode_desa" in text and "51.08.99.9999" in text
-    assert "baris 3" in text and "banyak" in text
-    assert "baris 4" in text and "10000" in text
+    assert "baris 5" in text and "kode_desa" in text and "51.08.99.9999" in text
+    assert "baris 6" in text and "banyak" in text
+    assert "baris 7" in text and "10000" in text
     assert "PERKIMTA" in text and "pagu" in text
     english = caught.value.render("en")
-    assert "row 2" in english and "village_code" in english
+    assert "row 5" in english and "village_code" in english
     assert not (tmp_path / "never").exists()
     result = CliRunner().invoke(app, ["run", str(SCENARIO), "--out", str(tmp_path / "never"),
                                       "--locks", str(edited), "--lang", "en"])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "row 3" in result.output
+    assert "row 6" in result.output
 
 
 def test_a_file_that_is_not_a_workbook(first, tmp_path):
@@ -231,30 +233,31 @@ def not_from_planning(source: Path, target: Path, ds, context: Context) -> None:
 
 
 def merge(book, ds, ctx) -> None:
-    book["Alokasi"]["J2"].value = "ya"
-    book["Alokasi"].merge_cells("J2:J5")
+    book["Alokasi"]["J5"].value = "ya"
+    book["Alokasi"].merge_cells("J5:J8")
 
 
 def outside_village(book, ds, ctx) -> None:
-    book["Alokasi"]["A2"].value = ctx.outside(ds)
+    book["Alokasi"]["A5"].value = ctx.outside(ds)
 
 
 def ineligible_programme(book, ds, ctx) -> None:
     ws = book["Alokasi"]
-    ws["D2"].value = ctx.ineligible(ds, ws["A2"].value)
+    ws["D5"].value = ctx.ineligible(ds, ws["A5"].value)
 
 
 def row_repeated(book, ds, ctx) -> None:
     ws = book["Alokasi"]
-    for cell in ws[3]:
-        cell.value = ws.cell(2, cell.column).value
+    for cell in ws[6]:
+        cell.value = ws.cell(5, cell.column).value
 
 
 def every_housing_row_locked_at_most(book, ds, ctx) -> None:
     """Every village of the plan gets the most PKM-RTLH units it can take, locked."""
     ws = book["Alokasi"]
-    header = [c.value for c in ws[1]]
-    rows = {(ws.cell(r, 1).value, ws.cell(r, 4).value): r for r in range(2, ws.max_row + 1)}
+    header = [c.value for c in ws[HEADER]]
+    rows = {(ws.cell(r, 1).value, ws.cell(r, 4).value): r
+            for r in range(HEADER + 1, ws.max_row + 1)}
     for pair in ctx.pairs[ctx.pairs["program"] == "PKM-RTLH"].itertuples():
         row = rows.get((pair.village, pair.program), ws.max_row + 1)
         ws.cell(row, col(header, "kode_desa")).value = pair.village
@@ -359,32 +362,32 @@ ROUNDTRIP_CASES = [
      ("code '51.08.99.9999' is not in this data set",
       "Use a workbook from a run on this scenario's data")),
     # the layout of the Alokasi sheet
-    ("column added", put("Alokasi", "K1", "catatan"), None, "roundtrip.unknown_column",
-     "Alokasi", 1, "catatan", "K",
+    ("column added", put("Alokasi", "K4", "catatan"), None, "roundtrip.unknown_column",
+     "Alokasi", 4, "catatan", "K",
      ("kolom 'catatan' bukan kolom lembar ini.",
       "Kembalikan nama judulnya, atau hapus kolom ini"),
      ("column 'catatan' is not a column of this sheet.",
       "Restore its header, or delete the column")),
-    ("header repeated", put("Alokasi", "H1", "kunci"), None, "roundtrip.duplicate_column",
-     "Alokasi", 1, "lock", "J",
+    ("header repeated", put("Alokasi", "H4", "kunci"), None, "roundtrip.duplicate_column",
+     "Alokasi", 4, "lock", "J",
      "'kunci' muncul lebih dari sekali (kolom H, J). Simpan satu saja",
      "'kunci' appears more than once (columns H, J). Keep only one"),
     ("units column deleted", sheet_edit(lambda b, ds, ctx: b["Alokasi"].delete_cols(7)), None,
-     "roundtrip.no_columns", "Alokasi", 1, None, None,
-     "kolom unit tidak ditemukan di baris judul. Biarkan judul di baris 1",
-     "columns units are not in the header row. Keep the header in row 1"),
-    ("values without a header", put("Alokasi", "L4", "periksa"), None,
+     "roundtrip.no_columns", "Alokasi", 4, None, None,
+     "kolom unit tidak ditemukan di baris judul. Biarkan baris judul di tempatnya",
+     "columns units are not in the header row. Keep the header row where it is"),
+    ("values without a header", put("Alokasi", "L7", "periksa"), None,
      "roundtrip.no_header", "Alokasi", None, None, "L",
-     "berisi nilai (mulai baris 4) tetapi tidak punya judul. Hapus nilainya",
-     "holds values (from row 4) but has no header. Delete the values"),
-    ("merged lock cells", sheet_edit(merge), None, "roundtrip.merged", "Alokasi", 2, None,
-     None, "sel J2:J5 digabung (merge). Pisahkan selnya (unmerge)",
-     "cells J2:J5 are merged. Unmerge them"),
-    ("blank row inserted", sheet_edit(lambda b, ds, ctx: b["Alokasi"].insert_rows(5)), None,
-     "roundtrip.blank_row", "Alokasi", 5, None, None,
+     "berisi nilai (mulai baris 7) tetapi tidak punya judul. Hapus nilainya",
+     "holds values (from row 7) but has no header. Delete the values"),
+    ("merged lock cells", sheet_edit(merge), None, "roundtrip.merged", "Alokasi", 5, None,
+     None, "sel J5:J8 digabung (merge). Pisahkan selnya (unmerge)",
+     "cells J5:J8 are merged. Unmerge them"),
+    ("blank row inserted", sheet_edit(lambda b, ds, ctx: b["Alokasi"].insert_rows(8)), None,
+     "roundtrip.blank_row", "Alokasi", 8, None, None,
      "baris kosong di tengah tabel. Hapus baris itu",
      "an empty row inside the table. Delete the row"),
-    ("every row deleted", sheet_edit(lambda b, ds, ctx: b["Alokasi"].delete_rows(2, 10_000)),
+    ("every row deleted", sheet_edit(lambda b, ds, ctx: b["Alokasi"].delete_rows(5, 10_000)),
      None, "roundtrip.no_rows", "Alokasi", None, None, None,
      "tidak berisi baris rencana. Ambil lagi buku kerja dari folder hasil",
      "holds no rows of the plan. Take the workbook from the results folder again"),
@@ -393,46 +396,46 @@ ROUNDTRIP_CASES = [
      "berisi lebih dari 5 baris, jauh melebihi rencana mana pun. Gunakan buku kerja",
      "holds more than 5 rows, far more than any plan. Use the workbook"),
     # the cells of the Alokasi sheet
-    ("formula in units", put("Alokasi", "G6", "=G7*2"), None, "roundtrip.formula", "Alokasi",
-     6, "units", "G", "sel berisi rumus (=G7*2). Ketik nilainya langsung",
+    ("formula in units", put("Alokasi", "G9", "=G7*2"), None, "roundtrip.formula", "Alokasi",
+     9, "units", "G", "sel berisi rumus (=G7*2). Ketik nilainya langsung",
      "the cell holds a formula (=G7*2). Type the value itself"),
-    ("units cleared", put("Alokasi", "G7", None), None, "roundtrip.empty_cell", "Alokasi", 7,
+    ("units cleared", put("Alokasi", "G10", None), None, "roundtrip.empty_cell", "Alokasi", 10,
      "units", "G", "sel kosong. Isi sel ini atau hapus barisnya",
      "the cell is empty. Fill it in or delete the row"),
-    ("lock neither yes nor no", put("Alokasi", "J2", "mungkin"), None, "roundtrip.bad_lock",
-     "Alokasi", 2, "lock", "J", "'mungkin' bukan ya atau tidak. Ketik ya untuk mengunci",
+    ("lock neither yes nor no", put("Alokasi", "J5", "mungkin"), None, "roundtrip.bad_lock",
+     "Alokasi", 5, "lock", "J", "'mungkin' bukan ya atau tidak. Ketik ya untuk mengunci",
      "'mungkin' is not yes or no. Type yes to lock this row"),
-    ("unknown village", put("Alokasi", "A2", "51.08.99.9999"), None,
-     "roundtrip.unknown_village", "Alokasi", 2, "village_code", "A",
+    ("unknown village", put("Alokasi", "A5", "51.08.99.9999"), None,
+     "roundtrip.unknown_village", "Alokasi", 5, "village_code", "A",
      "kode desa '51.08.99.9999' tidak ada di villages.csv. Salin kode dari lembar Skor Desa",
      "village code '51.08.99.9999' is not in villages.csv. Copy the code from the Village "
      "Scores sheet"),
     ("village outside the plan", sheet_edit(outside_village), None,
-     "roundtrip.village_not_in_plan", "Alokasi", 2, "village_code", "A",
+     "roundtrip.village_not_in_plan", "Alokasi", 5, "village_code", "A",
      ("desa 51.08.01.2002 bukan desa rencana skenario ini", "(force_in) atau hapus baris ini"),
      ("village 51.08.01.2002 is not in this scenario's plan",
       "(force_in) or delete this row")),
-    ("unknown programme", put("Alokasi", "D2", "NOPE"), None, "roundtrip.unknown_program",
-     "Alokasi", 2, "program_code", "D",
+    ("unknown programme", put("Alokasi", "D5", "NOPE"), None, "roundtrip.unknown_program",
+     "Alokasi", 5, "program_code", "D",
      "kode program 'NOPE' tidak ada di programs.csv. Salin kode dari lembar Input & Asumsi",
      "programme code 'NOPE' is not in programs.csv. Copy the code from the Inputs & "
      "Assumptions sheet"),
-    ("text in units", put("Alokasi", "G2", "lima"), None, "roundtrip.bad_units", "Alokasi", 2,
+    ("text in units", put("Alokasi", "G5", "lima"), None, "roundtrip.bad_units", "Alokasi", 5,
      "units", "G", "unit 'lima' bukan bilangan bulat >= 0. Tulis jumlah unit utuh",
      "units 'lima' is not a whole number >= 0. Write whole units"),
     ("programme that cannot run there", sheet_edit(ineligible_programme), None,
-     "roundtrip.not_eligible", "Alokasi", 2, "program_code", "D",
+     "roundtrip.not_eligible", "Alokasi", 5, "program_code", "D",
      "program DISTAN-CENGKEH tidak layak di desa 51.08.01.2001 (potensi atau kebutuhan "
      "terlalu kecil). Hapus baris ini",
      "programme DISTAN-CENGKEH cannot run in village 51.08.01.2001 (potential or need too "
      "low). Delete this row"),
-    ("units above the village's bound", put("Alokasi", "G4", 10_000), None,
-     "roundtrip.units_out_of_bounds", "Alokasi", 4, "units", "G",
+    ("units above the village's bound", put("Alokasi", "G7", 10_000), None,
+     "roundtrip.units_out_of_bounds", "Alokasi", 7, "units", "G",
      ("10000 unit di luar batas ", "unit untuk desa ini. Ubah jumlah unitnya"),
      ("10000 units is outside the ", "units allowed in this village. Change the units")),
-    ("row repeated", sheet_edit(row_repeated), None, "roundtrip.duplicate_row", "Alokasi", 3,
-     "program_code", "D", "sudah ada di baris 2. Simpan satu baris saja",
-     "is already in row 2. Keep one row"),
+    ("row repeated", sheet_edit(row_repeated), None, "roundtrip.duplicate_row", "Alokasi", 6,
+     "program_code", "D", "sudah ada di baris 5. Simpan satu baris saja",
+     "is already in row 5. Keep one row"),
     ("locks above the pagu", sheet_edit(every_housing_row_locked_at_most), None,
      "roundtrip.breaks_pagu", "Alokasi", None, "units", "G",
      ("baris yang dikunci atau diubah untuk PERKIMTA (baris ", " dan 7 baris lain)",
@@ -509,7 +512,7 @@ def test_a_row_added_and_units_set_to_zero(first, ds, context, tmp_path):
     assert (zero["village"], zero["program"]) != (added["village"], added["program"])
 
     def change(ws, header):
-        for row in range(2, ws.max_row + 1):
+        for row in range(HEADER + 1, ws.max_row + 1):
             if (ws.cell(row, col(header, "kode_desa")).value,
                     ws.cell(row, col(header, "kode_program")).value) == (
                     zero["village"], zero["program"]):

@@ -260,11 +260,12 @@ def test_header_problems(tmp_path):
         "[ERROR] e.xlsx, sheet 'Alokasi', row 1, column 'village_code' (I): column "
         "'kode_desa' appears more than once (columns A, I). Keep only one.",
         "[ERROR] e.xlsx, sheet 'Alokasi', row 1: columns units are not in the header row. "
-        "Keep the header in row 1 and do not rename or delete its cells.",
+        "Keep the header row where it is and do not rename or delete its cells.",
     ]
     assert messages(caught.value, "id")[2] == (
         "[GALAT] e.xlsx, lembar 'Alokasi', baris 1: kolom unit tidak ditemukan di baris "
-        "judul. Biarkan judul di baris 1 dan jangan ganti nama atau hapus sel judulnya.")
+        "judul. Biarkan baris judul di tempatnya dan jangan ganti nama atau hapus sel "
+        "judulnya.")
 
 
 def test_unknown_header_without_a_guess_and_trailing_blank_headers(tmp_path):
@@ -654,8 +655,11 @@ def test_a_real_workbook_is_read_in_process_and_a_merge_in_it_is_named(good_run,
     part = "xl/" + (target[1] or target[2])
     assert not (target[1] or target[2]).startswith("/")  # relative, as xlsxwriter writes
     xml = parts[part].decode()
-    merge = '<mergeCells count="1"><mergeCell ref="J2:J3"/></mergeCells>'
-    parts[part] = xml.replace("</sheetData>", "</sheetData>" + merge, 1).encode()
+    banner = re.search(r'<mergeCells count="1">(<mergeCell ref="A1:\w+1"/>)</mergeCells>',
+                       xml)  # the banner above the header is merged, and read past
+    assert banner, "the Alokasi banner is one merged range"
+    merge = f'<mergeCells count="2">{banner[1]}<mergeCell ref="J6:J7"/></mergeCells>'
+    parts[part] = xml.replace(banner[0], merge, 1).encode()
     edited = tmp_path / "merged.xlsx"
     with zipfile.ZipFile(edited, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
@@ -663,7 +667,7 @@ def test_a_real_workbook_is_read_in_process_and_a_merge_in_it_is_named(good_run,
     with pytest.raises(RoundTripError) as caught:
         read_edited(edited)
     assert messages(caught.value)[0] == (
-        "[ERROR] merged.xlsx, sheet 'Alokasi', row 2: cells J2:J3 are merged. Unmerge them "
+        "[ERROR] merged.xlsx, sheet 'Alokasi', row 6: cells J6:J7 are merged. Unmerge them "
         "and fill in the value in every row.")
 
 
@@ -704,5 +708,5 @@ def test_an_empty_allocation_sheet_names_the_missing_columns(tmp_path):
         read_edited(path)
     assert messages(caught.value) == [
         "[ERROR] e.xlsx, sheet 'Alokasi', row 1: columns village_code, program_code, units, "
-        "lock are not in the header row. Keep the header in row 1 and do not rename or "
-        "delete its cells."]
+        "lock are not in the header row. Keep the header row where it is and do not rename "
+        "or delete its cells."]

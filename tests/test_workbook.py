@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 import shutil
 import subprocess
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 
 import openpyxl
 import pandas as pd
@@ -39,13 +40,20 @@ def allocation(ds, scores):
 def build(ds, scores, allocation, **kw) -> bytes:
     provenance = {"input_sha256": ds.file_hashes, "versions": versions(),
                   "dataset": "data/buleleng"}
+    kw.setdefault("day", date(2026, 12, 2))
     return workbook_bytes(ds=ds, scores=scores, allocation=allocation,
                           summary=allocation_summary(allocation), scenario=SCENARIO,
                           provenance=provenance, **kw)
 
 
-def load(data: bytes) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(io.BytesIO(data))
+def load(data: bytes, formulas: bool = False) -> openpyxl.Workbook:
+    """The workbook as Excel shows it before recalculating (the cached values of its
+    formulas), or with ``formulas`` their text."""
+    return openpyxl.load_workbook(io.BytesIO(data), data_only=not formulas)
+
+
+HEADER = 4
+"""The row of the Alokasi header, under the banner (rows 1-2) and an empty row."""
 
 
 @pytest.fixture(scope="module")
@@ -84,37 +92,39 @@ def test_sheets_in_bahasa_indonesia(book, allocation):
     agencies = sorted(allocation.tables.agencies["agency"])
     assert book.sheetnames == ["Ringkasan", *agencies, "Per Kecamatan", "Per Desa",
                                "Pemerataan", "Harga pemerataan", "Alokasi", "Skor Desa",
-                               "Input & Asumsi", "Meta", "_plan"]
-    assert book["_plan"].sheet_state == "hidden"
-    assert all(book[name].sheet_state == "visible" for name in book.sheetnames[:-1])
+                               "Input & Asumsi", "Meta", "_plan", "_lists"]
+    assert book["_plan"].sheet_state == book["_lists"].sheet_state == "hidden"
+    assert all(book[name].sheet_state == "visible" for name in book.sheetnames[:-2])
 
 
 def test_sheets_and_headers_in_english(ds, scores, allocation):
     book = load(build(ds, scores, allocation, lang="en"))
     assert book.sheetnames[0] == "Summary"
-    assert book.sheetnames[-8:] == ["By Village", "Equity", "Price of balance", "Allocation",
-                                    "Village Scores", "Inputs & Assumptions", "Meta", "_plan"]
+    assert book.sheetnames[-9:] == ["By Village", "Equity", "Price of balance", "Allocation",
+                                    "Village Scores", "Inputs & Assumptions", "Meta", "_plan",
+                                    "_lists"]
     assert "By Kecamatan" in book.sheetnames
     ws = book["Allocation"]
-    assert [c.value for c in ws[1]] == [
+    assert [c.value for c in ws[HEADER]] == [
         "village_code", "village", "kecamatan", "program_code", "programme", "agency",
         "units", "cost (Rp million)", "households reached", "lock"]
-    (rule,) = ws.data_validations.dataValidation
-    assert rule.formula1 == '"yes,no"'
-    assert "SYNTHETIC" in book["Summary"]["A2"].value
+    rules = {r.formula1: r for r in ws.data_validations.dataValidation}
+    assert str(rules['"yes,no"'].sqref).startswith("J5:")
+    assert "SYNTHETIC" in book["Summary"]["A1"].value
+    assert book["Summary"]["A2"].value.startswith("Scenario: baseline · run date: ")
 
 
 def test_allocation_sheet_is_the_plan(book, allocation):
     plan = allocation.tables.plan
     ws = book["Alokasi"]
     # the exact layout the round-trip reader relies on
-    assert [c.value for c in ws[1]] == [
+    assert [c.value for c in ws[HEADER]] == [
         "kode_desa", "desa", "kecamatan", "kode_program", "program", "lembaga", "unit",
         "biaya (juta Rp)", "penerima manfaat", "kunci"]
     assert ALLOCATION_SHEET == {"id": "Alokasi", "en": "Allocation"}
     assert len(ALLOCATION_COLUMNS) == len(ALLOCATION_HEADERS["id"]) == 10
-    assert ws.max_row == len(plan) + 1
-    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert ws.max_row == len(plan) + HEADER
+    rows = list(ws.iter_rows(min_row=HEADER + 1, values_only=True))
     assert [(r[0], r[3]) for r in rows] == list(zip(plan["village"], plan["program"],
                                                     strict=True))
     assert [r[5] for r in rows] == plan["agency"].tolist()
@@ -123,14 +133,21 @@ def test_allocation_sheet_is_the_plan(book, allocation):
     assert [r[7] for r in rows] == pytest.approx(plan["cost"].tolist())
     assert [r[8] for r in rows] == pytest.approx(plan["households_reached"].tolist())
     assert all(r[9] is None for r in rows)  # lock: empty, for the planner to fill
-    assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:J{len(plan) + 1}"
-    (rule,) = ws.data_validations.dataValidation
-    assert rule.type == "list" and rule.formula1 == '"ya,tidak"'
-    assert str(rule.sqref).startswith("J2:")
-    note = ws["J1"].comment.text
+    assert ws.freeze_panes == "A5"
+    assert ws.auto_filter.ref == f"A4:J{len(plan) + HEADER}"
+    rules = {str(r.sqref).split(":")[0]: r for r in ws.data_validations.dataValidation}
+    assert set(rules) == {"A5", "D5", "G5", "J5"}
+    assert rules["J5"].type == "list" and rules["J5"].formula1 == '"ya,tidak"'
+    assert rules["G5"].type == "whole" and rules["G5"].operator == "greaterThanOrEqual"
+    assert rules["G5"].formula1 == "0" and rules["G5"].errorStyle in (None, "stop")
+    villages = sorted(set(plan["village"]))
+    assert rules["A5"].formula1 == f"_lists!$A$2:$A${len(villages) + 1}"
+    assert [c.value for c in book["_lists"]["A"][1:] if c.value] == villages
+    assert rules["D5"].formula1 == f"_lists!$B$2:$B${len(allocation.instance.programs) + 1}"
+    note = ws["J4"].comment.text
     assert "ya" in note and "unit" in note and "Hapus" in note
-    assert ws["H2"].number_format == "#,##0.0"
+    assert "unit × biaya satuan + biaya tetap" in ws["H4"].comment.text
+    assert ws["H5"].number_format == "#,##0.0"
 
 
 def test_the_round_trip_reader_reads_the_allocation_sheet(raw, allocation, tmp_path):
@@ -145,7 +162,7 @@ def test_the_round_trip_reader_reads_the_allocation_sheet(raw, allocation, tmp_p
     assert edited["program_code"].tolist() == plan["program"].tolist()
     assert edited["units"].tolist() == plan["units"].tolist()
     assert edited["lock"].isna().all()
-    assert edited["row"].tolist() == list(range(2, len(plan) + 2))
+    assert edited["row"].tolist() == list(range(HEADER + 1, len(plan) + HEADER + 1))
     assert original.values.tolist() == plan[["village", "program", "units"]].values.tolist()
 
 
@@ -160,9 +177,11 @@ def test_agency_sheets_add_up_to_what_each_agency_used(book, allocation):
         assert total["biaya (juta Rp)"] == pytest.approx(agency.used)
         assert table["biaya (juta Rp)"].sum() == pytest.approx(agency.used)
         assert total["porsi pagu lembaga"] == pytest.approx(agency.used / agency.pagu)
-        assert ws["B2"].value == pytest.approx(agency.pagu)
-        assert ws.freeze_panes == "A7"
-        assert ws.auto_filter.ref.startswith("A6:")
+        assert ws["B5"].value == pytest.approx(agency.pagu)
+        assert ws["B6"].value == pytest.approx(agency.used)
+        assert ws["B7"].value == pytest.approx(agency.pagu - agency.used)
+        assert ws.freeze_panes == "A11"
+        assert ws.auto_filter.ref.startswith("A10:")
 
 
 def test_village_sheet_has_deprivations_before_removed_after(book, allocation):
@@ -180,7 +199,7 @@ def test_village_sheet_has_deprivations_before_removed_after(book, allocation):
     assert table["deprivasi sesudah"].tolist() == pytest.approx(
         (villages["deprived_total"] - villages["removed_total"]).tolist())
     assert total["biaya (juta Rp)"] == pytest.approx(allocation.tables.totals["cost"])
-    assert book["Per Desa"].freeze_panes == "A2"
+    assert book["Per Desa"].freeze_panes == "A5"
 
 
 def test_kecamatan_sheet_matches_the_kecamatan_table(book, allocation):
@@ -191,7 +210,7 @@ def test_kecamatan_sheet_matches_the_kecamatan_table(book, allocation):
     assert table["deprivasi teratasi"].tolist() == pytest.approx(kec["removed_total"].tolist())
     assert total["biaya (juta Rp)"] == pytest.approx(kec["cost"].sum())
     assert total["jumlah desa"] == len(allocation.tables.villages)
-    assert book["Per Kecamatan"].auto_filter.ref == f"A1:J{len(kec) + 1}"
+    assert book["Per Kecamatan"].auto_filter.ref == f"A4:J{len(kec) + 4}"
 
 
 def test_summary_sheet(book, allocation):
@@ -201,8 +220,8 @@ def test_summary_sheet(book, allocation):
     assert pairs["status"] == allocation.report.status
     assert pairs["selisih ke batas"] == pytest.approx(allocation.report.gap)
     assert pairs["deprivasi teratasi"] == pytest.approx(t.totals["deprivations_removed"])
-    assert "SINTETIS" in ws["A2"].value
-    assert ws.freeze_panes == "A3"
+    assert "SINTETIS" in ws["A1"].value
+    assert ws.freeze_panes == "A5"
     dims, dims_total = read(ws, "dimensi")
     assert dims["teratasi"].tolist() == pytest.approx(t.dimensions["removed"].tolist())
     assert dims_total["sebelum"] == pytest.approx(t.totals["deprivations_before"])
@@ -228,7 +247,7 @@ def test_score_sheet(book, scores):
     assert table["peringkat di kecamatan"].tolist() == scores["rank_in_kecamatan"].tolist()
     assert table["potensi: Pertanian pangan"].tolist() == pytest.approx(
         scores["potential_agriculture"].tolist())
-    assert ws.auto_filter.ref is not None and ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref is not None and ws.freeze_panes == "A5"
 
 
 def test_inputs_sheet_marks_costs_budgets_and_indicators(book, ds):
@@ -246,11 +265,12 @@ def test_inputs_sheet_marks_costs_budgets_and_indicators(book, ds):
     indicators, _ = read(ws, "indikator")
     assert indicators["status"].tolist() == ds.indicator_metadata["status"].tolist()
     assert (indicators["status"] == "synthetic").sum() == len(ds.synthetic_indicators())
-    assert ws.auto_filter.ref.startswith("A2:")
+    assert ws.auto_filter.ref.startswith("A5:")
 
 
 def test_meta_sheet_holds_scenario_hashes_and_versions(book, ds):
-    rows = {(s, k): v for s, k, v in book["Meta"].iter_rows(min_row=2, values_only=True)}
+    rows = {(s, k): v for s, k, v in book["Meta"].iter_rows(min_row=5, max_col=3,
+                                                               values_only=True)}
     for name, digest in ds.file_hashes.items():
         assert rows[("input_sha256", name)] == digest
     assert rows[("scenario", "name")] == "baseline"
@@ -259,14 +279,15 @@ def test_meta_sheet_holds_scenario_hashes_and_versions(book, ds):
     assert rows[("scenario", "locks")] == '["51.08.01.2001:PUTR-PAMSIMAS"]'
     assert rows[("versions", "pandas")] == pd.__version__
     assert rows[("provenance", "dataset")] == "data/buleleng"
-    assert book["Meta"].freeze_panes == "A2" and book["Meta"].auto_filter.ref
+    assert rows[("workbook", "run_date")] == "2026-12-02"
+    assert book["Meta"].freeze_panes == "A5" and book["Meta"].auto_filter.ref
 
 
 def test_money_columns_say_juta_and_use_a_thousands_separator(book):
     ws = book["Per Kecamatan"]
-    header = [c.value for c in ws[1]]
+    header = [c.value for c in ws[4]]
     col = header.index("biaya (juta Rp)") + 1
-    assert ws.cell(2, col).number_format == "#,##0.0"
+    assert ws.cell(5, col).number_format == "#,##0.0"
     widths = [ws.column_dimensions[letter].width for letter in "ABCDE"]
     assert all(w and w >= 8 for w in widths)
 
@@ -279,10 +300,32 @@ def test_moved_sheet_is_written_as_given(ds, scores, allocation):
     book = load(build(ds, scores, allocation, moved=moved))
     assert book.sheetnames[1] == "Perubahan"
     ws = book["Perubahan"]
-    assert [c.value for c in ws[1]] == moved.columns.tolist()
-    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [c.value for c in ws[4] if c.value] == moved.columns.tolist()
+    rows = list(ws.iter_rows(min_row=5, max_col=len(moved.columns), values_only=True))
     assert rows == list(moved.itertuples(index=False, name=None))
-    assert ws["B3"].data_type == "s"
+    assert ws["B6"].data_type == "s"
+    assert "SINTETIS" in ws["A1"].value and ws["A2"].value.startswith("Skenario: baseline")
+
+
+def test_without_a_run_date_no_clock_is_in_the_file(ds, scores, allocation, monkeypatch):
+    """No run date given (no ``day``, no SOURCE_DATE_EPOCH): the banner names the
+    scenario alone, the printed footer the date of printing (a field the spreadsheet
+    fills), and the bytes do not depend on the day; SOURCE_DATE_EPOCH names the day."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    data = build(ds, scores, allocation, day=None)
+    book = load(data)
+    assert book["Alokasi"]["A2"].value == "Skenario: baseline · uang dalam juta Rp"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        footer = re.search(rb"<oddFooter>(.*?)</oddFooter>",
+                           archive.read("xl/worksheets/sheet1.xml"))[1].decode()
+    assert "dicetak &amp;D" in footer and "halaman &amp;P dari &amp;N" in footer
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 1 January 2026, UTC
+    dated = load(build(ds, scores, allocation, day=None))
+    assert dated["Alokasi"]["A2"].value == (
+        "Skenario: baseline · tanggal run: 1 Januari 2026 · uang dalam juta Rp")
+    rows = {(s, k): v for s, k, v in dated["Meta"].iter_rows(min_row=5, max_col=3,
+                                                               values_only=True)}
+    assert rows[("workbook", "run_date")] == "2026-01-01"
 
 
 def test_same_inputs_same_bytes(raw, ds, scores, allocation):
@@ -327,12 +370,15 @@ def test_names_that_look_like_formulas_stay_text(ds):
     assert found[TRICKY["program"]] >= {"Alokasi", "CSR", "Input & Asumsi"}
     assert found[TRICKY["program2"]] >= {"Alokasi", "PERKIMTA", "Input & Asumsi"}
     assert "Ringkasan" in found[TRICKY["agency"]]
-    assert book["CSR"]["A1"].value == f"CSR: {TRICKY['agency']}"
-    # and no formula anywhere in the file
+    assert book["CSR"]["A4"].value == f"CSR: {TRICKY['agency']}"
+    # the only formulas are the derived money columns: none holds a name
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
             if name.startswith("xl/worksheets/sheet"):
-                assert b"<f>" not in archive.read(name), name
+                for formula in re.findall(rb"<f>(.*?)</f>", archive.read(name)):
+                    assert re.fullmatch(rb"(IF|SUMIF|SUM|VLOOKUP|FALSE|'[^']*'|Alokasi|"
+                                        rb'[$A-Z]+\d*|[\d.]+|[!:,()*+/=-]|&gt;|"\w+"|'
+                                        rb"\$[A-Z]+)*", formula), (name, formula)
 
 
 def test_agency_codes_become_valid_unique_sheet_names():
@@ -402,7 +448,7 @@ def test_libreoffice_opens_the_run_workbook(tmp_path):
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))["allocation"]
 
     # Alokasi: one row per plan row, same order and values
-    alokasi = pd.read_csv(files["Alokasi"], dtype=str, keep_default_na=False)
+    alokasi = pd.read_csv(files["Alokasi"], dtype=str, keep_default_na=False, skiprows=3)
     assert alokasi.columns.tolist() == [
         "kode_desa", "desa", "kecamatan", "kode_program", "program", "lembaga", "unit",
         "biaya (juta Rp)", "penerima manfaat", "kunci"]
@@ -420,7 +466,8 @@ def test_libreoffice_opens_the_run_workbook(tmp_path):
 
     # Ringkasan: status, totals and the per-agency table
     rows = _csv_rows(files["Ringkasan"])
-    assert rows[0][0].startswith("Rencana alokasi program") and "SINTETIS" in rows[1][0]
+    assert "SINTETIS" in rows[0][0] and rows[1][0].startswith("Skenario: baseline")
+    assert rows[3][0].startswith("Rencana alokasi program")
     facts = {row[0]: row[1] for row in rows if len(row) > 1 and row[0]}
     assert facts["status"] == summary["status"] == "optimal"
     assert float(facts["belanja (juta Rp)"]) == pytest.approx(plan["cost"].sum())
@@ -445,7 +492,7 @@ def test_libreoffice_opens_the_run_workbook(tmp_path):
     # each agency's sheet: its rows are the plan's rows of that agency, and their total
     for agency in pagu.index:
         agency_rows = _csv_rows(files[agency])
-        assert agency_rows[0][0].startswith(f"{agency}: ")
+        assert "SINTETIS" in agency_rows[0][0] and agency_rows[3][0].startswith(f"{agency}: ")
         header = agency_rows.index(next(r for r in agency_rows if r[:1] == ["kode desa"]))
         assert agency_rows[header][3] == "kode program"
         assert agency_rows[header][7:9] == ["jumlah unit", "biaya (juta Rp)"]

@@ -90,12 +90,12 @@ def write_alternatives_sheet(book, alts: Alternatives) -> None:
     lang = book.lang
     name = i18n.text("alternatives.sheet", lang)
     ws = book.add(name)
-    row = book.heading_row(ws, 0, name, book.title)
-    ws.write_string(row, 0, overview(alts, lang))
+    row = book.heading_row(ws, book.top, name, book.title)
+    book.paragraph(ws, row, overview(alts, lang))
     frames = _frames(alts, lang)
     paragraphs = list(frames["summary"]["paragraph"])
     for at, paragraph in enumerate(paragraphs, start=row + 1):
-        ws.write_string(at, 0, paragraph)
+        book.paragraph(ws, at, paragraph)
     row += len(paragraphs) + 2
     frames["summary"] = frames["summary"].drop(columns="paragraph")
     for key in ("summary", "agencies", "choices", "core"):

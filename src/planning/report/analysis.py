@@ -220,16 +220,16 @@ def write_sheets(book, analysis: Analysis, dims: dict[str, str], figures: dict[s
         frame = analysis.prices.assign(rule=[rule_label(r, lang)
                                              for r in analysis.prices["rule"]])
         ws = book.add(sheet("rule_prices", lang))
-        row = book.heading_row(ws, 0, sheet("rule_prices", lang), book.title)
-        ws.write_string(row, 0, words("analysis.prices_note", lang))
+        row = book.heading_row(ws, book.top, sheet("rule_prices", lang), book.title)
+        book.paragraph(ws, row, words("analysis.prices_note", lang))
         book.table(ws, frame, spec_of(frame, lang, _dimension_headers(
             frame, dims, words("analysis.change", lang))), row=row + 2)
         _image(ws, figures.get("analysis_rule_prices.png"), row + 4 + len(frame), 0)
         book.width(ws, 0, 30)
     if analysis.district is not None:
         ws = book.add(sheet("budget_curves", lang))
-        row = book.heading_row(ws, 0, sheet("budget_curves", lang), book.title)
-        ws.write_string(row, 0, words("analysis.curves_note", lang))
+        row = book.heading_row(ws, book.top, sheet("budget_curves", lang), book.title)
+        book.paragraph(ws, row, words("analysis.curves_note", lang))
         row += 2
         for title, frame in (("analysis.district_curve", analysis.district),
                              ("analysis.marginal", analysis.marginal),
@@ -247,11 +247,12 @@ def write_sheets(book, analysis: Analysis, dims: dict[str, str], figures: dict[s
                 row += 26
     if analysis.villages is not None:
         ws = book.add(sheet("why", lang))
-        row = book.heading_row(ws, 0, sheet("why", lang), book.title)
+        row = book.heading_row(ws, book.top, sheet("why", lang), book.title)
         villages = analysis.villages[[c for c in WHY_COLUMNS if c in analysis.villages]]
         if "binding" in analysis.villages and "binding_rules" in villages:
             villages = villages.assign(binding_rules=[
                 binding_label(b, lang) for b in analysis.villages["binding"]])
+        book.repeat[ws.name] = row + 1  # its header on every printed page
         row = book.table(ws, villages, spec_of(villages, lang), row=row + 1, freeze=False,
                          autofilter=True)
         if analysis.entries is not None and len(analysis.entries):
@@ -265,8 +266,7 @@ def write_sheets(book, analysis: Analysis, dims: dict[str, str], figures: dict[s
                        autofilter=False)
         col = list(villages.columns).index("paragraph") if "paragraph" in villages else None
         if col is not None:  # the paragraphs wrapped in a wide column
-            ws.set_column(col, col, 100, book.wrap)
-            book.widths[ws.name].pop(col, None)
+            book.column(ws, col, 100, book.wrap)
 
 
 def agency_section(book, ws, row: int, analysis: Analysis, agency: str) -> int:

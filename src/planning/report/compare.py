@@ -232,11 +232,18 @@ WHOLE_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0##"
 
 
-def comparison_workbook_bytes(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
+def comparison_workbook_bytes(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE,
+                              day=None) -> bytes:
     """A small xlsx of the comparison: one sheet per table of :func:`comparison_tables`,
-    header row frozen, filters, money in juta Rp; text never becomes a formula; the same
+    each under the banner of the planners' workbook (the two results' data status; the
+    labels and the date, ``day``, default :func:`~planning.report.workbook.run_date`;
+    without one the printed pages carry the date of printing),
+    header row frozen and repeated on every printed page, filters, money in juta Rp, the
+    print setup of the planners' workbook; text never becomes a formula; the same
     comparison gives the same bytes."""
     import xlsxwriter
+
+    from planning.report.workbook import TOP, long_date, print_setup, run_date
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
@@ -247,12 +254,23 @@ def comparison_workbook_bytes(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE
                               "bottom": 1})
     formats = {name: book.add_format({"num_format": pattern}) for name, pattern in
                (("juta", JUTA_FORMAT), ("whole", WHOLE_FORMAT), ("decimal", DECIMAL_FORMAT))}
+    warning = book.add_format({"bold": True, "font_color": "#C00000", "text_wrap": True,
+                               "valign": "top"})
+    stamp_format = book.add_format({"italic": True, "font_color": "#404040"})
+    status = data_status(cmp) or "-"
+    note = i18n.text("book.compare.note", lang, status=status)
+    day = run_date() if day is None else day
+    line = (i18n.text("book.banner.undated", lang, name=" / ".join(cmp.labels))
+            if day is None else
+            i18n.text("book.banner", lang, name=" / ".join(cmp.labels),
+                      date=long_date(day, lang)))
     for table in comparison_tables(cmp, lang):
         sheet = book.add_worksheet(table.name)
         columns = list(table.frame.columns)
-        sheet.write_row(0, 0, columns, header)
+        sheet.write_row(TOP, 0, columns, header)
         widths = [min(max(len(str(c)) // 2, 8), 40) for c in columns]
-        for r, values in enumerate(table.frame.itertuples(index=False, name=None), start=1):
+        for r, values in enumerate(table.frame.itertuples(index=False, name=None),
+                                   start=TOP + 1):
             for c, value in enumerate(values):
                 value = _plain(value)
                 if value is None:
@@ -267,7 +285,13 @@ def comparison_workbook_bytes(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE
                 widths[c] = max(widths[c], 12)
         for c, width in enumerate(widths):
             sheet.set_column(c, c, width)
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, len(table.frame), len(columns) - 1)
+        last = max(len(columns) - 1, 5)
+        sheet.merge_range(0, 0, 0, last, "", warning)
+        sheet.write_string(0, 0, note, warning)
+        sheet.write_string(1, 0, line, stamp_format)
+        sheet.freeze_panes(TOP + 1, 0)
+        sheet.autofilter(TOP, 0, TOP + len(table.frame), len(columns) - 1)
+        print_setup(sheet, sum(widths), mark=status, footer=line, lang=lang, repeat=TOP,
+                    dated=day is not None)
     book.close()
     return buffer.getvalue()

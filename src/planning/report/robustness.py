@@ -154,15 +154,13 @@ def write_robustness_sheet(book, rob: Robustness, figure: bytes | None = None) -
     lang = book.lang
     name = i18n.text("robustness.sheet", lang)
     ws = book.add(name)
-    row = book.heading_row(ws, 0, i18n.text("robustness.heading", lang, n=rob.n,
-                                            plans=rob.n_plans), book.title)
-    ws.write_string(row, 0, i18n.text("robustness.note", lang))
-    row += 1
+    row = book.heading_row(ws, book.top, i18n.text("robustness.heading", lang, n=rob.n,
+                                                   plans=rob.n_plans), book.title)
+    row = book.paragraph(ws, row, i18n.text("robustness.note", lang))
     share = "-" if np.isnan(rob.robust_share) else i18n.percent(rob.robust_share, lang)
-    ws.write_string(row, 0, i18n.text("robustness.robust_share", lang, share=share))
-    row += 1
+    row = book.paragraph(ws, row, i18n.text("robustness.robust_share", lang, share=share))
     if rob.solver and rob.solver["gap"] != rob.solver.get("scenario_gap"):
-        ws.write_string(row, 0, i18n.text(
+        book.paragraph(ws, row, i18n.text(
             "robustness.solver_note", lang, gap=i18n.percent(rob.solver["gap"], lang),
             scenario_gap=i18n.percent(rob.solver.get("scenario_gap", 0.0), lang),
             nodes=rob.solver["node_limit"]))

@@ -51,6 +51,9 @@ MAX_UNPACKED = 100 * 2**20
 MAX_ROWS = 100_000
 """Rows of the Alokasi sheet read at most, below its header (a plan has at most villages x
 programmes rows: 4,440 in Buleleng)."""
+HEADER_ROWS = 10
+"""Rows at the top of the Alokasi sheet searched for its header row: the workbook writes
+a banner above it (the header in row 4); older workbooks have it in row 1."""
 ROWS_SHOWN = 20
 """Rows listed in one message before the rest are counted."""
 MAX_UNITS = 10**9
@@ -275,21 +278,28 @@ def _merged(path: Path, sheet: str) -> list[str]:
         return [ref.decode() for ref in _MERGE.findall(archive.read(part))]
 
 
-def _merged_problems(path: Path, where: Where) -> list[EditProblem]:
-    """One problem per merged range of the sheet at ``where``."""
+def _merged_problems(path: Path, where: Where, top: int = 1) -> list[EditProblem]:
+    """One problem per merged range of the sheet at ``where`` that reaches row ``top``
+    (its header) or below: the banner above the header is merged."""
     try:
         ranges = _merged(path, where.sheet)
     except (KeyError, StopIteration, ElementTree.ParseError, zipfile.BadZipFile):
         return [_problem(where, "roundtrip.not_planning",
                          what=Phrase("roundtrip.kind.damaged"))]
     return [_problem(where.at(_first_row(cells)), "roundtrip.merged", cells=cells)
-            for cells in ranges]
+            for cells in ranges if (_last_row(cells) or top) >= top]
 
 
 def _first_row(cells: str) -> int | None:
     """The first row of a cell range such as "J2:J5"."""
     found = re.search(r"\d+", cells)
     return int(found.group()) if found else None
+
+
+def _last_row(cells: str) -> int | None:
+    """The last row of a cell range such as "J2:J5"."""
+    found = re.findall(r"\d+", cells)
+    return int(found[-1]) if found else None
 
 
 # --- the sheets ---------------------------------------------------------------------------
@@ -316,11 +326,11 @@ def _sheets(book, where: Where) -> str:
     return found
 
 
-def _rows(ws):
-    """(row number, values) of the rows of ``ws`` from row 2 down to the last one that
-    holds anything; values is None for an empty row among them."""
+def _rows(ws, start: int = 2):
+    """(row number, values) of the rows of ``ws`` from row ``start`` down to the last one
+    that holds anything; values is None for an empty row among them."""
     empty: list[int] = []
-    for number, cells in enumerate(ws.iter_rows(min_row=2), start=2):
+    for number, cells in enumerate(ws.iter_rows(min_row=start), start=start):
         values = [_value(c) for c in cells]
         if all(v is None for v in values):
             empty.append(number)
@@ -330,15 +340,27 @@ def _rows(ws):
         yield number, values
 
 
-def _header(ws) -> list[object]:
-    """The values of the first row, without empty cells at its end."""
-    values = [_value(c) for c in next(ws.iter_rows(max_row=1), ())]
+def _header(ws, row: int = 1) -> list[object]:
+    """The values of row ``row``, without empty cells at its end."""
+    values = [_value(c) for c in next(ws.iter_rows(min_row=row, max_row=row), ())]
     while values and values[-1] is None:
         values.pop()
     return values
 
 
-def _columns(header: list[object], where: Where) -> tuple[dict[int, str], list[EditProblem]]:
+def _header_row(ws) -> int:
+    """The row of the Alokasi header: the first of the top :data:`HEADER_ROWS` rows that
+    names a needed column (the codes, units or lock, in either language); row 1 when none
+    does (the header's problems are then reported there)."""
+    needed = {h for h, key in _HEADERS.items() if key in NEEDED}
+    for number, cells in enumerate(ws.iter_rows(max_row=HEADER_ROWS), start=1):
+        if any(_text(_value(c)) in needed for c in cells):
+            return number
+    return 1
+
+
+def _columns(header: list[object], where: Where, top: int = 1
+             ) -> tuple[dict[int, str], list[EditProblem]]:
     """The Alokasi columns found (position -> key of ALLOCATION_COLUMNS) and the problems
     of the header row: unknown and repeated headers, missing needed columns."""
     columns: dict[int, str] = {}
@@ -350,19 +372,20 @@ def _columns(header: list[object], where: Where) -> tuple[dict[int, str], list[E
         key = _HEADERS.get(name)
         if key is None:
             close = difflib.get_close_matches(name, list(_HEADERS), n=1)
-            problems.append(_problem(where.at(1, name, _letter(index)),
+            problems.append(_problem(where.at(top, name, _letter(index)),
                                      "roundtrip.unknown_column", name=name,
                                      guess=close[0] if close else ""))
         elif key in columns.values():
             letters = [_letter(i) for i, k in columns.items() if k == key] + [_letter(index)]
-            problems.append(_problem(where.at(1, key, _letter(index)),
+            problems.append(_problem(where.at(top, key, _letter(index)),
                                      "roundtrip.duplicate_column", name=name,
                                      letters=", ".join(letters)))
         else:
             columns[index] = key
     absent = tuple(k for k in NEEDED if k not in columns.values())
     if absent:
-        problems.append(_problem(where.at(1), "roundtrip.no_columns", columns=Headers(absent)))
+        problems.append(_problem(where.at(top), "roundtrip.no_columns",
+                                 columns=Headers(absent)))
     return columns, problems
 
 
@@ -384,19 +407,22 @@ class Edited:
         return self.where.at(row, column, self.letters.get(column))
 
 
-def _allocation(ws, where: Where) -> tuple[pd.DataFrame, dict[str, str], list[EditProblem]]:
-    """The rows of the allocation sheet, the letters of its columns, and the problems of
-    its layout (header, values without a header, too many rows, no rows)."""
-    header = _header(ws)
-    columns, problems = _columns(header, where)
+def _allocation(ws, where: Where
+                ) -> tuple[pd.DataFrame, dict[str, str], list[EditProblem], int]:
+    """The rows of the allocation sheet, the letters of its columns, the problems of its
+    layout (header, values without a header, too many rows, no rows) and its header row.
+    The rows above the header (the banner) are not read."""
+    top = _header_row(ws)
+    header = _header(ws, top)
+    columns, problems = _columns(header, where, top)
     letters = {key: _letter(i) for i, key in columns.items()}
     frame_columns = [*ALLOCATION_COLUMNS, "row"]
     if any(k not in columns.values() for k in NEEDED):
-        return pd.DataFrame(columns=frame_columns), letters, problems
+        return pd.DataFrame(columns=frame_columns), letters, problems, top
     named = {i for i, value in enumerate(header) if _text(value)}
     records, flagged = [], set()
-    for number, values in _rows(ws):
-        if number > MAX_ROWS + 1:
+    for number, values in _rows(ws, top + 1):
+        if number > MAX_ROWS + top:
             problems.append(_problem(where, "roundtrip.too_many_rows", limit=MAX_ROWS))
             break
         if values is None:
@@ -410,7 +436,8 @@ def _allocation(ws, where: Where) -> tuple[pd.DataFrame, dict[str, str], list[Ed
                            for i, key in columns.items()}, "row": number})
     if not records and not problems:
         problems.append(_problem(where, "roundtrip.no_rows"))
-    return pd.DataFrame(records, columns=frame_columns, dtype=object), letters, problems
+    return (pd.DataFrame(records, columns=frame_columns, dtype=object), letters, problems,
+            top)
 
 
 def _plan(ws, where: Where) -> tuple[pd.DataFrame, list[EditProblem]]:
@@ -468,14 +495,14 @@ def _read(path: str | Path) -> Edited:
         at = at_sheet
         try:
             book[sheet].reset_dimensions()  # every row, whatever size the sheet claims
-            rows, letters, found = _allocation(book[sheet], at_sheet)
+            rows, letters, found, top = _allocation(book[sheet], at_sheet)
             at = at_plan
             book[PLAN_SHEET].reset_dimensions()
             plan, in_plan = _plan(book[PLAN_SHEET], at_plan)
         except Exception:  # damaged XML, a number openpyxl cannot convert: never a traceback
             raise _refuse(at, "roundtrip.not_planning",
                           what=Phrase("roundtrip.kind.damaged")) from None
-        merged = _merged_problems(path, at_sheet) + _merged_problems(path, at_plan)
+        merged = _merged_problems(path, at_sheet, top) + _merged_problems(path, at_plan)
     finally:
         book.close()
     return Edited(at_sheet, rows, letters, plan, merged + found + in_plan)

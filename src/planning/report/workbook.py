@@ -4,12 +4,23 @@ village, the equity of the plan (each dimension in its own unit), the price of b
 table (with an editable lock column, read back by the round trip), the village scores,
 the inputs and assumptions, and the provenance.
 
+Every visible sheet opens with a banner (:data:`TOP` rows): the data note (SYNTHETIC
+indicators) and the scenario's name with the run date; its print setup (A4, landscape
+where wide, fit to the page width, the table header repeated on every page) prints the
+short data note, the sheet, the scenario, the run date and "halaman x dari y" in its page
+header and footer.
+
 Built in memory with xlsxwriter. Every piece of text is written with ``write_string`` and
 the workbook is opened with ``strings_to_formulas``/``strings_to_numbers``/
-``strings_to_urls`` off, so a name such as ``=1+1`` or ``@SUM(A1)`` stays text: the
-workbook holds no formula at all. Money is in juta Rp (millions of rupiah) as in the data.
-The same inputs give a byte-identical file: the creation time is fixed (``created``) and
-xlsxwriter stamps every part of the zip archive with the same date.
+``strings_to_urls`` off, so a name such as ``=1+1`` or ``@SUM(A1)`` stays text. The only
+formulas are the derived money columns, written by :meth:`_Book.formula` with their value
+cached: the Alokasi cost (units x unit cost + fixed cost from the catalogue on the inputs
+sheet), the agency sheets' units, costs and totals (from the Alokasi rows) and the money
+used and left per agency (SUMIF over the Alokasi sheet), so that Excel and LibreOffice
+recompute them when a planner changes units. Money is in juta Rp (millions of rupiah) as
+in the data. The same inputs give a byte-identical file: the creation time is fixed
+(``created``), the run date is given (:func:`run_date`), and xlsxwriter stamps every part
+of the zip archive with the same date.
 """
 
 from __future__ import annotations
@@ -17,8 +28,10 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import xlsxwriter
@@ -29,7 +42,7 @@ from planning.analysis.equity import equity as equity_of
 from planning.analysis.price import PlanFigures, Price, price_of_balance
 from planning.data import DataSet
 from planning.data.summary import synthetic_note
-from planning.i18n import number, text
+from planning.i18n import LOCALES, abridge, number, text
 from planning.report.labels import (
     ALLOCATION_COLUMNS,
     ALLOCATION_HEADERS,
@@ -43,6 +56,7 @@ from planning.report.labels import (
 from planning.report.roundtrip import PLAN_SHEET
 
 __all__ = ["ALLOCATION_COLUMNS", "ALLOCATION_HEADERS", "ALLOCATION_SHEET", "CREATED",
+           "LISTS_SHEET", "TOP", "Stamp", "long_date", "print_setup", "run_date",
            "workbook_bytes"]
 
 CREATED = datetime(2020, 1, 1)
@@ -67,6 +81,65 @@ NUMBER_FORMATS = {
 MAX_WIDTH = 50
 BLUE = "#DDEBF7"
 EDITABLE = "#FFF2CC"
+TOP = 3
+"""The first row (0-based) of a visible sheet's own content: the banner takes rows 0
+(the data note) and 1 (scenario and run date), row 2 is empty."""
+PAGE = {"portrait": (102.0, 690.0), "landscape": (149.0, 470.0)}
+"""What one A4 page holds in each orientation, within the margins, page header and footer:
+characters of column width at 100 % and points of row height."""
+A4 = 9
+"""xlsxwriter's paper code of A4."""
+LISTS_SHEET = "_lists"
+"""The hidden sheet of the drop-down lists (village codes of the plan, programme codes)."""
+LAST_ROW = 1_048_575
+"""The last row (0-based) of a sheet: validations reach it, for rows a planner adds."""
+
+
+def run_date(environ: Mapping[str, str] | None = None) -> date | None:
+    """The date of the run shown on every sheet: the day of ``SOURCE_DATE_EPOCH`` (seconds
+    since 1970, the reproducible-builds convention) when it is set; None otherwise (no
+    clock in the file: the same inputs give the same bytes on any day, and the printed
+    pages carry the date they are printed on)."""
+    environ = os.environ if environ is None else environ
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    return None
+
+
+def long_date(day: date, lang: str) -> str:
+    """``day`` as the planner reads it: "2 Desember 2026" / "December 2, 2026"."""
+    from babel.dates import format_date
+
+    return format_date(day, "long", locale=LOCALES[lang])
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What every visible sheet shows at its top and prints in its page header and
+    footer: the data note (``warning``, and ``mark``, its short form), the scenario's
+    name and the run date as text."""
+
+    warning: str
+    mark: str
+    scenario: str
+    day: str | None
+
+    def line(self, lang: str) -> str:
+        if self.day is None:
+            return text("book.banner.undated", lang, name=self.scenario)
+        return text("book.banner", lang, name=self.scenario, date=self.day)
+
+
+def _hf(value: str, limit: int = 80) -> str:
+    """Text for a page header or footer: abridged, ``&`` doubled (a control character
+    there)."""
+    return abridge(value, limit).replace("&", "&&")
+
+
+def _quoted(name: str) -> str:
+    """A sheet name as a formula reference: 'Input & Asumsi'."""
+    return "'" + name.replace("'", "''") + "'"
 
 Spec = list[tuple[str, str, str]]
 """A table layout: (column of the frame, header, kind) per column, kind in NUMBER_FORMATS."""
@@ -94,8 +167,10 @@ def _missing(value: object) -> bool:
 class _Book:
     """One workbook being written: its formats, sheet names and column widths."""
 
-    def __init__(self, lang: str, created: datetime, note: str):
+    def __init__(self, lang: str, created: datetime, note: str, stamp: Stamp | None = None):
         self.lang = lang
+        self.stamp = stamp or Stamp(warning=note, mark=note, scenario="-", day=None)
+        self.top = TOP
         self.buffer = io.BytesIO()
         self.wb = xlsxwriter.Workbook(self.buffer, OPTIONS)
         self.wb.set_properties({"title": words("title", lang), "author": "planning",
@@ -114,29 +189,85 @@ class _Book:
         self.wrap = add({"text_wrap": True, "valign": "top"})
         self.warning = add({"bold": True, "font_color": "#C00000", "text_wrap": True,
                             "valign": "top"})
+        self.stamp_format = add({"italic": True, "font_color": "#404040"})
         self.widths: dict[str, dict[int, float]] = {}
+        self.fixed: dict[str, dict[int, tuple[float, object]]] = {}
+        self.paragraphs: dict[str, list[tuple[int, str, object]]] = {}
+        self.repeat: dict[str, int] = {}
+        self.plain: set[str] = set()
         self.sheets: list[Worksheet] = []
         self.reserved = {sheet(key, lang).lower() for key in sheet_keys()}
-        self.reserved |= {ALLOCATION_SHEET[lang].lower(), PLAN_SHEET}
+        self.reserved |= {ALLOCATION_SHEET[lang].lower(), PLAN_SHEET, LISTS_SHEET}
 
     # --- sheets -----------------------------------------------------------------------
-    def add(self, name: str, *, reserved: bool = True) -> Worksheet:
-        """A new sheet; names that are not ours (agency codes) are made valid and unique."""
+    def add(self, name: str, *, reserved: bool = True, banner: bool = True) -> Worksheet:
+        """A new sheet; names that are not ours (agency codes) are made valid and unique.
+        A sheet with ``banner`` (every visible one) gets the banner rows above :data:`TOP`
+        and the print setup when the book is closed."""
         if not reserved:
             name = _valid_sheet_name(name, self.reserved | {s.name.lower() for s in self.sheets})
         ws = self.wb.add_worksheet(name)
         self.sheets.append(ws)
         self.widths[ws.name] = {}
+        self.fixed[ws.name] = {}
+        self.paragraphs[ws.name] = []
+        if not banner:
+            self.plain.add(ws.name)
         return ws
 
     def width(self, ws: Worksheet, col: int, chars: float) -> None:
         known = self.widths[ws.name]
         known[col] = max(known.get(col, 0), min(chars, MAX_WIDTH))
 
+    def column(self, ws: Worksheet, col: int, chars: float, fmt=None) -> None:
+        """Column ``col`` of ``ws`` exactly ``chars`` wide (with ``fmt``, e.g. wrapped
+        text), whatever its cells hold."""
+        self.fixed[ws.name][col] = (chars, fmt)
+
+    def paragraph(self, ws: Worksheet, row: int, value: str, fmt=None) -> int:
+        """A sentence or paragraph on its own row, wrapped across the sheet's columns (as
+        wide as its tables) so that it prints whole; return the next row."""
+        self.paragraphs[ws.name].append((row, value, fmt or self.wrap))
+        return row + 1
+
+    def _widths(self, ws: Worksheet) -> dict[int, float]:
+        widths = {col: max(chars + 2, 8) for col, chars in self.widths[ws.name].items()}
+        widths.update({col: chars for col, (chars, _) in self.fixed[ws.name].items()})
+        return widths
+
+    def _spread(self, ws: Worksheet, row: int, last: int, value: str, fmt,
+                widths: dict[int, float]) -> None:
+        """``value`` wrapped over columns 0..``last`` of ``row``, the row as high as its
+        lines."""
+        chars = sum(widths.get(col, 8.43) for col in range(last + 1))
+        lines = max(1, math.ceil(len(value) * 1.15 / max(chars, 1.0)))
+        if last > 0:
+            ws.merge_range(row, 0, row, last, "", fmt)
+        ws.write_string(row, 0, value, fmt)
+        ws.set_row(row, 15.0 * lines + 2)
+
+    def _print_setup(self, ws: Worksheet, chars: float) -> None:
+        """A4 in the orientation that prints the sheet on fewer pages (:func:`_orientation`),
+        fit to the page width, the table header repeated on every page, and the page
+        header (sheet, data note) and footer (scenario, run date, "halaman x dari y")."""
+        print_setup(ws, chars, mark=self.stamp.mark, footer=self.stamp.line(self.lang),
+                    lang=self.lang, repeat=self.repeat.get(ws.name),
+                    dated=self.stamp.day is not None)
+
     def close(self) -> bytes:
         for ws in self.sheets:
-            for col, chars in sorted(self.widths[ws.name].items()):
-                ws.set_column(col, col, max(chars + 2, 8))
+            widths = self._widths(ws)
+            for col, chars in sorted(widths.items()):
+                fmt = self.fixed[ws.name].get(col, (None, None))[1]
+                ws.set_column(col, col, chars, fmt)
+            if ws.name in self.plain:
+                continue
+            last = max(max(widths, default=0), 5)
+            for row, value, fmt in self.paragraphs[ws.name]:
+                self._spread(ws, row, last, value, fmt, widths)
+            self._spread(ws, 0, last, self.stamp.warning, self.warning, widths)
+            ws.write_string(1, 0, self.stamp.line(self.lang), self.stamp_format)
+            self._print_setup(ws, sum(widths.get(col, 8.43) for col in range(last + 1)))
         self.wb.close()
         return self.buffer.getvalue()
 
@@ -183,6 +314,7 @@ class _Book:
                 self.cell(ws, last, col, value, kind, "edit" if key in editable else "plain")
         if freeze:
             ws.freeze_panes(row + 1, 0)
+            self.repeat.setdefault(ws.name, row)
         if autofilter:
             ws.autofilter(row, 0, max(last, row), len(spec) - 1)
         if total is not None:
@@ -192,12 +324,58 @@ class _Book:
                 self.cell(ws, last, col, total.get(key), kind, "total")
         return last + 2
 
+    def formula(self, ws: Worksheet, row: int, col: int, formula: str, value: object,
+                kind: str, style: str = "plain") -> None:
+        """A formula with its value cached (what Excel shows before it recalculates)."""
+        fmt = {"plain": self.formats, "total": self.bold, "edit": self.editable}[style][kind]
+        cached = 0.0 if _missing(value) else float(value)
+        ws.write_formula(row, col, formula, fmt, cached)
+        shown = f"{cached:,.0f}" if kind == "int" else f"{cached:,.2f}"
+        self.width(ws, col, len(shown) + (2 if kind in ("share", "gap") else 0))
+
     def pairs(self, ws: Worksheet, row: int, items: list[tuple[str, object, str]]) -> int:
         """Label/value rows; return the next free row."""
         for at, (label, value, kind) in enumerate(items, start=row):
             ws.write_string(at, 0, label)
             self.cell(ws, at, 1, value, kind)
         return row + len(items) + 1
+
+
+def print_setup(ws: Worksheet, chars: float, *, mark: str, footer: str, lang: str,
+                repeat: int | None = None, dated: bool = True) -> None:
+    """A4 in the orientation that prints ``ws`` (``chars`` characters wide) on fewer
+    pages (:func:`_orientation`), fit to the page width, row ``repeat`` (a table header)
+    repeated on every page, the sheet's name and ``mark`` (the data note, red) in the
+    page header, ``footer`` (scenario, run date) and "halaman x dari y" in the footer,
+    and the date of printing unless ``dated`` (``footer`` names the run date)."""
+    ws.set_paper(A4)
+    if _orientation(ws, chars) == "landscape":
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
+    ws.fit_to_pages(1, 0)
+    if repeat is not None:
+        ws.repeat_rows(repeat)
+    ws.set_header(f'&L&A&R&"-,Bold"&KC00000{_hf(mark)}', {"margin": 0.3})
+    page = text("book.page", lang, page="&P", pages="&N")
+    printed = "" if dated else " · " + text("book.printed", lang, date="&D")
+    ws.set_footer(f"&L{_hf(footer, 120)}{printed}&R{page}", {"margin": 0.3})
+
+
+def _orientation(ws: Worksheet, chars: float) -> str:
+    """The orientation in which ``ws`` (``chars`` characters wide) prints on fewer pages
+    when fit to the page width (:data:`PAGE`); on a tie the one that shrinks it less."""
+    rows = ws.dim_rowmax + 1 if ws.dim_rowmax is not None else 0
+    sizes = getattr(ws, "row_sizes", {})
+    points = 15.0 * (rows - len(sizes)) + sum(0.75 * size[0] for size in sizes.values())
+
+    def fit(orientation: str) -> tuple[int, float]:
+        wide, tall = PAGE[orientation]
+        scale = min(1.0, wide / max(chars, 1.0))
+        return math.ceil(points * scale / tall), -scale
+
+    return min(("portrait", "landscape"), key=fit)
 
 
 def _valid_sheet_name(name: str, taken: set[str]) -> str:
@@ -246,16 +424,13 @@ def _summary_sheet(book: _Book, ds: DataSet, allocation, summary: dict) -> None:
     lang = book.lang
     t = allocation.tables
     ws = book.add(sheet("summary", lang))
-    ws.write_string(0, 0, words("title", lang), book.title)
-    ws.merge_range(1, 0, 1, 6, "", book.warning)
-    ws.write_string(1, 0, _data_note(ds, lang), book.warning)
-    ws.set_row(1, 48)
-    ws.freeze_panes(2, 0)
+    ws.write_string(TOP, 0, words("title", lang), book.title)
+    ws.freeze_panes(TOP + 1, 0)
     before = summary.get("deprivations_before")
     removed = summary.get("deprivations_removed")
     solver = " ".join(str(summary[k]) for k in ("solver", "solver_version") if summary.get(k))
-    row = book.heading_row(ws, 3, words("block.solve", lang))
-    row = book.pairs(ws, row, [
+    first = book.heading_row(ws, TOP + 2, words("block.solve", lang))
+    row = book.pairs(ws, first, [
         (words("status", lang), summary.get("status"), "text"),
         (words("plan_label", lang), summary.get("label") or words("proven", lang), "text"),
         (words("node_limit", lang), summary.get("node_limit"), "general"),
@@ -274,6 +449,9 @@ def _summary_sheet(book: _Book, ds: DataSet, allocation, summary: dict) -> None:
         (words("pagu_total", lang), summary.get("pagu_total"), "money"),
     ])
     book.width(ws, 0, 40)
+    spending = first + 14  # the spending row of the pairs above: the plan's cost, summed
+    book.formula(ws, spending, 1, f"SUM({_allocation_column('cost', lang)})",
+                 summary.get("spending_total"), "money")
 
     dims = allocation.instance.labels.get(f"dimension_{lang}", {})
     frame = t.dimensions.assign(
@@ -293,10 +471,12 @@ def _summary_sheet(book: _Book, ds: DataSet, allocation, summary: dict) -> None:
     total = _sums(agencies, ["pagu", "used", "left"])
     total["share_used"] = _share(total["used"], total["pagu"])
     row = book.heading_row(ws, row, words("block.spending", lang))
+    top = row
     row = book.table(ws, agencies, _spec(lang, ("agency", "text"), ("agency_name", "text"),
                                          ("pagu", "money"), ("used", "money"),
                                          ("left", "money"), ("share_used", "share")),
                      row=row, total=total, freeze=False, autofilter=False)
+    _used_formulas(book, ws, agencies, top, total)
 
     base = t.baselines.assign(
         plan=[words(f"plan.{p}", lang) if f"plan.{p}" in _PLAN_KEYS else p
@@ -310,7 +490,7 @@ def _summary_sheet(book: _Book, ds: DataSet, allocation, summary: dict) -> None:
                      row=row, freeze=False, autofilter=False)
     gains = t.baselines.set_index("plan")["removed_gain_over"]
     if {"greedy", "equal_split"} <= set(gains.index):
-        ws.write_string(row, 0, words("margin", lang,
+        book.paragraph(ws, row, words("margin", lang,
                                       greedy=number(gains["greedy"], lang, 1),
                                       equal=number(gains["equal_split"], lang, 1)))
         row += 2
@@ -318,7 +498,37 @@ def _summary_sheet(book: _Book, ds: DataSet, allocation, summary: dict) -> None:
     if warnings:
         row = book.heading_row(ws, row, words("block.warnings", lang))
         for at, message in enumerate(warnings, start=row):
-            ws.write_string(at, 0, str(message))
+            book.paragraph(ws, at, str(message))
+
+
+def _allocation_column(key: str, lang: str) -> str:
+    """The whole column ``key`` of the Alokasi sheet as a reference: Alokasi!$H:$H."""
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(ALLOCATION_COLUMNS.index(key) + 1)
+    return f"{_quoted(ALLOCATION_SHEET[lang])}!${letter}:${letter}"
+
+
+def _used_formulas(book: _Book, ws: Worksheet, agencies: pd.DataFrame, top: int,
+                   total: Mapping[str, object]) -> None:
+    """The per-agency table of the summary sheet (header at ``top``: agency, name, pagu,
+    used, left, share used, then the total row) with formulas: used = the agency's
+    Alokasi costs (SUMIF), left = pagu - used, share = used / pagu, totals = SUM."""
+    lang = book.lang
+    agency, cost = _allocation_column("agency", lang), _allocation_column("cost", lang)
+    first, last = top + 2, top + 1 + len(agencies)  # spreadsheet rows (1-based)
+    for at, rec in enumerate(agencies.itertuples(index=False), start=top + 1):
+        r = at + 1
+        book.formula(ws, at, 3, f"SUMIF({agency},A{r},{cost})", rec.used, "money")
+        book.formula(ws, at, 4, f"C{r}-D{r}", rec.left, "money")
+        book.formula(ws, at, 5, f"IF(C{r}>0,D{r}/C{r},0)", rec.share_used, "share")
+    at = top + 1 + len(agencies)
+    for col, key in ((2, "pagu"), (3, "used"), (4, "left")):
+        letter = "CDE"[col - 2]
+        book.formula(ws, at, col, f"SUM({letter}{first}:{letter}{last})", total.get(key),
+                     "money", "total")
+    book.formula(ws, at, 5, f"IF(C{at + 1}>0,D{at + 1}/C{at + 1},0)",
+                 total.get("share_used"), "share", "total")
 
 
 _PLAN_KEYS = {"plan.optimal", "plan.greedy", "plan.equal_split"}
@@ -332,8 +542,12 @@ def _agency_sheets(book: _Book, ds: DataSet, allocation, plan: pd.DataFrame,
                  ("program_code", "text"), ("program", "text"), ("dimension", "text"),
                  ("unit", "text"), ("units", "int"), ("cost", "money"),
                  ("share_of_pagu", "share"), ("households_reached", "num"))
+    cost = _allocation_column("cost", lang)
+    agency_column = _allocation_column("agency", lang)
+    alokasi = _quoted(ALLOCATION_SHEET[lang])
     for agency in allocation.tables.agencies.itertuples(index=False):
-        rows = plan[plan["agency"] == agency.agency]
+        mask = (plan["agency"] == agency.agency).to_numpy()
+        rows = plan[mask]
         frame = pd.DataFrame({
             "village_code": rows["village"], "village": rows["village_name"],
             "kecamatan": rows["kecamatan"], "program_code": rows["program"],
@@ -343,13 +557,39 @@ def _agency_sheets(book: _Book, ds: DataSet, allocation, plan: pd.DataFrame,
             "households_reached": rows["households_reached"]})
         ws = book.add(agency.agency, reserved=False)
         full = names.get(agency.agency, agency.agency_name)
-        ws.write_string(0, 0, f"{agency.agency}: {full}", book.title)
-        book.pairs(ws, 1, [(words("agency.pagu", lang), agency.pagu, "money"),
-                           (words("agency.used", lang), agency.used, "money"),
-                           (words("agency.share", lang), agency.share_used, "share")])
+        ws.write_string(TOP, 0, f"{agency.agency}: {full}", book.title)
+        book.pairs(ws, TOP + 1, [
+            (words("agency.pagu", lang), agency.pagu, "money"),
+            (words("agency.used", lang), agency.used, "money"),
+            (text("book.left", lang), agency.pagu - agency.used, "money"),
+            (words("agency.share", lang), agency.share_used, "share")])
+        pagu_cell = f"$B${TOP + 2}"
+        code = agency.agency.replace('"', '""')
+        book.formula(ws, TOP + 2, 1, f'SUMIF({agency_column},"{code}",{cost})', agency.used,
+                     "money")
+        book.formula(ws, TOP + 3, 1, f"B{TOP + 2}-B{TOP + 3}", agency.pagu - agency.used,
+                     "money")
+        book.formula(ws, TOP + 4, 1, f"IF(B{TOP + 2}>0,B{TOP + 3}/B{TOP + 2},0)",
+                     agency.share_used, "share")
         book.width(ws, 0, 16)
         total = _sums(frame, ["cost", "share_of_pagu", "households_reached"])
-        row = book.table(ws, frame, spec, row=5, total=total)
+        top = TOP + 6
+        row = book.table(ws, frame, spec, row=top, total=total)
+        # units and cost follow the Alokasi rows; shares and the totals follow them
+        for at, (source, rec) in enumerate(zip(mask.nonzero()[0],
+                                               frame.itertuples(index=False), strict=True),
+                                           start=top + 1):
+            r, s = at + 1, TOP + 2 + int(source)
+            book.formula(ws, at, 7, f"{alokasi}!G{s}", rec.units, "int")
+            book.formula(ws, at, 8, f"{alokasi}!H{s}", rec.cost, "money")
+            book.formula(ws, at, 9, f"IF({pagu_cell}>0,I{r}/{pagu_cell},0)",
+                         rec.share_of_pagu, "share")
+        end = top + 1 + len(frame)
+        if len(frame):
+            book.formula(ws, end, 8, f"SUM(I{top + 2}:I{end})", total["cost"], "money",
+                         "total")
+            book.formula(ws, end, 9, f"SUM(J{top + 2}:J{end})", total["share_of_pagu"],
+                         "share", "total")
         if analysis is not None:
             from planning.report.analysis import agency_section
 
@@ -369,7 +609,7 @@ def _kecamatan_sheet(book: _Book, allocation) -> None:
                  ("programs", "int"), ("cost", "money"), ("share_of_spending", "share"),
                  ("deprived_total", "num"), ("removed_total", "num"), ("after_total", "num"),
                  ("share_removed", "share"))
-    book.table(book.add(sheet("kecamatan", lang)), frame, spec, total=total)
+    book.table(book.add(sheet("kecamatan", lang)), frame, spec, row=TOP, total=total)
 
 
 def _village_sheet(book: _Book, allocation) -> None:
@@ -393,7 +633,7 @@ def _village_sheet(book: _Book, allocation) -> None:
                   ("after_total", "num"))
     total = _sums(frame, ["programs", "cost", "share_of_spending", *counts,
                           "deprived_total", "removed_total", "after_total"])
-    book.table(book.add(sheet("villages", lang)), frame, spec, total=total)
+    book.table(book.add(sheet("villages", lang)), frame, spec, row=TOP, total=total)
 
 
 def _reason(key: object, lang: str) -> str | None:
@@ -417,7 +657,7 @@ def _equity_sheet(book: _Book, allocation, eq: Equity) -> None:
     dim_label = lambda d: dims.get(d, d)  # noqa: E731
     frame = _labelled(eq.dimensions, dims, lang).assign(
         reason=eq.dimensions["reason"].map(lambda r: _reason(r, lang)))
-    row = book.heading_row(ws, 0, words("block.equity_dimensions", lang))
+    row = book.heading_row(ws, TOP, words("block.equity_dimensions", lang))
     row = book.table(ws, frame, _spec(
         lang, ("dimension", "text"), ("unit", "text"), ("deprived", "num"),
         ("removed", "num"), ("share_removed", "share"), ("villages", "int"),
@@ -528,8 +768,8 @@ def _price_sheet(book: _Book, allocation, price: Price) -> None:
     alone (and its own figures)."""
     lang = book.lang
     ws = book.add(sheet("price", lang))
-    row = book.heading_row(ws, 0, sheet("price", lang), book.title)
-    ws.write_string(row, 0, text(f"price.note.{price.state}", lang,
+    row = book.heading_row(ws, TOP, sheet("price", lang), book.title)
+    book.paragraph(ws, row, text(f"price.note.{price.state}", lang,
                                  status=price.efficient_status or "-"))
     row += 2
     if price.settings:
@@ -555,9 +795,12 @@ def _price_sheet(book: _Book, allocation, price: Price) -> None:
     book.width(ws, 0, 30)
 
 
-def _allocation_sheet(book: _Book, plan: pd.DataFrame) -> None:
+def _allocation_sheet(book: _Book, plan: pd.DataFrame, programs: pd.DataFrame) -> None:
     """The long plan table the round trip reads back: exactly ALLOCATION_COLUMNS, header
-    in row 1, one row per (village, programme) from row 2, an empty lock column."""
+    at row :data:`TOP` (under the banner), one row per (village, programme) below it, an
+    empty lock column. The cost is a formula (units x unit cost + fixed cost, both looked
+    up in the catalogue on the inputs sheet: ``programs`` in its order there); village
+    and programme codes get drop-down lists, units whole numbers >= 0."""
     lang = book.lang
     frame = pd.DataFrame({
         "village_code": plan["village"], "village": plan["village_name"],
@@ -568,21 +811,62 @@ def _allocation_sheet(book: _Book, plan: pd.DataFrame) -> None:
     kinds = ["text", "text", "text", "text", "text", "text", "int", "money", "num", "text"]
     spec = list(zip(ALLOCATION_COLUMNS, ALLOCATION_HEADERS[lang], kinds, strict=True))
     ws = book.add(ALLOCATION_SHEET[lang])
-    book.table(ws, frame, spec, editable=frozenset({"units", "lock"}))
+    book.table(ws, frame, spec, row=TOP, editable=frozenset({"units", "lock"}))
+    inputs = _quoted(sheet("inputs", lang))
+    first, last = TOP + 3, TOP + 2 + len(programs)  # catalogue rows on the inputs sheet
+    table = f"{inputs}!$A${first}:$H${last}"
+    for at, value in enumerate(frame["cost"], start=TOP + 1):
+        r = at + 1
+        book.formula(ws, at, ALLOCATION_COLUMNS.index("cost"),
+                     f"IF(G{r}>0,G{r}*VLOOKUP(D{r},{table},7,FALSE)"
+                     f"+VLOOKUP(D{r},{table},8,FALSE),0)", value, "money")
+    ws.write_comment(TOP, ALLOCATION_COLUMNS.index("cost"),
+                     text("book.cost.note", lang, sheet=sheet("inputs", lang)),
+                     {"author": "planning", "x_scale": 2.5, "y_scale": 2.0})
     lock = ALLOCATION_COLUMNS.index("lock")
     book.width(ws, lock, 10)
-    ws.data_validation(1, lock, 1_048_575, lock, {
+    ws.data_validation(TOP + 1, lock, LAST_ROW, lock, {
         "validate": "list", "source": LOCK_CHOICES[lang], "ignore_blank": True,
         "input_title": words("lock.title", lang), "input_message": words("lock.prompt", lang),
         "error_type": "warning", "error_message": words("lock.error", lang)})
-    ws.write_comment(0, lock, words("lock.note", lang),
+    ws.write_comment(TOP, lock, words("lock.note", lang),
                      {"author": "planning", "x_scale": 2.5, "y_scale": 2.5})
+    units = ALLOCATION_COLUMNS.index("units")
+    ws.data_validation(TOP + 1, units, LAST_ROW, units, {
+        "validate": "integer", "criteria": ">=", "value": 0, "ignore_blank": True,
+        "input_title": text("book.units.title", lang),
+        "input_message": text("book.units.prompt", lang),
+        "error_type": "stop", "error_message": text("book.units.error", lang)})
+    villages = plan["village"].drop_duplicates().sort_values()
+    for key, count, message in (
+            ("village_code", len(villages), text("book.village.error", lang)),
+            ("program_code", len(programs),
+             text("book.program.error", lang, sheet=sheet("inputs", lang)))):
+        col = ALLOCATION_COLUMNS.index(key)
+        letter = "AB"[key == "program_code"]
+        ws.data_validation(TOP + 1, col, LAST_ROW, col, {
+            "validate": "list", "source": f"={LISTS_SHEET}!${letter}$2:${letter}${count + 1}",
+            "ignore_blank": True, "error_type": "warning", "error_message": message})
+
+
+def _lists_sheet(book: _Book, plan: pd.DataFrame, programs: pd.DataFrame) -> None:
+    """The drop-down lists of the Alokasi sheet, in a hidden sheet: the plan's village
+    codes (column A) and the programme codes of the catalogue (column B)."""
+    ws = book.add(LISTS_SHEET, banner=False)
+    ws.write_string(0, 0, "village_code")
+    ws.write_string(0, 1, "program_code")
+    villages = plan["village"].drop_duplicates().sort_values()
+    for at, code in enumerate(villages, start=1):
+        ws.write_string(at, 0, str(code))
+    for at, code in enumerate(programs["code"], start=1):
+        ws.write_string(at, 1, str(code))
+    ws.hide()
 
 
 def _plan_sheet(book: _Book, plan: pd.DataFrame) -> None:
     """The plan as written, in a hidden sheet: the round trip compares the edited
     Alokasi sheet with it to tell deleted and changed rows."""
-    ws = book.add(PLAN_SHEET)
+    ws = book.add(PLAN_SHEET, banner=False)
     frame = plan[["village", "program", "units"]]
     book.table(ws, frame, [(key, key, "text" if key != "units" else "int")
                            for key in frame.columns], freeze=False, autofilter=False)
@@ -608,7 +892,7 @@ def _score_sheet(book: _Book, ds: DataSet, scores: pd.DataFrame) -> None:
         if group != key and key != "potential_index":
             spec.append((key, f"{column('potential', lang)}: {sectors.get(group, group)}",
                          "index"))
-    book.table(book.add(sheet("scores", lang)), frame, spec)
+    book.table(book.add(sheet("scores", lang)), frame, spec, row=TOP)
 
 
 def _inputs_sheet(book: _Book, ds: DataSet, allocation) -> None:
@@ -619,7 +903,7 @@ def _inputs_sheet(book: _Book, ds: DataSet, allocation) -> None:
     catalogue = programs.rename(columns={"code": "program_code", f"name_{lang}": "program",
                                          f"unit_{lang}": "unit"}).assign(
         dimension=programs["dimension"].map(lambda d: dims.get(d, d)))
-    row = book.heading_row(ws, 0, words("block.catalogue", lang))
+    row = book.heading_row(ws, TOP, words("block.catalogue", lang))
     row = book.table(ws, catalogue, _spec(
         lang, ("program_code", "text"), ("program", "text"), ("agency", "text"),
         ("dimension", "text"), ("sector", "text"), ("unit", "text"), ("unit_cost", "price"),
@@ -660,7 +944,8 @@ def _flatten(prefix: str, value: object) -> Iterator[tuple[str, object]]:
         yield prefix, value
 
 
-def _meta_rows(ds: DataSet, scenario: dict, provenance: dict, lang: str) -> pd.DataFrame:
+def _meta_rows(ds: DataSet, scenario: dict, provenance: dict, lang: str,
+               day: date | None) -> pd.DataFrame:
     rows = [("scenario", key, value) for key, value in _flatten("", scenario)]
     for top, value in provenance.items():
         if isinstance(value, Mapping):
@@ -668,6 +953,7 @@ def _meta_rows(ds: DataSet, scenario: dict, provenance: dict, lang: str) -> pd.D
         else:
             rows.append(("provenance", str(top), value))
     rows += [(words("block.workbook", "en"), "language", lang),
+             (words("block.workbook", "en"), "run_date", day and day.isoformat()),
              (words("block.workbook", "en"), "data_status", synthetic_note(ds, "en")),
              (words("block.workbook", "en"), "synthetic_indicators",
               ds.synthetic_indicators())]
@@ -692,7 +978,7 @@ def _plain(value: object) -> object:
 def _meta_sheet(book: _Book, frame: pd.DataFrame) -> None:
     lang = book.lang
     spec = _spec(lang, ("section", "text"), ("key", "text"), ("value", "general"))
-    book.table(book.add(sheet("meta", lang)), frame, spec)
+    book.table(book.add(sheet("meta", lang)), frame, spec, row=TOP)
 
 
 def _moved_sheet(book: _Book, moved: pd.DataFrame) -> None:
@@ -708,7 +994,7 @@ def _moved_sheet(book: _Book, moved: pd.DataFrame) -> None:
         else:
             kind = "text"
         spec.append((key, str(key), kind))
-    book.table(book.add(sheet("moved", book.lang)), moved, spec)
+    book.table(book.add(sheet("moved", book.lang)), moved, spec, row=TOP)
 
 
 def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: dict,
@@ -716,7 +1002,8 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
                    moved: pd.DataFrame | None = None,
                    created: datetime = CREATED, equity: Equity | None = None,
                    price: Price | None = None, analysis=None,
-                   figures: Mapping[str, bytes] | None = None) -> bytes:
+                   figures: Mapping[str, bytes] | None = None,
+                   day: date | None = None) -> bytes:
     """The planners' workbook as xlsx bytes.
 
     ``scores`` is the village score table (``ScoreResult.table``), ``allocation`` an
@@ -728,15 +1015,20 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
     :class:`~planning.analysis.equity.Equity` (the pipeline's ``Result.equity``); without
     it the measures are computed here from ``allocation`` and ``ds``. ``price``: the
     run's :class:`~planning.analysis.price.Price` (``Result.price``); without it the price
-    sheet knows this plan only (a balanced plan's price reads as not computed). Same
-    arguments, same bytes.
+    sheet knows this plan only (a balanced plan's price reads as not computed). ``day``:
+    the run date every sheet shows (default :func:`run_date`; without one the sheets show
+    none and the printed pages the date of printing). Same arguments, same bytes.
     """
     if allocation.tables is None:
         raise ValueError("the allocation holds no plan; there is nothing to write")
     measures = equity if equity is not None else equity_of(allocation, dimension_units(ds))
     if price is None:
         price = price_of_balance(allocation, None, balanced_equity=measures)
-    book = _Book(lang, created, synthetic_note(ds, lang))
+    day = run_date() if day is None else day
+    stamp = Stamp(warning=_data_note(ds, lang), mark=synthetic_note(ds, lang),
+                  scenario=scenario_name(scenario),
+                  day=None if day is None else long_date(day, lang))
+    book = _Book(lang, created, synthetic_note(ds, lang), stamp)
     plan = _plan(allocation, lang)
     _summary_sheet(book, ds, allocation, summary)
     if moved is not None:
@@ -760,9 +1052,24 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
 
             write_robustness_sheet(book, analysis.robustness,
                                    (figures or {}).get(ROBUSTNESS_FIGURE))
-    _allocation_sheet(book, plan)
+    _allocation_sheet(book, plan, allocation.instance.programs)
     _score_sheet(book, ds, scores)
     _inputs_sheet(book, ds, allocation)
-    _meta_sheet(book, _meta_rows(ds, scenario, provenance, lang))
+    _meta_sheet(book, _meta_rows(ds, scenario, provenance, lang, day))
     _plan_sheet(book, plan)
+    _lists_sheet(book, plan, allocation.instance.programs)
     return book.close()
+
+
+def scenario_name(scenario: Mapping) -> str:
+    """The scenario's name as the banner shows it: its ``name`` (at the top or in the
+    ``settings`` of a scenario record), else its file's stem, else "-"."""
+    settings = scenario.get("settings")
+    for found in (scenario.get("name"),
+                  settings.get("name") if isinstance(settings, Mapping) else None):
+        if isinstance(found, str) and found.strip():
+            return found.strip()
+    file = scenario.get("file")
+    if isinstance(file, str) and file:
+        return file.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".yaml")
+    return "-"
