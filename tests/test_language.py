@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from planning.apps.cli import app
 from planning.i18n import MESSAGES, text
 from planning.i18n.glossary import FAMILIES, coded, known, markdown, term, terms
+from planning.report import labels
 from planning.report.analysis import binding_label
 from planning.report.display import shown
 from planning.report.labels import ALLOCATION_HEADERS
@@ -51,8 +52,9 @@ IDENTIFIERS = {"code", "village", "program", "agency", "kecamatan_code", "progra
                "indicator", "name", "village_name", "kecamatan", "agency_name",
                "short_name"}
 #: workbook sheets written from the data set's own columns (sources, notes, codes) and
-#: the provenance trace (scenario keys as written): see the report of issue 16
-AS_WRITTEN = {"Input & Asumsi", "Inputs & Assumptions", "Meta", "_plan"}
+#: the provenance trace (scenario keys as written), and the hidden sheets the round trip
+#: and the drop-down lists read (codes); the inputs sheet's coded columns: a test below
+AS_WRITTEN = {"Input & Asumsi", "Inputs & Assumptions", "Meta", "_plan", "_lists"}
 
 
 def foreign(value: str, lang: str) -> list[str]:
@@ -120,7 +122,7 @@ def test_csv_text_cells_are_in_the_runs_language(runs, lang):
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_workbook_strings_are_in_the_runs_language(runs, lang):
     folder, _ = runs[lang]
-    book = load_workbook(next(folder.glob("*.xlsx")), read_only=True)
+    book = load_workbook(next(folder.glob("*.xlsx")), read_only=True, data_only=True)
     proper = re.compile("|".join(re.escape(n) for n in sorted(names(), key=len, reverse=True)))
     fixed = set(ALLOCATION_HEADERS[lang])  # the round trip reads these headers back
     found, seen = [], set()
@@ -244,3 +246,32 @@ def test_why_sheet_names_the_binding_rules_and_items_in_words(ds):
         binding_label(binding, "id"),
         ds.indicator_metadata.set_index("indicator").at["hh_rtlh", "label_id"],
         "Perdagangan & kerajinan, Pariwisata", term("focus.below", "id")]
+
+
+#: the coded columns of the inputs sheet, written in the glossary's words
+CODED_INPUTS = ("sector", "cost_status", "pagu_status", "need_indicator", "kind", "group",
+                "unit", "status", "dimension")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_inputs_sheets_coded_columns_are_words(runs, lang):
+    """The inputs sheet is written from the data set's columns: its free texts (sources,
+    notes) stay as the data has them, but its codes (sector, status, indicator kind,
+    group and unit, need indicator) are shown in the glossary's words."""
+    folder, _ = runs[lang]
+    book = load_workbook(next(folder.glob("*.xlsx")), read_only=True, data_only=True)
+    ws = book[labels.sheet("inputs", lang)]
+    headers = {labels.column(key, lang): key for key in CODED_INPUTS}
+    where: dict[int, str] = {}
+    checked, found = 0, []
+    for row in ws.iter_rows(values_only=True):
+        if any(isinstance(v, str) and v in headers for v in row):
+            where = {i: headers[v] for i, v in enumerate(row) if v in headers}
+            continue
+        for i, key in where.items():
+            value = row[i] if i < len(row) else None
+            if isinstance(value, str) and value:
+                checked += 1
+                if a_code(value) or SNAKE.fullmatch(value) or foreign(value, lang):
+                    found.append((key, value))
+    assert checked > 100 and found == []

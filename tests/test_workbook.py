@@ -322,7 +322,7 @@ def test_without_a_run_date_no_clock_is_in_the_file(ds, scores, allocation, monk
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 1 January 2026, UTC
     dated = load(build(ds, scores, allocation, day=None))
     assert dated["Alokasi"]["A2"].value == (
-        "Skenario: baseline · tanggal run: 1 Januari 2026 · uang dalam juta Rp")
+        "Skenario: baseline · tanggal perhitungan: 1 Januari 2026 · uang dalam juta Rp")
     rows = {(s, k): v for s, k, v in dated["Meta"].iter_rows(min_row=5, max_col=3,
                                                                values_only=True)}
     assert rows[("workbook", "run_date")] == "2026-01-01"

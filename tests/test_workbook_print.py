@@ -68,7 +68,7 @@ def test_every_sheet_shows_the_data_note_scenario_and_run_date(run):
         first, second = (row[0] for row in ws.iter_rows(max_row=2, max_col=1,
                                                          values_only=True))
         assert first.startswith("PERHATIAN: ") and "SINTETIS" in first, ws.title
-        assert second == "Skenario: baseline · tanggal run: 2 Desember 2025 · uang dalam " \
+        assert second == "Skenario: baseline · tanggal perhitungan: 2 Desember 2025 · uang dalam " \
             "juta Rp", ws.title
 
 
@@ -94,7 +94,7 @@ def test_every_sheet_has_its_print_setup(run):
         header = re.search(r"<oddHeader>(.*?)</oddHeader>", xml)[1]
         footer = re.search(r"<oddFooter>(.*?)</oddFooter>", xml)[1]
         assert header.startswith("&amp;L&amp;A") and "SINTETIS" in header, ws.title
-        assert "Skenario: baseline · tanggal run: 2 Desember 2025" in footer
+        assert "Skenario: baseline · tanggal perhitungan: 2 Desember 2025" in footer
         assert footer.endswith("halaman &amp;P dari &amp;N"), ws.title
     assert book["Alokasi"].print_title_rows == f"${HEADER}:${HEADER}"
     assert book["CSR"].print_title_rows == "$10:$10"

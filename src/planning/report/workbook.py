@@ -43,6 +43,7 @@ from planning.analysis.price import PlanFigures, Price, price_of_balance
 from planning.data import DataSet
 from planning.data.summary import synthetic_note
 from planning.i18n import LOCALES, abridge, number, text
+from planning.i18n.glossary import coded, known
 from planning.report.labels import (
     ALLOCATION_COLUMNS,
     ALLOCATION_HEADERS,
@@ -900,9 +901,13 @@ def _inputs_sheet(book: _Book, ds: DataSet, allocation) -> None:
     ws = book.add(sheet("inputs", lang))
     dims = allocation.instance.labels.get(f"dimension_{lang}", {})
     programs = allocation.instance.programs
+    names = ds.indicator_metadata.set_index("indicator")[f"label_{lang}"].to_dict()
     catalogue = programs.rename(columns={"code": "program_code", f"name_{lang}": "program",
                                          f"unit_{lang}": "unit"}).assign(
-        dimension=programs["dimension"].map(lambda d: dims.get(d, d)))
+        dimension=programs["dimension"].map(lambda d: dims.get(d, d)),
+        sector=_words(programs["sector"], "sector", lang),
+        need_indicator=programs["need_indicator"].map(lambda i: names.get(i, i)),
+        cost_status=_words(programs["cost_status"], "status", lang))
     row = book.heading_row(ws, TOP, words("block.catalogue", lang))
     row = book.table(ws, catalogue, _spec(
         lang, ("program_code", "text"), ("program", "text"), ("agency", "text"),
@@ -917,7 +922,7 @@ def _inputs_sheet(book: _Book, ds: DataSet, allocation) -> None:
     budgets = pd.DataFrame({
         "agency": used["agency"], "agency_name": used["agency"].map(data["name"]),
         "pagu": used["pagu"], "pagu_data": used["agency"].map(data["pagu"]),
-        "pagu_status": used["agency"].map(data["pagu_status"]),
+        "pagu_status": _words(used["agency"].map(data["pagu_status"]), "status", lang),
         "funding": used["agency"].map(data["funding"]),
         "note": used["agency"].map(data["note"]),
         "source_url": used["agency"].map(data["source_url"])})
@@ -929,11 +934,22 @@ def _inputs_sheet(book: _Book, ds: DataSet, allocation) -> None:
         row=row, total=_sums(budgets, ["pagu", "pagu_data"]), freeze=False, autofilter=False)
 
     meta = ds.indicator_metadata.rename(columns={f"label_{lang}": "name"})
+    meta = meta.assign(kind=_words(meta["kind"], "kind", lang),
+                       group=_words(meta["group"], "dimension", lang).where(
+                           meta["group"].map(lambda g: known("dimension", g)),
+                           _words(meta["group"], "sector", lang)),
+                       unit=_words(meta["unit"], "unit", lang),
+                       status=_words(meta["status"], "status", lang))
     row = book.heading_row(ws, row, words("block.indicators", lang))
     book.table(ws, meta, _spec(lang, ("indicator", "text"), ("name", "text"),
                                ("kind", "text"), ("group", "text"), ("unit", "text"),
                                ("status", "text"), ("source", "text")),
                row=row, freeze=False, autofilter=False)
+
+
+def _words(values: pd.Series, family: str, lang: str) -> pd.Series:
+    """A column of codes (``agriculture``, ``assumption``) in the glossary's words."""
+    return values.map(lambda code: code if _missing(code) else coded(family, code, lang))
 
 
 def _flatten(prefix: str, value: object) -> Iterator[tuple[str, object]]:
