@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planning.model import Allocation, ModelError, ModelSettings, PresolveError, allocate
+from planning.model import (
+    Allocation,
+    ModelError,
+    ModelSettings,
+    Planner,
+    PresolveError,
+    allocate,
+    relative_gap,
+)
 from planning.model.balance import efficiency_settings, is_balanced
 from planning.pipeline.plan_summary import NoPlan
 from planning.pipeline.preparing import Prepared, prepare, prepare_data
+from planning.pipeline.progress import stage
 from planning.pipeline.result import Result
 from planning.pipeline.scores import PreparedScores, ScoresResult, execute_scores
 
@@ -23,11 +32,33 @@ def execute(prepared: Prepared | PreparedScores) -> Result | ScoresResult:
     balance; that plan failing never fails the run."""
     if isinstance(prepared, PreparedScores):
         return execute_scores(prepared)
-    allocation = allocate(prepared.dataset, prepared.scores, prepared.settings)
+    allocation = _allocate(prepared)
     if not allocation.is_plan:
         raise NoPlan(allocation)
-    efficiency, status = efficiency_plan(prepared)
+    if is_balanced(prepared.settings):
+        with stage("efficiency") as found:
+            efficiency, status = efficiency_plan(prepared)
+            found.update(status=status, gap=None if efficiency is None
+                         else efficiency.report.gap)
+    else:
+        efficiency, status = None, None
     return Result(prepared, allocation, efficiency=efficiency, efficiency_status=status)
+
+
+def _allocate(prepared: Prepared) -> Allocation:
+    """:func:`~planning.model.allocate` in its two steps (the same calls, the same plan),
+    each a stage of the run's progress: the quick plan with its certified gap against the
+    LP bound, then the MIP from it."""
+    with stage("quick") as found:
+        planner = Planner(prepared.dataset, prepared.scores, prepared.settings)
+        quick = planner.quick()
+        plan, lp = quick
+        found["gap"] = relative_gap(plan.best_objective,
+                                    lp.objective if lp.status == "optimal" else None)
+    with stage("mip") as found:
+        allocation = planner.plan(quick)
+        found.update(status=allocation.report.status, gap=allocation.report.gap)
+    return allocation
 
 
 def efficiency_plan(prepared: Prepared) -> tuple[Allocation | None, str | None]:
@@ -55,8 +86,14 @@ def run_scenario(path: str | Path, out_dir: str | Path | None = None,
     Raises what they raise; in every such case ``out_dir`` is left as it was."""
     result = execute(prepare(path, out_dir, lang=lang, data=data, edited=edited,
                              boundary=boundary))
-    result.write()
+    _write(result)
     return result
+
+
+def _write(result: Result) -> None:
+    with stage("write") as found:
+        result.write()
+        found["path"] = str(result.out_dir)
 
 
 def analyse_scenario(path: str | Path, out_dir: str | Path | None = None,
@@ -75,12 +112,13 @@ def analyse_scenario(path: str | Path, out_dir: str | Path | None = None,
 
     prepared = prepare(path, out_dir, lang=lang, data=data)
     result = execute(prepared)
-    result.add_analysis(analyse(prepared.dataset, prepared.scores, prepared.settings,
-                                result.allocation, which=tuple(ANALYSES if which is None
-                                                               else which),
-                                lang=prepared.lang, rules=rules,
-                                many=many_settings(prepared, **many)))
-    result.write()
+    with stage("analyse"):
+        result.add_analysis(analyse(prepared.dataset, prepared.scores, prepared.settings,
+                                    result.allocation, which=tuple(ANALYSES if which is None
+                                                                   else which),
+                                    lang=prepared.lang, rules=rules,
+                                    many=many_settings(prepared, **many)))
+    _write(result)
     return result
 
 
