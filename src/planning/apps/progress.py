@@ -123,7 +123,10 @@ def stage_line(record: logging.LogRecord, lang: str) -> str:
 
 
 def solver_state(found: dict, lang: str) -> str:
-    """The MIP's state in short: "selisih saat ini 1,19%"."""
+    """The MIP's state in short: "selisih saat ini 1,19%" ("" before HiGHS has a
+    bound)."""
+    if found["gap"] is None:
+        return ""
     return i18n.text("progress.gap_now", lang, gap=_gap(found["gap"], lang))
 
 
@@ -262,7 +265,7 @@ class Display(logging.Handler):
         label = stage_label(self.running, lang)
         if self.screen.live:
             self.screen.status(f"{i18n.text('progress.started', lang, stage=label)} "
-                               f"{solver_state(found, lang)}")
+                               f"{solver_state(found, lang)}".rstrip())
         if self.verbosity > 1:
             if found["kind"] == "better" or now - self.told >= VERBOSE_EVERY:
                 self.screen.line("  " + solver_line(found, lang))
@@ -328,19 +331,17 @@ class LogFileError(Exception):
 
 
 def check_log_file(path: str | Path, results: str | Path | None = None) -> Path:
-    """``path`` as a log file to append to, or LogFileError: not a folder, its folder
-    must exist, not inside the results folder ``results`` (the tool would find a file it
-    did not write there), and an existing file only if it is a log of planning (its
+    """``path`` as a log file to append to, or LogFileError: not a folder, not inside
+    the results folder ``results`` (the tool would find a file it did not write there),
+    its folder must exist, and an existing file only if it is a log of planning (its
     first line says so: :data:`LOG_START`), never another file."""
     path = Path(path)
     if path.is_dir():
         raise LogFileError("cli.log_is_folder", path=path)
+    if results is not None and path.resolve().is_relative_to(Path(results).resolve()):
+        raise LogFileError("cli.log_in_results", path=path, folder=results)
     if not path.parent.is_dir():
         raise LogFileError("cli.log_no_folder", path=path, folder=path.parent)
-    if results is not None:
-        inside = Path(results).resolve()
-        if path.resolve().is_relative_to(inside):
-            raise LogFileError("cli.log_in_results", path=path, folder=results)
     if path.exists() and path.stat().st_size:
         try:
             with path.open(encoding="utf-8") as handle:
