@@ -194,12 +194,10 @@ class _Notebook(_Screen):
     live = True
 
     def __init__(self) -> None:
-        from IPython.display import display
-
         self.lines: list[str] = []
         self.current: str | None = None
         self.shown_at = 0.0
-        self.handle = display(self._text(), display_id=True)
+        self.handle = None  # the output area, made with the first line to show
 
     def _text(self):
         from IPython.display import Pretty
@@ -207,9 +205,17 @@ class _Notebook(_Screen):
         return Pretty("\n".join([*self.lines, *([self.current] if self.current else [])]))
 
     def _show(self, now: bool) -> None:
-        if now or time.monotonic() - self.shown_at >= 0.5:
+        if self.handle is None:
+            from IPython.display import display
+
+            if not self.lines and not self.current:
+                return
+            self.handle = display(self._text(), display_id=True)
+        elif now or time.monotonic() - self.shown_at >= 0.5:
             self.handle.update(self._text())
-            self.shown_at = time.monotonic()
+        else:
+            return
+        self.shown_at = time.monotonic()
 
     def line(self, text: str) -> None:
         self.lines.append(text)
