@@ -253,3 +253,45 @@ def test_notebook_05_shows_each_stage_in_its_output(two_scenario_project, tmp_pa
                                "certified gap ") for line in lines), lines
     quick = lines.index(next(line for line in lines if "efisiensi-murni" in line))
     _in_order(STAGES_EN, lines[quick:])
+
+
+def _solver_report(gap: float) -> None:
+    import logging
+
+    logging.getLogger("planning.model.solve").debug(
+        "report", extra={"solver": {"kind": "running", "objective": 99.0, "bound": 100.0,
+                                    "gap": gap, "nodes": 12, "seconds": 3.0}})
+
+
+@pytest.mark.parametrize(("mode", "status_shown"), [("live", True), ("lines", False)])
+def test_a_terminal_gets_a_live_line_with_the_current_gap(capsys, mode, status_shown):
+    """On a terminal (tqdm) the running stage and the MIP's current gap are drawn as
+    they change; in a pipe only the finished stage is a line."""
+    from planning.apps.progress import shown
+    from planning.pipeline.progress import stage
+
+    with shown("en", 1, mode=mode), stage("mip") as found:
+        _solver_report(0.0123)
+        found.update(status="optimal", gap=0.01)
+    err = capsys.readouterr().err.replace("\r", "\n")
+    assert ("MIP (HiGHS) … current gap 1.23%" in err) is status_shown, err
+    assert re.search(r"^MIP \(HiGHS\): status optimal, certified gap 1\.00% \(\d\.\d s\)$",
+                     err, re.M), err
+    assert "HiGHS 3.0 s" not in err  # the solver's reports only with -v
+
+
+def test_without_a_display_nothing_is_printed_and_logging_is_restored(capsys):
+    import logging
+
+    from planning.apps.progress import shown
+    from planning.pipeline.progress import stage
+
+    logger = logging.getLogger("planning")
+    before = logger.level, logger.propagate, list(logger.handlers)
+    with shown("en", 0), stage("score") as found:
+        found["focus"] = 3
+    with shown("en", 1, mode="lines"), stage("score") as found:
+        found["focus"] = 3
+    assert (logger.level, logger.propagate, list(logger.handlers)) == before
+    assert capsys.readouterr().err.splitlines()[0].startswith(
+        "Scoring the villages: 3 focus villages (")

@@ -1,7 +1,12 @@
 """The ``planning`` command line: validate a data set, score the villages, run the main job.
 
 User errors (bad data, a missing folder) print a clear report and exit non-zero, never a
-traceback. Exit codes: 0 success; 1 the data, the scenario, a workbook or ``--out`` has
+traceback. A scenario may be given by its bare name (``semua-desa`` is
+``scenarios/semua-desa.yaml``); a name not found lists the scenarios and the closest one.
+``run`` and ``analyse`` show their progress by stage on stderr (``-q`` none, ``-v`` with
+the solver's reports, ``--log-file`` a log; :mod:`planning.apps.progress`).
+
+Exit codes: 0 success; 1 the data, the scenario, a workbook or ``--out`` has
 errors, or the scenario has no plan (nothing is written); 2 wrong usage; 3 (``run``) a
 limit stopped the solver with a certified gap above the scenario's ``solver.max_gap``:
 the results are written for inspection, labelled as not proven, but are not an accepted
@@ -698,6 +703,8 @@ def score(
     from planning.pipeline import execute, prepare_scores
 
     lang = _lang(lang)
+    if scenario is not None:
+        scenario = scenario_file(scenario, lang)
     given = {"--per-kecamatan": per_kecamatan, "--rule": rule, "--alpha": alpha,
              "--include-kelurahan": include_kelurahan, "--force-in": force_in,
              "--force-out": force_out, "--normalisation": normalisation,

@@ -262,7 +262,8 @@ class Display(logging.Handler):
             return
         self.running = None
         self.screen.status(None)
-        self.screen.line(stage_line(record, lang))
+        if record.event == "done" or self.verbosity > 1:  # the error itself says enough
+            self.screen.line(stage_line(record, lang))
 
     def _solver(self, found: dict) -> None:
         if self.running not in SOLVING:
