@@ -69,12 +69,12 @@ def _verbosity(quiet: bool, verbose: bool, lang: str) -> int:
     return 0 if quiet else 2 if verbose else 1
 
 
-def scenario_file(given: Path, lang: str) -> Path:
+def scenario_file(given: Path, lang: str, say: bool = True) -> Path:
     """The scenario file ``given`` names: the file itself when it exists; a bare name
     (``semua-desa``, no folder, no ``.yaml``) is ``scenarios/<name>.yaml`` when that
     exists (said on stderr). Else a clear error, exit 1: not found, the closest scenario
     name ("did you mean baseline.yaml?") and the scenarios of its folder (``scenarios``
-    for a bare name)."""
+    for a bare name). ``say=False``: resolve a bare name without saying so."""
     import difflib
 
     if given.exists():
@@ -83,7 +83,8 @@ def scenario_file(given: Path, lang: str) -> Path:
     folder = Path("scenarios") if given.parent == Path() else given.parent
     if bare and (folder / f"{given.name}.yaml").is_file():
         found = folder / f"{given.name}.yaml"
-        typer.echo(i18n.text("cli.scenario_resolved", lang, path=found), err=True)
+        if say:
+            typer.echo(i18n.text("cli.scenario_resolved", lang, path=found), err=True)
         return found
     choices = sorted(p.name for p in folder.glob("*.yaml")) if folder.is_dir() else []
     if not choices:
@@ -222,7 +223,7 @@ def run(
 
     shown = _lang(lang or "id")
     level = _verbosity(quiet, verbose, shown)
-    scenario = scenario_file(scenario, shown)
+    scenario = scenario_file(scenario, shown, say=level > 0)
     log_path = _log_file(log_file, out, scenario, shown)
     with progress(shown, level, log_path, fixed=lang is not None,
                   title=f"planning run {scenario}"):
@@ -324,7 +325,7 @@ def analyse(
     for name in MANY:
         if only and name not in chosen:
             many[name] = 0
-    scenario = scenario_file(scenario, shown)
+    scenario = scenario_file(scenario, shown, say=level > 0)
     log_path = _log_file(log_file, out, scenario, shown)
     with progress(shown, level, log_path, fixed=lang is not None,
                   title=f"planning analyse {scenario}"):

@@ -191,11 +191,14 @@ def _watch(highs, report) -> None:
     checks (at most one report per :data:`PROGRESS_EVERY` seconds), and hand ``report``
     HiGHS's primal and dual bound, node count and running time. The callbacks only read
     what HiGHS passes them: the solve, its limits and seeds are untouched."""
+    from highspy import cb
+
+    improving = cb.HighsCallbackType.kCallbackMipImprovingSolution
     last = [-math.inf]
 
     def on_event(event) -> None:
         try:
-            better = event.message.startswith("Improving")
+            better = event.callback_type == improving
             now = time.monotonic()
             if not better and now - last[0] < PROGRESS_EVERY:
                 return

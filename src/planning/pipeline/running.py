@@ -53,6 +53,7 @@ def _allocate(prepared: Prepared) -> Allocation:
         planner = Planner(prepared.dataset, prepared.scores, prepared.settings)
         quick = planner.quick()
         plan, lp = quick
+        found["villages"] = len(planner.instance.villages)
         found["gap"] = relative_gap(plan.best_objective,
                                     lp.objective if lp.status == "optimal" else None)
     with stage("mip") as found:
