@@ -268,7 +268,7 @@ def test_a_terminal_gets_a_live_line_with_the_current_gap(capsys, mode, status_s
     """On a terminal (tqdm) the running stage and the MIP's current gap are drawn as
     they change; in a pipe only the finished stage is a line."""
     from planning.apps.progress import shown
-    from planning.pipeline.progress import stage
+    from planning.model.progress import stage
 
     with shown("en", 1, mode=mode), stage("mip") as found:
         _solver_report(0.0123)
@@ -284,7 +284,7 @@ def test_without_a_display_nothing_is_printed_and_logging_is_restored(capsys):
     import logging
 
     from planning.apps.progress import shown
-    from planning.pipeline.progress import stage
+    from planning.model.progress import stage
 
     logger = logging.getLogger("planning")
     before = logger.level, logger.propagate, list(logger.handlers)

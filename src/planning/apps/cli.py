@@ -213,7 +213,7 @@ def run(
     log_file: LogFile = None,
 ) -> None:
     """Jalankan skenario: skor desa, desa fokus, alokasi program, lalu tulis folder hasil
-    (CSV, JSON, gambar, buku kerja). SKENARIO boleh nama saja: semua-desa berarti
+    (CSV, JSON, gambar, buku kerja). Skenario boleh nama saja: semua-desa berarti
     scenarios/semua-desa.yaml.
     / Run a scenario: village scores, focus villages, the allocation, then write the
     results folder (CSV, JSON, figures, workbook). A bare name means

@@ -1,6 +1,6 @@
 """A run's progress on the screen and, on request, in a log file.
 
-The pipeline tells its stages as :mod:`logging` records (:mod:`planning.pipeline.progress`)
+The pipeline tells its stages as :mod:`logging` records (:mod:`planning.model.progress`)
 and the solver what HiGHS reports during a MIP (:mod:`planning.model.solve`); this module
 shows them, in the run's language, while :func:`shown` is active:
 
@@ -244,7 +244,8 @@ class Display(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             if hasattr(record, "stage"):
-                self._stage(record)
+                if record.depth == 0:  # a stage inside another is part of that one
+                    self._stage(record)
             elif hasattr(record, "solver"):
                 self._solver(record.solver)
         except Exception:
@@ -315,6 +316,8 @@ class _SolvingOnly(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if hasattr(record, "stage"):
+            if record.depth:
+                return False
             self.running = record.stage if record.event == "start" else None
             return True
         if hasattr(record, "solver"):

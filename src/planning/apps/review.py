@@ -686,8 +686,8 @@ def _run(file: Path, out: Path) -> Path:
     """Run one scenario file into the fresh folder ``out``, as ``planning run`` does
     (prepare, execute, write; paths are recorded relative to the project folder, so the
     files match those of ``planning run``)."""
+    from planning.model.progress import stage
     from planning.pipeline import execute, prepare
-    from planning.pipeline.progress import stage
 
     result = execute(prepare(file, out_dir=out))
     with stage("write") as found:

@@ -17,7 +17,7 @@ import pandas as pd
 from planning.config.scenario import LoadedScenario
 from planning.data import DataSet, load_dataset
 from planning.model import ModelSettings
-from planning.pipeline.progress import stage
+from planning.model.progress import stage
 from planning.pipeline.provenance import scenario_record
 from planning.report.folder import check_target
 from planning.scoring import ScoreResult, score, score_villages

@@ -5,19 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planning.model import (
-    Allocation,
-    ModelError,
-    ModelSettings,
-    Planner,
-    PresolveError,
-    allocate,
-    relative_gap,
-)
+from planning.model import Allocation, ModelError, ModelSettings, PresolveError, allocate
 from planning.model.balance import efficiency_settings, is_balanced
+from planning.model.progress import stage
 from planning.pipeline.plan_summary import NoPlan
 from planning.pipeline.preparing import Prepared, prepare, prepare_data
-from planning.pipeline.progress import stage
 from planning.pipeline.result import Result
 from planning.pipeline.scores import PreparedScores, ScoresResult, execute_scores
 
@@ -32,7 +24,7 @@ def execute(prepared: Prepared | PreparedScores) -> Result | ScoresResult:
     balance; that plan failing never fails the run."""
     if isinstance(prepared, PreparedScores):
         return execute_scores(prepared)
-    allocation = _allocate(prepared)
+    allocation = allocate(prepared.dataset, prepared.scores, prepared.settings)
     if not allocation.is_plan:
         raise NoPlan(allocation)
     if is_balanced(prepared.settings):
@@ -43,23 +35,6 @@ def execute(prepared: Prepared | PreparedScores) -> Result | ScoresResult:
     else:
         efficiency, status = None, None
     return Result(prepared, allocation, efficiency=efficiency, efficiency_status=status)
-
-
-def _allocate(prepared: Prepared) -> Allocation:
-    """:func:`~planning.model.allocate` in its two steps (the same calls, the same plan),
-    each a stage of the run's progress: the quick plan with its certified gap against the
-    LP bound, then the MIP from it."""
-    with stage("quick") as found:
-        planner = Planner(prepared.dataset, prepared.scores, prepared.settings)
-        quick = planner.quick()
-        plan, lp = quick
-        found["villages"] = len(planner.instance.villages)
-        found["gap"] = relative_gap(plan.best_objective,
-                                    lp.objective if lp.status == "optimal" else None)
-    with stage("mip") as found:
-        allocation = planner.plan(quick)
-        found.update(status=allocation.report.status, gap=allocation.report.gap)
-    return allocation
 
 
 def efficiency_plan(prepared: Prepared) -> tuple[Allocation | None, str | None]:
