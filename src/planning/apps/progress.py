@@ -281,7 +281,8 @@ class Display(logging.Handler):
         elif not self.screen.live and now - self.told >= HEARTBEAT:
             self.screen.line(i18n.text("progress.heartbeat", lang, stage=label,
                                        seconds=_seconds(found["seconds"], lang),
-                                       state=solver_state(found, lang)))
+                                       state=solver_state(found, lang) or i18n.text(
+                                           "progress.gap_now", lang, gap="-")))
             self.told = now
 
     def close(self) -> None:
