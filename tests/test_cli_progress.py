@@ -295,3 +295,18 @@ def test_without_a_display_nothing_is_printed_and_logging_is_restored(capsys):
     assert (logger.level, logger.propagate, list(logger.handlers)) == before
     assert capsys.readouterr().err.splitlines()[0].startswith(
         "Scoring the villages: 3 focus villages (")
+
+
+def test_a_pipe_gets_a_line_with_the_current_gap_during_a_long_mip(capsys, monkeypatch):
+    """Where no live line can be drawn, a long MIP says its current gap every
+    HEARTBEAT seconds (here: at once)."""
+    import planning.apps.progress as progress
+    from planning.model.progress import stage
+
+    monkeypatch.setattr(progress, "HEARTBEAT", 0.0)
+    with progress.shown("en", 1, mode="lines"), stage("mip") as found:
+        _solver_report(0.0123)
+        found.update(status="optimal", gap=0.01)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "MIP (HiGHS) still running: 3.0 s, current gap 1.23%"
+    assert lines[1].startswith("MIP (HiGHS): status optimal, certified gap 1.00% (")
