@@ -1,7 +1,12 @@
 """The ``planning`` command line: validate a data set, score the villages, run the main job.
 
 User errors (bad data, a missing folder) print a clear report and exit non-zero, never a
-traceback. Exit codes: 0 success; 1 the data, the scenario, a workbook or ``--out`` has
+traceback. A scenario may be given by its bare name (``semua-desa`` is
+``scenarios/semua-desa.yaml``); a name not found lists the scenarios and the closest one.
+``run`` and ``analyse`` show their progress by stage on stderr (``-q`` none, ``-v`` with
+the solver's reports, ``--log-file`` a log; :mod:`planning.apps.progress`).
+
+Exit codes: 0 success; 1 the data, the scenario, a workbook or ``--out`` has
 errors, or the scenario has no plan (nothing is written); 2 wrong usage; 3 (``run``) a
 limit stopped the solver with a certified gap above the scenario's ``solver.max_gap``:
 the results are written for inspection, labelled as not proven, but are not an accepted
@@ -21,12 +26,100 @@ from planning.report.folder import ResultsFolderError, write_folder
 
 app = typer.Typer(
     add_completion=False,
+    rich_markup_mode=None,
     no_args_is_help=True,
     help="Perencanaan program penanggulangan kemiskinan desa / village poverty-programme "
          "planning.",
 )
 
 Lang = Annotated[str, typer.Option("--lang", help="Bahasa pesan: id (default) atau en.")]
+Quiet = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="Tanpa kemajuan; hanya galat dan hasil akhir / no progress: only "
+                          "errors and the final result.")]
+Verbose = Annotated[bool, typer.Option(
+    "--verbose", "-v", help="Kemajuan dengan rincian solver / progress with the solver's "
+                            "reports.")]
+LogFile = Annotated[Path | None, typer.Option(
+    "--log-file", help="Tulis log run (tahap, waktu, selisih solver) ke berkas ini; log "
+                       "planning yang ada ditambah / append a log of the run to this file.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib import metadata
+
+        typer.echo(f"planning {metadata.version('planning')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Tampilkan versi lalu keluar / show the version and exit.")] = False,
+) -> None:
+    """Perencanaan program penanggulangan kemiskinan desa / village poverty-programme
+    planning."""
+
+
+def _verbosity(quiet: bool, verbose: bool, lang: str) -> int:
+    if quiet and verbose:
+        typer.echo(i18n.text("cli.quiet_and_verbose", lang), err=True)
+        raise typer.Exit(2)
+    return 0 if quiet else 2 if verbose else 1
+
+
+def scenario_file(given: Path, lang: str, say: bool = True) -> Path:
+    """The scenario file ``given`` names: the file itself when it exists; a bare name
+    (``semua-desa``, no folder, no ``.yaml``) is ``scenarios/<name>.yaml`` when that
+    exists (said on stderr). Else a clear error, exit 1: not found, the closest scenario
+    name ("did you mean baseline.yaml?") and the scenarios of its folder (``scenarios``
+    for a bare name). ``say=False``: resolve a bare name without saying so."""
+    import difflib
+
+    if given.exists():
+        return given
+    bare = given.parent == Path() and given.suffix not in (".yaml", ".yml")
+    folder = Path("scenarios") if given.parent == Path() else given.parent
+    if bare and (folder / f"{given.name}.yaml").is_file():
+        found = folder / f"{given.name}.yaml"
+        if say:
+            typer.echo(i18n.text("cli.scenario_resolved", lang, path=found), err=True)
+        return found
+    choices = sorted(p.name for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    if not choices:
+        typer.echo(i18n.text("cli.no_scenarios", lang, given=given, folder=folder), err=True)
+        raise typer.Exit(1)
+    wanted = given.name if given.suffix in (".yaml", ".yml") else f"{given.name}.yaml"
+    close = difflib.get_close_matches(wanted, choices, n=1, cutoff=0.6)
+    typer.echo(i18n.text("cli.scenario_not_found", lang, given=given, folder=folder,
+                         choices=", ".join(choices),
+                         hint=i18n.text("did_you_mean", lang, guess=given.with_name(
+                             close[0]) if given.parent != Path() else close[0]) if close
+                         else ""), err=True)
+    raise typer.Exit(1)
+
+
+def _log_file(path: Path | None, out: Path | None, scenario: Path, lang: str) -> Path | None:
+    """``--log-file`` checked (:func:`planning.apps.progress.check_log_file`) against
+    the results folder of the run (``--out``, or ``results/<scenario name>``)."""
+    if path is None:
+        return None
+    from planning.apps.progress import LogFileError, check_log_file
+
+    results = out
+    if results is None:
+        try:
+            from planning.config.scenario import load_scenario
+
+            results = Path("results") / load_scenario(scenario).scenario.name
+        except Exception:  # the run itself reports a malformed scenario
+            results = Path("results") / scenario.stem
+    try:
+        return check_log_file(path, results)
+    except LogFileError as exc:
+        typer.echo(exc.render(lang), err=True)
+        raise typer.Exit(1) from None
 
 
 def _lang(value: str) -> str:
@@ -74,6 +167,8 @@ def validate(
 def _write_run(job, shown: str, out: Path | None):
     """``job()`` (a run that writes its results folder), its result; on bad input or a
     folder that cannot be written: the message, that nothing was written, exit code 1."""
+    import logging
+
     from planning.analysis.workers import WorkersError
     from planning.config.reading import SettingsError
     from planning.model import ModelError, PresolveError
@@ -81,18 +176,20 @@ def _write_run(job, shown: str, out: Path | None):
     from planning.report.maps import MapError
     from planning.report.roundtrip import RoundTripError
 
+    log = logging.getLogger(__name__)
     try:
         return job()
     except (DataError, ModelError, PresolveError, NoPlan, SettingsError,
             RoundTripError, MapError, ResultsFolderError, WorkersError) as exc:
-        typer.echo(exc.render(shown), err=True)
-        typer.echo(i18n.text("run.nothing_written", shown,
-                             path=out or "results/<skenario>"), err=True)
-        raise typer.Exit(1) from None
+        said = [exc.render(shown), i18n.text("run.nothing_written", shown,
+                                             path=out or "results/<skenario>")]
     except OSError as exc:
-        typer.echo(i18n.text("score.cannot_write", shown, path=out,
-                             detail=exc.strerror or exc), err=True)
-        raise typer.Exit(1) from None
+        said = [i18n.text("score.cannot_write", shown, path=out,
+                          detail=exc.strerror or exc)]
+    for line in said:
+        typer.echo(line, err=True)
+    log.error("\n".join(said))  # into the log file, when there is one
+    raise typer.Exit(1)
 
 
 @app.command()
@@ -111,17 +208,32 @@ def run(
     boundary: Annotated[Path | None, typer.Option(
         "--boundary", help="Berkas batas desa (GeoJSON) untuk peta; tanpa ini: peta titik.")
     ] = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    log_file: LogFile = None,
 ) -> None:
     """Jalankan skenario: skor desa, desa fokus, alokasi program, lalu tulis folder hasil
-    (CSV, JSON, gambar, buku kerja).
+    (CSV, JSON, gambar, buku kerja). Skenario boleh nama saja: semua-desa berarti
+    scenarios/semua-desa.yaml.
     / Run a scenario: village scores, focus villages, the allocation, then write the
-    results folder (CSV, JSON, figures, workbook)."""
+    results folder (CSV, JSON, figures, workbook). A bare name means
+    scenarios/NAME.yaml."""
+    from planning.apps.progress import shown as progress
     from planning.pipeline import run_scenario
 
     shown = _lang(lang or "id")
-    result = _write_run(lambda: run_scenario(scenario, out, lang=lang and shown, data=data_dir,
-                                             edited=locks, boundary=boundary), shown, out)
+    level = _verbosity(quiet, verbose, shown)
+    scenario = scenario_file(scenario, shown, say=level > 0)
+    log_path = _log_file(log_file, out, scenario, shown)
+    with progress(shown, level, log_path, fixed=lang is not None,
+                  title=f"planning run {scenario}"):
+        result = _write_run(lambda: run_scenario(
+            scenario, out, lang=lang and shown, data=data_dir, edited=locks,
+            boundary=boundary), shown, out)
     lang = result.summary["language"]
+    if quiet:
+        _final_lines(result, lang)
+        return
     head = result.summary["headline"]
     _echo_data_ok(lang, head["villages"], head["kecamatan"], head["programs"],
                   head["agencies"], head["pagu_total_juta"],
@@ -133,9 +245,18 @@ def run(
         typer.echo(line)
     for line in _price_lines(result.summary["price_of_balance"], result.allocation, lang):
         typer.echo(line)
+    _final_lines(result, lang, status=False)
+
+
+def _final_lines(result, lang: str, status: bool = True) -> None:
+    """The end of a run's report (all that ``-q`` prints): the plan's status line
+    (``status``), where the results and the workbook are, and, for a plan above the
+    largest accepted gap, why it is not an accepted plan (exit code 3)."""
+    plan = result.summary["allocation"]
+    if status:
+        typer.echo(_plan_lines(plan, result.allocation, lang)[0])
     typer.echo(i18n.text("run.written", lang, path=result.out_dir.resolve()))
     typer.echo(i18n.text("run.workbook", lang, path=result.workbook_path.resolve()))
-    plan = result.summary["allocation"]
     if not plan["accepted"]:
         typer.echo(i18n.text("run.not_accepted", lang, gap=_percent(plan["gap"], lang),
                              max_gap=_percent(plan["max_gap"], lang)), err=True)
@@ -176,6 +297,9 @@ def analyse(
     workers: Annotated[int | None, typer.Option(
         "--workers", min=0, help="Proses pekerja klaster lokal (bawaan: satu per inti; 0: "
         "tanpa Dask) / local worker processes.")] = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    log_file: LogFile = None,
 ) -> None:
     """Analisis untuk rapat koordinasi: harga setiap aturan, kurva anggaran dan nilai
     marjinal setiap pagu, mengapa dan mengapa tidak per desa; ditulis ke folder hasil dan
@@ -184,9 +308,11 @@ def analyse(
     marginal value of each pagu, why and why not per village; written into the results
     folder and the workbook."""
     from planning.analysis.rakor import ANALYSES, MANY
+    from planning.apps.progress import shown as progress
     from planning.pipeline import analyse_scenario
 
     shown = _lang(lang or "id")
+    level = _verbosity(quiet, verbose, shown)
     unknown = sorted(set(only or ()) - set(ANALYSES) - set(MANY))
     if unknown:
         typer.echo(i18n.text("analyse.unknown", shown, names=", ".join(unknown),
@@ -199,13 +325,18 @@ def analyse(
     for name in MANY:
         if only and name not in chosen:
             many[name] = 0
-    result = _write_run(lambda: analyse_scenario(
-        scenario, out, lang=lang and shown, which=tuple(a for a in ANALYSES if a in chosen),
-        rules=rules, named=tuple(chosen & set(MANY)),
-        **many), shown, out)
+    scenario = scenario_file(scenario, shown, say=level > 0)
+    log_path = _log_file(log_file, out, scenario, shown)
+    with progress(shown, level, log_path, fixed=lang is not None,
+                  title=f"planning analyse {scenario}"):
+        result = _write_run(lambda: analyse_scenario(
+            scenario, out, lang=lang and shown,
+            which=tuple(a for a in ANALYSES if a in chosen), rules=rules,
+            named=tuple(chosen & set(MANY)), progress=level > 0, **many), shown, out)
     lang = result.summary["language"]
-    for line in _analysis_lines(result, lang):
-        typer.echo(line)
+    if not quiet:
+        for line in _analysis_lines(result, lang):
+            typer.echo(line)
     typer.echo(i18n.text("run.written", lang, path=result.out_dir.resolve()))
     typer.echo(i18n.text("run.workbook", lang, path=result.workbook_path.resolve()))
 
@@ -573,6 +704,8 @@ def score(
     from planning.pipeline import execute, prepare_scores
 
     lang = _lang(lang)
+    if scenario is not None:
+        scenario = scenario_file(scenario, lang)
     given = {"--per-kecamatan": per_kecamatan, "--rule": rule, "--alpha": alpha,
              "--include-kelurahan": include_kelurahan, "--force-in": force_in,
              "--force-out": force_out, "--normalisation": normalisation,

@@ -686,9 +686,13 @@ def _run(file: Path, out: Path) -> Path:
     """Run one scenario file into the fresh folder ``out``, as ``planning run`` does
     (prepare, execute, write; paths are recorded relative to the project folder, so the
     files match those of ``planning run``)."""
+    from planning.model.progress import stage
     from planning.pipeline import execute, prepare
 
-    return execute(prepare(file, out_dir=out)).write()
+    result = execute(prepare(file, out_dir=out))
+    with stage("write") as found:
+        found["path"] = str(result.write())
+    return result.out_dir
 
 
 def review_scenario(file: Path, root: Path, results_dir: Path, work: Path,
@@ -714,7 +718,8 @@ def review_scenario(file: Path, root: Path, results_dir: Path, work: Path,
 
 def rerun_all(scenario_dir: str | Path = "scenarios", results_dir: str | Path = "results",
               work_dir: str | Path | None = None, lang: str = i18n.DEFAULT_LANGUAGE,
-              twice: bool = False, only: Iterable[str] | None = None) -> Review:
+              twice: bool = False, only: Iterable[str] | None = None,
+              progress: bool = True) -> Review:
     """Re-run every scenario file (``*.yaml``) of ``scenario_dir`` from a clean state into
     a new folder under ``work_dir`` (a new temporary folder by default; it is kept),
     check each independently and compare its files with ``results_dir/<scenario name>``
@@ -724,7 +729,10 @@ def rerun_all(scenario_dir: str | Path = "scenarios", results_dir: str | Path = 
     of a scenario resolves as for ``planning run scenarios/NAME.yaml``, and each run
     writes in the scenario's own output language (``lang`` is the language of the table
     and the verdict only). ``only``: file names without ``.yaml`` to re-run, instead of
-    all of them."""
+    all of them. ``progress``: show each run's stages as it goes
+    (:mod:`planning.apps.progress`; in a notebook one output area updated in place)."""
+    from planning.apps.progress import shown
+
     lang = i18n.check_language(lang)
     scenario_dir = Path(scenario_dir).resolve()
     results_dir = Path(results_dir).resolve()
@@ -734,8 +742,9 @@ def rerun_all(scenario_dir: str | Path = "scenarios", results_dir: str | Path = 
     wanted = None if only is None else set(only)
     files = [f for f in sorted(scenario_dir.glob("*.yaml"))
              if wanted is None or f.stem in wanted]
-    rows = tuple(review_scenario(f, scenario_dir.parent, results_dir, work, twice)
-                 for f in files)
+    with shown(lang, 1 if progress else 0, title="review"):
+        rows = tuple(review_scenario(f, scenario_dir.parent, results_dir, work, twice)
+                     for f in files)
     lock = scenario_dir.parent / LOCK_FILE
     versions = tuple(d for d in lock_differences(lock) if d.package != "pip") \
         if lock.is_file() else None

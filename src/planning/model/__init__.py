@@ -43,6 +43,7 @@ from planning.model.floors import absorption_floors
 from planning.model.heuristics import equal_split_plan, greedy_plan, rounded_plan
 from planning.model.instance import Instance, ModelError, build_instance
 from planning.model.presolve import Finding, PresolveError, presolve
+from planning.model.progress import stage
 from planning.model.rules import RULES, Rule, build_model, check_plan
 from planning.model.solve import SolveReport, available_solvers, relative_gap, solve_model
 
@@ -227,12 +228,21 @@ class Planner:
     def plan(self, quick: tuple[QuickPlan, SolveReport] | None = None) -> Allocation:
         """Quick plan and bound (or ``quick``, the result of :meth:`quick` just before,
         nothing changed since), then the MIP from that warm start, then the tables."""
-        quick, lp = quick if quick is not None else self.quick()
+        if quick is None:
+            with stage("quick") as found:
+                quick = self.quick()
+                found.update(villages=len(self.instance.villages), gap=relative_gap(
+                    quick[0].best_objective,
+                    quick[1].objective if quick[1].status == "optimal" else None))
+        quick, lp = quick
         lp_bound = lp.objective if lp.status == "optimal" else None
         start = start_values(self.instance, quick.best) if quick.best is not None else None
-        report = solve_model(self.model, self.settings.solver, start=start)
-        self.timings["solve"] = report.runtime
-        report = best_found(self.model, report, quick.best, quick.best_objective, lp_bound)
+        with stage("mip") as found:
+            report = solve_model(self.model, self.settings.solver, start=start)
+            self.timings["solve"] = report.runtime
+            report = best_found(self.model, report, quick.best, quick.best_objective,
+                                lp_bound)
+            found.update(status=report.status, gap=report.gap)
         common = {"instance": self.instance, "report": report, "warnings": self.warnings,
                   "greedy": quick.greedy, "greedy_objective": quick.greedy_objective,
                   "lp_bound": lp_bound, "timings": dict(self.timings), "quick": quick.best,

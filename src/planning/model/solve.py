@@ -15,6 +15,7 @@ depend on the machine's speed; the wall-clock limit is a safety net.
 
 from __future__ import annotations
 
+import logging
 import math
 import multiprocessing
 import os
@@ -31,6 +32,11 @@ import pulp
 
 from planning.config.model import Solver
 from planning.model.build import Model
+
+log = logging.getLogger(__name__)
+
+#: seconds between two progress reports of a running MIP (a better plan is always told)
+PROGRESS_EVERY = 1.0
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,9 @@ class _HiGHS(pulp.HiGHS):
         super().__init__(**options)
         self.start = start
         self.info: dict[str, float] = {}
+        self.progress = None
+        """Called with what HiGHS reports while it solves a MIP (:func:`_watch`); None:
+        no callback is registered at all."""
 
     def findSolutionValues(self, lp):
         """PuLP's reading of the solution, plus the statuses it does not map: HiGHS
@@ -167,12 +176,65 @@ class _HiGHS(pulp.HiGHS):
             solution.col_value = values
             solution.value_valid = True
             lp.solverModel.setSolution(solution)
+        if self.progress is not None and self.mip and lp.isMIP():
+            _watch(lp.solverModel, self.progress)
         lp.solverModel.run()
         info = lp.solverModel.getInfo()
         self.info = {"objective": info.objective_function_value,
                      "bound": info.mip_dual_bound, "gap": info.mip_gap,
                      "model_status": lp.solverModel.modelStatusToString(
                          lp.solverModel.getModelStatus())}
+
+
+def _watch(highs, report) -> None:
+    """Subscribe to HiGHS's callbacks for a better plan (every one) and for its limit
+    checks (at most one report per :data:`PROGRESS_EVERY` seconds), and hand ``report``
+    HiGHS's primal and dual bound, node count and running time. The callbacks only read
+    what HiGHS passes them: the solve, its limits and seeds are untouched."""
+    from highspy import cb
+
+    improving = cb.HighsCallbackType.kCallbackMipImprovingSolution
+    last = [-math.inf]
+
+    def on_event(event) -> None:
+        try:
+            better = event.callback_type == improving
+            now = time.monotonic()
+            if not better and now - last[0] < PROGRESS_EVERY:
+                return
+            last[0] = now
+            out = event.data_out
+            report({"kind": "better" if better else "running",
+                    "primal": float(out.mip_primal_bound), "dual": float(out.mip_dual_bound),
+                    "nodes": int(out.mip_node_count), "seconds": float(out.running_time)})
+        except Exception:  # progress is never worth a failed solve
+            return
+
+    highs.cbMipImprovingSolution.subscribe(on_event)
+    highs.cbMipInterrupt.subscribe(on_event)
+
+
+def _told(m: Model):
+    """The reporter of a MIP's progress for the parent process: logs each report of
+    :func:`_watch` (DEBUG, logger ``planning.model.solve``) with the objective, bound
+    and gap in the model's own sense; None when nobody listens (no callback then)."""
+    if not log.isEnabledFor(logging.DEBUG):
+        return None
+    sign = _sign(m)
+    maximise = m.prob.sense == pulp.LpMaximize
+
+    def tell(raw: dict) -> None:
+        finite = {k: sign * raw[k] if abs(raw[k]) < 1e30 else None
+                  for k in ("primal", "dual")}
+        objective, bound = finite["primal"], finite["dual"]
+        gap = relative_gap(objective, bound) if maximise else _min_gap(objective, bound)
+        found = {"kind": raw["kind"], "objective": objective, "bound": bound, "gap": gap,
+                 "nodes": raw["nodes"], "seconds": raw["seconds"]}
+        log.debug("HiGHS %s: objective %s, bound %s, gap %s, %d nodes, %.1f s",
+                  raw["kind"], objective, bound, gap, raw["nodes"], raw["seconds"],
+                  extra={"solver": found})
+
+    return tell
 
 
 def _sign(m: Model) -> float:
@@ -198,7 +260,10 @@ ISOLATE_HIGHS = os.name == "posix"
 
 
 def _highs_child(m: Model, solver: _HiGHS, conn) -> None:
-    """Solve in a forked process and send back status, info and variable values."""
+    """Solve in a forked process and send back status, info and variable values (and,
+    when the parent listens, the solver's progress before them)."""
+    if solver.progress is not None:
+        solver.progress = lambda raw: conn.send(("progress", raw))
     try:
         m.prob.solve(solver)
         conn.send(("ok", solver.info, m.prob.status,
@@ -227,6 +292,8 @@ def _run_highs_guarded(m: Model, solver: _HiGHS, limit: float) -> tuple[str, dic
     ``cancelSolve`` did not stop it either), so on POSIX the solve runs in a forked
     process that is ended ``WATCHDOG_GRACE`` seconds after the limit."""
     reset_highs_threads()
+    tell = _told(m)
+    solver.progress = tell
     if not ISOLATE_HIGHS:
         m.prob.solve(solver)
         return "ok", solver.info
@@ -235,9 +302,15 @@ def _run_highs_guarded(m: Model, solver: _HiGHS, limit: float) -> tuple[str, dic
     child = ctx.Process(target=_highs_child, args=(m, solver, send), daemon=True)
     child.start()
     send.close()
+    deadline = time.monotonic() + limit * 1.2 + WATCHDOG_GRACE
+    message = None
     try:
-        ready = receive.poll(limit * 1.2 + WATCHDOG_GRACE)
-        message = receive.recv() if ready else None
+        while (left := deadline - time.monotonic()) > 0 and receive.poll(left):
+            message = receive.recv()
+            if message[0] != "progress":
+                break
+            tell(message[1])
+            message = None
     except EOFError:
         message = None
     finally:

@@ -17,6 +17,7 @@ import pandas as pd
 from planning.config.scenario import LoadedScenario
 from planning.data import DataSet, load_dataset
 from planning.model import ModelSettings
+from planning.model.progress import stage
 from planning.pipeline.provenance import scenario_record
 from planning.report.folder import check_target
 from planning.scoring import ScoreResult, score, score_villages
@@ -69,23 +70,29 @@ def prepare(scenario_path: str | Path, out_dir: str | Path | None = None,
     RoundTripError for a bad edited workbook."""
     from planning.config.scenario import check_codes, load_scenario, scoring_error
 
-    loaded = load_scenario(scenario_path)
-    sc = loaded.scenario
-    lang = lang or sc.output.lang
-    data_dir = Path(data) if data is not None else loaded.data_path()
-    target = Path(out_dir) if out_dir is not None else Path("results") / sc.name
-    maps = loaded.map_paths(boundary)
-    inputs = [data_dir, *loaded.files, edited, *maps.values()]
-    if check_out:
-        check_target(target, inputs)  # refuse a wrong --out before any work
-    ds = load_dataset(data_dir)
-    check_codes(loaded, villages=ds.villages["code"].tolist(),
-                agencies=ds.agencies["code"].tolist(), programs=ds.programs["code"].tolist(),
-                dimensions=ds.dimensions["group"].tolist())
-    try:
-        scores = score(ds, sc.scoring)
-    except ScoringError as exc:
-        raise scoring_error(loaded, exc) from None
+    with stage("load") as found:
+        loaded = load_scenario(scenario_path)
+        sc = loaded.scenario
+        lang = lang or sc.output.lang
+        data_dir = Path(data) if data is not None else loaded.data_path()
+        target = Path(out_dir) if out_dir is not None else Path("results") / sc.name
+        maps = loaded.map_paths(boundary)
+        inputs = [data_dir, *loaded.files, edited, *maps.values()]
+        if check_out:
+            check_target(target, inputs)  # refuse a wrong --out before any work
+        ds = load_dataset(data_dir)
+        check_codes(loaded, villages=ds.villages["code"].tolist(),
+                    agencies=ds.agencies["code"].tolist(),
+                    programs=ds.programs["code"].tolist(),
+                    dimensions=ds.dimensions["group"].tolist())
+        found.update(scenario=sc.name, lang=lang, villages=len(ds.villages),
+                     programs=len(ds.programs), agencies=len(ds.agencies))
+    with stage("score") as found:
+        try:
+            scores = score(ds, sc.scoring)
+        except ScoringError as exc:
+            raise scoring_error(loaded, exc) from None
+        found["focus"] = int(scores.table["selected"].astype(bool).sum())
     settings = sc.model_settings(ds.agencies.set_index("code")["pagu"].to_dict())
     edits = None
     if edited is not None:

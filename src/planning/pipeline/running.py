@@ -7,6 +7,7 @@ from pathlib import Path
 
 from planning.model import Allocation, ModelError, ModelSettings, PresolveError, allocate
 from planning.model.balance import efficiency_settings, is_balanced
+from planning.model.progress import stage
 from planning.pipeline.plan_summary import NoPlan
 from planning.pipeline.preparing import Prepared, prepare, prepare_data
 from planning.pipeline.result import Result
@@ -26,7 +27,13 @@ def execute(prepared: Prepared | PreparedScores) -> Result | ScoresResult:
     allocation = allocate(prepared.dataset, prepared.scores, prepared.settings)
     if not allocation.is_plan:
         raise NoPlan(allocation)
-    efficiency, status = efficiency_plan(prepared)
+    if is_balanced(prepared.settings):
+        with stage("efficiency") as found:
+            efficiency, status = efficiency_plan(prepared)
+            found.update(status=status, gap=None if efficiency is None
+                         else efficiency.report.gap)
+    else:
+        efficiency, status = None, None
     return Result(prepared, allocation, efficiency=efficiency, efficiency_status=status)
 
 
@@ -55,8 +62,14 @@ def run_scenario(path: str | Path, out_dir: str | Path | None = None,
     Raises what they raise; in every such case ``out_dir`` is left as it was."""
     result = execute(prepare(path, out_dir, lang=lang, data=data, edited=edited,
                              boundary=boundary))
-    result.write()
+    _write(result)
     return result
+
+
+def _write(result: Result) -> None:
+    with stage("write") as found:
+        result.write()
+        found["path"] = str(result.out_dir)
 
 
 def analyse_scenario(path: str | Path, out_dir: str | Path | None = None,
@@ -75,12 +88,13 @@ def analyse_scenario(path: str | Path, out_dir: str | Path | None = None,
 
     prepared = prepare(path, out_dir, lang=lang, data=data)
     result = execute(prepared)
-    result.add_analysis(analyse(prepared.dataset, prepared.scores, prepared.settings,
-                                result.allocation, which=tuple(ANALYSES if which is None
-                                                               else which),
-                                lang=prepared.lang, rules=rules,
-                                many=many_settings(prepared, **many)))
-    result.write()
+    with stage("analyse"):
+        result.add_analysis(analyse(prepared.dataset, prepared.scores, prepared.settings,
+                                    result.allocation, which=tuple(ANALYSES if which is None
+                                                                   else which),
+                                    lang=prepared.lang, rules=rules,
+                                    many=many_settings(prepared, **many)))
+    _write(result)
     return result
 
 
