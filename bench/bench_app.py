@@ -19,14 +19,13 @@ import argparse
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from planning.apps import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app" / "planning_app.ipynb"
@@ -37,39 +36,6 @@ TOTAL = re.compile(r"total ([0-9.,]+) s")
 def uptime() -> str:
     done = subprocess.run(["uptime"], capture_output=True, text=True)
     return done.stdout.strip() or f"load average {os.getloadavg()}"
-
-
-def start_voila(log: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"),
-                                                      env.get("PYTHONPATH")]))
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "voila", str(APP), "--no-browser", f"--port={port}",
-             "--Voila.ip=127.0.0.1"], cwd=ROOT, env=env, stdout=out,
-            stderr=subprocess.STDOUT, start_new_session=True)
-    for _ in range(240):
-        if process.poll() is not None:
-            raise SystemExit(f"Voilà stopped: see {log}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process, f"http://127.0.0.1:{port}/?lang=en"
-        except OSError:
-            time.sleep(0.5)
-    stop(process)
-    raise SystemExit(f"Voilà did not answer: see {log}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def change(page, agency: str, value: float) -> tuple[float, float | None, str]:
@@ -107,7 +73,8 @@ def main() -> int:
 
     print(f"before: {uptime()}")
     log = Path(tempfile.mkdtemp(prefix="bench-app-")) / "voila.log"
-    process, url = start_voila(log)
+    process, url = serving.start(APP, log, ROOT)
+    url += "?lang=en"
     changes, backs = [], []
     try:
         with sync_playwright() as playwright:
@@ -134,7 +101,7 @@ def main() -> int:
                     backs.append(seconds)
             browser.close()
     finally:
-        stop(process)
+        serving.stop(process)
     on_screen = [s for s, _ in changes]
     kernel = [k for _, k in changes if k is not None]
     print(f"\n{len(on_screen)} pagu changes, pagu change to new plan on screen: median "

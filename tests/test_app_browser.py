@@ -10,15 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
+from planning.apps import serving
 from planning.apps.explorer import Engine
 from planning.i18n import number, percent, text
 
@@ -39,61 +34,18 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_voila(notebook: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    """Voilà serving ``notebook`` on a free local port, its kernel importing planning from
-    the source tree under test; returns the process (its own process group) and the URL
-    once the port answers."""
-    pytest.importorskip("voila", reason="Voilà is not installed: browser test skipped")
-    port = free_port()
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"),
-                                                      env.get("PYTHONPATH")]))
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "voila", str(notebook), "--no-browser",
-             f"--port={port}", "--Voila.ip=127.0.0.1"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"Voilà stopped:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process, f"http://127.0.0.1:{port}/"
-        except OSError:
-            time.sleep(0.5)
-    stop(process)
-    raise AssertionError(f"Voilà did not answer:\n{log.read_text(errors='replace')[-3000:]}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    """End Voilà and its kernel (the whole process group)."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=20)
-    except ProcessLookupError:
-        pass
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
+    pytest.importorskip("voila", reason="Voilà is not installed: browser test skipped")
     log = tmp_path_factory.mktemp("voila") / "voila.log"
-    process, url = start_voila(APP, log)
+    try:
+        process, url = serving.start(APP, log, ROOT)
+    except serving.VoilaError as exc:
+        raise AssertionError(str(exc)) from None
     try:
         yield url
     finally:
-        stop(process)
+        serving.stop(process)
 
 
 @pytest.fixture(scope="module")

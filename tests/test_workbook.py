@@ -15,6 +15,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from planning.i18n.glossary import coded
 from planning.model import allocate
 from planning.pipeline import allocation_summary, versions
 from planning.report.workbook import (
@@ -257,14 +258,17 @@ def test_inputs_sheet_marks_costs_budgets_and_indicators(book, ds):
     assert catalogue["kode program"].tolist() == programs["code"].tolist()
     assert catalogue["biaya per unit (juta Rp)"].tolist() == pytest.approx(
         programs["unit_cost"].tolist())
-    assert catalogue["status biaya"].tolist() == programs["cost_status"].tolist()
+    assert catalogue["status biaya"].tolist() == [coded("status", s, "id")
+                                                  for s in programs["cost_status"]]
     budgets, total = read(ws, "lembaga")
     status = ds.agencies.set_index("code")["pagu_status"]
-    assert budgets["status pagu"].tolist() == status[budgets["lembaga"]].tolist()
+    assert budgets["status pagu"].tolist() == [coded("status", s, "id")
+                                               for s in status[budgets["lembaga"]]]
     assert total["pagu (juta Rp)"] == pytest.approx(ds.agencies["pagu"].sum())
     indicators, _ = read(ws, "indikator")
-    assert indicators["status"].tolist() == ds.indicator_metadata["status"].tolist()
-    assert (indicators["status"] == "synthetic").sum() == len(ds.synthetic_indicators())
+    assert indicators["status"].tolist() == [coded("status", s, "id")
+                                             for s in ds.indicator_metadata["status"]]
+    assert (indicators["status"] == "sintetis").sum() == len(ds.synthetic_indicators())
     assert ws.auto_filter.ref.startswith("A5:")
 
 
