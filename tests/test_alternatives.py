@@ -196,7 +196,12 @@ def test_baseline_texts_and_frames(baseline):
     changed = alt.agencies[alt.agencies["choices_added"] + alt.agencies["choices_removed"] > 0]
     row = changed.iloc[0]
     name = alts.labels["agency"][row["agency"]]
-    assert f"{name}: +{row['villages_gained']} desa, -{row['villages_lost']} desa" in text_id
+    said = [f"+{row['villages_gained']} desa" if row["villages_gained"] else "",
+            f"-{row['villages_lost']} desa" if row["villages_lost"] else "",
+            f"{row['choices_added']} pilihan ditambah" if row["choices_added"] else "",
+            f"{row['choices_removed']} pilihan dilepas" if row["choices_removed"] else ""]
+    assert f"{name}: {', '.join(w for w in said if w)}" in text_id
+    assert "+0 " not in text_id and "-0 " not in text_en
     assert "juta berpindah" in text_id and "million moved" in text_en
     for lang in i18n.LANGUAGES:
         frames = alternatives_frames(alts, lang)
@@ -266,3 +271,21 @@ def test_a_scenario_written_beside_its_base_names_it_only(baseline, tmp_path):
     assert {(lk.village, lk.program, lk.state) for lk in loaded.scenario.locks} == \
         {(lk.village, lk.program, lk.state) for lk in as_locks(alt, base.instance,
                                                                 complete=False)}
+
+
+def test_texts_count_in_the_right_form_and_leave_out_what_did_not_change(baseline):
+    """One village, one choice: singular in English; nothing gained: not said (no "+0")."""
+    _prepared, _base, alts = baseline
+    alt = alts.alternatives[0]
+    agency = alt.agencies.iloc[[0]].assign(villages_gained=0, villages_lost=1,
+                                           choices_added=1, choices_removed=2, moved=12.0)
+    one = dataclasses.replace(alt, agencies=agency, distance_to_best=1)
+    name = alts.labels["agency"][agency["agency"].iloc[0]]
+    text_en, text_id = summary(one, "en", alts.labels), summary(one, "id", alts.labels)
+    assert f"{name}: -1 village, 1 choice added, 2 choices dropped, Rp 12 million moved" \
+        in text_en
+    assert "1 village–programme choice differs from the best plan" in text_en
+    assert f"{name}: -1 desa, 1 pilihan ditambah, 2 pilihan dilepas, Rp 12 juta berpindah" \
+        in text_id
+    assert "berbeda 1 pilihan desa–program" in text_id
+    assert "+0" not in text_en + text_id

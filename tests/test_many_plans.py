@@ -6,6 +6,8 @@ nothing written."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import openpyxl
 import pandas as pd
 import pytest
@@ -124,15 +126,27 @@ def test_an_unreachable_scheduler_is_named_and_nothing_is_written(tmp_path, scor
     assert not out.exists()
 
 
-def test_an_alternative_taken_as_the_plan_runs_with_its_choices_and_compares(runs, tmp_path):
+def test_an_alternative_taken_as_the_plan_runs_with_its_choices_and_compares(
+        runs, tmp_path, monkeypatch):
     out = runs[0][0]
     plans = pd.read_csv(out / "analysis_alternatives_plans.csv", dtype={"village": str})
     wanted = plans[(plans["rank"] == 1) & (plans["units"] > 0)]
     scenario = tmp_path / "alternatif-1.yaml"
     source = ["--scenario", str(out.parent / "kecil.yaml")]
-    done = CliRunner().invoke(app, ["adopt", str(out), "1", "--out", str(scenario), *source])
+    # from a folder outside the project, without --scenario: the scenario summary.json
+    # records (relative to its project folder) is found above the results folder
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    done = CliRunner().invoke(app, ["adopt", str(out), "1", "--out", str(scenario)])
     assert done.exit_code == 0, done.output
     assert "planning run" in done.output and scenario.is_file()
+    tree = yaml.safe_load(scenario.read_text(encoding="utf-8"))
+    assert (scenario.parent / tree["base"]).resolve() == (out.parent / "kecil.yaml").resolve()
+    # written into another folder than its base: the data set relative to its project
+    assert not Path(tree["data"]).is_absolute()
+    assert (scenario.parent.parent / tree["data"]).resolve() == \
+        (ROOT / "data" / "buleleng").resolve()
     again = CliRunner().invoke(app, ["adopt", str(out), "1", "--out", str(scenario), *source])
     assert again.exit_code == 1 and "tidak ditimpa" in again.output
     missing = CliRunner().invoke(app, ["adopt", str(out), "9", "--out", str(tmp_path / "x.yaml"),

@@ -123,7 +123,8 @@ def _costs(ds, plan: pd.DataFrame) -> pd.Series:
 def test_changed_units_are_recomputed_by_libreoffice_and_read_back(run, tmp_path):
     """A planner changes units in Alokasi (openpyxl, which keeps the formulas but no
     values), LibreOffice recalculates and saves: the cost of each row, each agency's
-    money used and left (summary and agency sheets) and the total follow the new units
+    money used and left (summary and agency sheets), the total and the cost and share of
+    spending per kecamatan and per village follow the new units
     exactly as recomputed here from the inputs, and the round trip reads the
     recalculated workbook: the changed units, nothing else."""
     ds, plan = run.dataset, run.allocation.tables.plan.reset_index(drop=True)
@@ -171,6 +172,19 @@ def test_changed_units_are_recomputed_by_libreoffice_and_read_back(run, tmp_path
     spending = next(r[1] for r in summary.iter_rows(values_only=True)
                     if r[0] == "belanja (juta Rp)")
     assert spending == pytest.approx(after["cost"].sum())
+    # the kecamatan and village sheets: cost and share of spending follow the edit
+    for name, by, key_col, cost_col in (("Per Kecamatan", "kecamatan", 2, 5),
+                                        ("Per Desa", "village", 1, 8)):
+        wanted = after.groupby(by)["cost"].sum()
+        table = values[name]
+        rows = [(table.cell(r, key_col).value, table.cell(r, cost_col).value,
+                 table.cell(r, cost_col + 1).value)
+                for r in range(HEADER + 1, table.max_row + 1)
+                if table.cell(r, key_col).value in set(after[by])]
+        assert {k for k, _, _ in rows} == set(after[by]), name
+        for key, cost, share in rows:
+            assert cost == pytest.approx(wanted[key]), (name, key)
+            assert share == pytest.approx(wanted[key] / after["cost"].sum()), (name, key)
 
     rows_read, original, name = read_edited(recalculated)
     assert name == "Alokasi" and len(rows_read) == len(plan)

@@ -170,6 +170,22 @@ def test_an_unreachable_scheduler_is_named_with_what_to_do(monkeypatch):
     assert "tidak dapat dihubungi" in bahasa
 
 
+def test_a_scheduler_without_workers_is_named_instead_of_waiting_for_ever(monkeypatch):
+    from distributed import LocalCluster
+
+    monkeypatch.setattr(w, "WORKER_WAIT", 2.0)
+    with (LocalCluster(n_workers=0, processes=False, dashboard_address=None,
+                       scheduler_kwargs=w.NO_DASHBOARD,
+                       silence_logs=logging.CRITICAL) as cluster,
+          pytest.raises(WorkersError) as raised):
+        run_many(draw, [1, 2], scheduler=cluster.scheduler_address, progress=False)
+    error = raised.value
+    assert error.key == "workers.none"
+    for message in (error.render("en"), error.render("id")):
+        assert cluster.scheduler_address in message and "dask worker" in message
+    assert "no worker" in error.render("en") and "tidak punya pekerja" in error.render("id")
+
+
 def test_the_progress_bar_is_quiet_when_asked_and_under_ci(monkeypatch):
     monkeypatch.delenv("CI", raising=False)
     with w._bar(3, "draws", progress=False) as bar:

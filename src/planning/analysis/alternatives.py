@@ -354,6 +354,18 @@ def _money(value: float, lang: str) -> str:
     return i18n.number(value, lang, 1 if abs(value - round(value)) > 0.05 else 0)
 
 
+def _changes(row, lang: str) -> str:
+    """One agency's changes in words, leaving out what did not change: "+1 village,
+    3 choices added, 5 dropped, Rp 200 million moved"."""
+    counts = [("gained", row.villages_gained), ("lost", row.villages_lost),
+              ("added", row.choices_added), ("removed", row.choices_removed)]
+    words = [i18n.counted(f"alternatives.count.{name}", int(n), lang)
+             for name, n in counts if n]
+    if row.moved > 0.05:
+        words.append(i18n.text("alternatives.moved", lang, moved=_money(row.moved, lang)))
+    return ", ".join(words)
+
+
 def summary(alternative: Alternative, lang: str = i18n.DEFAULT_LANGUAGE,
             labels: dict | None = None) -> str:
     """One paragraph about ``alternative``: how far below the best plan (or above it: the
@@ -361,9 +373,7 @@ def summary(alternative: Alternative, lang: str = i18n.DEFAULT_LANGUAGE,
     choices differ, and per agency that changed: villages gained and lost, Rupiah moved."""
     names = (labels or {}).get("agency", {})
     parts = [i18n.text("alternatives.agency", lang, agency=names.get(row.agency, row.agency),
-                       gained=row.villages_gained, lost=row.villages_lost,
-                       added=row.choices_added, removed=row.choices_removed,
-                       moved=_money(row.moved, lang))
+                       changes=_changes(row, lang))
              for row in alternative.agencies.itertuples(index=False)
              if row.choices_added or row.choices_removed or row.moved > 0.05]
     below = alternative.share_below_best
@@ -373,7 +383,8 @@ def summary(alternative: Alternative, lang: str = i18n.DEFAULT_LANGUAGE,
     return i18n.text("alternatives.summary", lang, rank=alternative.rank, position=position,
                      objective=i18n.number(alternative.objective, lang, 1),
                      gap=i18n.percent(alternative.gap or 0.0, lang, 2),
-                     distance=alternative.distance_to_best, agencies="; ".join(parts))
+                     differ=i18n.counted("alternatives.count.differ", alternative.distance_to_best,
+                                         lang), agencies="; ".join(parts))
 
 
 def overview(alts: Alternatives, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
@@ -454,7 +465,15 @@ def write_locked_scenario(ours: list[Lock], scenario_path: str | Path, out_path:
         scenario_path.resolve(), out_path.parent.resolve())).as_posix(),
         "description": f"{loaded.scenario.name}: alternatif {rank} / alternative {rank}"}
     if out_path.parent.resolve() != scenario_path.parent.resolve():
-        tree["data"] = loaded.data_path().resolve().as_posix()  # another project folder
+        # another project folder: the data set relative to it (a scenario's paths are
+        # read from its project folder, the parent of its folder), absolute only where no
+        # relative path leads there
+        project = out_path.parent.resolve().parent
+        data = loaded.data_path().resolve()
+        try:
+            tree["data"] = Path(os.path.relpath(data, project)).as_posix()
+        except ValueError:  # another drive
+            tree["data"] = data.as_posix()
     head = head + ("# Written by planning.analysis.alternatives; the locks fix the "
                    "alternative's programme choices.\n")
     lines = [yaml.safe_dump({k: v for k, v in lk.model_dump().items() if v is not None},

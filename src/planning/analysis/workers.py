@@ -13,7 +13,8 @@ Where the tasks run (``workers`` and ``scheduler``):
 * ``scheduler="tcp://host:port"``: an existing cluster (``dask scheduler`` and
   ``dask worker ADDRESS --nthreads 1``, ``docs/workers.md``); only the client is closed
   at the end, never the cluster. An address that cannot be reached within
-  :data:`CONNECT_TIMEOUT` seconds raises :class:`WorkersError`, which names it.
+  :data:`CONNECT_TIMEOUT` seconds raises :class:`WorkersError`, which names it, as does
+  one that has no worker after :data:`WORKER_WAIT` seconds.
 
 Reproducible results: a result is placed by its task's index, whatever worker ran it and
 whenever it finished; a task that draws random numbers must carry its own seed, made by
@@ -77,6 +78,8 @@ from planning.i18n import DEFAULT_LANGUAGE, text
 
 #: seconds to wait for an existing scheduler before giving up
 CONNECT_TIMEOUT = 10.0
+#: seconds to wait for a first worker of an existing scheduler before giving up
+WORKER_WAIT = 60.0
 #: the environment of each worker process: numeric libraries on one thread
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 #: a local scheduler without dashboard, its small HTTP server (metrics) on any free port
@@ -211,6 +214,16 @@ def _connect(address: str):
                            seconds=f"{CONNECT_TIMEOUT:g}") from error
 
 
+def _wait_for_a_worker(client, address: str) -> None:
+    """Until the scheduler at ``address`` has a worker (at most :data:`WORKER_WAIT`
+    seconds): a cluster without workers would otherwise hold the tasks for ever."""
+    try:
+        client.wait_for_workers(1, timeout=WORKER_WAIT)
+    except TimeoutError as error:
+        raise WorkersError("workers.none", address=address,
+                           seconds=f"{WORKER_WAIT:g}") from error
+
+
 def run_many(fn: Callable[[Any, Any], Any], tasks: Iterable, *, shared: Any = None,
              workers: int | None = None, scheduler: str | None = None,
              progress: bool = True, label: str = "", retries: int = 2) -> Outcome:
@@ -276,6 +289,7 @@ def _on_dask(fn, tasks, shared, workers, scheduler, retries, bar):
         else:
             client = stack.enter_context(_connect(scheduler))
             address = scheduler
+            _wait_for_a_worker(client, scheduler)
             used = len(client.scheduler_info(n_workers=-1)["workers"])
 
         run = uuid.uuid4().hex[:12]

@@ -433,7 +433,7 @@ def adopt(
         typer.echo(i18n.text("adopt.unknown_rank", shown, rank=rank, path=plans_path,
                              ranks=", ".join(map(str, ranks)) or "-"), err=True)
         raise typer.Exit(1)
-    scenario = scenario or Path(json.loads(summary_path.read_text(
+    scenario = scenario or _recorded_scenario(results, json.loads(summary_path.read_text(
         encoding="utf-8"))["scenario"]["file"])
     prepared = _write_run(lambda: prepare(scenario, check_out=False), shown, None)
     instance = build_instance(prepared.dataset, prepared.scores.table, prepared.settings)
@@ -449,6 +449,20 @@ def adopt(
         raise typer.Exit(1) from None
     typer.echo(i18n.text("adopt.written", shown, rank=rank, path=written,
                          choices=len(chosen), results=results))
+
+
+def _recorded_scenario(results: Path, recorded: str) -> Path:
+    """The scenario file summary.json records (relative to the project folder it ran in):
+    as given from here, else from the nearest folder above the results folder where it
+    exists (a results folder inside its project, read from anywhere); as given when none
+    has it (prepare then says it is not found)."""
+    given = Path(recorded)
+    if given.is_absolute() or given.is_file():
+        return given
+    for folder in results.resolve().parents:
+        if (folder / given).is_file():
+            return folder / given
+    return given
 
 
 @app.command()

@@ -17,6 +17,7 @@ import reprlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
@@ -87,6 +88,16 @@ def signed(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 1) -> str
     if shown == number(0, lang, decimals):
         return shown
     return ("+" if value > 0 else "-") + shown
+
+def counted(key: str, n: int, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
+    """The message ``key`` for the count ``n`` in ``lang``, in the plural form Babel's
+    rules give for ``n`` (``key.one`` for 1 in English: "1 choice added"; ``key.other``
+    otherwise, and always in Bahasa Indonesia, which has one form), ``n`` written as
+    :func:`number` writes it."""
+    form = Locale.parse(LOCALES[check_language(lang)]).plural_form(abs(n))
+    name = f"{key}.{form}" if f"{key}.{form}" in catalogue(lang) else f"{key}.other"
+    return text(name, lang, n=number(n, lang), **params)
+
 
 def percent(share: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 1) -> str:
     """A share (0.05) as a percentage for reading (Babel): "5,0%" / "5.0%"; halves round

@@ -610,7 +610,32 @@ def _kecamatan_sheet(book: _Book, allocation) -> None:
                  ("programs", "int"), ("cost", "money"), ("share_of_spending", "share"),
                  ("deprived_total", "num"), ("removed_total", "num"), ("after_total", "num"),
                  ("share_removed", "share"))
-    book.table(book.add(sheet("kecamatan", lang)), frame, spec, row=TOP, total=total)
+    ws = book.add(sheet("kecamatan", lang))
+    book.table(ws, frame, spec, row=TOP, total=total)
+    _spending_formulas(book, ws, frame, "kecamatan", "B", 4, total)
+
+
+def _spending_formulas(book: _Book, ws: Worksheet, frame: pd.DataFrame, by: str,
+                       name: str, col: int, total: Mapping[str, object]) -> None:
+    """The cost and share-of-spending columns (``col``, ``col + 1``) of a table written at
+    ``TOP`` with one row per ``frame`` row and a total row, as formulas: cost = the Alokasi
+    costs of the rows whose column ``by`` holds this row's column ``name`` (SUMIF), share
+    = cost / the total cost, totals = SUM; so a planner's edit of units shows here."""
+    from openpyxl.utils import get_column_letter
+
+    key, cost = _allocation_column(by, book.lang), _allocation_column("cost", book.lang)
+    c, first = get_column_letter(col + 1), TOP + 2
+    end = TOP + 1 + len(frame)  # the total row (0-based); its spreadsheet row is end + 1
+    for at, (cost_value, share) in enumerate(zip(frame["cost"], frame["share_of_spending"],
+                                                 strict=True), start=TOP + 1):
+        r = at + 1
+        book.formula(ws, at, col, f"SUMIF({key},{name}{r},{cost})", cost_value, "money")
+        book.formula(ws, at, col + 1, f"IF(${c}${end + 1}>0,{c}{r}/${c}${end + 1},0)", share,
+                     "share")
+    book.formula(ws, end, col, f"SUM({c}{first}:{c}{end})", total.get("cost"), "money",
+                 "total")
+    book.formula(ws, end, col + 1, f"IF({c}{end + 1}>0,1,0)", total.get("share_of_spending"),
+                 "share", "total")
 
 
 def _village_sheet(book: _Book, allocation) -> None:
@@ -634,7 +659,9 @@ def _village_sheet(book: _Book, allocation) -> None:
                   ("after_total", "num"))
     total = _sums(frame, ["programs", "cost", "share_of_spending", *counts,
                           "deprived_total", "removed_total", "after_total"])
-    book.table(book.add(sheet("villages", lang)), frame, spec, row=TOP, total=total)
+    ws = book.add(sheet("villages", lang))
+    book.table(ws, frame, spec, row=TOP, total=total)
+    _spending_formulas(book, ws, frame, "village_code", "A", 7, total)
 
 
 def _reason(key: object, lang: str) -> str | None:
