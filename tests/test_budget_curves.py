@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from planning.analysis.rakor.curves import (
+    Inputs,
     agency_curves,
     curve_points,
     curve_table,
@@ -21,6 +22,7 @@ from planning.analysis.rakor.curves import (
     lp_duals,
     marginal_values,
 )
+from planning.analysis.workers import Runner
 from planning.config.model import ModelSettings, Rules, Solver
 from planning.model import Planner, build_model, evaluate
 from planning.model.kept import KeptModel, neighbourhood, replan
@@ -50,7 +52,7 @@ def small(ds, scores):
     kept = KeptModel(planner.model, planner.settings.solver)
     base = replan(kept)
     assert base.is_plan
-    points = curve_points(planner, kept, base, FACTORS, processes=2)
+    points = curve_points(planner, kept, base, FACTORS)
     return settings, planner, kept, base, points
 
 
@@ -126,22 +128,35 @@ def test_the_planner_and_kept_model_get_todays_pagu_back(small, today):
     assert again.report.objective == pytest.approx(base.report.objective, rel=1e-9)
 
 
-def test_one_or_two_processes_give_the_same_points(small):
-    _cfg, planner, kept, base, points = small
-    alone = curve_points(planner, kept, base, FACTORS[:2] + FACTORS[3:], processes=1)
-    together = [p for p in points if p.factor != 1.0]
-    for a, b in zip(alone, together, strict=True):
-        assert (a.factor, a.status, a.source) == (b.factor, b.status, b.source)
+def _same_points(these, those):
+    assert [p.factor for p in these] == [p.factor for p in those]
+    for a, b in zip(these, those, strict=True):
+        assert (a.status, a.source, a.objective, a.bound, a.gap, a.pagu) == \
+            (b.status, b.source, b.objective, b.bound, b.gap, b.pagu)
+        assert (a.units is None) == (b.units is None)
         if a.units is not None:
-            pd.testing.assert_frame_equal(a.units, b.units)
+            pd.testing.assert_frame_equal(a.units.reset_index(drop=True),
+                                          b.units.reset_index(drop=True))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_chains_on_dask_workers_give_the_points_made_here(ds, scores, small, workers):
+    """Each chain on a worker builds its own planner and kept model: the same points,
+    with one worker and with two, as made here one chain after the other."""
+    settings, planner, kept, base, points = small
+    runner = Runner(workers=workers, progress=False)
+    there = curve_points(planner, kept, base, FACTORS, runner=runner,
+                         inputs=Inputs(ds, scores, settings, {}, base.units))
+    _same_points(there, points)
+    assert runner.runs["curves"]["workers"] == workers
+    assert runner.runs["curves"]["failed"] == {}
 
 
 def test_an_agency_curve_moves_only_that_pagu(small):
     _cfg, planner, kept, base, _points = small
     agency = str(planner.instance.pagu.idxmax())
     today = planner.instance.pagu.copy()
-    table = agency_curves(planner, kept, base, factors=[0.8, 1.0, 1.2], agencies=[agency],
-                          processes=1)
+    table = agency_curves(planner, kept, base, factors=[0.8, 1.0, 1.2], agencies=[agency])
     assert list(table["agency"]) == [agency] * 3
     assert list(table["agency_pagu"]) == pytest.approx([0.8 * today[agency], today[agency],
                                                         1.2 * today[agency]])
@@ -191,11 +206,14 @@ def test_the_next_money_buys_what_fits_in_it_and_keeps_every_rule(scores, small,
     assert bought >= 2  # not vacuous
 
 
-def test_the_marginal_values_do_not_depend_on_the_processes(small, marginal):
-    _cfg, planner, kept, base, _points = small
-    alone = marginal_values(planner, kept, base.units, step=100.0, processes=1)
-    pd.testing.assert_frame_equal(alone.table, marginal.table)
-    pd.testing.assert_frame_equal(alone.purchases, marginal.purchases)
+def test_the_marginal_values_on_two_workers_are_those_made_here(ds, scores, small,
+                                                               marginal):
+    settings, planner, kept, base, _points = small
+    runner = Runner(workers=2, progress=False)
+    there = marginal_values(planner, kept, base.units, step=100.0, runner=runner,
+                            inputs=Inputs(ds, scores, settings, {}, base.units))
+    assert there.table.to_csv() == marginal.table.to_csv()
+    assert there.purchases.to_csv() == marginal.purchases.to_csv()
 
 
 def test_the_lp_dual_has_the_sign_and_size_of_more_money(marginal):

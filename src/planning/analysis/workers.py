@@ -71,7 +71,7 @@ import os
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from planning.i18n import DEFAULT_LANGUAGE, text
@@ -330,3 +330,34 @@ def _on_dask(fn, tasks, shared, workers, scheduler, retries, bar):
             bar.update(1)
         common.release()
     return results, attempts, failed, used, address
+
+
+@dataclass
+class Runner:
+    """Where the many solves of one run go (the scenario's ``analysis:`` section or the
+    command line: ``workers``, ``scheduler``): calls :func:`run_many` for each batch of
+    tasks and keeps, per batch ``label``, how it ran (:meth:`record`). The analyses that
+    take a runner (the draws, the price of each rule, the budget curves) decide what a
+    failed task means."""
+
+    workers: int | None = None
+    scheduler: str | None = None
+    progress: bool = True
+    runs: dict[str, dict] = field(default_factory=dict)
+    """label -> :meth:`record` of the last batch of that label."""
+
+    def __call__(self, fn: Callable[[Any, Any], Any], tasks: Iterable, shared: Any = None,
+                 label: str = "") -> Outcome:
+        outcome = run_many(fn, tasks, shared=shared, workers=self.workers,
+                           scheduler=self.scheduler, progress=self.progress, label=label)
+        self.runs[label] = record(outcome)
+        return outcome
+
+
+def record(outcome: Outcome) -> dict:
+    """How a batch ran, for timing.json and the console: worker processes, the
+    scheduler's address, the tasks run again, the tasks that failed, the seconds."""
+    return {"workers": outcome.workers, "address": outcome.address,
+            "retried": list(outcome.retried),
+            "failed": {int(k): v for k, v in outcome.failed.items()},
+            "seconds": round(outcome.seconds, 3)}

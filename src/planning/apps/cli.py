@@ -366,12 +366,14 @@ def _analysis_lines(result, lang: str) -> list[str]:
             lines.append("  " + i18n.text(
                 "analyse.rule_price", lang, rule=name, low=i18n.number(p.price_low_pct, lang, 2),
                 high=i18n.number(p.price_high_pct, lang, 2), changes=changes))
+        lines += _ran_on(analysis.runs.get("prices"), lang)
     if analysis.district is not None:
         from planning.analysis.rakor.curves import Marginal, curve_lines, marginal_lines
 
         lines += curve_lines(analysis.district, lang)
         lines += marginal_lines(result.allocation.instance,
                                 Marginal(analysis.marginal, analysis.purchases), lang)
+        lines += _ran_on(analysis.runs.get("curves"), lang)
     if analysis.villages is not None:
         lines.append(i18n.text("analyse.why", lang, villages=len(analysis.villages),
                                entries=0 if analysis.entries is None else len(analysis.entries)))
@@ -386,6 +388,16 @@ def _analysis_lines(result, lang: str) -> list[str]:
 
         lines += summary_lines(analysis.robustness, analysis.workers, lang)
     return lines
+
+
+def _ran_on(run: dict | None, lang: str) -> list[str]:
+    """How the tasks of one analysis ran on Dask (none: it ran in this process)."""
+    if not run:
+        return []
+    return ["  " + i18n.text(
+        "many.workers", lang, workers=run.get("workers", 0),
+        retried=", ".join(str(i) for i in run.get("retried", [])) or "-",
+        failed=", ".join(str(i) for i in run.get("failed", {})) or "-")]
 
 
 @app.command()

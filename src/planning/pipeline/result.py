@@ -141,6 +141,8 @@ class Result:
         self.timing["analysis_seconds"] = {k: round(v, 4) for k, v in analysis.seconds.items()}
         if analysis.workers:
             self.timing["robustness_workers"] = analysis.workers
+        if getattr(analysis, "runs", None):
+            self.timing["analysis_workers"] = analysis.runs
         for cached in ("_drawn", "_workbook"):
             self.__dict__.pop(cached, None)
 

@@ -62,6 +62,9 @@ class Analysis:
     """How the robustness draws ran (:class:`~planning.analysis.workers.Outcome`):
     ``workers``, ``address``, ``retried`` and ``failed`` draws (timing.json and the
     console: which worker ran what is not part of the answer)."""
+    runs: dict = field(default_factory=dict)
+    """How the price of each rule (``prices``) and the budget curves (``curves``) ran on
+    Dask, as :attr:`workers` (empty: in this process)."""
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table that exists, by its file name in the results folder."""
@@ -123,17 +126,21 @@ def analyse(ds, scores, settings, base, which: tuple[str, ...] = ANALYSES,
     if not base.is_plan:
         raise ValueError("the analyses need a plan")
     out = Analysis(lang=lang)
+    runner = dask_runner(many)
     if "prices" in which:
         from planning.analysis.rakor.rule_prices import price_table, rule_prices
 
         t0 = time.perf_counter()
-        out.prices = price_table(rule_prices(ds, scores, settings, base=base, only=rules))
+        out.prices = price_table(rule_prices(ds, scores, settings, base=base, only=rules,
+                                             runner=runner))
         out.seconds["prices"] = time.perf_counter() - t0
     if "curves" in which:
         t0 = time.perf_counter()
         out.district, out.agencies, out.marginal, out.purchases = budget_curves(
-            ds, scores, settings, base)
+            ds, scores, settings, base, runner)
         out.seconds["curves"] = time.perf_counter() - t0
+    if runner is not None:
+        out.runs = dict(runner.runs)
     if "why" in which:
         from planning.analysis.rakor.why import explain_villages
 
@@ -165,6 +172,17 @@ class Many:
     progress: bool = True
 
 
+def dask_runner(many: Many | None):
+    """The :class:`~planning.analysis.workers.Runner` of ``many``'s workers and scheduler
+    for the price of each rule and the budget curves; None (in this process, one re-plan
+    after the other) without ``many`` or with ``workers=0`` and no scheduler."""
+    from planning.analysis.workers import Runner
+
+    if many is None or (many.scheduler is None and many.workers == 0):
+        return None
+    return Runner(workers=many.workers, scheduler=many.scheduler, progress=many.progress)
+
+
 def run_many_plans(out: Analysis, ds, scores, settings, base, many: Many) -> None:
     """Add the alternatives and the robustness of ``base`` to ``out``: the alternatives in
     this process (each one cuts off the ones before, so they run in turn), the draws on
@@ -191,8 +209,9 @@ def run_many_plans(out: Analysis, ds, scores, settings, base, many: Many) -> Non
 
 
 class _Runner:
-    """Runs the draws on Dask and keeps how they ran; a draw that failed on every try
-    (its worker kept dying, or it raised) becomes a draw without a plan that says so."""
+    """Runs the draws on Dask (:class:`~planning.analysis.workers.Runner`) and keeps how
+    they ran; a draw that failed on every try (its worker kept dying, or it raised)
+    becomes a draw without a plan that says so."""
 
     def __init__(self, many: Many):
         self.many = many
@@ -200,25 +219,24 @@ class _Runner:
 
     def __call__(self, fn, tasks, shared):
         from planning.analysis.robustness import failed_draw
-        from planning.analysis.workers import run_many
+        from planning.analysis.workers import Runner
 
-        outcome = run_many(fn, tasks, shared=shared, workers=self.many.workers,
-                           scheduler=self.many.scheduler, progress=self.many.progress,
-                           label="robustness")
-        self.record = {"workers": outcome.workers, "address": outcome.address,
-                       "retried": list(outcome.retried),
-                       "failed": {int(k): v for k, v in outcome.failed.items()},
-                       "seconds": round(outcome.seconds, 3)}
+        runner = Runner(workers=self.many.workers, scheduler=self.many.scheduler,
+                        progress=self.many.progress)
+        outcome = runner(fn, tasks, shared, label="robustness")
+        self.record = runner.runs["robustness"]
         return [result if result is not None else failed_draw(shared, task,
                                                               outcome.failed.get(i, "-"))
                 for i, (task, result) in enumerate(zip(tasks, outcome.results, strict=True))]
 
 
-def budget_curves(ds, scores, settings, base) -> tuple[pd.DataFrame, ...]:
+def budget_curves(ds, scores, settings, base, runner=None) -> tuple[pd.DataFrame, ...]:
     """The district curve, the agency curves, the marginal values and what the next money
     buys (:mod:`planning.analysis.rakor.curves`), from the plan ``base`` (an Allocation)
-    on one kept model of ``settings``."""
-    from planning.analysis.rakor.curves import agency_curves, district_curve, marginal_values
+    on one kept model of ``settings``; ``runner`` (a
+    :class:`~planning.analysis.workers.Runner`): their chains and agencies as tasks on
+    Dask, each task on its own planner and kept model."""
+    from planning.analysis.rakor.curves import Inputs, budget_answers
     from planning.model import Planner
     from planning.model.kept import KeptModel, Replan
 
@@ -226,9 +244,8 @@ def budget_curves(ds, scores, settings, base) -> tuple[pd.DataFrame, ...]:
     kept = KeptModel(planner.model, settings.solver)
     units = base.tables.plan[["village", "program", "units"]]
     today = Replan(units, base.report, base.report, 0.0, 0.0, "base")
-    district = district_curve(planner, kept, today)
-    agencies = agency_curves(planner, kept, today)
-    marginal = marginal_values(planner, kept, units)
+    district, agencies, marginal = budget_answers(
+        planner, kept, today, runner, Inputs(ds, scores, settings, {}, units))
     clock = ["seconds"]  # wall clock: not in the tables, which a re-run must repeat
     return (district.drop(columns=clock, errors="ignore"),
             agencies.drop(columns=clock, errors="ignore"), marginal.table, marginal.purchases)

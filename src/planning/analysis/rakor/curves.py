@@ -9,8 +9,12 @@ such plan exists (an absorption floor or the minimum package can ask for other u
 counts) the programme choices only (``extend_choices`` / ``shrink_choices``), each
 solved to :data:`NEAR_GAP`. The neighbourhood's plan then starts the whole MIP, solved to
 the scenario's gap or a node limit (:data:`CURVE_NODES`, the root by default: the
-certified gap is reported as found). The up branch may run in a forked process
-(:func:`in_two`); every solve is stopped by gaps and node limits, never the clock.
+certified gap is reported as found). The down branch and the up branch are two
+independent chains of re-plans (each point starts from its neighbour's plan, so a chain
+runs in one task); with a runner (:class:`planning.analysis.workers.Runner`) the chains of
+every curve and the marginal value of each agency are tasks on Dask, each building its own
+planner and kept model; every solve is stopped by gaps and node limits, never the clock,
+and starts from a cleared solver, so the points do not depend on where they ran.
 
 **Monotone where the model says so.** Going up, the extended plan is a plan of the point
 above, so its objective is never below the point below's. After both branches, a pass
@@ -41,7 +45,6 @@ programme choice costs its fixed cost, and the absorption floor that rises with 
 from __future__ import annotations
 
 import math
-import multiprocessing
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -52,7 +55,7 @@ import pandas as pd
 from planning.model import Planner, check_plan, evaluate
 from planning.model.extract import model_units
 from planning.model.kept import NEIGHBOURHOOD_NODES, KeptModel, Replan, neighbourhood, replan
-from planning.model.solve import classify, relative_gap, reset_highs_threads
+from planning.model.solve import classify, relative_gap
 
 #: the district curve's factors of today's pagu: 50 % to 150 % in steps of 2 %
 CURVE_FACTORS = np.linspace(0.5, 1.5, 51)
@@ -153,45 +156,6 @@ def branch(planner: Planner, kept: KeptModel, base_pagu: pd.Series, factors: Seq
     return points
 
 
-def _child(task: Callable[[], list], send) -> None:
-    """A forked task: HiGHS's thread pool does not survive a fork, so it starts anew."""
-    try:
-        reset_highs_threads()
-        send.send(("ok", task()))
-    except Exception as error:  # reported to the parent, which re-runs the branch
-        send.send(("error", repr(error)))
-    finally:
-        send.close()
-
-
-def in_two(here: Callable[[], list], there: Callable[[], list],
-           processes: int = 2) -> tuple[list, list]:
-    """``(here(), there())``; with ``processes`` >= 2 (and fork) ``there`` runs in a forked
-    process on its own copy of the planner and the kept model while ``here`` runs in this
-    one. Every solve starts from a cleared solver with node limits, so the results do not
-    depend on ``processes``. ``there`` is solved here when the forked process fails."""
-    if processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return here(), there()
-    reset_highs_threads()
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(there, send), daemon=True)
-    child.start()
-    send.close()
-    try:
-        mine = here()
-        try:
-            kind, theirs = receive.recv()
-        except EOFError:  # the forked process ended without an answer
-            kind, theirs = "error", None
-    finally:
-        receive.close()
-        child.join()
-    if kind != "ok":
-        theirs = there()
-    return mine, theirs
-
-
 def monotone_pass(planner: Planner, points: list[CurvePoint]) -> list[CurvePoint]:
     """Points in ascending factor; point k+1 takes point k's plan where that plan keeps
     every rule at k+1 (``check_plan`` on k+1's instance) and is better; the gap is then
@@ -226,33 +190,115 @@ def _base_point(planner: Planner, base: pd.DataFrame | Replan,
                       gap=report.gap if report else None, seconds=0.0, agency=agency)
 
 
-def curve_points(planner: Planner, kept: KeptModel, base: pd.DataFrame | Replan,
-                 factors: Sequence[float], agency: str | None = None,
-                 processes: int = 2, nodes: int = CURVE_NODES) -> list[CurvePoint]:
-    """Every point of one curve (the district's, or ``agency``'s alone), ascending, after
-    the monotone pass; the planner's and kept model's pagu are today's again at the end."""
-    base_pagu = planner.instance.pagu.astype(float).copy()
+@dataclass(frozen=True)
+class Chain:
+    """One branch of one curve: ``factors`` in the order they are solved (away from
+    f = 1), for the district (``agency`` None) or one agency; ``up``: extending."""
+
+    agency: str | None
+    factors: tuple[float, ...]
+    up: bool
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a task of the curves needs to build its own planner and kept model: the data
+    set, the scores and the settings (``ds``, ``scores``, ``settings`` of
+    :class:`planning.model.Planner`), today's pagu and plan (``start``), and for the
+    marginal values today's objective and the ``step``."""
+
+    ds: object
+    scores: object
+    settings: object
+    pagu: dict[str, float]
+    start: pd.DataFrame
+    nodes: int = CURVE_NODES
+    today: float = 0.0
+    step: float = MARGINAL_STEP
+
+
+def _chains(factors: Sequence[float], agency: str | None) -> list[Chain]:
+    """The down branch (descending from 1) and the up branch (ascending) of one curve."""
+    factors = [float(f) for f in factors]
+    downs = sorted((f for f in factors if f < 1.0 - 1e-9), reverse=True)
+    ups = sorted(f for f in factors if f > 1.0 + 1e-9)
+    return [Chain(agency, tuple(downs), False), Chain(agency, tuple(ups), True)]
+
+
+def _task(planner: Planner, kept: KeptModel, task: Chain | str, inputs: Inputs):
+    """One task on the given planner and kept model: a chain's points, or (an agency's
+    code) that agency's marginal value; the pagu are today's again at the end."""
+    try:
+        if isinstance(task, Chain):
+            free = None if task.agency is None else _of_agency(planner, task.agency)
+            holds = UP if task.up else DOWN
+            if task.agency is not None:
+                holds = (*holds, "fix")
+            return branch(planner, kept, pd.Series(inputs.pagu, dtype=float), task.factors,
+                          inputs.start, holds, task.agency, free, inputs.nodes)
+        return _one_more(planner, kept, inputs.start, task, float(inputs.pagu[task]),
+                         inputs.step, inputs.today)
+    finally:
+        kept.sync(planner.set_budgets(dict(inputs.pagu), check=False))
+
+
+def curve_task(task: Chain | str, inputs: Inputs):
+    """A task of the curves on a Dask worker (:func:`run_tasks`): its own planner and kept
+    model of ``inputs``, at today's pagu, then :func:`_task`."""
+    planner = Planner(inputs.ds, inputs.scores, inputs.settings)
+    kept = KeptModel(planner.model, inputs.settings.solver)
+    kept.sync(planner.set_budgets(dict(inputs.pagu), check=False))
+    return _task(planner, kept, task, inputs)
+
+
+def run_tasks(planner: Planner, kept: KeptModel, tasks: list, inputs: Inputs,
+              runner=None) -> list:
+    """Every task's result, in task order: with ``runner`` (a
+    :class:`planning.analysis.workers.Runner`; ``inputs`` must then carry the data set,
+    scores and settings) as tasks on Dask, a task that failed on every try solved here
+    again; without, one after the other on ``planner`` and ``kept``."""
+    if runner is None or not tasks:
+        return [_task(planner, kept, task, inputs) for task in tasks]
+    outcome = runner(curve_task, tasks, inputs, label="curves")
+    return [result if result is not None else _task(planner, kept, task, inputs)
+            for task, result in zip(tasks, outcome.results, strict=True)]
+
+
+def _inputs(planner: Planner, base: pd.DataFrame | Replan, nodes: int,
+            inputs: Inputs | None) -> Inputs:
     start = base.units if isinstance(base, Replan) else base
     if start is None:
         raise ValueError("a budget curve starts from today's plan, and there is none")
-    factors = [float(f) for f in factors]
-    ups = sorted(f for f in factors if f > 1.0 + 1e-9)
-    downs = sorted((f for f in factors if f < 1.0 - 1e-9), reverse=True)
-    free = None if agency is None else _of_agency(planner, agency)
-    holds_up, holds_down = (UP, DOWN) if agency is None else ((*UP, "fix"), (*DOWN, "fix"))
+    pagu = dict(planner.instance.pagu.astype(float))
+    if inputs is None:
+        return Inputs(None, None, planner.settings, pagu, start, nodes)
+    return replace(inputs, pagu=pagu, start=start, nodes=nodes)
+
+
+def _curve(planner: Planner, base: pd.DataFrame | Replan, factors: Sequence[float],
+           chains: list[list[CurvePoint]], agency: str | None) -> list[CurvePoint]:
+    """One curve from its two chains' points (and today's plan at f = 1), ascending,
+    after the monotone pass; the planner's pagu are today's again at the end."""
+    base_pagu = dict(planner.instance.pagu.astype(float))
+    points = [p for chain in chains for p in chain]
     try:
-        down, up = in_two(  # the up branch in a forked process
-            lambda: branch(planner, kept, base_pagu, downs, start, holds_down, agency,
-                           free, nodes),
-            lambda: branch(planner, kept, base_pagu, ups, start, holds_up, agency, free,
-                           nodes), processes)
-        points = down + up
         if any(math.isclose(f, 1.0) for f in factors):
-            planner.set_budgets(dict(base_pagu), check=False)
             points.append(_base_point(planner, base, agency))
         return monotone_pass(planner, points)
     finally:
-        kept.sync(planner.set_budgets(dict(base_pagu), check=False))
+        planner.set_budgets(base_pagu, check=False)
+
+
+def curve_points(planner: Planner, kept: KeptModel, base: pd.DataFrame | Replan,
+                 factors: Sequence[float], agency: str | None = None,
+                 nodes: int = CURVE_NODES, runner=None,
+                 inputs: Inputs | None = None) -> list[CurvePoint]:
+    """Every point of one curve (the district's, or ``agency``'s alone), ascending, after
+    the monotone pass; the planner's and kept model's pagu are today's again at the end.
+    ``runner`` and ``inputs``: the two chains as tasks on Dask (:func:`run_tasks`)."""
+    shared = _inputs(planner, base, nodes, inputs)
+    chains = run_tasks(planner, kept, _chains(factors, agency), shared, runner)
+    return _curve(planner, base, factors, chains, agency)
 
 
 def _of_agency(planner: Planner, agency: str) -> Callable[[str, str], bool]:
@@ -298,25 +344,51 @@ def _effects(planner: Planner, units: pd.DataFrame | None, dims: list[str]) -> d
 
 
 def district_curve(planner: Planner, kept: KeptModel, base_units: pd.DataFrame | Replan,
-                   factors: Sequence[float] = CURVE_FACTORS, processes: int = 2,
-                   nodes: int = CURVE_NODES) -> pd.DataFrame:
+                   factors: Sequence[float] = CURVE_FACTORS, nodes: int = CURVE_NODES,
+                   runner=None, inputs: Inputs | None = None) -> pd.DataFrame:
     """The district budget curve: every pagu scaled together by each factor (see the
     module docstring); columns of :func:`curve_table`."""
-    return curve_table(planner, curve_points(planner, kept, base_units, factors,
-                                             processes=processes, nodes=nodes))
+    return curve_table(planner, curve_points(planner, kept, base_units, factors, nodes=nodes,
+                                             runner=runner, inputs=inputs))
 
 
 def agency_curves(planner: Planner, kept: KeptModel, base_units: pd.DataFrame | Replan,
                   factors: Sequence[float] = AGENCY_FACTORS,
-                  agencies: Sequence[str] | None = None, processes: int = 2,
-                  nodes: int = CURVE_NODES) -> pd.DataFrame:
+                  agencies: Sequence[str] | None = None, nodes: int = CURVE_NODES,
+                  runner=None, inputs: Inputs | None = None) -> pd.DataFrame:
     """One curve per agency (``agencies``, default all), its pagu scaled, the others
     today's; neighbourhoods extend / shrink, then the agency's pairs free with every
-    other choice fixed. Columns of :func:`curve_table` with agency and agency_pagu."""
+    other choice fixed. Columns of :func:`curve_table` with agency and agency_pagu. With
+    ``runner`` the two chains of every agency are tasks of one run on Dask."""
     names = list(planner.instance.pagu.index) if agencies is None else list(agencies)
-    tables = [curve_table(planner, curve_points(planner, kept, base_units, factors, a,
-                                                processes, nodes)) for a in names]
+    shared = _inputs(planner, base_units, nodes, inputs)
+    tasks = [c for a in names for c in _chains(factors, a)]
+    chains = run_tasks(planner, kept, tasks, shared, runner)
+    tables = [curve_table(planner, _curve(planner, base_units, factors,
+                                          chains[2 * i:2 * i + 2], a))
+              for i, a in enumerate(names)]
     return pd.concat(tables, ignore_index=True)
+
+
+def budget_answers(planner: Planner, kept: KeptModel, base: Replan, runner=None,
+                   inputs: Inputs | None = None,
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, Marginal]:
+    """The district curve, every agency's curve and the marginal values of today's plan
+    ``base`` at the default factors and step, their tasks (two chains per curve, one per
+    agency's marginal value) in one run (:func:`run_tasks`; with ``runner`` on Dask)."""
+    shared = _inputs(planner, base, CURVE_NODES, inputs)
+    shared = replace(shared, today=evaluate(planner.instance, shared.start).objective)
+    agencies = list(shared.pagu)
+    tasks = [*_chains(CURVE_FACTORS, None),
+             *(c for a in agencies for c in _chains(AGENCY_FACTORS, a)), *agencies]
+    duals = lp_duals(kept, shared.start, shared.step)
+    done = run_tasks(planner, kept, tasks, shared, runner)
+    district = curve_table(planner, _curve(planner, base, CURVE_FACTORS, done[:2], None))
+    tables = [curve_table(planner, _curve(planner, base, AGENCY_FACTORS,
+                                          done[2 + 2 * i:4 + 2 * i], a))
+              for i, a in enumerate(agencies)]
+    marginal = marginal_table(agencies, done[2 + 2 * len(agencies):], duals)
+    return district, pd.concat(tables, ignore_index=True), marginal
 
 
 def drops(table: pd.DataFrame, tol: float = 1e-9) -> int:
@@ -373,34 +445,25 @@ def lp_duals(kept: KeptModel, units: pd.DataFrame, step: float = MARGINAL_STEP) 
 
 
 def marginal_values(planner: Planner, kept: KeptModel, base_units: pd.DataFrame,
-                    step: float = MARGINAL_STEP, processes: int = 2) -> Marginal:
+                    step: float = MARGINAL_STEP, runner=None,
+                    inputs: Inputs | None = None) -> Marginal:
     """For every agency: its pagu + ``step`` juta, the best plan extending today's
     ``base_units`` (within that neighbourhood, gap 0 or its node limit), the proven bound
-    of the whole model (its root, from that plan), and what the added units buy; half of
-    the agencies in a forked process (``processes``, see :func:`in_two`)."""
+    of the whole model (its root, from that plan), and what the added units buy; with
+    ``runner`` one task per agency on Dask (:func:`run_tasks`)."""
     if base_units is None:
         raise ValueError("a marginal value extends today's plan, and there is none")
-    base_pagu = planner.instance.pagu.astype(float).copy()
-    today = evaluate(planner.instance, base_units).objective
+    shared = replace(_inputs(planner, base_units, CURVE_NODES, inputs), step=step,
+                     today=evaluate(planner.instance, base_units).objective)
     duals = lp_duals(kept, base_units, step)
-    agencies = list(base_pagu.index)
-    half = (len(agencies) + 1) // 2
+    agencies = list(shared.pagu)
+    return marginal_table(agencies, run_tasks(planner, kept, agencies, shared, runner), duals)
 
-    def some(names: list[str]) -> list[tuple[dict, pd.DataFrame | None]]:
-        out = []
-        for agency in names:
-            out.append(_one_more(planner, kept, base_units, agency,
-                                 float(base_pagu[agency]), step, today))
-            kept.sync(planner.set_budgets(dict(base_pagu), check=False))
-        return out
 
-    try:
-        first, second = in_two(lambda: some(agencies[:half]), lambda: some(agencies[half:]),
-                               processes)
-    finally:
-        kept.sync(planner.set_budgets(dict(base_pagu), check=False))
+def marginal_table(agencies: list[str], answers: list, duals: pd.Series) -> Marginal:
+    """The :class:`Marginal` of the agencies' answers (:func:`_one_more`) and LP duals."""
     rows, bought = [], []
-    for agency, (row, added) in zip(agencies, first + second, strict=True):
+    for agency, (row, added) in zip(agencies, answers, strict=True):
         rows.append({**row, "lp_dual": float(duals[agency])})
         if added is not None:
             bought.append(added.assign(agency=agency))

@@ -86,38 +86,50 @@ def price_interval(z1: float, b1: float, z2: float, b2: float) -> tuple[float, f
 
 
 def rule_prices(ds, scores, settings: ModelSettings, base: Allocation | None = None,
-                only: list[str] | None = None) -> list[RulePrice]:
+                only: list[str] | None = None, runner=None) -> list[RulePrice]:
     """The price of every rule ``settings`` uses (or of the rules named in ``only``), in
     :data:`RULES_OFF` order, each from one re-plan without it; ``base``: the plan with
-    every rule when already made."""
+    every rule when already made. ``runner`` (a
+    :class:`planning.analysis.workers.Runner`): the re-plans as independent tasks on Dask,
+    one per rule (a rule whose task failed on every try is priced here again); None: one
+    after the other in this process. The prices do not depend on where they ran."""
     base = base if base is not None else allocate(ds, scores, settings)
     if not base.is_plan:
         raise ValueError("the price of a rule needs a plan with every rule")
     z1 = float(base.report.objective)
     b1 = float(base.report.bound if base.report.bound is not None else z1)
     removed_with = base.tables.dimensions.set_index("dimension")["removed"]
-    out = []
-    for name, (uses, off) in RULES_OFF.items():
-        if (only is not None and name not in only) or not uses(base.instance):
-            continue
-        other = allocate(ds, scores, off(settings))
-        if not other.is_plan:
-            out.append(RulePrice(name, str(other.report.status), z1, b1, None, None, None,
-                                 None, None, None, None))
-            continue
-        z2 = float(other.report.objective)
-        b2 = float(other.report.bound if other.report.bound is not None else z2)
-        low, high = price_interval(z1, b1, z2, b2)
-        without = other.tables.dimensions.set_index("dimension")["removed"]
-        removed = pd.DataFrame({"dimension": removed_with.index,
-                                "removed_with": removed_with.to_numpy(),
-                                "removed_without": without.reindex(
-                                    removed_with.index).to_numpy()})
-        removed["change"] = removed["removed_without"] - removed["removed_with"]
-        out.append(RulePrice(name, str(other.report.status), z1, b1, z2, b2, low, high,
-                             100.0 * low / b1 if b1 else None,
-                             100.0 * high / z1 if z1 else None, removed))
-    return out
+    names = [name for name, (uses, _off) in RULES_OFF.items()
+             if (only is None or name in only) and uses(base.instance)]
+    shared = (ds, scores, settings, z1, b1, removed_with)
+    if runner is None or not names:
+        return [price_without(name, shared) for name in names]
+    outcome = runner(price_without, names, shared, label="prices")
+    return [price if price is not None else price_without(name, shared)
+            for name, price in zip(names, outcome.results, strict=True)]
+
+
+def price_without(name: str, shared: tuple) -> RulePrice:
+    """The price of the rule ``name`` from one re-plan without it; ``shared``: the data
+    set, the scores, the settings with every rule, and that plan's objective, bound and
+    deprived units removed per dimension (one task of :func:`rule_prices`)."""
+    ds, scores, settings, z1, b1, removed_with = shared
+    other = allocate(ds, scores, RULES_OFF[name][1](settings))
+    if not other.is_plan:
+        return RulePrice(name, str(other.report.status), z1, b1, None, None, None,
+                         None, None, None, None)
+    z2 = float(other.report.objective)
+    b2 = float(other.report.bound if other.report.bound is not None else z2)
+    low, high = price_interval(z1, b1, z2, b2)
+    without = other.tables.dimensions.set_index("dimension")["removed"]
+    removed = pd.DataFrame({"dimension": removed_with.index,
+                            "removed_with": removed_with.to_numpy(),
+                            "removed_without": without.reindex(
+                                removed_with.index).to_numpy()})
+    removed["change"] = removed["removed_without"] - removed["removed_with"]
+    return RulePrice(name, str(other.report.status), z1, b1, z2, b2, low, high,
+                     100.0 * low / b1 if b1 else None,
+                     100.0 * high / z1 if z1 else None, removed)
 
 
 def price_table(prices: list[RulePrice]) -> pd.DataFrame:
