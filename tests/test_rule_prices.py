@@ -12,6 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 from planning.analysis.rakor.rule_prices import price_interval, price_table, rule_prices
+from planning.analysis.workers import Runner
 from planning.apps.cli import app
 from planning.config.model import ModelSettings, Rules, Solver
 from planning.model import allocate
@@ -50,6 +51,17 @@ def test_every_rule_of_the_scenario_is_priced(small):
     table = price_table(prices)
     assert list(table["rule"]) == names
     assert (table["status"] == "optimal").all()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_prices_on_dask_workers_are_those_made_here(ds, scores, small, workers):
+    """One task per rule, each re-planned on a worker: the same table, byte for byte."""
+    settings, prices = small
+    runner = Runner(workers=workers, progress=False)
+    there = rule_prices(ds, scores, settings, runner=runner)
+    assert price_table(there).to_csv() == price_table(prices).to_csv()
+    assert runner.runs["prices"]["workers"] == workers
+    assert runner.runs["prices"]["failed"] == {}
 
 
 def test_an_exact_price_is_the_difference_of_the_recomputed_objectives(ds, scores, small):

@@ -270,8 +270,9 @@ def analyse(
     out: Annotated[Path | None, typer.Option(
         "--out", help="Folder hasil (bawaan: results/<nama skenario>).")] = None,
     only: Annotated[list[str] | None, typer.Option(
-        "--only", help="Hanya analisis ini (boleh berulang): prices, curves, why / only "
-                       "these analyses (repeatable).")] = None,
+        "--only", help="Hanya analisis ini (boleh berulang atau dipisah koma): prices, "
+                       "curves, why / only these analyses (repeatable or comma-"
+                       "separated).")] = None,
     rules: Annotated[list[str] | None, typer.Option(
         "--rule", help="Harga hanya untuk aturan ini (boleh berulang), mis. "
                        "kecamatan_share / price only this rule (repeatable).")] = None,
@@ -313,7 +314,8 @@ def analyse(
 
     shown = _lang(lang or "id")
     level = _verbosity(quiet, verbose, shown)
-    unknown = sorted(set(only or ()) - set(ANALYSES) - set(MANY))
+    only = [n.strip() for given in only or () for n in given.split(",") if n.strip()]
+    unknown = sorted(set(only) - set(ANALYSES) - set(MANY))
     if unknown:
         typer.echo(i18n.text("analyse.unknown", shown, names=", ".join(unknown),
                              known=", ".join((*ANALYSES, *MANY))), err=True)
