@@ -22,7 +22,11 @@ The machine's load (``os.getloadavg()``) is printed before and after each part: 
 busy machine the seconds are pessimistic.
 
     .venv/bin/python bench/bench_analysis.py
-    .venv/bin/python bench/bench_analysis.py --points 51 --processes 1 --nodes 1
+    .venv/bin/python bench/bench_analysis.py --points 51 --workers 2 --nodes 1
+
+``--workers N``: the chains of the curves, the marginal values and the rule prices as
+tasks on a local Dask cluster of N worker processes
+(:class:`planning.analysis.workers.Runner`); 0 (default): one after the other here.
 """
 
 from __future__ import annotations
@@ -36,11 +40,13 @@ import pandas as pd
 
 from planning.analysis.rakor.curves import (
     CURVE_NODES,
+    Inputs,
     agency_curves,
     district_curve,
     drops,
     marginal_values,
 )
+from planning.analysis.workers import Runner
 from planning.model import Planner
 from planning.model.kept import KeptModel, replan
 from planning.pipeline.preparing import prepare
@@ -83,7 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default="scenarios/baseline.yaml")
     parser.add_argument("--points", type=int, default=51)
-    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--nodes", type=int, default=CURVE_NODES)
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--agency-curves", action="store_true")
@@ -99,6 +105,8 @@ def main() -> None:
     planner = Planner(prep.dataset, prep.scores, prep.settings)
     kept = KeptModel(planner.model, planner.settings.solver)
     base = replan(kept)
+    runner = Runner(workers=args.workers) if args.workers else None
+    inputs = Inputs(prep.dataset, prep.scores, prep.settings, {}, base.units)
     print(f"today's plan: {base.report.status}, objective {base.report.objective:.2f}, "
           f"gap {base.report.gap:.4f}, {time.perf_counter() - t0:.2f} s (build, hand-over, "
           "solve)")
@@ -113,11 +121,11 @@ def main() -> None:
         print(f"  statuses: {table['status'].value_counts().to_dict()}  [{load()}]")
 
     if "b" not in skip:
-        print(f"\n(b) district curve, {args.points} points, {args.processes} process(es), "
+        print(f"\n(b) district curve, {args.points} points, {args.workers} worker(s), "
               f"node limit {args.nodes} [{load()}]")
         t0 = time.perf_counter()
         curve = district_curve(planner, kept, base, np.linspace(0.5, 1.5, args.points),
-                               processes=args.processes, nodes=args.nodes)
+                               nodes=args.nodes, runner=runner, inputs=inputs)
         seconds = time.perf_counter() - t0
         planned = curve.dropna(subset=["objective"])
         print(f"  total {seconds:.1f} s; points without a plan {len(curve) - len(planned)} "
@@ -133,7 +141,7 @@ def main() -> None:
     if "c" not in skip:
         print(f"\n(c) marginal value of each pagu (+Rp 100 juta) [{load()}]")
         t0 = time.perf_counter()
-        marginal = marginal_values(planner, kept, base.units)
+        marginal = marginal_values(planner, kept, base.units, runner=runner, inputs=inputs)
         print(f"  {time.perf_counter() - t0:.1f} s for {len(marginal.table)} agencies "
               f"[{load()}]")
         print(marginal.table.round(3).to_string(index=False))
@@ -142,8 +150,8 @@ def main() -> None:
     if args.agency_curves:
         print(f"\n(d) agency curves [{load()}]")
         t0 = time.perf_counter()
-        curves = agency_curves(planner, kept, base, processes=args.processes,
-                               nodes=args.nodes)
+        curves = agency_curves(planner, kept, base, nodes=args.nodes, runner=runner,
+                               inputs=inputs)
         print(f"  {time.perf_counter() - t0:.1f} s, drops per agency "
               f"{ {a: drops(t) for a, t in curves.groupby('agency')} } [{load()}]")
         print(quantiles(100 * curves["gap"].dropna(), "  certified gap", "%"))
@@ -157,7 +165,8 @@ def main() -> None:
 
         print(f"\n(e) the price of every rule [{load()}]")
         t0 = time.perf_counter()
-        prices = rule_prices(prep.dataset, prep.scores, prep.settings, base=plan)
+        prices = rule_prices(prep.dataset, prep.scores, prep.settings, base=plan,
+                             runner=runner)
         print(f"  {time.perf_counter() - t0:.1f} s for {len(prices)} rules [{load()}]")
         for p in prices:
             print(f"  {p.rule:16s} {p.status:9s} {p.low_pct or 0:.2f}-{p.high_pct or 0:.2f} %")
