@@ -58,7 +58,7 @@ app: $(STAMP)
 	@echo "app: http://localhost:$(APP_PORT)/ (English: http://localhost:$(APP_PORT)/?lang=en); Ctrl-C stops it"
 	$(BIN)/voila app/planning_app.ipynb --port=$(APP_PORT) $(APP_ARGS)
 
-bench: $(STAMP)
+bench: $(STAMP) system-deps
 	$(BIN)/python bench/bench_data.py
 	$(BIN)/python bench/bench_model.py
 	$(BIN)/python bench/bench_balance.py
@@ -66,6 +66,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_loaded.py
 	$(BIN)/python bench/bench_many.py
+	$(BIN)/python bench/bench_app.py
 
 # Mutation testing of the model's rules, data validation, the spreadsheet round trip and
 # the scoring indices (docs/testing.md); hours for every mutant, so not part of `make test`.
