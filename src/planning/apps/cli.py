@@ -46,9 +46,9 @@ LogFile = Annotated[Path | None, typer.Option(
 
 def _version(value: bool) -> None:
     if value:
-        from importlib import metadata
+        from planning.apps.progress import version
 
-        typer.echo(f"planning {metadata.version('planning')}")
+        typer.echo(f"planning {version()}")
         raise typer.Exit()
 
 

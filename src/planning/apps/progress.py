@@ -47,7 +47,8 @@ SOLVING = ("mip", "efficiency")
 LOG_START = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} INFO planning ")
 
 
-def _version() -> str:
+def version() -> str:
+    """This package's installed version ("unknown" when it is not installed)."""
     try:
         return metadata.version("planning")
     except metadata.PackageNotFoundError:
@@ -393,7 +394,7 @@ def shown(lang: str = i18n.DEFAULT_LANGUAGE, verbosity: int = 1,
     for handler in handlers:
         logger.addHandler(handler)
     if log_file is not None:
-        logger.info("planning %s: %s", _version(), title)
+        logger.info("planning %s: %s", version(), title)
     try:
         yield
     finally:
