@@ -167,6 +167,66 @@ class Solver(_Frozen):
         return self
 
 
+class Target(_Frozen):
+    """An RPJMD target of a multi-year plan: deprived units of one dimension removed over
+    the horizon (``dimension`` and ``removed``), or the district poverty rate (per cent)
+    reached (``poverty_rate``), by the end of year ``by``. Reported per year; with
+    ``enforce`` (``removed`` targets only) the plan must reach it."""
+
+    by: int
+    dimension: str | None = None
+    removed: float | None = Field(default=None, ge=0)
+    poverty_rate: float | None = Field(default=None, ge=0, le=100)
+    enforce: bool = False
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Target:
+        removed = self.dimension is not None or self.removed is not None
+        if removed == (self.poverty_rate is not None):
+            raise ValueError("give either dimension and removed, or poverty_rate")
+        if removed and (self.dimension is None or self.removed is None):
+            raise ValueError("a removed target needs both dimension and removed")
+        if self.enforce and not removed:
+            raise ValueError("only a removed target can be enforced")
+        return self
+
+
+class Horizon(_Frozen):
+    """A multi-year plan (docs/multi-year.md): consecutive budget years, every agency's
+    pagu per year, the RPJMD targets, and how years are valued and re-scored."""
+
+    years: list[int]
+    """Consecutive budget years, first to last (at most 10)."""
+    pagu: dict[str, dict[int, float]]
+    """Agency code -> year -> pagu (juta Rp), every agency and every year."""
+    targets: list[Target] = Field(default_factory=list)
+    discount: float = Field(default=0.0, ge=0, le=1)
+    """rho: a result one year earlier is worth (1 + rho) times as much (year t weighs
+    (1 + rho) ** -(t - first year))."""
+    inflow_pct: dict[str, float] = Field(default_factory=dict)
+    """Dimension -> newly deprived each year, in per cent of the starting stock."""
+    rescore: bool = True
+    """Re-score the villages each year on the deprivations left and re-select the focus
+    villages under the same rule (graduation and entry)."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Horizon:
+        years = list(self.years)
+        if not years or years != list(range(years[0], years[0] + len(years))):
+            raise ValueError(f"years must be consecutive and increasing, got {years}")
+        if len(years) > 10:
+            raise ValueError(f"at most 10 years, got {len(years)}")
+        for agency, by_year in self.pagu.items():
+            if sorted(by_year) != years:
+                raise ValueError(f"pagu of {agency} must give every year {years}")
+            if any(v < 0 for v in by_year.values()):
+                raise ValueError(f"pagu of {agency} must be >= 0 juta Rp")
+        for target in self.targets:
+            if target.by not in years:
+                raise ValueError(f"target year {target.by} is outside the horizon {years}")
+        return self
+
+
 class ModelSettings(_Frozen):
     """Everything the allocation model needs besides the data set and the scores."""
 
@@ -177,6 +237,8 @@ class ModelSettings(_Frozen):
     rules: Rules = Rules()
     locks: list[Lock] = Field(default_factory=list)
     solver: Solver = Solver()
+    horizon: Horizon | None = None
+    """A multi-year plan (None: one budget year, with ``pagu``)."""
 
     @model_validator(mode="after")
     def _pagu_non_negative(self) -> ModelSettings:
