@@ -190,3 +190,26 @@ def test_codes_in_the_horizon_the_data_set_does_not_know(folder, ds, content, wo
         assert "x.yaml" in message
         for word in words:
             assert word in message, (lang, word, message)
+
+
+def test_the_shipped_rpjmd_scenario(ds):
+    loaded = load_scenario(SCENARIOS / "rpjmd-2026-2030.yaml")
+    check_codes(loaded, **codes(ds))
+    base = load_scenario(SCENARIOS / "baseline.yaml").scenario
+    sc = loaded.scenario
+    assert sc.scoring == base.scoring and sc.rules == base.rules and sc.budgets == base.budgets
+    csv = ds.agencies.set_index("code")["pagu"].to_dict()
+    settings = sc.model_settings(csv)
+    horizon = settings.horizon
+    assert horizon.years == [2026, 2027, 2028, 2029, 2030]
+    assert settings.pagu == base.model_settings(csv).pagu  # the first year is the baseline's
+    for code, pagu in csv.items():
+        assert [horizon.pagu[code][y] for y in horizon.years] == [
+            round(pagu * 1.05 ** k, 6) for k in range(5)]
+    assert horizon.discount == 0.1 and horizon.rescore
+    kinds = {t.dimension or "poverty_rate" for t in horizon.targets}
+    assert kinds == {*ds.dimensions["group"], "poverty_rate"}
+    assert all(t.by == 2030 and not t.enforce for t in horizon.targets)
+    # every number is said to be an assumption in the file
+    text = (SCENARIOS / "rpjmd-2026-2030.yaml").read_text()
+    assert text.count("assumption") >= 4
