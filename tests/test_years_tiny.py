@@ -22,9 +22,14 @@ PROGRAMS = ("PUTR-PAMSIMAS", "DPMD-BUMDES", "DKPP-BIBIT")
 BREAKS = (1 / 16, 1 / 8, 1 / 4, 1 / 2)
 
 
-def tiny(ds, scores, villages: list[str], durations: dict[str, int]):
+def tiny(ds, scores, villages: list[str], durations: dict[str, int], poor: float | None = None):
     """The shipped data set cut to ``PROGRAMS`` with ``durations``, and its scores with
-    ``villages`` as the focus villages."""
+    ``villages`` as the focus villages; ``poor``: the first village's poor households
+    (so few that the stock binds)."""
+    if poor is not None:
+        indicators = ds.indicators.copy()
+        indicators.loc[indicators["code"].astype(str) == villages[0], "hh_poor_dtks"] = poor
+        ds = dataclasses.replace(ds, indicators=indicators)
     programs = ds.programs[ds.programs["code"].isin(PROGRAMS)].copy()
     programs["duration"] = programs["code"].map(durations).fillna(1).astype(int)
     programs["max_villages"] = np.nan
@@ -128,25 +133,36 @@ def settings_for(years, pagu, discount, beta, **horizon) -> ModelSettings:
                                          rescore=False, **horizon))
 
 
-CASES = [  # (years, PUTR, DPMD, DKPP per year, discount, beta)
-    ([2026, 2027], (200, 100, 10), 0.1, 0.5),
-    ([2026, 2027, 2028], (250, 100, 10), 0.0, 0.0),
-    ([2026, 2027, 2028], (200, 150, 15), 0.25, 1.0),
+CASES = [  # (years, PUTR, DPMD, DKPP per year, discount, beta, poor households)
+    ([2026, 2027], (200, 100, 10), 0.1, 0.5, None),
+    ([2026, 2027, 2028], (250, 100, 10), 0.0, 0.0, None),
+    ([2026, 2027, 2028], (200, 150, 15), 0.25, 1.0, None),
+    ([2026, 2027, 2028], (200, 100, 10), 0.0, 0.0, 5.0),   # the stock binds
+    ([2026, 2027, 2028], (200, 100, 20), 0.1, 0.5, 5.0),
 ]
 
 
-@pytest.mark.parametrize("years, money, discount, beta", CASES)
-def test_multi_year_plan_is_the_best_combination(ds, scores, years, money, discount, beta):
+@pytest.mark.parametrize("years, money, discount, beta, poor", CASES)
+def test_multi_year_plan_is_the_best_combination(ds, scores, years, money, discount, beta,
+                                                  poor):
     villages = sorted(scores.loc[scores["selected"], "code"].astype(str))[:2]
     durations = {"PUTR-PAMSIMAS": 2}
-    small, table = tiny(ds, scores, villages, durations)
+    small, table = tiny(ds, scores, villages, durations, poor)
     pagu = {a: {t: float(m) for t in years}
             for a, m in zip(("PUTR", "DPMD", "DKPP"), money, strict=True)}
     plan = plan_years(small, table, settings_for(years, pagu, discount, beta))
     best = brute_force(small, table, villages, years, pagu, durations, discount, beta)
-    assert plan.report.status == "optimal"
-    assert plan.report.objective == pytest.approx(best, rel=1e-6, abs=1e-6)
-    assert plan.objective_recomputed == pytest.approx(best, rel=1e-6, abs=1e-6)
+    # the model's bound holds the best plan; the plan's value (its households counted in
+    # the year they are reached) is within the certified gap of it, and is the best one
+    # wherever no village runs out of deprived households
+    assert plan.report.bound >= best - 1e-6
+    assert plan.report.objective <= best + 1e-6
+    assert plan.report.objective == pytest.approx(plan.objective_recomputed, rel=1e-12)
+    assert plan.report.gap == pytest.approx(
+        (plan.report.bound - plan.report.objective) / plan.report.bound, abs=1e-12)
+    if poor is None or (beta == 0 and discount == 0):  # nothing gained by counting later
+        assert plan.report.status == "optimal"
+        assert plan.report.objective == pytest.approx(best, rel=1e-6, abs=1e-6)
     # a work of two years runs two years in a row with the same units
     long = plan.units[plan.units["program"] == "PUTR-PAMSIMAS"]
     for row in long[long["started"] > 0].itertuples(index=False):

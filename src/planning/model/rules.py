@@ -149,11 +149,13 @@ def build_model(instance: Instance, custom: Iterable[CustomRule] = (),
     return m
 
 
-def add_rules(m: Model) -> None:
+def add_rules(m: Model, skip: Iterable[str] = ()) -> None:
     """Add every rule of :data:`RULES` that applies to ``m.instance``, in order, except
-    the objective (a multi-year model adds the rules of each year this way)."""
+    the objective and the rules named in ``skip`` (a multi-year model adds the rules of
+    each year this way, its stock over the years in place of saturation)."""
+    skip = frozenset(skip)
     for rule in RULES:
-        if rule.kind != "objective" and rule.applies(m.instance):
+        if rule.kind != "objective" and rule.name not in skip and rule.applies(m.instance):
             rule.add(m)
 
 

@@ -36,7 +36,7 @@ from planning.model.evaluate import evaluate
 from planning.model.instance import Instance, ModelError, build_instance, need_cap
 from planning.model.progress import stage
 from planning.model.rules import add_rules
-from planning.model.solve import SolveReport, relative_gap, solve_model
+from planning.model.solve import SolveReport, classify, relative_gap, solve_model
 
 log = logging.getLogger(__name__)
 
@@ -323,9 +323,8 @@ def _horizon_weights(base: Instance) -> pd.Series:
 def _year_settings(settings: ModelSettings, year: int, first_planned: int,
                    villages: list[str]) -> ModelSettings:
     horizon = settings.horizon
-    rules = settings.rules.model_copy(update={"saturation": False})
     return settings.model_copy(update={
-        "horizon": None, "villages": sorted(villages), "rules": rules,
+        "horizon": None, "villages": sorted(villages),
         "pagu": {a: float(by[year]) for a, by in horizon.pagu.items()},
         "locks": list(settings.locks) if year == first_planned else []})
 
@@ -611,7 +610,7 @@ def build_years(base: Instance, settings: ModelSettings, focus: dict[int, list[s
         ys = _year_settings(settings, t, planned[0], focus[t])
         inst = year_instance(base, ys, focus[t], carry[t], duration, weight)
         m = Model(instance=inst, prob=prob, tag=f"_t{t}")
-        add_rules(m)
+        add_rules(m, skip=("saturation",))  # the stock over the years instead
         models[t] = m
     ym = YearsModel(prob=prob, years=models, duration=duration, deprived=state.deprived,
                     history=state.history, horizon=settings.horizon, weight=weight,
@@ -746,10 +745,12 @@ def _extract(ds, ym: YearsModel, steps: list[SolveReport], settings: ModelSettin
         "year", "village", "dimension", "deprived_start", "reached", "removed", "lift",
         "deprived_end"])
     last = steps[-1]
-    total = kept_value + last.objective
     bound = kept_value + last.bound if last.bound is not None else None
-    report = dataclasses.replace(last, objective=total, bound=bound,
-                                 gap=relative_gap(total, bound))
+    report = dataclasses.replace(last, objective=objective, bound=bound,
+                                 gap=relative_gap(objective, bound),
+                                 status=classify(objective, bound, settings.solver.gap),
+                                 gap_target=settings.solver.gap,
+                                 max_gap=settings.solver.max_gap)
     return YearPlan(years=years, planned=[t for t in years if t not in delivered],
                     report=report, settings=settings, instances=instances, units=units,
                     removed=removed, spend=_spend_table(units, horizon, years),

@@ -1,0 +1,85 @@
+"""The shipped multi-year scenario (scenarios/rpjmd-2026-2030.yaml) planned and checked
+independently (tests/years_checker.py: pandas over the plan's rows and the data set's
+CSV files), then re-planned after a recorded first year with works not done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planning.model.years import plan_years
+from planning.pipeline import prepare
+from tests.years_checker import breaches
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "rpjmd-2026-2030.yaml"
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    prepared = prepare(SCENARIO)
+    plan = plan_years(prepared.dataset, prepared.scores, prepared.settings,
+                      prepared.loaded.scenario.scoring)
+    return prepared, plan
+
+
+def _check(prepared, plan) -> list[str]:
+    horizon = prepared.settings.horizon
+    return breaches(plan.units, plan.removed, plan.focus, prepared.dataset.path,
+                    horizon.pagu, horizon.inflow_pct)
+
+
+def test_every_year_keeps_its_pagu_and_works_continue(shipped):
+    prepared, plan = shipped
+    assert plan.report.is_plan and plan.report.gap <= prepared.settings.solver.gap + 1e-9
+    assert plan.years == [2026, 2027, 2028, 2029, 2030]
+    assert _check(prepared, plan) == []
+    # works of two years exist, and each started one runs its second year
+    long = plan.units[plan.units["duration"] > 1]
+    assert (long["started"] > 0).any()
+    # the objective recomputed from the rows equals the solver's
+    assert plan.objective_recomputed == pytest.approx(plan.report.objective, rel=1e-6)
+    # progress toward every target, every year
+    assert set(plan.targets["year"]) == set(plan.years)
+    assert len(plan.targets) == len(prepared.settings.horizon.targets) * len(plan.years)
+
+
+def test_focus_villages_follow_the_deprivations_left(shipped):
+    _prepared, plan = shipped
+    focus = plan.focus
+    per_year = focus[focus["selected"]].groupby("year")["code"].count()
+    assert (per_year == 27).all()  # the same rule every year: 3 per kecamatan
+    moved = focus[focus["change"].isin(["enters", "graduates"])]
+    assert len(moved) > 0 and set(moved["year"]) <= set(plan.years[1:])
+    # a village graduates only where another of its kecamatan enters
+    for (_year, _kec), rows in moved.groupby(["year", "kecamatan_code"]):
+        assert (rows["change"] == "enters").sum() == (rows["change"] == "graduates").sum()
+
+
+def test_replan_after_a_recorded_year_keeps_history_and_commitments(shipped):
+    prepared, plan = shipped
+    first = plan.units[plan.units["year"] == 2026]
+    history = first[["year", "village", "program", "started", "units"]].copy()
+    # the three costliest works of 2026 not done, one partly done
+    order = first.sort_values(["cost", "village", "program"], ascending=[False, True, True])
+    not_done = order.index[:3]
+    history.loc[not_done, ["started", "units"]] = 0
+    partly = order.index[3]
+    if history.at[partly, "units"] > 1:
+        half = int(history.at[partly, "units"]) // 2
+        history.loc[partly, ["units", "started"]] = half
+    again = plan_years(prepared.dataset, prepared.scores, prepared.settings,
+                       prepared.loaded.scenario.scoring, history=history)
+    assert again.planned == [2027, 2028, 2029, 2030]
+    kept = again.units[again.units["year"] == 2026].set_index(["village", "program"])
+    wanted = history[history["units"] > 0].set_index(["village", "program"])
+    assert kept["units"].to_dict() == wanted["units"].to_dict()
+    assert kept["recorded"].all()
+    # works of two years started in 2026 continue in 2027 with their units
+    long = wanted[wanted.index.get_level_values(1).map(
+        prepared.dataset.programs.set_index("code")["duration"]) > 1]
+    later = again.units[again.units["year"] == 2027].set_index(["village", "program"])
+    for key, row in long.iterrows():
+        assert later.at[key, "units"] >= row["started"]
+    assert _check(prepared, again) == []
