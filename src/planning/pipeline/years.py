@@ -24,7 +24,6 @@ import pandas as pd
 
 from planning.data.summary import headline, synthetic_note
 from planning.i18n import text
-from planning.model.progress import stage
 from planning.pipeline.preparing import Prepared, prepare
 from planning.pipeline.provenance import SOLVER_KEYS, provenance
 from planning.report.folder import check_target, csv_bytes, json_bytes, write_folder
@@ -190,10 +189,8 @@ def execute_years(prepared: Prepared, history: pd.DataFrame | None = None,
     from planning.model.years import plan_years
 
     scoring = prepared.loaded.scenario.scoring if prepared.loaded is not None else None
-    with stage("years") as found:
-        plan = plan_years(prepared.dataset, prepared.scores, prepared.settings, scoring,
-                          history=history)
-        found.update(status=plan.report.status, gap=plan.report.gap)
+    plan = plan_years(prepared.dataset, prepared.scores, prepared.settings, scoring,
+                      history=history)
     return YearsResult(prepared, plan, replanned=replanned)
 
 
