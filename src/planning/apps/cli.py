@@ -311,7 +311,7 @@ def _years_lines(result, lang: str) -> list[str]:
             "run.years.year", lang, year=row["year"],
             recorded=i18n.text("run.years.recorded", lang) if row["recorded"] else "",
             spent=_format_juta(row["spent"], lang), pagu=_format_juta(row["pagu"], lang),
-            share=_percent(share, lang), committed=_format_juta(row["committed"], lang),
+            share=i18n.percent(share, lang), committed=_format_juta(row["committed"], lang),
             removed=_format_juta(row["removed"], lang), focus=row["focus_villages"],
             enters=row["enters"], graduates=row["graduates"]))
     dims = result.dataset.dimensions.set_index("group")[f"label_{lang}"].to_dict()
@@ -356,7 +356,7 @@ def replan(
     it as history, continue the works started, and re-plan the remaining years into a new
     results folder."""
     from planning.apps.progress import shown as progress
-    from planning.pipeline.years import ReplanError, recorded_scenario
+    from planning.pipeline.years import ReplanError, recorded_scenario, replan_folder
     from planning.pipeline.years import replan as replan_years
 
     shown = _lang(lang or "id")
@@ -370,7 +370,8 @@ def replan(
     with progress(shown, level, None, fixed=lang is not None,
                   title=f"planning replan {workbook} --year {year}"):
         result = _write_run(lambda: _replanned(replan_years(
-            workbook, year, scenario or Path("-"), out, lang=lang and shown)), shown, out)
+            workbook, year, scenario or Path("-"), out, lang=lang and shown)), shown,
+            out or replan_folder(workbook, year))
     lang = result.summary["language"]
     done = result.summary["replan"]
     if not quiet:
