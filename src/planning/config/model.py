@@ -158,6 +158,10 @@ class Solver(_Frozen):
     """HiGHS's presolve. Off by default: on the shipped scenarios it makes the balanced
     plans slower to prove within the gap (6.3 s with it, 2.5 s without, for the
     balanced baseline; bench/README.md)."""
+    heuristic_effort: float = Field(default=0.05, ge=0, le=1)
+    """The share of HiGHS's work spent on primal heuristics (``mip_heuristic_effort``;
+    0.05 is HiGHS's default). A multi-year plan finds its near-optimal plans sooner with
+    more (0.3 in rpjmd-2026-2030.yaml; bench/README.md). Work, not time: runs repeat."""
     log: bool = False
 
     @model_validator(mode="after")

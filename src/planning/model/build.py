@@ -86,13 +86,16 @@ class Model:
     cost: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
     constraints: dict[str, pulp.LpConstraint] = field(default_factory=dict)
     build_seconds: float = 0.0
+    tag: str = ""
+    """Appended to every variable and constraint name: one year of a multi-year model
+    (``_t2027``) shares its PuLP problem with the other years."""
     _rows: list | None = field(default=None, repr=False)
     _groups: dict = field(default_factory=dict, repr=False)
 
     # -- helpers used by the rule functions (and by custom rules) --------------------
     def variable(self, name: str, low: float | None = 0, up: float | None = None,
                  cat: str = pulp.LpContinuous) -> pulp.LpVariable:
-        return self.prob.add_variable(name, lowBound=low, upBound=up, cat=cat)
+        return self.prob.add_variable(name + self.tag, lowBound=low, upBound=up, cat=cat)
 
     def spend_terms(self, keys: Iterable[tuple[str, str]]) -> list[tuple[pulp.LpVariable, float]]:
         """Terms of c_p * x[p,v] + f_p * y[p,v] (juta Rp) summed over ``keys``."""
@@ -112,8 +115,9 @@ class Model:
         for var, value in terms:
             coef[var] = coef.get(var, 0.0) + value
         expr = pulp.LpAffineExpression(list(coef.items()))
+        name += self.tag
         if rule in self.elastic:
-            slack = self.variable(f"slack_{name}", 0)
+            slack = self.prob.add_variable(f"slack_{name}", lowBound=0)
             self.slack[name] = slack
             expr += slack * (-1.0 if sense == LE else 1.0)
             if sense == EQ:

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 #: the stages of a run, in order (a run has the ones it needs)
-STAGES = ("load", "score", "quick", "mip", "efficiency", "analyse", "write")
+STAGES = ("load", "score", "quick", "mip", "efficiency", "years", "analyse", "write")
 
 log = logging.getLogger(__name__)
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("stage_depth", default=0)

@@ -138,9 +138,7 @@ def build_model(instance: Instance, custom: Iterable[CustomRule] = (),
     elastic = frozenset(elastic)
     sense = pulp.LpMinimize if elastic else pulp.LpMaximize
     m = Model(instance=instance, prob=pulp.LpProblem("allocation", sense), elastic=elastic)
-    for rule in RULES:
-        if rule.kind != "objective" and rule.applies(instance):
-            rule.add(m)
+    add_rules(m)
     for rule in custom:
         rule(m)
     if elastic:
@@ -149,6 +147,14 @@ def build_model(instance: Instance, custom: Iterable[CustomRule] = (),
         BY_NAME["objective"].add(m)
     m.build_seconds = time.perf_counter() - start
     return m
+
+
+def add_rules(m: Model) -> None:
+    """Add every rule of :data:`RULES` that applies to ``m.instance``, in order, except
+    the objective (a multi-year model adds the rules of each year this way)."""
+    for rule in RULES:
+        if rule.kind != "objective" and rule.applies(m.instance):
+            rule.add(m)
 
 
 def check_plan(instance: Instance, units: pd.DataFrame, removed: pd.DataFrame | None = None,

@@ -337,6 +337,7 @@ def _solve_highs(m: Model, settings: Solver, start, relax: bool) -> SolveReport:
                         msg=settings.log, gapRel=settings.gap, timeLimit=settings.time_limit,
                         threads=settings.threads, random_seed=seed, mip_abs_gap=1e-6,
                         mip_max_nodes=settings.node_limit,
+                        mip_heuristic_effort=settings.heuristic_effort,
                         presolve="on" if settings.presolve else "off")
         kind, info = _run_highs_guarded(m, solver, settings.time_limit)
         if kind != "watchdog":
