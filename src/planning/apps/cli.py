@@ -301,7 +301,8 @@ def _years_lines(result, lang: str) -> list[str]:
     years = block["years"]
     lines = [i18n.text("run.years.status", lang, first=years[0], last=years[-1],
                        status=block["status"], gap=_percent(block["gap"], lang),
-                       seconds=_format_juta(plan.report.runtime, lang, 1))]
+                       seconds=_format_juta(getattr(plan, "timings", {}).get(
+                           "total", plan.report.runtime), lang, 1))]
     label = plan_label(plan.report, lang)
     if label:
         lines.append(f"  {label.upper()}")

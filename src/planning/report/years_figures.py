@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from planning.data import DataSet
 from planning.i18n import number, text
@@ -56,10 +57,13 @@ def _progress(plan, ds: DataSet, lang: str, note: str) -> Figure:
         first = rows.iloc[0]
         colour = PALETTE[i % len(PALETTE)]
         share = rows["share"].astype(float) * 100.0
-        ax.plot(rows["year"].astype(int), share, marker="o", color=colour,
-                label=target_label(first, lang, dims))
+        at_by = share[rows["year"].astype(int) == int(first.by)]
+        label = target_label(first, lang, dims)
+        if len(at_by) and at_by.iloc[0] == at_by.iloc[0]:
+            label = f"{label} ({number(float(at_by.iloc[0]), lang, 0)} %)"
+        ax.plot(rows["year"].astype(int), share, marker="o", color=colour, label=label)
         for year, value in zip(rows["year"].astype(int), share, strict=True):
-            if value == value:
+            if value == value and targets["target"].nunique() <= 2:
                 ax.annotate(number(value, lang, 0) + " %", (year, value),
                             textcoords="offset points", xytext=(0, 6), ha="center",
                             fontsize=7, color=colour)
@@ -71,7 +75,8 @@ def _progress(plan, ds: DataSet, lang: str, note: str) -> Figure:
     ax.set_ylabel(text("rkpd.fig.progress_axis", lang))
     top = float((targets["share"].astype(float) * 100.0).max()) if not targets.empty else 0.0
     ax.set_ylim(0, max(115.0, (top if top == top else 0.0) + 15.0))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=7,
+              frameon=False)
     return _finish(fig, ax, plan_title(text("rkpd.fig.progress", lang), plan, lang), note)
 
 
@@ -90,11 +95,12 @@ def _spending(plan, lang: str, note: str) -> Figure:
                label=str(agency), width=0.6)
         bottom = bottom + table[agency]
     pagu = spend.groupby("year")["pagu"].sum().reindex(years)
-    ax.plot(years, pagu, linestyle="none", marker="_", markersize=30, color=GREY,
-            markeredgewidth=2.5, label=words("fig.pagu", lang))
-    for year, used in zip(years, bottom, strict=True):
-        ax.annotate(number(float(used), lang, 0), (year, float(used)),
-                    textcoords="offset points", xytext=(0, 3), ha="center", fontsize=7)
+    ax.hlines(pagu, [y - 0.38 for y in years], [y + 0.38 for y in years], colors=GREY,
+              linewidth=2.5, label=words("fig.pagu", lang))
+    for year, used, limit in zip(years, bottom, pagu, strict=True):
+        ax.annotate(number(float(used), lang, 0), (year, max(float(used), float(limit))),
+                    textcoords="offset points", xytext=(0, 4), ha="center", fontsize=7)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, lang, 0)))
     ax.set_xticks(years)
     ax.set_xlabel(text("rkpd.column.year", lang))
     ax.set_ylabel(words("fig.money", lang))
