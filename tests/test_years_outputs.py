@@ -554,3 +554,20 @@ def test_replan_errors_write_nothing(first_run, tmp_path):
                                     "--scenario", str(SCENARIO), "--out", str(target)])
     assert done.exit_code == 1 and "planning run --locks" in done.output
     assert not target.exists()
+
+
+def test_the_english_workbook_is_read_back_with_its_own_words(ds, tmp_path):
+    path = tmp_path / "multi_year_plan.xlsx"
+    path.write_bytes(years_workbook_bytes(fake_plan(ds), ds, scenario={"name": "x"},
+                                          provenance={}, lang="en"))
+    book = load_workbook(path)
+    ws = book["RKPD 2026"]
+    assert [c.value for c in ws[HEADER]] == RKPD_HEADERS["en"]
+    assert "Target RPJMD" not in book.sheetnames and "RPJMD Targets" in book.sheetnames
+    for row, status in zip(range(HEADER + 1, HEADER + 4), STATUS_CHOICES["en"], strict=True):
+        ws.cell(row, 13).value = status
+    ws.cell(HEADER + 2, 12).value = 1
+    book.save(path)
+    got = read_recorded_year(path, 2026)
+    assert got.rows["status"].tolist() == ["done", "partly", "not_done"]
+    assert got.history["units"].tolist() == [3, 1, 0]
