@@ -138,12 +138,16 @@ def _reason(value: object, lang: str) -> str:
 
 
 def _why(row, lang: str) -> str:
-    """Why a village is a focus village of its year, enters or graduates: its change and
-    its rank in its kecamatan on the deprivations left at the start of the year."""
+    """Why a village is a focus village of its year, enters or graduates: its change, its
+    poverty index and its rank in its kecamatan on the deprivations left at the start of
+    the year."""
     rank = getattr(row, "rank_in_kecamatan", None)
-    shown = "-" if rank is None or rank != rank else number(float(rank), lang, 0)
+    index = getattr(row, "poverty_index", None)
     change = row.change if isinstance(row.change, str) and row.change else "first"
-    return text(f"rkpd.reason.{change}", lang, rank=shown, year=int(row.year))
+    return text(f"rkpd.reason.{change}", lang,
+                rank="-" if rank is None or rank != rank else number(float(rank), lang, 0),
+                index="-" if index is None or index != index else number(float(index), lang, 2),
+                year=int(row.year))
 
 
 def focus_table(plan, lang: str) -> pd.DataFrame:
