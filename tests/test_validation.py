@@ -346,8 +346,8 @@ NEW_CHECKS = [
     ("unnamed column with values", add_column("agencies.csv", "", 4, "1200"), "agencies.csv",
      "unnamed_column", 4, None, "kolom I berisi nilai", "column I holds values"),
     ("row with a value too many", on_line("programs.csv", 5, b",", b",,"), "programs.csv",
-     "field_count", 5, None, "berisi 21 nilai, padahal baris judul punya 20 kolom",
-     "has 21 values but the header row has 20 columns"),
+     "field_count", 5, None, "berisi 22 nilai, padahal baris judul punya 21 kolom",
+     "has 22 values but the header row has 21 columns"),
     ("data file is a folder", folder_instead("villages.csv"), "villages.csv", "not_a_file",
      None, None, "adalah folder, bukan berkas", "is a folder, not a file"),
     ("empty file", write_bytes("kecamatan.csv", b""), "kecamatan.csv", "empty_file", 1, None,
@@ -385,6 +385,21 @@ NEW_CHECKS = [
     ("programme depth zero", set_cell("programs.csv", 4, "depth", "0"), "programs.csv",
      "not_positive", 4, "depth", "nilai 0 harus lebih besar dari nol",
      "value 0 must be greater than zero"),
+    ("programme duration zero", set_cell("programs.csv", 4, "duration", "0"), "programs.csv",
+     "bad_duration", 4, "duration",
+     "durasi '0' tidak dapat dipakai: durasi adalah jumlah tahun anggaran satu pekerjaan, "
+     "bilangan bulat 1 atau lebih (kosong: 1)",
+     "duration '0' cannot be used: the duration is the number of budget years one work "
+     "takes, a whole number of 1 or more (blank: 1)"),
+    ("programme duration a fraction", set_cell("programs.csv", 5, "duration", "1.5"),
+     "programs.csv", "bad_duration", 5, "duration", "durasi '1.5' tidak dapat dipakai",
+     "duration '1.5' cannot be used"),
+    ("absurd programme duration", set_cell("programs.csv", 3, "duration", "50"),
+     "programs.csv", "above_limit", 3, "duration",
+     "durasi adalah jumlah tahun anggaran satu pekerjaan; rencana tahunan jamak paling "
+     "panjang 10 tahun",
+     "the duration is the budget years one work takes; a multi-year plan spans at most 10 "
+     "years"),
     ("absurd unit bound", set_cell("programs.csv", 2, "max_units", "1e300"), "programs.csv",
      "above_limit", 2, "max_units", "batas wajar 100.000", "plausible limit of 100,000"),
     ("absurd village area", set_cell("villages.csv", 2, "area_km2", "1000000"),

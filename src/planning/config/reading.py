@@ -141,12 +141,16 @@ _BOUNDS = {"greater_than_equal": ("ge", "settings.too_small"),
 
 _UNION_TAG = re.compile(r"^[\w-]+\[.*\]$")
 """A union member's tag in an error location, such as ``list[str]``: not a key."""
+_KEY_TAG = "[key]"
+"""pydantic's mark of an error in a mapping's key (a year that is not a number): the
+location ends at the key itself."""
 
 
 def describe_error(error: dict, root: Any) -> tuple[tuple, str, dict]:
     """(path, message key, params) for one pydantic error of the model ``root``."""
     kind, value = error["type"], error.get("input")
-    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and _UNION_TAG.match(p)))
+    loc = tuple(p for p in error["loc"]
+                if not (isinstance(p, str) and (_UNION_TAG.match(p) or p == _KEY_TAG)))
     ctx = error.get("ctx") or {}
     if isinstance(value, float) and not math.isfinite(value):
         return loc, "settings.not_finite", {"value": value}

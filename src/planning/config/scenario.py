@@ -20,9 +20,22 @@ Sections: ``data`` (the data set folder), ``scoring`` (see
 :mod:`planning.config.scoring`), ``villages`` (``focus``, ``all`` or a list of codes),
 ``budgets``, ``rules`` (the allocation model's rules, :class:`planning.model.Rules`
 without the objective switches), ``objective`` (priority weights, effectiveness, synergy,
-dimension weights), ``locks``, ``solver``, ``output`` (``lang``) and ``analysis`` (the
+dimension weights), ``locks``, ``solver``, ``output`` (``lang``), ``analysis`` (the
 alternatives and robustness draws of ``planning analyse``, and where they run:
-:class:`AnalysisSettings`).
+:class:`AnalysisSettings`) and ``horizon`` (a multi-year plan, :class:`HorizonSection`)::
+
+    horizon:
+      start: 2026
+      end: 2030
+      growth_pct: 5            # every agency's pagu grows 5 %/year from the first year's
+      agencies:                # per agency: {growth_pct: 3} or {pagu: {2026: 1500, ...}}
+        PUTR: {growth_pct: 3}
+      discount: 0.1            # a result one year earlier is worth 10 % more
+      inflow_pct: {income: 1.0}
+      rescore: true
+      targets:
+        - {dimension: income, removed: 600, by: 2030}
+        - {poverty_rate: 4.5, by: 2030}
 """
 
 from __future__ import annotations
@@ -47,13 +60,16 @@ from pydantic import (
 
 from planning.config.model import (
     ConstraintRules,
+    Horizon,
     Lock,
     ModelSettings,
     ObjectiveRules,
     Rules,
     Solver,
+    Target,
 )
 from planning.config.reading import (
+    KeyedError,
     Place,
     SettingsError,
     describe_error,
@@ -139,6 +155,133 @@ class AnalysisSettings(_Strict):
     """Worker processes of the local cluster (None: one per core; 0: in this process)."""
 
 
+MAX_YEARS = 10
+"""The most budget years a multi-year plan spans (two RPJMD periods)."""
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+"""The budget years a horizon can start and end in."""
+
+Pagu = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+
+
+def _years(years) -> str:
+    return ", ".join(str(y) for y in sorted(years))
+
+
+class AgencyHorizon(_Strict):
+    """One agency's pagu over the horizon: a yearly growth in per cent of the first year's
+    (the budgets section's pagu), or a table year -> pagu (juta Rp) giving every year."""
+
+    growth_pct: float | None = Field(default=None, ge=-100, allow_inf_nan=False)
+    pagu: dict[int, Pagu] | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> AgencyHorizon:
+        if (self.growth_pct is None) == (self.pagu is None):
+            raise KeyedError("horizon.growth_or_pagu")
+        return self
+
+
+class HorizonTarget(_Strict):
+    """An RPJMD target (see :class:`planning.config.model.Target`): ``dimension`` and
+    ``removed`` (deprived units removed over the horizon), or ``poverty_rate`` (per cent),
+    by the end of year ``by``."""
+
+    by: int
+    dimension: str | None = None
+    removed: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    poverty_rate: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
+    enforce: bool = False
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> HorizonTarget:
+        removed = self.dimension is not None or self.removed is not None
+        if removed and self.poverty_rate is not None:
+            raise KeyedError("horizon.target_both")
+        if not removed and self.poverty_rate is None:
+            raise KeyedError("horizon.target_neither")
+        if removed and self.dimension is None:
+            raise KeyedError("horizon.target_incomplete", "dimension", missing="dimension")
+        if removed and self.removed is None:
+            raise KeyedError("horizon.target_incomplete", "removed", missing="removed")
+        if self.enforce and not removed:
+            raise KeyedError("horizon.enforce_rate", "enforce")
+        return self
+
+    def target(self) -> Target:
+        return Target(**self.model_dump())
+
+
+class HorizonSection(_Strict):
+    """The ``horizon:`` section: a multi-year plan from ``start`` to ``end`` (budget years,
+    both included, at most :data:`MAX_YEARS`). Year k's pagu of an agency is
+    round(pagu_first x (1 + g / 100) ** (k - start), 6) juta Rp, with g its own
+    ``growth_pct`` or the section's, and pagu_first the budgets section's; or its table."""
+
+    start: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
+    end: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
+    growth_pct: float = Field(default=0.0, ge=-100, allow_inf_nan=False)
+    """Every agency's pagu grows this many per cent a year (unless given below)."""
+    agencies: dict[str, AgencyHorizon] = Field(default_factory=dict)
+    discount: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
+    """rho: a result one year earlier is worth (1 + rho) times as much."""
+    inflow_pct: dict[str, Percent] = Field(default_factory=dict)
+    """Dimension -> newly deprived each year, in per cent of the starting stock."""
+    rescore: bool = True
+    """Re-score the villages each year on the deprivations left (graduation and entry)."""
+    targets: list[HorizonTarget] = Field(default_factory=list)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start, self.end + 1))
+
+    @model_validator(mode="after")
+    def _consistent(self) -> HorizonSection:
+        if self.end < self.start:
+            raise KeyedError("horizon.years_order", "end", start=self.start, end=self.end)
+        count = self.end - self.start + 1
+        if count > MAX_YEARS:
+            raise KeyedError("horizon.too_many_years", "end", start=self.start, end=self.end,
+                             count=count, limit=MAX_YEARS)
+        years = set(self.years)
+        for code, given in self.agencies.items():
+            if given.pagu is None:
+                continue
+            missing, outside = years - set(given.pagu), set(given.pagu) - years
+            if missing:
+                raise KeyedError("horizon.pagu_missing", f"agencies.{code}.pagu",
+                                 years=_years(missing), start=self.start, end=self.end)
+            if outside:
+                raise KeyedError("horizon.pagu_outside", f"agencies.{code}.pagu",
+                                 years=_years(outside), start=self.start, end=self.end)
+        for i, target in enumerate(self.targets):
+            if target.by not in years:
+                raise KeyedError("horizon.target_year", f"targets.{i}.by", value=target.by,
+                                 start=self.start, end=self.end)
+        return self
+
+    def pagu(self, first: Mapping[str, float]) -> dict[str, dict[int, float]]:
+        """Agency -> year -> pagu (juta Rp), from each agency's first-year pagu ``first``
+        (the budgets section's): its table, or its growth compounded yearly."""
+        out = {}
+        for code, base in first.items():
+            given = self.agencies.get(code)
+            if given is not None and given.pagu is not None:
+                out[code] = {year: float(given.pagu[year]) for year in self.years}
+                continue
+            growth = given.growth_pct if given is not None else self.growth_pct
+            out[code] = {year: round(float(base) * (1 + growth / 100.0) ** (year - self.start),
+                                     6) for year in self.years}
+        return out
+
+    def horizon(self, first: Mapping[str, float]) -> Horizon:
+        """The model's :class:`~planning.config.model.Horizon` for the first-year pagu
+        ``first`` (agency -> juta Rp)."""
+        return Horizon(years=self.years, pagu=self.pagu(first),
+                       targets=[t.target() for t in self.targets], discount=self.discount,
+                       inflow_pct=dict(self.inflow_pct), rescore=self.rescore)
+
+
 class Scenario(_Strict):
     name: str
     description: str = ""
@@ -153,6 +296,8 @@ class Scenario(_Strict):
     solver: Solver = Solver()
     output: OutputSettings = OutputSettings()
     analysis: AnalysisSettings = AnalysisSettings()
+    horizon: HorizonSection | None = None
+    """A multi-year plan (None: one budget year). The one-year run ignores it."""
 
     @field_validator("name")
     @classmethod
@@ -165,7 +310,9 @@ class Scenario(_Strict):
 
     def model_settings(self, agencies: Mapping[str, float]) -> ModelSettings:
         """The allocation model's settings, with every pagu resolved against
-        ``agencies`` (code -> pagu of agencies.csv, juta Rp)."""
+        ``agencies`` (code -> pagu of agencies.csv, juta Rp); with a ``horizon``
+        section, every agency's pagu per year in ``horizon`` (the first year's is the
+        budgets section's, unless the agency's horizon table gives it)."""
         pagu = {}
         for code, base in agencies.items():
             given = self.budgets.agencies.get(code)
@@ -176,8 +323,9 @@ class Scenario(_Strict):
                 pagu[code] = round(float(base) * (1 + pct / 100.0), 6)
         rules = Rules(**self.rules.model_dump(), **self.objective.model_dump(),
                       district_ceiling=self.budgets.district_ceiling)
+        horizon = self.horizon.horizon(pagu) if self.horizon is not None else None
         return ModelSettings(villages=self.villages, pagu=pagu, rules=rules,
-                             locks=self.locks, solver=self.solver)
+                             locks=self.locks, solver=self.solver, horizon=horizon)
 
 
 def _depth_in(tree: Any, loc: tuple) -> int:
@@ -339,6 +487,17 @@ def check_codes(loaded: LoadedScenario, villages: list[str], agencies: list[str]
         for name in sc.rules.dimension_min_share:
             if name not in dimensions:
                 unknown(("rules", "dimension_min_share", name), name, dimensions,
+                        "groups.csv")
+    if sc.horizon is not None:
+        for code in sc.horizon.agencies:
+            if code not in agencies:
+                unknown(("horizon", "agencies", code), code, agencies, "agencies.csv")
+        for name in sc.horizon.inflow_pct:
+            if name not in dimensions:
+                unknown(("horizon", "inflow_pct", name), name, dimensions, "groups.csv")
+        for i, target in enumerate(sc.horizon.targets):
+            if target.dimension is not None and target.dimension not in dimensions:
+                unknown(("horizon", "targets", i, "dimension"), target.dimension, dimensions,
                         "groups.csv")
     if found:
         raise SettingsError(found)

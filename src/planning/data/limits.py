@@ -47,6 +47,8 @@ DISTANCE = Limit(1_000, "limit.distance", " km")
 PERCENT = Limit(100, "limit.percent", " %")
 #: a programme's depth: value per beneficiary relative to the reference programme (1)
 DEPTH = Limit(10, "limit.depth")
+#: budget years one work of a programme takes: at most a multi-year plan's longest horizon
+DURATION = Limit(10, "limit.duration")
 #: anything else in one village (an indicator of a unit not listed in INDICATOR_UNITS)
 ANY = Limit(1_000_000_000, "limit.any")
 
@@ -63,7 +65,7 @@ COLUMN_LIMITS: dict[str, dict[str, Limit]] = {
     "programs.csv": {
         "unit_cost": BUDGET, "fixed_cost": BUDGET, "beneficiaries_per_unit": VILLAGE_COUNT,
         "min_units": UNITS, "max_units": UNITS, "max_villages": VILLAGES,
-        "depth": DEPTH},
+        "depth": DEPTH, "duration": DURATION},
     "calibration.csv": {"population_target": PEOPLE, "poor_people_target": PEOPLE,
                         "clove_ha_target": AREA_HA},
     "poverty_series.csv": {"n_poor": PEOPLE},

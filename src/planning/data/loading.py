@@ -15,13 +15,21 @@ from planning.data.checks import CROSS_TABLE_CHECKS, line
 from planning.data.limits import LIMIT_CHECKS
 from planning.data.problems import DataError, Problem, Report, problem
 from planning.data.reading import read_table
-from planning.data.schemas import CODE_EXAMPLES, TABLES, TableSpec
+from planning.data.schemas import (
+    CODE_EXAMPLES,
+    DURATION_COLUMN,
+    TABLES,
+    TableSpec,
+)
 
 #: optional files read for reports and checks, not by the model (validated all the same)
 REFERENCE_FILES = tuple(spec.file for spec in TABLES if spec.reference)
 #: the largest whole number a float holds exactly: integer columns are stored as int64
 #: only below it (the plausibility limits report larger values)
 EXACT_INTEGER = 2 ** 53
+DEFAULT_DURATION = 1
+"""A programme's duration (budget years one work takes) where programs.csv leaves it
+blank or has no ``duration`` column."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,8 @@ def failure_problem(spec: TableSpec, schema, frame, row) -> Problem | None:
         return problem(file, "not_a_number", at, col, value=value)
     if check == "not_nullable":
         return problem(file, "empty_value", at, col)
+    if col == DURATION_COLUMN:  # whole years, at least one: one message says both
+        return problem(file, "bad_duration", at, col, value=_plain(value))
     if check.startswith("str_matches"):
         pattern = check_statistics(schema, col, "str_matches").get("pattern", "")
         pattern = getattr(pattern, "pattern", pattern)
@@ -247,12 +257,20 @@ def load_dataset(folder: str | Path) -> DataSet:
         indicator_metadata=typed["indicator_metadata"].reset_index(drop=True),
         groups=typed["groups"].reset_index(drop=True),
         agencies=typed["agencies"].reset_index(drop=True),
-        programs=typed["programs"].reset_index(drop=True),
+        programs=with_duration(typed["programs"]).reset_index(drop=True),
         rules=rules.reset_index(drop=True),
         reference=reference,
         file_hashes={p.name: sha256(p) for p in files},
         warnings=tuple(report.warnings),
     )
+
+
+def with_duration(programs: pd.DataFrame) -> pd.DataFrame:
+    """``programs`` with a whole-number ``duration`` column (budget years one work takes):
+    as given, :data:`DEFAULT_DURATION` where blank or where the column is absent."""
+    given = programs["duration"] if "duration" in programs.columns else pd.Series(
+        float("nan"), index=programs.index)
+    return programs.assign(duration=given.fillna(DEFAULT_DURATION).astype("int64"))
 
 
 def _sorted(frame: pd.DataFrame, key: str) -> pd.DataFrame:

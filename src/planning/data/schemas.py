@@ -43,6 +43,8 @@ def code_col(pattern: str, unique: bool = False, nullable: bool = False) -> pa.C
 
 
 WHOLE_NUMBER = "whole_number"
+DURATION_COLUMN = "duration"
+"""programs.csv's optional column of the budget years one work takes (see the loader)."""
 
 
 def whole_number() -> pa.Check:
@@ -174,6 +176,9 @@ def programs_schema(columns=None) -> pa.DataFrameSchema:
         "max_villages": number_col(1, None, whole=True, nullable=True),
         # value per beneficiary relative to 1 (a rebuilt house); blank or absent: 1
         "depth": number_col(strictly_positive=True, required=False, nullable=True),
+        # whole budget years one work takes (a water system built over two years), >= 1;
+        # blank or absent: 1 (the loader fills it)
+        DURATION_COLUMN: number_col(1, None, whole=True, required=False, nullable=True),
         "cost_status": choice_col(COST_STATUS),
         "cost_source": text_col(nullable=True),
         "assumptions": text_col(nullable=True),

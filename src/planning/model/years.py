@@ -36,7 +36,7 @@ from planning.model.evaluate import evaluate
 from planning.model.instance import Instance, ModelError, build_instance, need_cap
 from planning.model.progress import stage
 from planning.model.rules import add_rules
-from planning.model.solve import SolveReport, solve_model
+from planning.model.solve import SolveReport, relative_gap, solve_model
 
 log = logging.getLogger(__name__)
 
@@ -304,6 +304,9 @@ class YearPlan:
     refocused: list[int] = field(default_factory=list)
     """The years whose focus villages changed the plan (each re-solved with the years
     before it kept)."""
+    steps: list[SolveReport] = field(default_factory=list)
+    """The report of every solve: the whole horizon first, then from each year in
+    ``refocused`` on (``report`` is the last one's, over the whole horizon)."""
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -370,38 +373,84 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
     caps = _need_caps(base, ds)
     timings["instance"] = time.perf_counter() - t0
 
-    state = _recorded_state(base, recorded, duration, weight, settings, years)
-    focus = {t: list(first_focus) for t in years}
+    focus = {years[0]: list(first_focus)}
     scored = {years[0]: table}
-    for t in (done[1:] + ([planned[0]] if done else [])) if horizon.rescore else []:
-        focus[t], scored[t] = _refocus(ds, scoring, table, state.left_at(t), horizon)
-    for t in planned:
-        focus[t] = focus[planned[0]]
-    fixed: dict[str, float] = {}
+    kept = recorded
+    kept_value = whole = 0.0
+    steps: list[SolveReport] = []
     refocused: list[int] = []
-    ym, report = _solve(base, settings, focus, planned, duration, weight, caps, state,
-                        fixed, timings)
-    if horizon.rescore and report.is_plan:
-        for i, t in enumerate(planned[1:], start=1):
-            left = _left_after(ym, state, t)
-            new, scored[t] = _refocus(ds, scoring, table, left, horizon)
-            if new == focus[t]:
-                continue
-            if len(refocused) >= MAX_REFOCUS:
-                break
-            refocused.append(t)
-            for tau in planned[i:]:
-                focus[tau] = new
-            fixed = _kept_years(ym, planned[:i])
-            ym, report = _solve(base, settings, focus, planned, duration, weight, caps,
-                                state, fixed, timings)
-            if not report.is_plan:
-                break
+    while True:
+        state = _recorded_state(base, kept, duration, weight, settings, years)
+        planned = [t for t in years if t not in state.history.years]
+        if horizon.rescore:  # the focus of recorded years and of the first planned one
+            for t in (*state.history.years[1:], planned[0]):
+                if t != years[0] and t not in scored:
+                    focus[t], scored[t] = _refocus(ds, scoring, state.left_at(t))
+        for t in years[1:]:  # without re-scoring, or before a better guess: the year before's
+            if t not in focus:
+                focus[t] = focus[t - 1]
+        ym, report = _solve(base, _step_settings(settings, whole, kept_value), focus,
+                            planned, duration, weight, caps, state, timings)
+        steps.append(report)
+        if not report.is_plan:
+            raise YearsNoPlan(report, refocused)
+        whole = kept_value + float(report.objective or 0.0)
+        changed = None
+        implied = {t: _refocus(ds, scoring, _left_after(ym, state, t))
+                   for t in (planned[1:] if horizon.rescore else [])}
+        for t, (new, table_t) in implied.items():
+            scored[t] = table_t
+            if changed is None and new != focus[t]:
+                changed = t
+            if changed is not None:  # the next guess: what this plan implies
+                focus[t] = new
+        if changed is None or len(refocused) >= MAX_REFOCUS:
+            break
+        refocused.append(changed)
+        kept_years = [t for t in planned if t < changed]
+        kept = pd.concat([kept, _plan_rows(ym, kept_years)], ignore_index=True)
+        kept_value += _value_of(ym, kept_years)
     timings["total"] = time.perf_counter() - t0
-    if not report.is_plan:
-        raise YearsNoPlan(report, refocused)
-    return _extract(ds, ym, report, settings, base, recorded, state, focus, scored, years,
-                    planned, refocused, timings)
+    return _extract(ds, ym, steps, settings, base, kept, set(done), state, focus, scored,
+                    years, refocused, timings)
+
+
+def _step_settings(settings: ModelSettings, whole: float, kept: float) -> ModelSettings:
+    """The solver settings of a step after the first: the gap target (and the largest gap
+    accepted) scaled so that the step may leave the same absolute gap as the whole
+    horizon's target allows: g' = g x O / (O - K), O the whole horizon's value in the
+    step before and K the value of the years kept (capped at 0.5 and 0.9)."""
+    if not kept or whole <= kept:
+        return settings
+    scale = whole / (whole - kept)
+    solver = settings.solver
+    gap = min(solver.gap * scale, 0.5)
+    return settings.model_copy(update={"solver": solver.model_copy(update={
+        "gap": gap, "max_gap": max(gap, min(solver.max_gap * scale, 0.9))})})
+
+
+def _value_of(ym: YearsModel, years: list[int]) -> float:
+    """The objective's part of ``years`` in the solution of ``ym``: sum_t delta_t
+    sum_{v,d} w_v omega_d F(L[d,v,t]) (weighted deprived units), from the model's own
+    variables (:func:`set_years_objective`)."""
+    total = 0.0
+    for name, coef in ym.prob.objective.items():
+        year = int(name.name.rsplit("_t", 1)[1]) if "_t" in name.name else None
+        if year in years:
+            total += coef * float(name.varValue or 0.0)
+    return total
+
+
+def _plan_rows(ym: YearsModel, years: list[int]) -> pd.DataFrame:
+    """year, village, program, started, units of the solution's ``years``: kept as they
+    are (like recorded years) while later years are planned again."""
+    rows = []
+    for t in years:
+        for r in _units_of(ym, t).itertuples(index=False):
+            started = round(sum(var.varValue or 0.0 for var, _ in ym.start(r.village,
+                                                                          r.program, t)))
+            rows.append((t, r.village, r.program, int(started), int(r.units)))
+    return pd.DataFrame(rows, columns=["year", "village", "program", "started", "units"])
 
 
 class YearsNoPlan(ModelError):
@@ -534,15 +583,12 @@ def _carry(focus: dict[int, list[str]], planned: list[int], duration: pd.Series,
 
 
 def _solve(base, settings, focus, planned, duration, weight, caps, state: _State,
-           fixed: dict[str, float], timings: dict) -> tuple[YearsModel, SolveReport]:
-    """Build the model for the focus villages ``focus``, keep the ``fixed`` decisions,
-    and solve it with the scenario's solver settings."""
+           timings: dict) -> tuple[YearsModel, SolveReport]:
+    """Build the model of the ``planned`` years for the focus villages ``focus`` after
+    the years ``state`` holds, and solve it with the scenario's solver settings."""
     with stage("years", years=len(planned)) as found:
         t0 = time.perf_counter()
         ym = build_years(base, settings, focus, planned, duration, weight, caps, state)
-        for var in ym.prob.variables():
-            if var.name in fixed:
-                var.lowBound = var.upBound = fixed[var.name]
         timings["build"] = timings.get("build", 0.0) + time.perf_counter() - t0
         t0 = time.perf_counter()
         report = solve_model(ym, settings.solver, start=None)
@@ -595,20 +641,6 @@ def build_years(base: Instance, settings: ModelSettings, focus: dict[int, list[s
     return ym
 
 
-def _kept_years(ym: YearsModel, years: list[int]) -> dict[str, float]:
-    """The values of the decisions (x, y, starts) of ``years``, by variable name: those
-    years kept as they are when a later year's focus villages change."""
-    kept: dict[str, float] = {}
-    for t in years:
-        m = ym.years[t]
-        for var in list(m.x.values()) + list(m.y.values()):
-            kept[var.name] = round(float(var.varValue or 0.0))
-    for (_v, _p, t), var in ym.starts.items():
-        if t in years and var is not None:
-            kept[var.name] = round(float(var.varValue or 0.0))
-    return kept
-
-
 def _units_of(ym: YearsModel, t: int) -> pd.DataFrame:
     rows = [(v, p, round(x.varValue or 0.0)) for (v, p), x in ym.years[t].x.items()]
     frame = pd.DataFrame(rows, columns=["village", "program", "units"])
@@ -628,25 +660,28 @@ def _left_after(ym: YearsModel, state: _State, year: int) -> pd.DataFrame:
         stock = stock - ev.removed.set_index(["village", "dimension"])["removed"].reindex(
             stock.index, fill_value=0.0)
     stock = stock + state.flow
-    return stock.rename("deprived").reset_index()
+    return stock.clip(lower=0.0).rename("deprived").reset_index()
 
 
-def _refocus(ds, scoring, table: pd.DataFrame, left: pd.DataFrame,
-             horizon: Horizon) -> tuple[list[str], pd.DataFrame]:
-    """The focus villages of a year, by the first year's rule on the deprived ``left``."""
+def _refocus(ds, scoring, left: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
+    """The focus villages of a year by the first year's rule on the deprived ``left``
+    (:func:`planning.scoring.years.rescore`), and the year's score table."""
     from planning.scoring.years import rescore
 
-    result = rescore(ds, scoring, left)
-    new = result.table
+    new = rescore(ds, scoring, left).table
     return sorted(new.loc[new["selected"].astype(bool), "code"].astype(str)), new
 
 
 # --- the plan's tables -----------------------------------------------------------------
 
-def _extract(ds, ym: YearsModel, report: SolveReport, settings: ModelSettings, base: Instance,
-             recorded: pd.DataFrame, state: _State, focus: dict, scored: dict,
-             years: list[int], planned: list[int], refocused: list[int],
+def _extract(ds, ym: YearsModel, steps: list[SolveReport], settings: ModelSettings,
+             base: Instance, kept: pd.DataFrame, delivered: set[int], state: _State,
+             focus: dict, scored: dict, years: list[int], refocused: list[int],
              timings: dict) -> YearPlan:
+    """The plan's tables over every year: the recorded (``delivered``) years and the years
+    kept from earlier steps as in ``kept``, the others from the solved model ``ym``; the
+    report over the whole horizon (the kept years' value added to the last solve's
+    objective and bound)."""
     horizon = settings.horizon
     units_rows, removed_rows = [], []
     delta = year_weights(years, horizon.discount)
@@ -654,11 +689,12 @@ def _extract(ds, ym: YearsModel, report: SolveReport, settings: ModelSettings, b
     flow = state.flow
     instances: dict[int, Instance] = {}
     weight = ym.weight
-    objective = 0.0
+    objective = kept_value = 0.0
     strength = settings.rules.diminishing_returns
     omega = base.deprived.set_index(["village", "dimension"])["omega"].reindex(stock.index)
     w = pd.Series(stock.index.get_level_values(0), index=stock.index).map(weight)
     scale = state.start_stock.reindex(stock.index).to_numpy(dtype=float)
+    recorded = kept
     for t in years:
         if t > years[0]:
             stock = stock + flow
@@ -675,7 +711,7 @@ def _extract(ds, ym: YearsModel, report: SolveReport, settings: ModelSettings, b
             units = rows[["village", "program", "units"]].copy()
             started = {(r.village, r.program): int(r.started)
                        for r in rows.itertuples(index=False)}
-            is_recorded = True
+            is_recorded = t in delivered
         instances[t] = inst
         ev = evaluate(_with_stock(inst, stock), units)
         for r in ev.plan.itertuples(index=False):
@@ -698,21 +734,29 @@ def _extract(ds, ym: YearsModel, report: SolveReport, settings: ModelSettings, b
                                      "lift": float(lift[(v, d)]),
                                      "deprived_end": float(before - removed[(v, d)])})
         stock = stock - removed
-        if t in ym.years:
-            value = returns.value(lift.to_numpy(), scale, strength)
-            objective += delta[t] * float((w * omega * value).sum())
+        if t not in delivered:
+            value = delta[t] * float((w * omega * returns.value(
+                lift.to_numpy(), scale, strength)).sum())
+            objective += value
+            kept_value += value if t not in ym.years else 0.0
     units = pd.DataFrame(units_rows, columns=[
         "year", "village", "program", "agency", "dimension", "kecamatan_code", "units",
         "started", "duration", "cost", "reach", "recorded"])
     removed = pd.DataFrame(removed_rows, columns=[
         "year", "village", "dimension", "deprived_start", "reached", "removed", "lift",
         "deprived_end"])
-    spend = _spend_table(units, horizon, years)
-    return YearPlan(years=years, planned=planned, report=report, settings=settings,
-                    instances=instances, units=units, removed=removed, spend=spend,
-                    focus=_focus_table(focus, scored, years, base),
+    last = steps[-1]
+    total = kept_value + last.objective
+    bound = kept_value + last.bound if last.bound is not None else None
+    report = dataclasses.replace(last, objective=total, bound=bound,
+                                 gap=relative_gap(total, bound))
+    return YearPlan(years=years, planned=[t for t in years if t not in delivered],
+                    report=report, settings=settings, instances=instances, units=units,
+                    removed=removed, spend=_spend_table(units, horizon, years),
+                    focus=_focus_table(focus, scored, years),
                     targets=target_progress(horizon, removed, poverty_base(ds)),
-                    history=recorded, objective_recomputed=objective, refocused=refocused,
+                    history=kept[kept["year"].isin(delivered)].reset_index(drop=True),
+                    objective_recomputed=objective, refocused=refocused, steps=steps,
                     timings=timings)
 
 
@@ -731,26 +775,30 @@ def _spend_table(units: pd.DataFrame, horizon: Horizon, years: list[int]) -> pd.
     return pd.DataFrame(rows, columns=["year", "agency", "pagu", "spent", "committed", "left"])
 
 
-def _focus_table(focus: dict, scored: dict, years: list[int], base: Instance) -> pd.DataFrame:
-    rows = []
-    for i, t in enumerate(years):
+def _focus_table(focus: dict, scored: dict, years: list[int]) -> pd.DataFrame:
+    """Per year, its focus villages and those that left them: year, code, name,
+    kecamatan, poverty index and rank in the kecamatan (before and after the year's
+    re-scoring), selected, change ('' in the first year; then 'stays', 'enters' or
+    'graduates', :func:`planning.scoring.years.focus_changes`)."""
+    from planning.scoring.years import focus_changes
+
+    frames = []
+    before = None
+    for t in years:
         table = scored.get(t, scored[years[0]])
-        now = set(focus[t])
-        before = set(focus[years[i - 1]]) if i else set()
-        shown = sorted(now | before)
-        info = (table.assign(code=table["code"].astype(str)).set_index("code")
-                if table is not None else None)
-        for code in shown:
-            change = "" if not i else ("stays" if code in now and code in before else
-                                       "enters" if code in now else "graduates")
-            row = {"year": t, "code": code, "selected": code in now, "change": change}
-            if info is not None and code in info.index:
-                for column in ("name", "kecamatan_code", "kecamatan", "poverty_index",
-                               "rank_in_kecamatan"):
-                    if column in info:
-                        row[column] = info.at[code, column]
-            rows.append(row)
-    return pd.DataFrame(rows)
+        now = table.assign(code=table["code"].astype(str))
+        now = now.assign(selected=now["code"].isin(focus[t]))
+        if before is None:
+            rows = focus_changes(now, now)
+            rows["change"] = ""
+            rows = rows[rows["selected"]]
+        else:
+            rows = focus_changes(before, now)
+            rows = rows[rows["change"] != ""]
+        frames.append(rows.assign(year=t))
+        before = now
+    out = pd.concat(frames, ignore_index=True)
+    return out[["year", *[c for c in out.columns if c != "year"]]]
 
 
 @dataclass(frozen=True)
