@@ -138,12 +138,19 @@ def _reason(value: object, lang: str) -> str:
 
 
 def _why(row, lang: str) -> str:
-    """Why a village is a focus village of its year, enters or graduates: its change, its
-    poverty index and its rank in its kecamatan on the deprivations left at the start of
-    the year."""
+    """Why a village is a focus village of its year, enters or graduates: its change in
+    the words of :func:`planning.scoring.years.change_reason` (the poverty index before
+    and after the year's re-scoring, the rank in its kecamatan now) where the index
+    before is known; else its poverty index and rank on the deprivations left at the
+    start of the year."""
     rank = getattr(row, "rank_in_kecamatan", None)
     index = getattr(row, "poverty_index", None)
     change = row.change if isinstance(row.change, str) and row.change else "first"
+    before = getattr(row, "poverty_index_before", None)
+    if change != "first" and before is not None and before == before:
+        from planning.scoring.years import change_reason
+
+        return change_reason(pd.Series(row._asdict()), lang)
     return text(f"rkpd.reason.{change}", lang,
                 rank="-" if rank is None or rank != rank else number(float(rank), lang, 0),
                 index="-" if index is None or index != index else number(float(index), lang, 2),
