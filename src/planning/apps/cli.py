@@ -172,7 +172,7 @@ def _write_run(job, shown: str, out: Path | None):
     from planning.analysis.workers import WorkersError
     from planning.config.reading import SettingsError
     from planning.model import ModelError, PresolveError
-    from planning.pipeline import NoPlan
+    from planning.pipeline import NoPlan, ReplanError
     from planning.report.maps import MapError
     from planning.report.roundtrip import RoundTripError
 
@@ -180,7 +180,7 @@ def _write_run(job, shown: str, out: Path | None):
     try:
         return job()
     except (DataError, ModelError, PresolveError, NoPlan, SettingsError,
-            RoundTripError, MapError, ResultsFolderError, WorkersError) as exc:
+            RoundTripError, MapError, ResultsFolderError, WorkersError, ReplanError) as exc:
         said = [exc.render(shown), i18n.text("run.nothing_written", shown,
                                              path=out or "results/<skenario>")]
     except OSError as exc:
@@ -231,6 +231,9 @@ def run(
             scenario, out, lang=lang and shown, data=data_dir, edited=locks,
             boundary=boundary), shown, out)
     lang = result.summary["language"]
+    if getattr(result, "kind", None) == "years":
+        _years_report(result, lang, quiet)
+        return
     if quiet:
         _final_lines(result, lang)
         return
@@ -261,6 +264,138 @@ def _final_lines(result, lang: str, status: bool = True) -> None:
         typer.echo(i18n.text("run.not_accepted", lang, gap=_percent(plan["gap"], lang),
                              max_gap=_percent(plan["max_gap"], lang)), err=True)
         raise typer.Exit(NOT_ACCEPTED)
+
+
+def _years_report(result, lang: str, quiet: bool) -> None:
+    """What ``planning run`` and ``planning replan`` print for a multi-year plan: the
+    data line, the plan's status and certified gap, one line per year, each target's
+    progress per year (all but the status line left out with ``-q``), where the results
+    and the workbook are; exit code 3 for a plan above the largest accepted gap."""
+    block = result.summary["years"]
+    if not quiet:
+        head = result.summary["headline"]
+        _echo_data_ok(lang, head["villages"], head["kecamatan"], head["programs"],
+                      head["agencies"], head["pagu_total_juta"],
+                      len(result.summary["synthetic_indicators"]))
+    for line in _years_lines(result, lang)[:1 if quiet else None]:
+        typer.echo(line)
+    typer.echo(i18n.text("run.written", lang, path=result.out_dir.resolve()))
+    typer.echo(i18n.text("run.workbook", lang, path=result.workbook_path.resolve()))
+    if not block["accepted"]:
+        typer.echo(i18n.text("run.not_accepted", lang, gap=_percent(block["gap"], lang),
+                             max_gap=_percent(result.summary["solver"]["max_gap"], lang)),
+                   err=True)
+        raise typer.Exit(NOT_ACCEPTED)
+
+
+def _years_lines(result, lang: str) -> list[str]:
+    """A multi-year plan in short: its status and certified gap, then per year the
+    spending against the pagu, the money for works continued, the deprivations removed
+    and the focus villages (entering, graduating), then each RPJMD target's progress per
+    year, from summary.json's ``years`` block."""
+    from planning.report.labels import plan_label
+    from planning.report.years import target_label
+
+    block = result.summary["years"]
+    plan = result.plan
+    years = block["years"]
+    lines = [i18n.text("run.years.status", lang, first=years[0], last=years[-1],
+                       status=block["status"], gap=_percent(block["gap"], lang),
+                       seconds=_format_juta(getattr(plan, "timings", {}).get(
+                           "total", plan.report.runtime), lang, 1))]
+    label = plan_label(plan.report, lang)
+    if label:
+        lines.append(f"  {label.upper()}")
+    for row in block["per_year"]:
+        share = row["spent"] / row["pagu"] if row["pagu"] else 0.0
+        lines.append(i18n.text(
+            "run.years.year", lang, year=row["year"],
+            recorded=i18n.text("run.years.recorded", lang) if row["recorded"] else "",
+            spent=_format_juta(row["spent"], lang), pagu=_format_juta(row["pagu"], lang),
+            share=i18n.percent(share, lang), committed=_format_juta(row["committed"], lang),
+            removed=_format_juta(row["removed"], lang), focus=row["focus_villages"],
+            enters=row["enters"], graduates=row["graduates"]))
+    dims = result.dataset.dimensions.set_index("group")[f"label_{lang}"].to_dict()
+    targets = plan.targets
+    for _, rows in targets.groupby("target", sort=True):
+        rows = rows.sort_values("year")
+        at_by = rows[rows["year"] == rows["by"]]
+        met = bool(at_by["met"].any()) if len(at_by) else False
+        progress = ", ".join(f"{int(r.year)} {i18n.percent(float(r.share), lang, 0)}"
+                             for r in rows.itertuples(index=False) if r.share == r.share)
+        lines.append(i18n.text("run.years.target", lang,
+                               target=target_label(rows.iloc[0], lang, dims),
+                               progress=progress or "-",
+                               met=i18n.text("run.years.met" if met else "run.years.not_met",
+                                             lang)))
+    return lines
+
+
+@app.command()
+def replan(
+    workbook: Annotated[Path, typer.Argument(
+        help="Buku kerja multi-tahun dengan Status tahun itu terisi di lembar RKPD <tahun> "
+             "/ the multi-year workbook with the year's Status filled in.")],
+    year: Annotated[int, typer.Option(
+        "--year", help="Tahun yang dicatat, mis. 2026 / the year recorded.")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder hasil baru (bawaan: <folder hasil>-replan-<tahun+1>) / the "
+                      "new results folder.")] = None,
+    scenario: Annotated[Path | None, typer.Option(
+        "--scenario", help="Skenario buku kerja itu (bawaan: yang tercatat di summary.json "
+                           "atau lembar Meta) / the workbook's scenario.")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="Bahasa: id atau en (bawaan: dari skenario).")] = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """Rencanakan ulang setelah satu tahun: baca realisasi tahun itu (Status selesai /
+    sebagian / tidak di lembar RKPD <tahun>), tetapkan sebagai riwayat, lanjutkan
+    pekerjaan yang sudah dimulai, dan rencanakan ulang tahun-tahun sisanya ke folder hasil
+    baru.
+    / Re-plan after a year: read what was delivered (Status on the sheet RKPD <year>), fix
+    it as history, continue the works started, and re-plan the remaining years into a new
+    results folder."""
+    from planning.apps.progress import shown as progress
+    from planning.pipeline.years import ReplanError, recorded_scenario, replan_folder
+    from planning.pipeline.years import replan as replan_years
+
+    shown = _lang(lang or "id")
+    level = _verbosity(quiet, verbose, shown)
+    if scenario is None and workbook.is_file():
+        found = recorded_scenario(workbook)
+        if found is None:
+            typer.echo(ReplanError("no_scenario", workbook=workbook).render(shown), err=True)
+            raise typer.Exit(1)
+        scenario = _recorded_scenario(workbook.parent, found)
+    with progress(shown, level, None, fixed=lang is not None,
+                  title=f"planning replan {workbook} --year {year}"):
+        result = _write_run(lambda: _replanned(replan_years(
+            workbook, year, scenario or Path("-"), out, lang=lang and shown)), shown,
+            out or replan_folder(workbook, year))
+    lang = result.summary["language"]
+    done = result.summary["replan"]
+    if not quiet:
+        typer.echo(i18n.text("replan.read", lang, year=done["year"], workbook=workbook,
+                             done=done["done"], partly=done["partly"],
+                             not_done=done["not_done"],
+                             delivered=_format_juta(done["units_delivered"], lang),
+                             planned=_format_juta(done["units_planned"], lang)))
+    _years_report(result, lang, quiet)
+
+
+def _replanned(result):
+    """Write a re-plan's results folder (a stage of the progress); the result."""
+    _write(result)
+    return result
+
+
+def _write(result) -> None:
+    from planning.model.progress import stage
+
+    with stage("write") as found:
+        result.write()
+        found["path"] = str(result.out_dir)
 
 
 @app.command()

@@ -17,13 +17,19 @@ from planning.pipeline.scores import PreparedScores, ScoresResult, execute_score
 def execute(prepared: Prepared | PreparedScores) -> Result | ScoresResult:
     """Score and allocate a prepared run and build its result in memory (nothing is
     written). Raises ModelError or PresolveError for settings the model cannot take and
-    NoPlan when there is no plan. A prepared scoring job gives its score report.
+    NoPlan when there is no plan. A prepared scoring job gives its score report; a
+    scenario with a ``horizon:`` its multi-year plan
+    (:class:`~planning.pipeline.years.YearsResult`).
 
     A balanced scenario (:func:`~planning.model.balance.is_balanced`) also gets its pure
     efficiency plan (:func:`efficiency_plan`), kept on the result for the price of
     balance; that plan failing never fails the run."""
     if isinstance(prepared, PreparedScores):
         return execute_scores(prepared)
+    if prepared.settings.horizon is not None:
+        from planning.pipeline.years import execute_years
+
+        return execute_years(prepared)
     allocation = allocate(prepared.dataset, prepared.scores, prepared.settings)
     if not allocation.is_plan:
         raise NoPlan(allocation)
