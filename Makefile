@@ -66,6 +66,7 @@ bench: $(STAMP) system-deps
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_loaded.py
 	$(BIN)/python bench/bench_many.py
+	$(BIN)/python bench/bench_years.py
 	$(BIN)/python bench/bench_app.py
 
 # Mutation testing of the model's rules, data validation, the spreadsheet round trip and

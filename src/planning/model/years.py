@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -36,12 +37,14 @@ from planning.model.evaluate import evaluate
 from planning.model.instance import Instance, ModelError, build_instance, need_cap
 from planning.model.progress import stage
 from planning.model.rules import add_rules
-from planning.model.solve import SolveReport, classify, relative_gap, solve_model
+from planning.model.solve import SolveReport, relative_gap, solve_model
 
 log = logging.getLogger(__name__)
 
 #: how many times at most the plan is re-solved because a year's focus villages changed
 MAX_REFOCUS = 10
+#: the share of the scaled gap target a step after the first aims at (see _step_settings)
+STEP_MARGIN = 0.9
 
 
 # --- coefficients ---------------------------------------------------------------------
@@ -306,7 +309,12 @@ class YearPlan:
     before it kept)."""
     steps: list[SolveReport] = field(default_factory=list)
     """The report of every solve: the whole horizon first, then from each year in
-    ``refocused`` on (``report`` is the last one's, over the whole horizon)."""
+    ``refocused`` on (``report`` is the last one's, over the whole horizon: the plan's
+    value, the last step's bound with the kept years' value, and as gap the largest of
+    every step's gap over the whole horizon)."""
+    step_gaps: list[float] = field(default_factory=list)
+    """Each step's certified gap over the whole horizon: (bound - plan) / (K + bound), K
+    the value of the years it kept."""
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -377,6 +385,7 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
     kept = recorded
     kept_value = whole = 0.0
     steps: list[SolveReport] = []
+    step_gaps: list[float] = []
     refocused: list[int] = []
     while True:
         state = _recorded_state(base, kept, duration, weight, settings, years)
@@ -394,6 +403,7 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
         if not report.is_plan:
             raise YearsNoPlan(report, refocused)
         whole = kept_value + float(report.objective or 0.0)
+        step_gaps.append(_whole_gap(report, kept_value))
         changed = None
         implied = {t: _refocus(ds, scoring, _left_after(ym, state, t))
                    for t in (planned[1:] if horizon.rescore else [])}
@@ -410,18 +420,20 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
         kept = pd.concat([kept, _plan_rows(ym, kept_years)], ignore_index=True)
         kept_value += _value_of(ym, kept_years)
     timings["total"] = time.perf_counter() - t0
-    return _extract(ds, ym, steps, settings, base, kept, set(done), state, focus, scored,
+    return _extract(ds, ym, steps, step_gaps, settings, base, kept, set(done), state, focus, scored,
                     years, refocused, timings)
 
 
 def _step_settings(settings: ModelSettings, whole: float, kept: float) -> ModelSettings:
     """The solver settings of a step after the first: the gap target (and the largest gap
     accepted) scaled so that the step may leave the same absolute gap as the whole
-    horizon's target allows: g' = g x O / (O - K), O the whole horizon's value in the
-    step before and K the value of the years kept (capped at 0.5 and 0.9)."""
+    horizon's target allows: g' = 0.9 x g x O / (O - K), O the whole horizon's value in
+    the step before and K the value of the years kept (capped at 0.5 and 0.9); the margin
+    0.9 keeps the step's gap over the whole horizon (:func:`_whole_gap`, whose bound may
+    be above O - K) within g."""
     if not kept or whole <= kept:
         return settings
-    scale = whole / (whole - kept)
+    scale = STEP_MARGIN * whole / (whole - kept)
     solver = settings.solver
     gap = min(solver.gap * scale, 0.5)
     return settings.model_copy(update={"solver": solver.model_copy(update={
@@ -673,7 +685,16 @@ def _refocus(ds, scoring, left: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
 
 # --- the plan's tables -----------------------------------------------------------------
 
-def _extract(ds, ym: YearsModel, steps: list[SolveReport], settings: ModelSettings,
+def _whole_gap(report: SolveReport, kept: float) -> float:
+    """A step's certified gap over the whole horizon: (bound - plan) / (K + bound), K the
+    value of the years it keeps from the steps before (weighted deprived units)."""
+    if report.bound is None or report.objective is None:
+        return math.inf
+    return max(0.0, report.bound - report.objective) / max(kept + report.bound, 1e-9)
+
+
+def _extract(ds, ym: YearsModel, steps: list[SolveReport], step_gaps: list[float],
+             settings: ModelSettings,
              base: Instance, kept: pd.DataFrame, delivered: set[int], state: _State,
              focus: dict, scored: dict, years: list[int], refocused: list[int],
              timings: dict) -> YearPlan:
@@ -746,9 +767,12 @@ def _extract(ds, ym: YearsModel, steps: list[SolveReport], settings: ModelSettin
         "deprived_end"])
     last = steps[-1]
     bound = kept_value + last.bound if last.bound is not None else None
-    report = dataclasses.replace(last, objective=objective, bound=bound,
-                                 gap=relative_gap(objective, bound),
-                                 status=classify(objective, bound, settings.solver.gap),
+    # every year's decisions were made within the largest step's gap of the best plan
+    # given the years before them; the last step's bound holds its own years
+    gap = max([relative_gap(objective, bound) or 0.0, *step_gaps[:-1]])
+    report = dataclasses.replace(last, objective=objective, bound=bound, gap=gap,
+                                 status="optimal" if gap <= settings.solver.gap + 1e-9
+                                 else "feasible",
                                  gap_target=settings.solver.gap,
                                  max_gap=settings.solver.max_gap)
     return YearPlan(years=years, planned=[t for t in years if t not in delivered],
@@ -758,6 +782,7 @@ def _extract(ds, ym: YearsModel, steps: list[SolveReport], settings: ModelSettin
                     targets=target_progress(horizon, removed, poverty_base(ds)),
                     history=kept[kept["year"].isin(delivered)].reset_index(drop=True),
                     objective_recomputed=objective, refocused=refocused, steps=steps,
+                    step_gaps=step_gaps,
                     timings=timings)
 
 
