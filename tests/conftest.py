@@ -100,3 +100,13 @@ def results(good_run, tmp_path) -> Path:
     target = tmp_path / "results"
     shutil.copytree(good_run, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def rpjmd_run(tmp_path_factory):
+    """The shipped multi-year scenario (scenarios/rpjmd-2026-2030.yaml) run once into a
+    results folder, for every test that reads it (about a minute)."""
+    from planning.pipeline import run_scenario
+
+    out = tmp_path_factory.mktemp("years") / "rpjmd"
+    return run_scenario(ROOT / "scenarios" / "rpjmd-2026-2030.yaml", out)

@@ -332,11 +332,8 @@ def year_pagu(scenario: Path) -> dict[tuple[int, str], float]:
 
 
 @pytest.fixture(scope="module")
-def first_run(tmp_path_factory):
-    from planning.pipeline import run_scenario
-
-    out = tmp_path_factory.mktemp("years") / "rpjmd"
-    return run_scenario(SCENARIO, out)
+def first_run(rpjmd_run):
+    return rpjmd_run
 
 
 def test_every_years_spending_recomputed_from_units_and_programs_within_its_pagu(first_run):

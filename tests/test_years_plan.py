@@ -4,24 +4,15 @@ CSV files), then re-planned after a recorded first year with works not done."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from planning.model.years import plan_years
-from planning.pipeline import prepare
 from tests.years_checker import breaches
-
-ROOT = Path(__file__).resolve().parents[1]
-SCENARIO = ROOT / "scenarios" / "rpjmd-2026-2030.yaml"
 
 
 @pytest.fixture(scope="module")
-def shipped():
-    prepared = prepare(SCENARIO)
-    plan = plan_years(prepared.dataset, prepared.scores, prepared.settings,
-                      prepared.loaded.scenario.scoring)
-    return prepared, plan
+def shipped(rpjmd_run):
+    return rpjmd_run.prepared, rpjmd_run.plan
 
 
 def _check(prepared, plan) -> list[str]:
