@@ -398,7 +398,7 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
             if t not in focus:
                 focus[t] = focus[t - 1]
         ym, report = _solve(base, _step_settings(settings, whole, kept_value), focus,
-                            planned, duration, weight, caps, state, timings)
+                            planned, duration, weight, caps, state, timings, kept_value)
         steps.append(report)
         if not report.is_plan:
             raise YearsNoPlan(report, refocused)
@@ -594,9 +594,11 @@ def _carry(focus: dict[int, list[str]], planned: list[int], duration: pd.Series,
 
 
 def _solve(base, settings, focus, planned, duration, weight, caps, state: _State,
-           timings: dict) -> tuple[YearsModel, SolveReport]:
+           timings: dict, kept: float = 0.0) -> tuple[YearsModel, SolveReport]:
     """Build the model of the ``planned`` years for the focus villages ``focus`` after
-    the years ``state`` holds, and solve it with the scenario's solver settings."""
+    the years ``state`` holds, and solve it with the scenario's solver settings; the
+    progress record tells its gap over the whole horizon (``kept``: the value of the
+    years kept, :func:`_whole_gap`)."""
     with stage("years", years=len(planned)) as found:
         t0 = time.perf_counter()
         ym = build_years(base, settings, focus, planned, duration, weight, caps, state)
@@ -604,7 +606,8 @@ def _solve(base, settings, focus, planned, duration, weight, caps, state: _State
         t0 = time.perf_counter()
         report = solve_model(ym, settings.solver, start=None)
         timings["solve"] = timings.get("solve", 0.0) + time.perf_counter() - t0
-        found.update(status=report.status, gap=report.gap)
+        found.update(status=report.status, gap=_whole_gap(report, kept)
+                     if report.is_plan else report.gap)
     return ym, report
 
 
