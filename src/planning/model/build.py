@@ -406,18 +406,28 @@ def set_objective(m: Model) -> None:
         if not strength:
             terms += [(var, factor * coef) for var, coef in lift]
             continue
-        parts = []
-        for k, (slope, width) in enumerate(zip(returns.slopes(strength),
-                                               returns.widths(row.deprived), strict=True)):
-            g = m.g[(row.village, row.dimension, k)] = m.variable(
-                f"g{k}_{row.dimension}_{row.village}", 0, None if k == returns.SEGMENTS - 1
-                else width)
-            parts.append((g, 1.0))
-            terms.append((g, factor * slope))
-        m.constrain(f"returns_{row.dimension}_{row.village}",
-                    parts + [(var, -coef) for var, coef in lift], LE, 0, "returns",
-                    village=row.village, dimension=row.dimension)
+        terms += value_segments(m, row.village, row.dimension, lift, row.deprived, factor,
+                             strength)
     m.prob.setObjective(pulp.LpAffineExpression(terms))
+
+
+def value_segments(m: Model, village: str, dimension: str, lift: list, deprived: float,
+                factor: float, strength: float) -> list[tuple[pulp.LpVariable, float]]:
+    """The diminishing-returns value of one village and dimension: segments
+    g[d,v,k] in [0, D x (b_k - b_(k-1))] (the last open; deprived units) with
+    sum_k g[d,v,k] - L[d,v] <= 0 (row ``returns``); returns the objective's terms
+    factor x m_k x g[d,v,k] (:mod:`planning.model.returns`)."""
+    parts, terms = [], []
+    for k, (slope, width) in enumerate(zip(returns.slopes(strength),
+                                           returns.widths(deprived), strict=True)):
+        g = m.g[(village, dimension, k)] = m.variable(
+            f"g{k}_{dimension}_{village}", 0, None if k == returns.SEGMENTS - 1 else width)
+        parts.append((g, 1.0))
+        terms.append((g, factor * slope))
+    m.constrain(f"returns_{dimension}_{village}",
+                parts + [(var, -coef) for var, coef in lift], LE, 0, "returns",
+                village=village, dimension=dimension)
+    return terms
 
 
 def _lifts(m: Model) -> dict[tuple[str, str], list[tuple[pulp.LpVariable, float]]]:

@@ -264,17 +264,9 @@ def set_years_objective(ym: YearsModel) -> None:
             if not strength:
                 terms += [(var, factor * c) for var, c in lift]
                 continue
-            scale = float(ym.start_stock.get(cell, 0.0))
-            parts = []
-            for k, (slope, width) in enumerate(zip(returns.slopes(strength),
-                                                   returns.widths(scale), strict=True)):
-                g = m.variable(f"g{k}_{row.dimension}_{row.village}", 0,
-                               None if k == returns.SEGMENTS - 1 else width)
-                parts.append((g, 1.0))
-                terms.append((g, factor * slope))
-            m.constrain(f"returns_{row.dimension}_{row.village}",
-                        parts + [(var, -c) for var, c in lift], LE, 0, "returns",
-                        village=row.village, dimension=row.dimension)
+            terms += build.value_segments(m, row.village, row.dimension, lift,
+                                       float(ym.start_stock.get(cell, 0.0)), factor,
+                                       strength)
     ym.prob.setObjective(pulp.LpAffineExpression(terms))
 
 

@@ -37,7 +37,42 @@ WORKBOOK = {"id": "rencana_alokasi.xlsx", "en": "allocation_plan.xlsx"}
 FIGURES = "figures/"
 
 
-class Result:
+class Written:
+    """What every executed run shares: its files (tables as CSV, summary.json,
+    timing.json, figures, the workbook) written atomically by :meth:`write` into a
+    results folder of its ``kind``, and where its workbook went."""
+
+    kind = "run"
+    out_dir: Path | None = None
+
+    def standard_files(self, tables: dict[str, pd.DataFrame],
+                       figures: dict[str, bytes]) -> dict[str, bytes]:
+        """``tables`` as CSV, summary.json, timing.json, ``figures`` under figures/ and
+        the workbook: name (relative to the results folder) -> bytes."""
+        files = {name: csv_bytes(table) for name, table in tables.items()}
+        files["summary.json"] = json_bytes(self.summary)
+        files["timing.json"] = json_bytes(self.timing)
+        files.update({FIGURES + name: data for name, data in figures.items()})
+        files[self.workbook_name] = self.workbook_bytes()
+        return files
+
+    def write(self, out_dir: str | Path | None = None) -> Path:
+        """Write :meth:`files` atomically into ``out_dir`` (default: the prepared
+        results folder), never over the run's inputs; returns the folder as given."""
+        target = out_dir if out_dir is not None else self.prepared.out_dir
+        if target is None:
+            raise ValueError("no results folder: give out_dir")
+        write_folder(target, self.files(), kind=self.kind, protect=self.prepared.protect)
+        self.out_dir = Path(target)
+        return self.out_dir
+
+    @property
+    def workbook_path(self) -> Path | None:
+        """Where the workbook was written (None before :meth:`write`)."""
+        return None if self.out_dir is None else self.out_dir / self.workbook_name
+
+
+class Result(Written):
     """One executed run (see :func:`planning.pipeline.execute`).
 
     ``dataset``, ``scores``, ``allocation`` (holding a plan), ``equity`` (its equity
@@ -230,27 +265,8 @@ class Result:
     # --- files ------------------------------------------------------------------
     def files(self) -> dict[str, bytes]:
         """Every output file, name (relative to the results folder) -> bytes."""
-        files = {name: csv_bytes(table) for name, table in self.tables().items()
-                 if name != "moved.csv"}
-        files["summary.json"] = json_bytes(self.summary)
-        files["timing.json"] = json_bytes(self.timing)
+        files = self.standard_files({name: table for name, table in self.tables().items()
+                                     if name != "moved.csv"}, self._drawn)
         if self.moved is not None:
             files["moved.csv"] = csv_bytes(self.moved)
-        files.update({FIGURES + name: data for name, data in self._drawn.items()})
-        files[self.workbook_name] = self.workbook_bytes()
         return files
-
-    def write(self, out_dir: str | Path | None = None) -> Path:
-        """Write :meth:`files` atomically into ``out_dir`` (default: the prepared
-        results folder), never over the run's inputs; returns the folder as given."""
-        target = out_dir if out_dir is not None else self.prepared.out_dir
-        if target is None:
-            raise ValueError("no results folder: give out_dir")
-        write_folder(target, self.files(), kind="run", protect=self.prepared.protect)
-        self.out_dir = Path(target)
-        return self.out_dir
-
-    @property
-    def workbook_path(self) -> Path | None:
-        """Where the workbook was written (None before :meth:`write`)."""
-        return None if self.out_dir is None else self.out_dir / self.workbook_name

@@ -26,14 +26,14 @@ from planning.data.summary import headline, synthetic_note
 from planning.i18n import text
 from planning.pipeline.preparing import Prepared, prepare
 from planning.pipeline.provenance import SOLVER_KEYS, provenance
-from planning.report.folder import check_target, csv_bytes, json_bytes, write_folder
+from planning.pipeline.result import Written
+from planning.report.folder import check_target
 
 __all__ = ["YEARS_WORKBOOK", "ReplanError", "YearsResult", "execute_years",
            "recorded_scenario", "replan", "replan_folder"]
 
 #: the multi-year workbook, by the run's language
 YEARS_WORKBOOK = {"id": "rencana_multi_tahun.xlsx", "en": "multi_year_plan.xlsx"}
-FIGURES = "figures/"
 
 
 class ReplanError(Exception):
@@ -63,7 +63,7 @@ def _solver(report, lang: str) -> dict:
     return {key: values[key] for key in SOLVER_KEYS}
 
 
-class YearsResult:
+class YearsResult(Written):
     """One executed multi-year run: ``plan`` (a
     :class:`~planning.model.years.YearPlan`), ``summary`` (summary.json: the scenario,
     the data set's provenance, the ``years`` block of
@@ -158,27 +158,7 @@ class YearsResult:
 
     def files(self) -> dict[str, bytes]:
         """Every output file, name (relative to the results folder) -> bytes."""
-        files = {name: csv_bytes(table) for name, table in self.tables().items()}
-        files["summary.json"] = json_bytes(self.summary)
-        files["timing.json"] = json_bytes(self.timing)
-        files.update({FIGURES + name: data for name, data in self._figures.items()})
-        files[self.workbook_name] = self.workbook_bytes()
-        return files
-
-    def write(self, out_dir: str | Path | None = None) -> Path:
-        """Write :meth:`files` atomically into ``out_dir`` (default: the prepared
-        results folder), never over the run's inputs; returns the folder as given."""
-        target = out_dir if out_dir is not None else self.prepared.out_dir
-        if target is None:
-            raise ValueError("no results folder: give out_dir")
-        write_folder(target, self.files(), kind="years", protect=self.prepared.protect)
-        self.out_dir = Path(target)
-        return self.out_dir
-
-    @property
-    def workbook_path(self) -> Path | None:
-        """Where the workbook was written (None before :meth:`write`)."""
-        return None if self.out_dir is None else self.out_dir / self.workbook_name
+        return self.standard_files(self.tables(), self._figures)
 
 
 def execute_years(prepared: Prepared, history: pd.DataFrame | None = None,
