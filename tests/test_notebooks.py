@@ -27,7 +27,7 @@ ABSOLUTE = re.compile(r"""["'](/[A-Za-z]|[A-Za-z]:\\)""")
 PNG = b"\x89PNG\r\n\x1a\n"
 #: the images each executed notebook promises: PNG outputs, interactive (Leaflet) maps
 PROMISED = {"01_data.ipynb": (2, 0), "02_scoring.ipynb": (1, 0),
-            "03_allocation.ipynb": (6, 1)}
+            "03_allocation.ipynb": (6, 1), "07_multi_year.ipynb": (3, 0)}
 
 
 def pngs(executed) -> list[bytes]:
@@ -67,7 +67,7 @@ def assert_promised(name: str, executed) -> list[bytes]:
 
 
 def test_the_numbered_notebooks_exist():
-    assert [name[:2] for name in ALL] == ["01", "02", "03", "04", "05", "06"]
+    assert [name[:2] for name in ALL] == ["01", "02", "03", "04", "05", "06", "07"]
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -179,3 +179,64 @@ def test_06_analysis_shows_every_analysis_with_its_figures(tmp_path, scores):
     book = openpyxl.load_workbook(out / "rencana_alokasi.xlsx")
     assert "Harga Aturan" in book.sheetnames
     assert book["Harga Aturan"]._images, "the figure is placed in its sheet"
+
+
+def test_07_multi_year_plans_five_years_records_2026_and_replans_within_each_pagu(tmp_path):
+    """Notebook 07 on the shipped scenario rpjmd-2026-2030 (about 2 minutes: the plan and
+    the re-plan, each about 40 s). Its figures are shown as the images written; from the
+    folders it wrote, with pandas: every year's spending per agency, recomputed from
+    years/units.csv and programs.csv, within that year's pagu (computed from the
+    scenario's growth rule), in the plan and the re-plan; the recorded 2026 kept as
+    history (three works not done, one partly done, the rest as planned); the two-year
+    works started in 2026 continued in 2027, the one not done not carried over."""
+    from .test_years_outputs import SCENARIO, TOL, programs_csv, recomputed_spending, year_pagu
+
+    out = tmp_path / "results"
+    executed = run_notebook("07_multi_year.ipynb", tmp_path, lang="en", out_dir=str(out))
+    again = out.with_name("results-replan-2027")
+    images = assert_promised("07_multi_year.ipynb", executed)
+    assert images == [(out / "figures" / "spending_per_year.png").read_bytes(),
+                      (out / "figures" / "rpjmd_progress.png").read_bytes(),
+                      (again / "figures" / "rpjmd_progress.png").read_bytes()], \
+        "the figures shown are the figures written"
+    assert (out / "multi_year_plan.xlsx").is_file()
+    assert (out / "multi_year_plan_realisasi_2026.xlsx").is_file()
+
+    pagu = year_pagu(SCENARIO)
+    first = pd.read_csv(out / "years" / "units.csv", dtype={"village": str})
+    replanned = pd.read_csv(again / "years" / "units.csv", dtype={"village": str})
+    for units, years in ((first, range(2026, 2031)), (replanned, range(2027, 2031))):
+        spent = recomputed_spending(units)
+        assert {y for y, _ in spent.index} >= set(years)
+        for (year, agency), used in spent.items():
+            if year in years:
+                assert used <= pagu[(year, agency)] + TOL, (year, agency, used)
+
+    # the history: 2026 as recorded, never as planned where it differs
+    planned = first[(first["year"] == 2026) & (first["units"] > 0)].set_index(
+        ["village", "program"])["units"]
+    history = pd.read_csv(again / "years" / "history.csv", dtype={"village": str})
+    kept = history.set_index(["village", "program"])["units"]
+    assert sorted(kept.index) == sorted(planned.index) and (history["year"] == 2026).all()
+    short = planned - kept
+    assert int((kept == 0).sum()) == 3 and int(((kept > 0) & (short > 0)).sum()) == 1
+    assert int((short == 0).sum()) == len(planned) - 4
+    recorded = replanned[replanned["recorded"].astype(bool)]
+    assert set(recorded["year"]) == {2026}
+    assert recorded.set_index(["village", "program"])["units"].sort_index().to_dict() == \
+        kept[kept > 0].sort_index().to_dict()
+    block = json.loads((again / "summary.json").read_text(encoding="utf-8"))["replan"]
+    assert (block["not_done"], block["partly"], block["done"]) == (3, 1, len(planned) - 4)
+
+    # commitments: two-year works delivered in 2026 are in work in 2027 (their second
+    # year, paid then); the one not done carries nothing over
+    duration = programs_csv()["duration"]
+    long = history[history["program"].map(duration) > 1].set_index(["village", "program"])
+    in_2027 = replanned[replanned["year"] == 2027].set_index(["village", "program"])
+    assert (long["units"] == 0).sum() == 1 and (long["started"] > 0).any()
+    for key, row in long.iterrows():
+        units = int(in_2027["units"].get(key, 0))
+        started = int(in_2027["started"].get(key, 0))
+        assert units - started == int(row["started"]), key
+    shown = json.dumps([c.get("outputs") for c in executed.cells])
+    assert "within the pagu: True" in shown

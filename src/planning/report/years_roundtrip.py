@@ -66,7 +66,8 @@ from planning.report.years import (
     year_sheet,
 )
 
-__all__ = ["HISTORY_COLUMNS", "RecordedYear", "read_recorded_year", "workbook_years"]
+__all__ = ["HISTORY_COLUMNS", "RecordedYear", "read_recorded_year", "record_year",
+           "workbook_years"]
 
 HISTORY_COLUMNS = ["year", "village", "program", "started", "units"]
 #: what a Status cell may say, in either language (lower case) -> status code
@@ -376,3 +377,78 @@ def _status(rec: dict, planned: int, where) -> EditProblem | tuple[str, int]:
     if number:
         return _problem(where(row, "realised"), "replan.not_done_with_units", value=given)
     return status, 0
+
+
+# --- recording a year, as a planner does in the spreadsheet -------------------------------
+def record_year(path: str | Path, year: int, *, not_done=(), partly=None,
+                out: str | Path | None = None) -> Path:
+    """Record ``year`` on the sheet "RKPD <year>" of the multi-year workbook at ``path``
+    as a planner does after the budget year, and save the workbook to ``out`` (default:
+    beside it, ``<name>_realisasi_<year>.xlsx``; the workbook as written stays as it
+    was). Returns the path saved, for ``planning replan`` /
+    :func:`planning.pipeline.years.replan`.
+
+    ``not_done``: the works (village code, programme code) delivered nothing, Status
+    ``tidak`` / ``not done``; ``partly``: {(village code, programme code): units
+    delivered}, Status ``sebagian`` / ``partly`` with the units in Realisasi; every other
+    row of the year ``selesai`` / ``done`` (the planned units). The status words are the
+    sheet's language (its header). The year must be the next to record (see
+    :func:`read_recorded_year`); a work not on the sheet, or units delivered that are not
+    a whole number from 0 to the units in work, is a RoundTripError naming the file,
+    sheet and row, and nothing is saved. The file is written atomically (a temporary
+    file beside it, then renamed)."""
+    import os
+    import tempfile
+
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    book, records, where = _book(path)
+    try:
+        years = sorted(int(y) for y in set(records["year"]))
+        _check_year(int(year), years, records, where)
+        name = year_sheet(year)
+        if name not in book.sheetnames:
+            raise _refuse(where, "replan.no_sheet", sheet=name, guess="")
+    finally:
+        book.close()
+    at = replace(where, sheet=name)
+    book = load_workbook(path)
+    ws = book[name]
+    rows, letters, problems, top = _sheet_rows(ws, at)
+    if problems:
+        raise RoundTripError(problems)
+    lang = "en" if _text(ws[f"{letters['realised']}{top}"].value) == RKPD_HEADERS["en"][
+        RKPD_COLUMNS.index("realised")] else DEFAULT_LANGUAGE
+    done, some, nothing = STATUS_CHOICES[lang]
+    planned = records[records["year"] == int(year)].set_index(["village", "program"])["units"]
+    at_row = {(_text(r["village_code"]), _text(r["program_code"])): r["row"] for r in rows}
+    partly = {(str(v), str(p)): units for (v, p), units in dict(partly or {}).items()}
+    not_done = {(str(v), str(p)) for v, p in not_done}
+    problems = [_problem(at, "replan.unknown_row", village=v, program=p)
+                for v, p in sorted(not_done | set(partly)) if (v, p) not in at_row]
+    for pair, units in sorted(partly.items()):
+        limit = int(planned.get(pair, 0))
+        if pair in at_row and (_whole(units) is None or _whole(units) > limit):
+            problems.append(_problem(at.at(at_row[pair], letters["header:realised"],
+                                           letters["realised"]),
+                                     "replan.bad_realised", value=units, planned=limit))
+    if problems:
+        raise RoundTripError(problems)
+    for pair, row in at_row.items():
+        status = nothing if pair in not_done else some if pair in partly else done
+        ws[f"{letters['status']}{row}"].value = status
+        ws[f"{letters['realised']}{row}"].value = _whole(partly[pair]) if pair in partly \
+            else None
+    target = Path(out) if out is not None else path.with_name(
+        f"{path.stem}_realisasi_{int(year)}{path.suffix}")
+    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=target.parent)
+    os.close(handle)
+    try:
+        book.save(temporary)
+        os.replace(temporary, target)
+    finally:
+        book.close()
+        if os.path.exists(temporary):
+            os.remove(temporary)
+    return target
