@@ -723,6 +723,11 @@ class ScenarioReview:
         return [name for name, found in self.checks.items() if found]
 
     @property
+    def multi_year(self) -> bool:
+        """Checked as a multi-year plan (:data:`YEAR_CHECKS`)."""
+        return any(name in YEAR_CHECKS for name in self.checks)
+
+    @property
     def status(self) -> str:
         """``error``, ``failed`` (a check), ``differs`` (a hash), ``reproduced`` (identical
         to the earlier results) or ``checked`` (checks passed, no earlier results)."""
@@ -818,9 +823,14 @@ class Review:
 
     def verdict(self, lang: str | None = None) -> str:
         """Plain sentences: do the results reproduce, and if not, which scenario, file or
-        check differs; then whether the package versions are those of the lock file."""
+        check differs; which multi-year scenarios passed the checks of every year; then
+        whether the package versions are those of the lock file."""
         lang = i18n.check_language(lang or self.lang)
-        return f"{self._outcome(lang)} {self.versions_line(lang)}"
+        years = [r.scenario for r in self.rows if r.multi_year and not r.failed]
+        checked = i18n.text("review.verdict.years", lang, names=", ".join(years),
+                            checks=", ".join(i18n.text(f"review.check.{n}", lang)
+                                             for n in YEAR_CHECKS)) + " " if years else ""
+        return f"{self._outcome(lang)} {checked}{self.versions_line(lang)}"
 
     def _outcome(self, lang: str) -> str:
         if not self.rows:
