@@ -338,7 +338,7 @@ def _removed(x: _Inputs) -> pd.DataFrame:
     """Per plan village and dimension: deprived (indicators.csv, the dimension's count
     indicator), reached (sum of households_reached) and removed = min(reached, deprived)
     (reached when the saturation rule is off)."""
-    reached = x.plan.groupby(["village", "dimensioduration_csv"])["households_reached"].sum()
+    reached = x.plan.groupby(["village", "dimension_csv"])["households_reached"].sum()
     rows = [(v, d, float(x.indicators.at[v, indicator]), float(reached.get((v, d), 0.0)))
             for v in x.plan_villages for d, indicator in x.count_of.items()]
     cells = pd.DataFrame(rows, columns=["village", "dimension", "deprived", "reached"])
@@ -422,13 +422,13 @@ def _value(lifted: pd.Series, deprived: pd.Series, beta: float) -> pd.Series:
 def _lifted(x: _Inputs, cells: pd.DataFrame) -> pd.Series:
     """Per cell of ``cells``: L = sum of depth x households lifted, each plan row lifting
     its households_reached, deepest programmes first, until the removed are used up."""
-    plan = x.plan.sort_values(["village", "dimensioduration_csv", "depth", "program"],
+    plan = x.plan.sort_values(["village", "dimension_csv", "depth", "program"],
                               ascending=[True, True, False, True], kind="stable")
     removed = cells.set_index(["village", "dimension"])["removed"]
     lifted = dict.fromkeys(removed.index, 0.0)
     left = removed.to_dict()
     for r in plan.itertuples(index=False):
-        key = (r.village, r.dimensioduration_csv)
+        key = (r.village, r.dimension_csv)
         take = min(float(r.households_reached), left.get(key, 0.0))
         left[key] = left.get(key, 0.0) - take
         lifted[key] = lifted.get(key, 0.0) + float(r.depth) * take
