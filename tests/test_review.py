@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planning.apps.review import CHECKS, check_results, compare_hashes, rerun_all
+from planning.apps.review import CHECKS, YEAR_CHECKS, check_results, compare_hashes, rerun_all
 
 from .conftest import DATA, ROOT, run_notebook
 
@@ -181,3 +181,114 @@ def test_a_scenario_that_does_not_run_is_named(tmp_path):
     assert row.status == "error" and not review.ok
     assert review.verdict("en").startswith("The results do NOT reproduce: rusak did not run (")
     assert "NOPE" in review.verdict("en") and "NOPE" in review.table("en").iloc[0, 3]
+
+
+# --- a multi-year scenario -----------------------------------------------------------------
+#: the shipped RPJMD scenario over two years (2026-2027), to keep the re-runs short
+TWO_YEARS = "rpjmd-dua-tahun"
+
+
+@pytest.fixture(scope="module")
+def years_project(tmp_path_factory) -> Path:
+    """A project folder whose scenarios/ holds one two-year scenario, based on the shipped
+    RPJMD scenario and the baseline (kept in bases/, so that they are not re-run)."""
+    root = tmp_path_factory.mktemp("years-project")
+    for folder in ("scenarios", "bases"):
+        (root / folder).mkdir()
+    for name in ("baseline", "rpjmd-2026-2030"):
+        shutil.copy(ROOT / "scenarios" / f"{name}.yaml", root / "bases")
+    base = (root / "bases" / "rpjmd-2026-2030.yaml").as_posix()
+    (root / "scenarios" / f"{TWO_YEARS}.yaml").write_text(
+        f"name: {TWO_YEARS}\nbase: {base}\nhorizon:\n  end: 2027\n  targets: []\n",
+        encoding="utf-8")
+    shutil.copytree(DATA, root / "data" / "buleleng")
+    return root
+
+
+@pytest.fixture(scope="module")
+def years_review(years_project, tmp_path_factory):
+    """The two-year scenario re-run twice, with no earlier results."""
+    return rerun_all(years_project / "scenarios", years_project / "results",
+                     work_dir=tmp_path_factory.mktemp("years-work"), twice=True,
+                     progress=False)
+
+
+def test_a_multi_year_plan_passes_every_check_of_every_year(years_review):
+    (row,) = years_review.rows
+    assert row.error is None and row.multi_year
+    assert row.passed == list(YEAR_CHECKS), row.reasons("en")
+    assert (row.folder / "years" / "units.csv").is_file()
+    assert row.second is not None and row.second.same, row.second
+    assert {"years/units.csv", "years/spend.csv", "summary.json",
+            "rencana_multi_tahun.xlsx"} <= set(row.second.compared)
+    assert "timing.json" not in row.second.compared
+    verdict = years_review.verdict("en")
+    assert "Multi-year scenarios (rpjmd-dua-tahun) were checked for every year: agency " \
+           "pagu each year, works of several years continued" in verdict
+    assert "Skenario multi-tahun (rpjmd-dua-tahun) diperiksa untuk setiap tahun" in \
+        years_review.verdict()
+
+
+def test_the_independent_year_checks_agree_with_the_plan_files(years_review):
+    """The reviewer's own numbers, recomputed here from the files another way: per year
+    and agency the spending of units.csv's rows, (c x + f) / n, within spend.csv's pagu,
+    which is the first year's pagu grown by 5 % a year."""
+    (row,) = years_review.rows
+    units = pd.read_csv(row.folder / "years" / "units.csv", dtype={"village": str})
+    spend = pd.read_csv(row.folder / "years" / "spend.csv").set_index(["year", "agency"])
+    programs = pd.read_csv(DATA / "programs.csv").set_index("code")
+    agencies = pd.read_csv(DATA / "agencies.csv").set_index("code")
+    n = units["program"].map(programs["duration"].fillna(1))
+    cost = (units["program"].map(programs["unit_cost"]) * units["units"]
+            + units["program"].map(programs["fixed_cost"])) / n
+    used = cost.groupby([units["year"], units["agency"]]).sum()
+    for (year, agency), value in used.items():
+        pagu = round(float(agencies.at[agency, "pagu"]) * 1.05 ** (year - 2026), 6)
+        assert spend.at[(year, agency), "pagu"] == pytest.approx(pagu)
+        assert value <= pagu + 1e-6
+
+
+@pytest.mark.parametrize(("file", "change", "check"), [
+    ("units.csv", "units", "year_works"),
+    ("units.csv", "cost", "year_pagu"),
+    ("removed.csv", "removed", "year_stock"),
+    ("units.csv", "started", "year_need"),
+])
+def test_a_tampered_year_file_fails_its_check(years_review, tmp_path, file, change, check):
+    (row,) = years_review.rows
+    folder = shutil.copytree(row.folder, tmp_path / "tampered")
+    path = folder / "years" / file
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if change == "removed":  # more removed than the deprived at the year's start
+        at = table.index[table["year"] == "2027"][0]
+        table.loc[at, "removed"] = str(float(table.loc[at, "deprived_start"]) + 5)
+    elif change == "started":  # a start beyond the need over the years
+        at = table.index[table["duration"] == "1"][0]
+        programs = pd.read_csv(DATA / "programs.csv").set_index("code")
+        needs = pd.read_csv(DATA / "indicators.csv", dtype={"code": str}).set_index("code")
+        program, village = table.loc[at, "program"], table.loc[at, "village"]
+        cap = math.ceil(needs.at[village, programs.at[program, "need_indicator"]]
+                        / programs.at[program, "beneficiaries_per_unit"] - 1e-9)
+        table.loc[at, ["started", "units"]] = str(cap + 1)
+    else:
+        at = table.index[table["duration"] == "2"][0]
+        table.loc[at, change] = str(float(table.loc[at, change]) + 1)
+    table.to_csv(path, index=False, lineterminator="\n")
+    found = check_results(folder, row.file, data=DATA)
+    assert found[check], found
+    if change != "removed":
+        assert table.loc[at, "program"] in " ".join(f.render("en") for f in found[check])
+    assert [f.render("id") for f in found[check]]
+
+
+def test_notebook_05_reproduces_a_multi_year_scenario(years_review, years_project,
+                                                      tmp_path):
+    results = earlier_results(years_review, tmp_path / "results")
+    scenarios = years_project / "scenarios"
+    executed = run_notebook("05_reviewer_rerun.ipynb", tmp_path,
+                            scenario_dir=str(scenarios), results_dir=str(results),
+                            work_dir=str(tmp_path / "work"), lang="en")
+    printed = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", [])
+                      if o.get("name") == "stdout")
+    assert printed.startswith("The results reproduce: 1 scenarios"), printed
+    assert "Multi-year scenarios (rpjmd-dua-tahun) were checked for every year" in printed

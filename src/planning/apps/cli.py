@@ -446,6 +446,7 @@ def analyse(
     from planning.analysis.rakor import ANALYSES, MANY
     from planning.apps.progress import shown as progress
     from planning.pipeline import analyse_scenario
+    from planning.pipeline.years import OneYearOnly
 
     shown = _lang(lang or "id")
     level = _verbosity(quiet, verbose, shown)
@@ -464,12 +465,17 @@ def analyse(
             many[name] = 0
     scenario = scenario_file(scenario, shown, say=level > 0)
     log_path = _log_file(log_file, out, scenario, shown)
-    with progress(shown, level, log_path, fixed=lang is not None,
-                  title=f"planning analyse {scenario}"):
-        result = _write_run(lambda: analyse_scenario(
-            scenario, out, lang=lang and shown,
-            which=tuple(a for a in ANALYSES if a in chosen), rules=rules,
-            named=tuple(chosen & set(MANY)), progress=level > 0, **many), shown, out)
+    try:
+        with progress(shown, level, log_path, fixed=lang is not None,
+                      title=f"planning analyse {scenario}"):
+            result = _write_run(lambda: analyse_scenario(
+                scenario, out, lang=lang and shown,
+                which=tuple(a for a in ANALYSES if a in chosen) if only else None,
+                rules=rules, named=tuple(chosen & set(MANY)), progress=level > 0, **many),
+                shown, out)
+    except OneYearOnly as exc:  # a multi-year scenario asked for an analysis of one year
+        typer.echo(exc.render(shown), err=True)
+        raise typer.Exit(2) from None
     lang = result.summary["language"]
     if not quiet:
         for line in _analysis_lines(result, lang):

@@ -16,6 +16,12 @@ For every scenario file in the scenario folder, :func:`rerun_all`
    scenario, the data set and ``village_scores.csv``): eligibility, the district
    ceiling, capacity, kecamatan and village shares, requires and excludes (see
    :data:`CHECKS` and ``docs/model.md``);
+   A multi-year scenario (a ``horizon:`` section) is recomputed from ``years/units.csv``,
+   ``years/removed.csv``, ``years/spend.csv`` and the data set's CSV files
+   (:data:`YEAR_CHECKS`, docs/multi-year.md): every year's spending per agency
+   ((unit_cost x units + fixed_cost) / duration) within that year's pagu of the horizon,
+   works of several years continued (units in work = the starts of the last n years),
+   the need over the years, and removed <= deprived at each year's start;
 3. compares the SHA-256 of every output file except ``timing.json`` (wall-clock times)
    with the earlier results folder ``results/NAME`` when there is one, and with a second
    fresh run when asked (``twice=True``), which shows the run is deterministic.
@@ -484,24 +490,205 @@ CHECKS: dict[str, Callable[[_Inputs], list[Finding] | list[RuleFinding]]] = {
 """The checks, in the order they are reported: the independent ones, then the registry's."""
 
 
+# --- the independent checks of a multi-year plan -----------------------------------------
+
+YEAR_UNITS, YEAR_REMOVED, YEAR_SPEND = "years/units.csv", "years/removed.csv", "years/spend.csv"
+
+
+@dataclass(frozen=True)
+class _YearInputs:
+    """The exported tables of a multi-year plan (``years/*.csv``) and the data set's
+    tables, read with pandas only, with the horizon as the scenario resolves it."""
+
+    units: pd.DataFrame  # units.csv rows of known programmes, catalogue columns *_csv
+    unknown: pd.DataFrame  # units.csv rows whose programme is not in programs.csv
+    removed: pd.DataFrame  # removed.csv
+    spend: pd.DataFrame  # spend.csv
+    summary: dict
+    indicators: pd.DataFrame  # indicators.csv by code
+    count_of: pd.Series  # dimension -> count indicator (groups.csv)
+    pagu: dict[str, dict[int, float]]  # agency -> year -> juta Rp (settings.horizon.pagu)
+    years: list[int]
+    inflow_pct: dict[str, float]
+    settings: object  # planning.model.ModelSettings
+
+
+def _year_inputs(folder: Path, scenario, data: Path) -> _YearInputs:
+    catalogue = _read(data, "programs.csv").set_index("code")
+    duration = (catalogue["duration"] if "duration" in catalogue
+                else pd.Series(np.nan, index=catalogue.index)).fillna(1).astype(int)
+    catalogue = catalogue.assign(duration=duration)
+    agencies_csv = _read(data, "agencies.csv")
+    settings = scenario.model_settings(dict(zip(agencies_csv["code"],
+                                                agencies_csv["pagu"].astype(float),
+                                                strict=True)))
+    horizon = settings.horizon
+    raw = _read(folder, YEAR_UNITS)
+    known = raw["program"].isin(catalogue.index)
+    columns = ["agency", "unit_cost", "fixed_cost", "beneficiaries_per_unit",
+               "need_indicator", "duration"]
+    units = raw[known].merge(catalogue[columns], left_on="program", right_index=True,
+                             how="left", suffixes=("", "_csv"))
+    groups = _read(data, "groups.csv")
+    return _YearInputs(
+        units=units.reset_index(drop=True), unknown=raw[~known],
+        removed=_read(folder, YEAR_REMOVED), spend=_read(folder, YEAR_SPEND),
+        summary=json.loads((folder / SUMMARY).read_text(encoding="utf-8")),
+        indicators=_read(data, "indicators.csv").set_index("code"),
+        count_of=groups[groups["kind"] == "dimension"].set_index("group")["count_indicator"],
+        pagu={a: {int(t): float(v) for t, v in by_year.items()}
+              for a, by_year in horizon.pagu.items()},
+        years=[int(t) for t in horizon.years], inflow_pct=dict(horizon.inflow_pct),
+        settings=settings)
+
+
+def _year_where(row) -> str:
+    return f"{row.program} @ {row.village} {row.year}"
+
+
+def _year_cost(x: _YearInputs) -> pd.Series:
+    """This year's share of each work: (unit_cost x units + fixed_cost) / duration."""
+    u = x.units
+    return (u["unit_cost"] * u["units"] + u["fixed_cost"]) / u["duration_csv"]
+
+
+def _check_year_pagu(x: _YearInputs) -> list[Finding]:
+    """Every year, every agency's spending (the recomputed share of each work in work
+    that year, programs.csv) within that year's pagu of the horizon; units.csv's cost,
+    spend.csv's pagu and spending, and summary.json's spending per year agree."""
+    found = [Finding("unknown_program", {"program": r.program, "village": r.village})
+             for r in x.unknown.itertuples(index=False)]
+    cost = _year_cost(x)
+    found += _value_findings(YEAR_UNITS, "cost", [_year_where(r) for r in
+                                                   x.units.itertuples(index=False)],
+                             x.units["cost"], cost)
+    spent = cost.groupby([x.units["year"], x.units["agency_csv"]]).sum()
+    cells = pd.DataFrame([(t, a, x.pagu[a][t], float(spent.get((t, a), 0.0)))
+                          for t in x.years for a in sorted(x.pagu)],
+                         columns=["year", "agency", "pagu", "spent"])
+    if x.settings.rules.budget_limits:
+        over = cells[cells["spent"] > cells["pagu"] + ATOL]
+        found += [Finding("over_pagu_year", {"agency": r.agency, "year": int(r.year),
+                                             "used": r.spent, "pagu": r.pagu})
+                  for r in over.itertuples(index=False)]
+    exported = x.spend.set_index(["year", "agency"]).reindex(
+        pd.MultiIndex.from_frame(cells[["year", "agency"]]))
+    where = [f"{a} {t}" for t, a in zip(cells["year"], cells["agency"], strict=True)]
+    for column in ("pagu", "spent"):
+        found += _value_findings(YEAR_SPEND, column, where, exported[column].reset_index(
+            drop=True), cells[column])
+    per_year = pd.DataFrame(x.summary["years"]["per_year"]).set_index("year")
+    total = cells.groupby("year")["spent"].sum()
+    return found + _value_findings(SUMMARY, "spent", total.index,
+                                   per_year["spent"].reindex(total.index), total)
+
+
+def _check_year_works(x: _YearInputs) -> list[Finding]:
+    """A work of n > 1 years: units in work in year t = the units started in years
+    t - n + 1 .. t, and none ends after the last year; a one-year work is in work only
+    in the year it starts; units.csv's duration is programs.csv's."""
+    u = x.units
+    found = _value_findings(YEAR_UNITS, "duration", [_year_where(r) for r in
+                                                      u.itertuples(index=False)],
+                            u["duration"], u["duration_csv"])
+    starts = u.pivot_table(index=["village", "program"], columns="year", values="started",
+                           aggfunc="sum", fill_value=0).reindex(columns=x.years,
+                                                                 fill_value=0)
+    n_of = u["duration_csv"]
+    window = {n: starts.T.rolling(n, min_periods=1).sum().T for n in set(n_of)}
+    expected = np.array([window[n].at[(v, p), t] for v, p, t, n in
+                         zip(u["village"], u["program"], u["year"], n_of, strict=True)])
+    bad = u["units"].to_numpy() != expected
+    found += [Finding("continued", {"program": r.program, "village": r.village,
+                                    "year": int(r.year), "units": int(r.units),
+                                    "started": int(s), "n": int(r.duration_csv)})
+              for r, s, b in zip(u.itertuples(index=False), expected, bad, strict=True) if b]
+    late = u[(u["started"] > 0) & (u["year"] + u["duration_csv"] - 1 > x.years[-1])]
+    return found + [Finding("ends_late", {"program": r.program, "village": r.village,
+                                          "year": int(r.year),
+                                          "end": int(r.year + r.duration_csv - 1),
+                                          "last": x.years[-1]})
+                    for r in late.itertuples(index=False)]
+
+
+def _check_year_need(x: _YearInputs) -> list[Finding]:
+    """The units started over the years in a village at most
+    ceil(need / beneficiaries_per_unit) (programs.csv, indicators.csv)."""
+    if not x.settings.rules.need_cap:
+        return []
+    u = x.units
+    total = u.groupby(["village", "program"], as_index=False).agg(
+        started=("started", "sum"), need_indicator=("need_indicator", "first"),
+        per_unit=("beneficiaries_per_unit", "first"))
+    need = np.array([float(x.indicators.at[v, c]) for v, c in
+                     zip(total["village"], total["need_indicator"], strict=True)])
+    total["cap"] = np.ceil(need / total["per_unit"] - 1e-9)
+    over = total[total["started"] > total["cap"]]
+    return [Finding("need_years", {"program": r.program, "village": r.village,
+                                   "started": int(r.started), "cap": int(r.cap)})
+            for r in over.itertuples(index=False)]
+
+
+def _check_year_stock(x: _YearInputs) -> list[Finding]:
+    """Deprived at the start of year t = D (indicators.csv, the dimension's count
+    indicator) x (1 + inflow_pct / 100 x (t - first year)) - removed in the years before
+    t; removed <= that, and removed.csv's deprived_start is it."""
+    r = x.removed.sort_values(["village", "dimension", "year"], kind="stable")
+    before = r.groupby(["village", "dimension"])["removed"].cumsum() - r["removed"]
+    start = np.array([float(x.indicators.at[v, x.count_of[d]])
+                      for v, d in zip(r["village"], r["dimension"], strict=True)])
+    inflow = r["dimension"].map(lambda d: x.inflow_pct.get(d, 0.0) / 100)
+    deprived = pd.Series(start, index=r.index) * (1 + inflow * (r["year"] - x.years[0])) \
+        - before
+    # the removed of earlier years are read back with 6 significant digits: their sum is
+    # known to a few millionths of the starting stock
+    slack = ATOL + RTOL * (start + before.abs().to_numpy())
+    over = r["removed"].to_numpy() > deprived.to_numpy() + slack
+    found = [Finding("stock_year", {"village": v, "dimension": d, "year": int(t),
+                                    "removed": float(n), "deprived": float(e)})
+             for v, d, t, n, e, b in zip(r["village"], r["dimension"], r["year"],
+                                         r["removed"], deprived, over, strict=True) if b]
+    off = np.abs(r["deprived_start"].to_numpy() - deprived.to_numpy()) > slack
+    return found + [Finding("value", {"file": YEAR_REMOVED, "where": f"{v} {d} {t}",
+                                      "column": "deprived_start", "shown": float(n),
+                                      "expected": float(e)})
+                    for v, d, t, n, e, b in zip(r["village"], r["dimension"], r["year"],
+                                                r["deprived_start"], deprived, off,
+                                                strict=True) if b]
+
+
+YEAR_CHECKS: dict[str, Callable[[_YearInputs], list[Finding]]] = {
+    "year_pagu": _check_year_pagu,
+    "year_works": _check_year_works,
+    "year_need": _check_year_need,
+    "year_stock": _check_year_stock,
+}
+"""The checks of a multi-year plan (a scenario with a ``horizon:``), from ``years/*.csv``
+and the data set's CSV files (docs/multi-year.md)."""
+
+
 def check_results(folder: str | Path, scenario: str | Path,
                   data: str | Path | None = None
                   ) -> dict[str, tuple[Finding | RuleFinding, ...]]:
     """Recompute the results folder ``folder`` of the scenario file ``scenario`` from its
     CSV files and the data set's (``data``; default: the scenario's, found as
     ``planning run`` finds it). Returns check name -> what it found wrong
-    (empty when it passed); ``files`` alone when the files cannot be read."""
+    (empty when it passed); ``files`` alone when the files cannot be read. A multi-year
+    scenario (a ``horizon:`` section) is checked with :data:`YEAR_CHECKS` on
+    ``years/*.csv``, a one-year one with :data:`CHECKS`."""
     folder = Path(folder)
     loaded = load_scenario(scenario)
     sc = loaded.scenario
     data = Path(data) if data is not None else loaded.data_path()
+    years = sc.horizon is not None
+    checks = YEAR_CHECKS if years else CHECKS
     try:
-        inputs = _inputs(folder, sc, data)
+        inputs = (_year_inputs if years else _inputs)(folder, sc, data)
     except (OSError, ValueError, KeyError) as exc:
         return {"files": (Finding("unreadable", {"file": folder.as_posix(),
                                                  "detail": f"{type(exc).__name__}: {exc}"}),)}
     found = {}
-    for name, check in CHECKS.items():
+    for name, check in checks.items():
         try:
             found[name] = tuple(check(inputs))
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
@@ -534,6 +721,11 @@ class ScenarioReview:
     @property
     def failed(self) -> list[str]:
         return [name for name, found in self.checks.items() if found]
+
+    @property
+    def multi_year(self) -> bool:
+        """Checked as a multi-year plan (:data:`YEAR_CHECKS`)."""
+        return any(name in YEAR_CHECKS for name in self.checks)
 
     @property
     def status(self) -> str:
@@ -631,9 +823,14 @@ class Review:
 
     def verdict(self, lang: str | None = None) -> str:
         """Plain sentences: do the results reproduce, and if not, which scenario, file or
-        check differs; then whether the package versions are those of the lock file."""
+        check differs; which multi-year scenarios passed the checks of every year; then
+        whether the package versions are those of the lock file."""
         lang = i18n.check_language(lang or self.lang)
-        return f"{self._outcome(lang)} {self.versions_line(lang)}"
+        years = [r.scenario for r in self.rows if r.multi_year and not r.failed]
+        checked = i18n.text("review.verdict.years", lang, names=", ".join(years),
+                            checks=", ".join(i18n.text(f"review.check.{n}", lang)
+                                             for n in YEAR_CHECKS)) + " " if years else ""
+        return f"{self._outcome(lang)} {checked}{self.versions_line(lang)}"
 
     def _outcome(self, lang: str) -> str:
         if not self.rows:

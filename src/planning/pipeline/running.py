@@ -89,10 +89,23 @@ def analyse_scenario(path: str | Path, out_dir: str | Path | None = None,
     ``results/<scenario name>``). ``many``: the scenario's ``analysis:`` settings to
     override (``alternatives``, ``share``, ``distance``, ``robustness``, ``seed``,
     ``scheduler``, ``workers``; :class:`planning.config.scenario.AnalysisSettings`) and
-    ``progress``. Nothing is written when any step fails."""
-    from planning.analysis.rakor import ANALYSES, analyse
+    ``progress``. Nothing is written when any step fails.
+
+    A multi-year scenario (a ``horizon:`` section) gets the price of each rule over its
+    horizon (:func:`planning.pipeline.years.analyse_years`; ``which`` None: that alone);
+    asking it for an analysis of one year (``which`` or ``named``, or a count in ``many``)
+    raises :class:`~planning.pipeline.years.OneYearOnly` before anything runs."""
+    from planning.analysis.rakor import ANALYSES, MANY, analyse
 
     prepared = prepare(path, out_dir, lang=lang, data=data)
+    if prepared.settings.horizon is not None:
+        from planning.pipeline.years import analyse_years
+
+        asked = tuple(dict.fromkeys((*many.get("named", ()),
+                                     *(n for n in MANY if many.get(n)))))
+        result = analyse_years(prepared, which, rules, asked=asked)
+        _write(result)
+        return result
     result = execute(prepared)
     with stage("analyse"):
         result.add_analysis(analyse(prepared.dataset, prepared.scores, prepared.settings,

@@ -29,11 +29,13 @@ from planning.pipeline.provenance import SOLVER_KEYS, provenance
 from planning.pipeline.result import Written
 from planning.report.folder import check_target
 
-__all__ = ["YEARS_WORKBOOK", "ReplanError", "YearsResult", "execute_years",
-           "recorded_scenario", "replan", "replan_folder"]
+__all__ = ["YEARS_WORKBOOK", "YEAR_ANALYSES", "OneYearOnly", "ReplanError", "YearsResult",
+           "analyse_years", "execute_years", "recorded_scenario", "replan", "replan_folder"]
 
 #: the multi-year workbook, by the run's language
 YEARS_WORKBOOK = {"id": "rencana_multi_tahun.xlsx", "en": "multi_year_plan.xlsx"}
+#: the analyses of issue 14 that apply to a multi-year scenario (the others are of one year)
+YEAR_ANALYSES = ("prices",)
 
 
 class ReplanError(Exception):
@@ -46,6 +48,42 @@ class ReplanError(Exception):
 
     def render(self, lang: str = "id") -> str:
         return text(f"replan.{self.key}", lang, **self.params)
+
+
+class OneYearOnly(Exception):
+    """Analyses asked of a multi-year scenario that apply to one-year scenarios only
+    (``names``); ``base``: a one-year scenario file the scenario is based on (its first
+    year), or None. Raised before anything runs; nothing is written."""
+
+    def __init__(self, names: list[str], path: str | Path, years: list[int],
+                 base: str | Path | None):
+        self.names, self.path, self.years, self.base = list(names), path, years, base
+        super().__init__(self.render("en"))
+
+    def render(self, lang: str = "id") -> str:
+        only = ",".join(self.names)
+        hint = (text("analyse.years.base_hint", lang, base=Path(self.base).as_posix(),
+                     only=only) if self.base is not None
+                else text("analyse.years.no_base_hint", lang, only=only))
+        return text("analyse.years.one_year", lang, names=", ".join(self.names),
+                    path=Path(self.path).as_posix(), start=self.years[0], end=self.years[-1],
+                    hint=hint, known=", ".join(YEAR_ANALYSES))
+
+
+def one_year_base(files: tuple[Path, ...]) -> Path | None:
+    """The nearest base of a multi-year scenario file without a horizon (its first year
+    as a one-year scenario): of the scenario's files (most basic first), the last one
+    before the first that writes a ``horizon:`` section; None when there is none."""
+    import yaml
+
+    for i, file in enumerate(files):
+        try:
+            written = yaml.safe_load(Path(file).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            return None
+        if isinstance(written, dict) and "horizon" in written:
+            return files[i - 1] if i > 0 else None
+    return None
 
 
 def _solver(report, lang: str) -> dict:
@@ -81,6 +119,9 @@ class YearsResult(Written):
         self.scores = prepared.scores
         self.lang = prepared.lang
         self.out_dir: Path | None = None
+        self.analysis = None
+        """The analyses of this plan (:meth:`add_analysis`: the price of each rule), or
+        None."""
         ds = self.dataset
         solver = _solver(plan.report, self.lang)
         self.provenance = provenance(ds, prepared.scenario.get("data", Path(ds.path).as_posix()),
@@ -109,23 +150,42 @@ class YearsResult(Written):
                        "note": "wall-clock times; the only output that differs between "
                                "re-runs"}
 
+    def add_analysis(self, analysis) -> None:
+        """Keep ``analysis`` (an :class:`~planning.analysis.rakor.Analysis` of this
+        multi-year plan, with the price of each rule): its table
+        (``analysis_rule_prices.csv``), figure and workbook sheet (Harga Aturan) join the
+        results folder."""
+        self.analysis = analysis
+        self.timing["analysis_seconds"] = {k: round(v, 4) for k, v in analysis.seconds.items()}
+        for cached in ("_figures", "_workbook"):
+            self.__dict__.pop(cached, None)
+
     # --- tables, figures, the workbook ---------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every CSV file, name -> table: ``years/*.csv`` and the first year's village
-        scores."""
+        """Every CSV file, name -> table: ``years/*.csv``, the first year's village
+        scores and the analyses' tables."""
         from planning.report.years import years_tables
 
+        note = synthetic_note(self.dataset, self.lang)
         tables = years_tables(self.plan, self.dataset, self.lang)
         tables["village_scores.csv"] = self.scores.table_in(self.lang).assign(
-            data_status=synthetic_note(self.dataset, self.lang))
+            data_status=note)
+        if self.analysis is not None:
+            tables.update({name: table.assign(data_status=note)
+                           for name, table in self.analysis.tables().items()})
         return tables
 
     @cached_property
     def _figures(self) -> dict[str, bytes]:
         from planning.report.years_figures import years_figure_files
 
-        return years_figure_files(self.plan, self.dataset, self.lang,
-                                  note=synthetic_note(self.dataset, self.lang))
+        note = synthetic_note(self.dataset, self.lang)
+        files = years_figure_files(self.plan, self.dataset, self.lang, note=note)
+        if self.analysis is not None:
+            from planning.report.analysis import analysis_figure_files
+
+            files.update(analysis_figure_files(self.analysis, note))
+        return files
 
     def figures(self) -> dict[str, bytes]:
         """The figures as PNG bytes, file name -> bytes."""
@@ -150,7 +210,8 @@ class YearsResult(Written):
                                     scenario=self.summary["scenario"],
                                     provenance={**self.provenance,
                                                 "solver": self.summary["solver"]},
-                                    lang=self.lang, block=years_block(self.plan, self.lang))
+                                    lang=self.lang, block=years_block(self.plan, self.lang),
+                                    analysis=self.analysis, figures=self._figures)
 
     def workbook_bytes(self) -> bytes:
         """The multi-year workbook (xlsx) in the run's language."""
@@ -172,6 +233,43 @@ def execute_years(prepared: Prepared, history: pd.DataFrame | None = None,
     plan = plan_years(prepared.dataset, prepared.scores, prepared.settings, scoring,
                       history=history)
     return YearsResult(prepared, plan, replanned=replanned)
+
+
+def analyse_years(prepared: Prepared, which: tuple[str, ...] | None = None,
+                  rules: list[str] | None = None,
+                  asked: tuple[str, ...] = ()) -> YearsResult:
+    """The analyses of a multi-year scenario: the price of each rule (``which`` None or
+    holding ``prices``; ``rules``: only these rules) over the whole horizon
+    (:func:`planning.analysis.rakor.year_prices.year_rule_prices`), kept on the result
+    (nothing is written here). ``which`` naming another analysis, or ``asked`` (the
+    analyses of many plans asked for by their counts) any: :class:`OneYearOnly`, raised
+    before anything is planned."""
+    import time
+
+    from planning.analysis.rakor import Analysis
+    from planning.analysis.rakor.rule_prices import price_table
+    from planning.analysis.rakor.year_prices import year_rule_prices
+    from planning.model.progress import stage
+
+    others = [n for n in (*(which or ()), *asked) if n not in YEAR_ANALYSES]
+    horizon = prepared.settings.horizon
+    if others:
+        files = prepared.loaded.files if prepared.loaded is not None else ()
+        path = prepared.loaded.path if prepared.loaded is not None else "-"
+        raise OneYearOnly(list(dict.fromkeys(others)), path, list(horizon.years),
+                          one_year_base(files))
+    result = execute_years(prepared)
+    analysis = Analysis(lang=prepared.lang)
+    if which is None or "prices" in which:
+        scoring = prepared.loaded.scenario.scoring if prepared.loaded is not None else None
+        with stage("analyse"):
+            t0 = time.perf_counter()
+            analysis.prices = price_table(year_rule_prices(
+                prepared.dataset, prepared.scores, prepared.settings, scoring,
+                base=result.plan, only=rules))
+            analysis.seconds["prices"] = time.perf_counter() - t0
+    result.add_analysis(analysis)
+    return result
 
 
 # --- the re-plan --------------------------------------------------------------------------

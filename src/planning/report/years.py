@@ -19,6 +19,8 @@ The workbook (xlsxwriter, the same banner, print setup and cell styles as
 * **Target RPJMD**: progress toward each target per year;
 * **Desa Fokus per Tahun**: the focus villages of each year, which enter and which
   graduate, and why;
+* **Harga Aturan** (``planning analyse`` only): the price of each rule over the whole
+  horizon (:mod:`planning.analysis.rakor.year_prices`), as the one-year sheet;
 * **Meta** (the scenario and provenance) and a hidden sheet ``_rkpd`` (the plan as
   written: the round trip compares the RKPD sheets with it).
 
@@ -497,11 +499,14 @@ def _record_sheet(book: _Book, plan) -> None:
 
 def years_workbook_bytes(plan, ds: DataSet, *, scenario: dict, provenance: dict,
                          lang: str = "id", block: dict | None = None,
-                         created: datetime = CREATED, day: date | None = None) -> bytes:
+                         created: datetime = CREATED, day: date | None = None,
+                         analysis=None, figures: Mapping[str, bytes] | None = None) -> bytes:
     """The multi-year workbook as xlsx bytes (see the module). ``plan``: a
     :class:`~planning.model.years.YearPlan`; ``scenario`` and ``provenance`` as for
     :func:`planning.report.workbook.workbook_bytes`; ``block``: summary.json's ``years``
-    block (default :func:`years_block`). Same arguments, same bytes."""
+    block (default :func:`years_block`); ``analysis``: the
+    :class:`~planning.analysis.rakor.Analysis` of the plan (its Harga Aturan sheet) and
+    ``figures`` its PNG bytes by file name, or None. Same arguments, same bytes."""
     block = block if block is not None else years_block(plan, lang)
     day = run_date() if day is None else day
     stamp = Stamp(warning=_data_note(ds, lang), mark=synthetic_note(ds, lang),
@@ -517,6 +522,10 @@ def years_workbook_bytes(plan, ds: DataSet, *, scenario: dict, provenance: dict,
     _agency_sheets(book, plan, ds)
     _targets_sheet(book, plan, ds)
     _focus_sheet(book, plan, ds)
+    if analysis is not None:
+        from planning.report.analysis import write_sheets
+
+        write_sheets(book, analysis, _dims(ds, lang), dict(figures or {}))
     _meta_sheet(book, _meta_rows(ds, scenario, provenance, lang, day))
     _record_sheet(book, plan)
     return book.close()

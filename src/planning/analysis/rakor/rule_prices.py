@@ -120,14 +120,23 @@ def price_without(name: str, shared: tuple) -> RulePrice:
                          None, None, None, None)
     z2 = float(other.report.objective)
     b2 = float(other.report.bound if other.report.bound is not None else z2)
-    low, high = price_interval(z1, b1, z2, b2)
     without = other.tables.dimensions.set_index("dimension")["removed"]
+    return priced(name, str(other.report.status), (z1, b1, z2, b2), removed_with, without)
+
+
+def priced(name: str, status: str, values: tuple[float, float, float, float],
+           removed_with: pd.Series, removed_without: pd.Series) -> RulePrice:
+    """The :class:`RulePrice` of the rule ``name`` from ``values`` = (z1, b1, z2, b2), the
+    objectives and proven bounds with and without it, and the deprived units removed per
+    dimension (dimension -> units) with and without it."""
+    z1, b1, z2, b2 = values
+    low, high = price_interval(z1, b1, z2, b2)
     removed = pd.DataFrame({"dimension": removed_with.index,
-                            "removed_with": removed_with.to_numpy(),
-                            "removed_without": without.reindex(
-                                removed_with.index).to_numpy()})
+                            "removed_with": removed_with.to_numpy(dtype=float),
+                            "removed_without": removed_without.reindex(
+                                removed_with.index).to_numpy(dtype=float)})
     removed["change"] = removed["removed_without"] - removed["removed_with"]
-    return RulePrice(name, str(other.report.status), z1, b1, z2, b2, low, high,
+    return RulePrice(name, status, z1, b1, z2, b2, low, high,
                      100.0 * low / b1 if b1 else None,
                      100.0 * high / z1 if z1 else None, removed)
 
