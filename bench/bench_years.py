@@ -70,9 +70,15 @@ def timed(name: str, run) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-rescore", action="store_true",
+                        help="for comparison only: the focus villages of the first year kept "
+                             "every year (one solve); the shipped scenario re-scores")
     args = parser.parse_args()
     prepared = prepare(SCENARIO)
     ds, scores, settings = prepared.dataset, prepared.scores, prepared.settings
+    if args.no_rescore:
+        settings = settings.model_copy(update={"horizon": settings.horizon.model_copy(
+            update={"rescore": False})})
     scoring = prepared.loaded.scenario.scoring
     runs: dict[str, list[dict]] = {"plan": [], "replan": []}
     for _ in range(args.repeat):
@@ -96,8 +102,10 @@ def main() -> None:
               f"{last['status']:>8} {last['gap']:7.2%}  {last['load']}"
               + ("" if same else "  (PLANS DIFFER BETWEEN RUNS)"))
     plan = runs["plan"][-1]["plan"]
-    print("\nsteps of the last plan (seconds, gap):",
-          [(round(r.runtime, 1), f"{r.gap:.2%}") for r in plan.steps])
+    print("\nsteps of the last plan (solver seconds, gap over the whole horizon):",
+          [(round(r.runtime, 1), f"{g:.2%}") for r, g in zip(plan.steps, plan.step_gaps,
+                                                             strict=True)])
+    print(f"re-scored every year: {settings.horizon.rescore}")
     print("focus villages changed in:", plan.refocused)
     print("\nprogress toward the targets at the end of each year:")
     print(plan.targets.pivot(index=["target", "kind", "dimension", "goal"], columns="year",

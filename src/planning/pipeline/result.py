@@ -37,6 +37,17 @@ WORKBOOK = {"id": "rencana_alokasi.xlsx", "en": "allocation_plan.xlsx"}
 FIGURES = "figures/"
 
 
+def data_block(ds: DataSet, provenance: dict, lang: str) -> dict:
+    """The entries of summary.json about the data set and the run's inputs (the same in
+    every kind of run): provenance, headline, the synthetic-data note and indicators,
+    input hashes, package versions, the language and the data set's warnings."""
+    return {"dataset": provenance["dataset"], "headline": headline(ds),
+            "data_status": synthetic_note(ds, "en"),
+            "synthetic_indicators": ds.synthetic_indicators(),
+            "input_sha256": provenance["input_sha256"], "versions": provenance["versions"],
+            "language": lang, "warnings": [w.message("en") for w in ds.warnings]}
+
+
 class Written:
     """What every executed run shares: its files (tables as CSV, summary.json,
     timing.json, figures, the workbook) written atomically by :meth:`write` into a
@@ -118,14 +129,7 @@ class Result(Written):
             "focus_stability": focus["stability"].value_counts().sort_index().to_dict()
             if "stability" in focus else {},
             "typology_clusters": self.scores.typology.k,
-            "dataset": self.provenance["dataset"],
-            "headline": headline(ds),
-            "data_status": synthetic_note(ds, "en"),
-            "synthetic_indicators": ds.synthetic_indicators(),
-            "input_sha256": self.provenance["input_sha256"],
-            "versions": self.provenance["versions"],
-            "language": self.lang,
-            "warnings": [w.message("en") for w in ds.warnings],
+            **data_block(ds, self.provenance, self.lang),
             "allocation": plan,
             "equity": equity_summary(self.equity),
             "price_of_balance": price_summary(self.price),

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from planning.data.summary import headline, synthetic_note
+from planning.data.summary import synthetic_note
 from planning.i18n import text
 from planning.pipeline.preparing import Prepared, prepare
 from planning.pipeline.provenance import SOLVER_KEYS, provenance
-from planning.pipeline.result import Written
+from planning.pipeline.result import Written, data_block
 from planning.report.folder import check_target
 
 __all__ = ["YEARS_WORKBOOK", "YEAR_ANALYSES", "OneYearOnly", "ReplanError", "YearsResult",
@@ -132,14 +132,7 @@ class YearsResult(Written):
             "scenario": prepared.scenario,
             "focus_villages": sorted(table.loc[table["selected"].astype(bool), "code"]
                                      .astype(str)),
-            "dataset": self.provenance["dataset"],
-            "headline": headline(ds),
-            "data_status": synthetic_note(ds, "en"),
-            "synthetic_indicators": ds.synthetic_indicators(),
-            "input_sha256": self.provenance["input_sha256"],
-            "versions": self.provenance["versions"],
-            "language": self.lang,
-            "warnings": [w.message("en") for w in ds.warnings],
+            **data_block(ds, self.provenance, self.lang),
             "solver": solver,
             "years": years_block(plan, "en"),
         }

@@ -248,6 +248,19 @@ def _sheet_rows(ws, where: Where
     return rows, letters | {f"header:{k}": v for k, v in headers.items()}, problems, top
 
 
+def _sheet_of(book, records: pd.DataFrame, where: Where, year: int) -> str:
+    """The name of the sheet "RKPD <year>" of ``book``, after checking that ``year`` is
+    the next one to record (:func:`_check_year`); a missing sheet is refused with the
+    closest sheet name."""
+    years = sorted(int(y) for y in set(records["year"]))
+    _check_year(int(year), years, records, where)
+    name = year_sheet(year)
+    if name not in book.sheetnames:
+        close = difflib.get_close_matches(name, book.sheetnames, n=1)
+        raise _refuse(where, "replan.no_sheet", sheet=name, guess=close[0] if close else "")
+    return name
+
+
 def read_recorded_year(path: str | Path, year: int) -> RecordedYear:
     """What was delivered in ``year``, read from the sheet "RKPD <year>" of the edited
     multi-year workbook at ``path`` (see the module), with the years recorded before it:
@@ -255,12 +268,7 @@ def read_recorded_year(path: str | Path, year: int) -> RecordedYear:
     listing every problem found."""
     book, records, where = _book(path)
     try:
-        years = sorted(int(y) for y in set(records["year"]))
-        _check_year(int(year), years, records, where)
-        name = year_sheet(year)
-        if name not in book.sheetnames:
-            close = difflib.get_close_matches(name, book.sheetnames, n=1)
-            raise _refuse(where, "replan.no_sheet", sheet=name, guess=close[0] if close else "")
+        name = _sheet_of(book, records, where, year)
         at = replace(where, sheet=name)
         try:
             book[name].reset_dimensions()
@@ -287,6 +295,7 @@ def read_recorded_year(path: str | Path, year: int) -> RecordedYear:
     history["year"] = history["year"].astype(int)
     for key in ("started", "units"):
         history[key] = history[key].astype(int)
+    years = sorted(int(y) for y in set(records["year"]))
     return RecordedYear(year=int(year), years=years, rows=checked, history=history)
 
 
@@ -405,11 +414,7 @@ def record_year(path: str | Path, year: int, *, not_done=(), partly=None,
     path = Path(path)
     book, records, where = _book(path)
     try:
-        years = sorted(int(y) for y in set(records["year"]))
-        _check_year(int(year), years, records, where)
-        name = year_sheet(year)
-        if name not in book.sheetnames:
-            raise _refuse(where, "replan.no_sheet", sheet=name, guess="")
+        name = _sheet_of(book, records, where, year)
     finally:
         book.close()
     at = replace(where, sheet=name)
