@@ -241,4 +241,6 @@ def test_enforced_target_is_reached_or_refused(ds, scores):
     impossible = Target(by=2027, dimension="employment", removed=1e6, enforce=True)
     with pytest.raises(ModelError) as caught:
         plan_years(small, table, settings_for(years, pagu, 0.1, 0.5, targets=[impossible]))
-    assert "infeasible" in str(caught.value)
+    assert caught.value.key == "years.infeasible"
+    assert caught.value.report.status == "infeasible"
+    assert "enforce" in caught.value.render("id") and "enforce" in str(caught.value)

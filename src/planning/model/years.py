@@ -462,7 +462,8 @@ class YearsNoPlan(ModelError):
     def __init__(self, report: SolveReport, refocused: list[int]):
         self.report = report
         self.refocused = refocused
-        super().__init__("years.no_plan", status=report.status,
+        super().__init__("years.infeasible" if report.status == "infeasible"
+                         else "years.no_plan", status=report.status,
                          detail=report.message or "-")
 
 
