@@ -282,6 +282,39 @@ class HorizonSection(_Strict):
                        inflow_pct=dict(self.inflow_pct), rescore=self.rescore)
 
 
+class RegionSection(_Strict):
+    """The ``region:`` section: a province or the whole country planned in two levels
+    (docs/region.md). The envelope is split across the districts of the region folder by
+    the marginal value of each district's budget curve, then each district is planned
+    within its share with every other section of the scenario (scoring, villages, rules,
+    objective, solver). The curve of a district is measured at
+    ``floor_pct``, ``floor_pct + step_pct``, ... up to ``cap_pct`` of its own pagu."""
+
+    folder: PathText
+    """The region folder (``planning generate province|country``), holding districts.csv."""
+    envelope: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    """The envelope to split, juta Rp; None: the sum of every district's pagu (after the
+    budgets section)."""
+    floor_pct: float = Field(default=60.0, ge=0, le=100, allow_inf_nan=False)
+    """Every district keeps at least this share of its own pagu (per cent)."""
+    cap_pct: float = Field(default=160.0, ge=100, le=1000, allow_inf_nan=False)
+    """No district gets more than this share of its own pagu (per cent)."""
+    step_pct: float = Field(default=20.0, gt=0, le=100, allow_inf_nan=False)
+    """The distance between the points of a district's curve (per cent of its pagu)."""
+    gap: float | None = Field(default=None, gt=0, lt=1, allow_inf_nan=False)
+    """The gap target of each district's plan; None: the solver section's gap."""
+
+    @property
+    def factors(self) -> list[float]:
+        """The curve's points as factors of a district's pagu: floor, floor + step, ...,
+        cap (the cap always included)."""
+        points, pct = [], self.floor_pct
+        while pct < self.cap_pct - 1e-9:
+            points.append(round(pct / 100.0, 6))
+            pct += self.step_pct
+        return [*points, round(self.cap_pct / 100.0, 6)]
+
+
 class Scenario(_Strict):
     name: str
     description: str = ""
@@ -298,6 +331,8 @@ class Scenario(_Strict):
     analysis: AnalysisSettings = AnalysisSettings()
     horizon: HorizonSection | None = None
     """A multi-year plan (None: one budget year). The one-year run ignores it."""
+    region: RegionSection | None = None
+    """A province or the country planned in two levels (None: one district)."""
 
     @field_validator("name")
     @classmethod

@@ -1,0 +1,373 @@
+"""A province or the country planned in two levels (rencana dua tingkat), docs/region.md.
+
+1. **Curves.** For every district (one Dask task each): its data set loaded and scored,
+   the model built once, and at each factor f of the curve (every agency's pagu times f,
+   from the floor to the cap) the quick plan (greedy or the rounded LP relaxation, a plan
+   that keeps every rule) and the LP relaxation's bound: ``value`` <= best plan <=
+   ``bound`` at that budget. Certified, and fast: no MIP.
+2. **Split.** The envelope split across the districts by the marginal value of their
+   LP curves (:func:`planning.model.split.split_envelope`): floors and caps are each
+   district's first and last curve point where the LP relaxation has a solution. The LP
+   curve is used, not the quick plans' values, because it is concave (the optimal value
+   of a linear programme is a concave function of the right-hand side of its pagu and
+   absorption rows, which grow with f), so its slopes are true marginal values that fall
+   as money is added and the split is exact for it; the quick plans' values are noisy
+   (a rounding can be poor at one point and good at the next). The quick plan's value at
+   each point is kept beside the bound: the curve is certified within their distance.
+3. **Plans.** Every district's MIP within its share (its pagu times share / pagu), each a
+   Dask task, to the region's gap target.
+4. **Combined plan.** The districts' plans side by side; its value Z = sum_d z_d and its
+   bound U = sum_d u_d (each district's proven MIP bound at its share), so the combined
+   plan is within gap = (U - Z) / U of the best plan *for these shares*.
+
+A task finds its district on disk (``folder``): on an existing cluster, every worker must
+see the region folder at the same path. The results do not depend on the number of
+workers: each task is a pure function of its district and the scenario (the solver is
+seeded and stops on the gap or node limit), placed by its index.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planning.analysis.equity import gini
+from planning.analysis.workers import Runner
+from planning.data import DataError, load_dataset
+from planning.model import ModelError, Planner, PresolveError, relative_gap
+from planning.model.split import Split, split_envelope, upper_hull
+from planning.scoring import score
+
+#: the errors of a district that are its data's or its rules' (reported in the planner's
+#: words); any other exception is a failed task (retried, then reported)
+DISTRICT_ERRORS = (DataError, ModelError, PresolveError, ValueError)
+
+
+@dataclass(frozen=True)
+class DistrictTask:
+    """One district: its code and its data set folder (absolute), and the factor of its
+    pagu (the share; 1 for a curve task)."""
+
+    code: str
+    folder: str
+    factor: float = 1.0
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every task reads: the scenario (every section but the region's applies to each
+    district), the curve's factors and the districts' gap target."""
+
+    scenario: object
+    factors: tuple[float, ...]
+    gap: float | None = None
+
+
+@dataclass
+class DistrictCurve:
+    code: str
+    pagu: float = 0.0
+    """The district's own pagu after the scenario's budgets section, juta Rp."""
+    villages: int = 0
+    in_plan: int = 0
+    poor_people: float = 0.0
+    points: list[dict] = field(default_factory=list)
+    """factor, budget (juta Rp), value (the quick plan's, None: none found), bound (the LP
+    relaxation's, None: none), problem (why there is no plan, both languages)."""
+    problem: dict | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class DistrictPlan:
+    code: str
+    factor: float
+    status: str = "failed"
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    totals: dict = field(default_factory=dict)
+    plan: pd.DataFrame | None = None
+    dimensions: pd.DataFrame | None = None
+    agencies: pd.DataFrame | None = None
+    problem: dict | None = None
+    seconds: float = 0.0
+
+
+def _problem(error: Exception) -> dict:
+    """An error's message in both languages."""
+    render = getattr(error, "render", None)
+    if render is None:
+        return {"id": str(error), "en": str(error)}
+    return {"id": render("id"), "en": render("en")}
+
+
+def _district(task: DistrictTask, shared: Shared):
+    """The district's data set, scores and model settings (pagu times the task's factor)."""
+    ds = load_dataset(task.folder)
+    sc = shared.scenario
+    scores = score(ds, sc.scoring)
+    settings = sc.model_settings(ds.agencies.set_index("code")["pagu"].to_dict())
+    if task.factor != 1.0:
+        settings = settings.model_copy(update={"pagu": {
+            a: round(v * task.factor, 6) for a, v in settings.pagu.items()}})
+    if shared.gap is not None:
+        settings = settings.model_copy(update={
+            "solver": settings.solver.model_copy(update={"gap": shared.gap})})
+    return ds, scores, settings
+
+
+def curve_task(task: DistrictTask, shared: Shared) -> DistrictCurve:
+    """The district's budget curve (see the module docstring, step 1)."""
+    t0 = time.perf_counter()
+    out = DistrictCurve(code=task.code)
+    try:
+        ds, scores, settings = _district(task, shared)
+        base = dict(settings.pagu)
+        out.pagu = float(sum(base.values()))
+        out.villages = len(ds.villages)
+        out.poor_people = float(pd.to_numeric(ds.indicators.get(
+            "poor_people", pd.Series(dtype=float))).sum())
+        planner = Planner(ds, scores, settings)
+        out.in_plan = len(planner.instance.villages)
+    except DISTRICT_ERRORS as error:
+        out.problem, out.seconds = _problem(error), time.perf_counter() - t0
+        return out
+    for f in shared.factors:
+        point = {"factor": f, "budget": round(out.pagu * f, 6), "value": None, "bound": None,
+                 "problem": None}
+        try:
+            planner.set_budgets({a: round(v * f, 6) for a, v in base.items()})
+            quick, lp = planner.quick()
+            point["value"] = quick.best_objective
+            point["bound"] = lp.objective if lp.status == "optimal" else None
+        except DISTRICT_ERRORS as error:
+            point["problem"] = _problem(error)
+        out.points.append(point)
+    out.seconds = time.perf_counter() - t0
+    return out
+
+
+def plan_task(task: DistrictTask, shared: Shared) -> DistrictPlan:
+    """The district's MIP plan within its share (step 3)."""
+    t0 = time.perf_counter()
+    out = DistrictPlan(code=task.code, factor=task.factor)
+    try:
+        ds, scores, settings = _district(task, shared)
+        allocation = Planner(ds, scores, settings).plan()
+    except DISTRICT_ERRORS as error:
+        out.problem, out.seconds = _problem(error), time.perf_counter() - t0
+        return out
+    report = allocation.report
+    out.status = report.status
+    if allocation.is_plan:
+        t = allocation.tables
+        out.objective = float(report.objective)
+        out.bound = float(report.bound if report.bound is not None else report.objective)
+        out.gap = relative_gap(out.objective, out.bound)
+        out.totals = {k: v for k, v in t.totals.items() if k != "removed_by_dimension"}
+        out.plan = t.plan.assign(district=task.code)
+        out.dimensions = t.dimensions.assign(district=task.code)
+        out.agencies = t.agencies.assign(district=task.code)
+    elif allocation.explanation is not None:
+        out.problem = {lang: allocation.explanation.render(allocation.instance, lang)
+                       for lang in ("id", "en")}
+    else:
+        out.problem = {"id": report.message or report.status,
+                       "en": report.message or report.status}
+    out.seconds = time.perf_counter() - t0
+    return out
+
+
+@dataclass
+class RegionPlan:
+    """The two-level plan of a region: per district its curve, share and plan; the
+    combined value, bound and gap (module docstring)."""
+
+    districts: pd.DataFrame
+    """One row per district (districts.csv's columns, then the curve, the share, the plan)."""
+    curves: pd.DataFrame
+    """One row per district and curve point."""
+    plans: dict[str, DistrictPlan]
+    split: Split | None
+    envelope: float
+    totals: dict
+    problems: dict[str, dict]
+    """district -> why it has no plan (both languages)."""
+    runs: dict = field(default_factory=dict)
+    seconds: dict = field(default_factory=dict)
+
+    @property
+    def plan(self) -> pd.DataFrame:
+        """Every district's plan rows, one table (district, village, programme, ...)."""
+        frames = [p.plan for _, p in sorted(self.plans.items()) if p.plan is not None]
+        if not frames:
+            return pd.DataFrame()
+        table = pd.concat(frames, ignore_index=True)
+        return table[["district", *[c for c in table.columns if c != "district"]]]
+
+    @property
+    def dimensions(self) -> pd.DataFrame:
+        frames = [p.dimensions for _, p in sorted(self.plans.items())
+                  if p.dimensions is not None]
+        if not frames:
+            return pd.DataFrame()
+        table = pd.concat(frames, ignore_index=True)
+        return table[["district", *[c for c in table.columns if c != "district"]]]
+
+
+def _curve_points(curve: DistrictCurve) -> list[tuple[float, float]]:
+    """The points the split uses: (budget, the LP relaxation's value) where it has one."""
+    return [(p["budget"], p["bound"]) for p in curve.points if p["bound"] is not None]
+
+
+def _curves_table(curves: list[DistrictCurve]) -> pd.DataFrame:
+    rows = []
+    for c in curves:
+        hull = {round(b, 6) for b, _ in upper_hull(_curve_points(c))}
+        for p in c.points:
+            rows.append({"district": c.code, "factor": p["factor"], "budget": p["budget"],
+                         "value": p["value"], "bound": p["bound"],
+                         "on_hull": round(p["budget"], 6) in hull and p["bound"] is not None})
+    return pd.DataFrame(rows, columns=["district", "factor", "budget", "value", "bound",
+                                       "on_hull"])
+
+
+def plan_region(districts: pd.DataFrame, root: str | Path, scenario, *,
+                runner: Runner | None = None,
+                on_stage: Callable[[str, dict], None] | None = None) -> RegionPlan:
+    """The two-level plan of the districts (a table with ``code`` and ``folder``, the folder
+    relative to ``root``) under ``scenario`` (its ``region`` section: envelope, floor, cap,
+    curve step, gap). ``runner`` says where the tasks run (default: in this process).
+    ``on_stage(name, facts)`` is told when a stage ends."""
+    region = scenario.region
+    runner = runner or Runner(workers=0, progress=False)
+    shared = Shared(scenario=scenario, factors=tuple(region.factors), gap=region.gap)
+    root = Path(root).resolve()
+    table = districts.sort_values("code", kind="stable").reset_index(drop=True)
+    tasks = [DistrictTask(code=str(r.code), folder=str(root / str(r.folder)))
+             for r in table.itertuples()]
+    seconds: dict[str, float] = {}
+
+    t0 = time.perf_counter()
+    outcome = runner(curve_task, tasks, shared=shared, label="curves")
+    seconds["curves"] = time.perf_counter() - t0
+    problems: dict[str, dict] = {}
+    curves: list[DistrictCurve] = []
+    for task, result in zip(tasks, outcome.results, strict=True):
+        if result is None:
+            result = DistrictCurve(code=task.code, problem=_failed(outcome, tasks, task))
+        curves.append(result)
+        if result.problem is None and not _curve_points(result):
+            first = next((p["problem"] for p in result.points if p["problem"]), None)
+            result.problem = first or {"id": "-", "en": "-"}
+        if result.problem is not None:
+            problems[task.code] = result.problem
+    by_code = {c.code: c for c in curves}
+    if on_stage:
+        on_stage("curves", {"districts": len(tasks), "failed": len(problems)})
+
+    planned = [c for c in curves if c.problem is None]
+    base_total = float(sum(c.pagu for c in curves))
+    envelope = float(region.envelope) if region.envelope is not None else base_total
+    t0 = time.perf_counter()
+    split = split_envelope({c.code: _curve_points(c) for c in planned}, envelope)
+    seconds["split"] = time.perf_counter() - t0
+    if on_stage:
+        on_stage("split", {"envelope": envelope, "level": split.level})
+
+    plan_tasks = [DistrictTask(code=t.code, folder=t.folder,
+                               factor=round(split.shares[t.code] / by_code[t.code].pagu, 9))
+                  for t in tasks if t.code in split.shares]
+    t0 = time.perf_counter()
+    outcome = runner(plan_task, plan_tasks, shared=shared, label="plans")
+    seconds["plans"] = time.perf_counter() - t0
+    plans: dict[str, DistrictPlan] = {}
+    for task, result in zip(plan_tasks, outcome.results, strict=True):
+        if result is None:
+            result = DistrictPlan(code=task.code, factor=task.factor,
+                                  problem=_failed(outcome, plan_tasks, task))
+        plans[task.code] = result
+        if result.plan is None:
+            problems.setdefault(task.code, result.problem or {"id": result.status,
+                                                              "en": result.status})
+    if on_stage:
+        on_stage("plans", {"districts": len(plan_tasks),
+                           "failed": sum(p.plan is None for p in plans.values())})
+    rows = _district_rows(table, by_code, plans, split, problems)
+    totals = _totals(rows, envelope, split, base_total)
+    return RegionPlan(districts=rows, curves=_curves_table(curves), plans=plans, split=split,
+                      envelope=envelope, totals=totals, problems=problems,
+                      runs=dict(runner.runs), seconds=seconds)
+
+
+def _failed(outcome, tasks: list[DistrictTask], task: DistrictTask) -> dict:
+    text = outcome.failed.get(tasks.index(task), "-")
+    return {"id": text, "en": text}
+
+
+def _district_rows(table: pd.DataFrame, curves: dict[str, DistrictCurve],
+                   plans: dict[str, DistrictPlan], split: Split,
+                   problems: dict[str, dict]) -> pd.DataFrame:
+    rows = []
+    for r in table.to_dict("records"):
+        code = str(r["code"])
+        c, p = curves[code], plans.get(code)
+        points = _curve_points(c)
+        totals = p.totals if p is not None else {}
+        share = split.shares.get(code)
+        rows.append({
+            **r,
+            "villages_in_plan": c.in_plan, "poor_people": c.poor_people,
+            "pagu_own": c.pagu,
+            "floor": points[0][0] if points else None,
+            "cap": points[-1][0] if points else None,
+            "share": share, "factor": share / c.pagu if share is not None and c.pagu else None,
+            "marginal_value": split.marginal.get(code),
+            "curve_value": split.hull_value.get(code),
+            "status": p.status if p is not None else "failed",
+            "objective": p.objective if p is not None else None,
+            "bound": p.bound if p is not None else None,
+            "gap": p.gap if p is not None else None,
+            "cost": totals.get("cost"),
+            "deprivations_before": totals.get("deprivations_before"),
+            "deprivations_removed": totals.get("deprivations_removed"),
+            "villages_served": totals.get("villages_served"),
+            "spending_per_poor_person": (totals["cost"] / c.poor_people
+                                         if totals.get("cost") is not None and c.poor_people
+                                         else None),
+            "seconds_curve": round(c.seconds, 3),
+            "seconds_plan": round(p.seconds, 3) if p is not None else None,
+            "problem_id": (problems.get(code) or {}).get("id"),
+            "problem_en": (problems.get(code) or {}).get("en"),
+        })
+    return pd.DataFrame(rows)
+
+
+def _totals(rows: pd.DataFrame, envelope: float, split: Split, base_total: float) -> dict:
+    ok = rows["objective"].notna()
+    value = float(rows.loc[ok, "objective"].sum())
+    bound = float(rows.loc[ok, "bound"].sum())
+    spend = rows.loc[ok, "spending_per_poor_person"].dropna().to_numpy(dtype=float)
+    return {
+        "districts": len(rows), "districts_planned": int(ok.sum()),
+        "districts_without_plan": rows.loc[~ok, "code"].astype(str).tolist(),
+        "envelope": envelope, "pagu_own_total": base_total,
+        "allocated": float(sum(split.shares.values())), "not_allocated": split.left,
+        "cost": float(rows.loc[ok, "cost"].sum()),
+        "value": value, "bound": bound, "gap": relative_gap(value, bound) if ok.any() else None,
+        "water_level": split.level,
+        "deprivations_before": float(rows.loc[ok, "deprivations_before"].sum()),
+        "deprivations_removed": float(rows.loc[ok, "deprivations_removed"].sum()),
+        "spending_per_poor_person_gini": float(gini(spend)) if len(spend) else None,
+        "spending_per_poor_person_min": float(spend.min()) if len(spend) else None,
+        "spending_per_poor_person_max": float(spend.max()) if len(spend) else None,
+        "villages": int(rows["villages_in_plan"].sum()),
+        "largest_gap": float(np.nanmax(rows["gap"].to_numpy(dtype=float)))
+        if ok.any() else None,
+    }
