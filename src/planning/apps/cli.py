@@ -169,6 +169,7 @@ def _write_run(job, shown: str, out: Path | None):
     folder that cannot be written: the message, that nothing was written, exit code 1."""
     import logging
 
+    from planning.analysis.region import RegionError
     from planning.analysis.workers import WorkersError
     from planning.config.reading import SettingsError
     from planning.model import ModelError, PresolveError
@@ -180,7 +181,8 @@ def _write_run(job, shown: str, out: Path | None):
     try:
         return job()
     except (DataError, ModelError, PresolveError, NoPlan, SettingsError,
-            RoundTripError, MapError, ResultsFolderError, WorkersError, ReplanError) as exc:
+            RoundTripError, MapError, ResultsFolderError, WorkersError, ReplanError,
+            RegionError) as exc:
         said = [exc.render(shown), i18n.text("run.nothing_written", shown,
                                              path=out or "results/<skenario>")]
     except OSError as exc:
@@ -249,6 +251,98 @@ def run(
     for line in _price_lines(result.summary["price_of_balance"], result.allocation, lang):
         typer.echo(line)
     _final_lines(result, lang, status=False)
+
+
+@app.command()
+def region(
+    scenario: Annotated[Path, typer.Argument(
+        help="Skenario wilayah (YAML, dengan bagian region:) / region scenario file.")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder hasil (bawaan: results/<nama skenario>).")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="Bahasa: id atau en (bawaan: dari skenario).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=0, help="Proses pekerja Dask lokal (0: di proses ini; bawaan: "
+                                 "analysis.workers atau satu per inti) / local workers.")
+    ] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Alamat klaster Dask yang sudah ada, mis. tcp://host:8786 / an "
+                            "existing Dask scheduler.")] = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    log_file: LogFile = None,
+) -> None:
+    """Rencana dua tingkat sebuah provinsi atau negara: kurva anggaran tiap kabupaten,
+    pembagian amplop menurut nilai marjinal, rencana MIP tiap kabupaten dalam bagiannya
+    (tugas Dask), rencana gabungan dengan selisih tersertifikasi.
+    / Two-level plan of a province or the country: each district's budget curve, the
+    envelope split by marginal value, each district's MIP within its share (Dask tasks),
+    the combined plan with a certified gap."""
+    from planning.apps.progress import shown as progress
+    from planning.pipeline.region import execute_region, prepare_region
+
+    shown = _lang(lang or "id")
+    level = _verbosity(quiet, verbose, shown)
+    scenario = scenario_file(scenario, shown, say=level > 0)
+    log_path = _log_file(log_file, out, scenario, shown)
+
+    def job():
+        result = execute_region(prepare_region(
+            scenario, out, lang=lang and shown, workers=workers, scheduler=scheduler,
+            progress=level > 0))
+        from planning.model.progress import stage
+
+        with stage("write") as found:
+            found["path"] = str(result.write())
+        return result
+
+    with progress(shown, level, log_path, fixed=lang is not None,
+                  title=f"planning region {scenario}"):
+        result = _write_run(job, shown, out)
+    lang = result.lang
+    for line in _region_lines(result, lang)[:2 if quiet else None]:
+        typer.echo(line)
+    typer.echo(i18n.text("run.written", lang, path=result.out_dir.resolve()))
+    typer.echo(i18n.text("run.workbook", lang, path=result.workbook_path.resolve()))
+    gap = result.summary["totals"]["gap"]
+    max_gap = result.prepared.loaded.scenario.solver.max_gap
+    if gap is None or gap > max_gap:
+        typer.echo(i18n.text("run.not_accepted", lang, gap=_percent(gap, lang),
+                             max_gap=_percent(max_gap, lang)), err=True)
+        raise typer.Exit(NOT_ACCEPTED)
+
+
+def _region_lines(result, lang: str) -> list[str]:
+    """A region's plan in short: the data's status, the combined plan (value, bound,
+    certified gap), the envelope and its split, the deprivations removed, the equity
+    across districts, and each district without a plan with the reason."""
+    from planning.i18n import number
+
+    t = result.summary["totals"]
+
+    def juta(value) -> str:
+        return number(value, lang, decimals=0) if value is not None else "-"
+
+    lines = [
+        i18n.text("region.line_plan", lang, planned=t["districts_planned"],
+                  districts=t["districts"], value=juta(t["value"]), bound=juta(t["bound"]),
+                  gap=_percent(t["gap"], lang)),
+        result.note,
+        i18n.text("region.line_envelope", lang, envelope=juta(t["envelope"]),
+                  own=juta(t["pagu_own_total"]), cost=juta(t["cost"]),
+                  left=juta(t["not_allocated"])),
+        i18n.text("region.line_removed", lang, removed=juta(t["deprivations_removed"]),
+                  before=juta(t["deprivations_before"])),
+    ]
+    if t["spending_per_poor_person_gini"] is not None:
+        lines.append(i18n.text(
+            "region.line_equity", lang,
+            gini=number(t["spending_per_poor_person_gini"], lang, decimals=3),
+            low=number(1000 * t["spending_per_poor_person_min"], lang, decimals=0),
+            high=number(1000 * t["spending_per_poor_person_max"], lang, decimals=0)))
+    for code, why in result.summary["districts_without_plan"].items():
+        lines.append(i18n.text("region.line_no_plan", lang, code=code, why=why))
+    return lines
 
 
 def _final_lines(result, lang: str, status: bool = True) -> None:
