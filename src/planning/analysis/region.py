@@ -149,7 +149,9 @@ def curve_task(task: DistrictTask, shared: Shared) -> DistrictCurve:
         out.synthetic = bool(ds.synthetic_indicators())
         out.poor_people = float(pd.to_numeric(ds.indicators.get(
             "poor_people", pd.Series(dtype=float))).sum())
-        planner = Planner(ds, scores, settings)
+        top = max(shared.factors)  # built at the cap: the most money, the fewest refusals
+        planner = Planner(ds, scores, settings.model_copy(update={"pagu": {
+            a: round(v * top, 6) for a, v in base.items()}}))
         out.in_plan = len(planner.instance.villages)
     except DISTRICT_ERRORS as error:
         out.problem, out.seconds = _problem(error), time.perf_counter() - t0

@@ -71,6 +71,8 @@ def prepare_region(scenario_path: str | Path, out_dir: str | Path | None = None,
         inputs = [root, *loaded.files]
         if check_out:
             check_target(target, inputs)
+        if sc.region.generate is not None and not root.exists():
+            _generate(root, sc.region.generate)
         region = load_region(root)
         found.update(scenario=sc.name, lang=lang, villages=int(region.districts[
             "n_villages"].astype(int).sum()), programs="-", agencies="-")
@@ -82,6 +84,13 @@ def prepare_region(scenario_path: str | Path, out_dir: str | Path | None = None,
     return PreparedRegion(loaded=loaded, region=region, lang=lang, runner=runner,
                           out_dir=target if check_out else None,
                           protect=tuple(Path(p) for p in inputs), scenario=record)
+
+
+def _generate(root: Path, how) -> None:
+    """Make the missing region folder ``root`` as the scenario's ``region.generate`` says."""
+    from planning.data.synth_region import generate_region
+
+    generate_region(root, how.level, how.villages, how.seed)
 
 
 def execute_region(prepared: PreparedRegion) -> RegionResult:
