@@ -150,6 +150,11 @@ def validate(
     """Periksa semua tabel data set; tampilkan semua masalah sekaligus.
     / Check every table of a data set and list every problem at once."""
     lang = _lang(lang)
+    from planning.data.region import is_region
+
+    if is_region(data_dir):
+        _validate_region(data_dir, lang)
+        return
     report, typed = validate_dataset(data_dir)
     for line in report.lines(lang):
         typer.echo(line)
@@ -162,6 +167,78 @@ def validate(
                   len(typed["programs"]), len(typed["agencies"]),
                   float(typed["agencies"]["pagu"].sum()),
                   int((meta["status"] == "synthetic").sum()))
+
+
+def _validate_region(folder: Path, lang: str) -> None:
+    """``planning validate`` on a region folder: one line per district as it is checked,
+    the problems, the totals; exit 1 when there are errors."""
+    from planning.data.region import validate_region
+
+    result = validate_region(folder, on_district=lambda d: typer.echo(d.line(lang)))
+    for line in result.report.lines(lang):
+        typer.echo(line)
+    typer.echo(result.total(lang))
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+generate_app = typer.Typer(
+    rich_markup_mode=None, no_args_is_help=True,
+    help="Bangkitkan wilayah sintetis (provinsi, negara) / generate a synthetic region.")
+app.add_typer(generate_app, name="generate")
+Seed = Annotated[int | None, typer.Option("--seed", help="Seed acak / random seed.")]
+Villages = Annotated[int | None, typer.Option(
+    "--villages", help="Jumlah desa/kelurahan / number of villages.")]
+Districts = Annotated[int | None, typer.Option(
+    "--districts", help="Jumlah kabupaten/kota / number of districts.")]
+Out = Annotated[Path, typer.Argument(help="Folder tujuan (baru atau kosong) / target folder.")]
+
+
+def _generate(level: str, out: Path, seed: int | None, villages: int | None,
+              districts: int | None, lang: str) -> None:
+    """Generate a region folder; a clear message and exit 1 when it cannot be."""
+    import time
+
+    from planning.data.synth import SEED
+    from planning.data.synth_region import GenerateError, generate_region
+
+    lang = _lang(lang)
+    seed = SEED if seed is None else seed
+    start = time.perf_counter()
+    try:
+        generate_region(out, level, villages, seed, n_districts=districts)
+    except GenerateError as exc:
+        typer.echo(exc.render(lang), err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        typer.echo(i18n.text("score.cannot_write", lang, path=out, detail=exc.strerror or exc),
+                   err=True)
+        raise typer.Exit(1) from None
+    from planning.data.region import load_region
+
+    region = load_region(out)
+    counts = region.districts[["n_kecamatan", "n_villages"]].sum()
+    typer.echo(i18n.text("generate.done", lang, path=out, districts=len(region.districts),
+                         provinces=len(region.provinces),
+                         kecamatan=i18n.number(int(counts["n_kecamatan"]), lang),
+                         villages=i18n.number(int(counts["n_villages"]), lang), seed=seed,
+                         seconds=i18n.number(time.perf_counter() - start, lang, 1)))
+
+
+@generate_app.command("province")
+def generate_province(out: Out, seed: Seed = None, villages: Villages = None,
+                      districts: Districts = None, lang: Lang = "id") -> None:
+    """Provinsi sintetis mirip Bali (kode 51: 9 kabupaten/kota, 57 kecamatan, 716 desa).
+    / A synthetic Bali-like province (code 51: 9 districts, 57 kecamatan, 716 villages)."""
+    _generate("province", out, seed, villages, districts, lang)
+
+
+@generate_app.command("country")
+def generate_country(out: Out, seed: Seed = None, villages: Villages = None,
+                     districts: Districts = None, lang: Lang = "id") -> None:
+    """Indonesia sintetis (38 provinsi, 514 kabupaten/kota, 83.700 desa).
+    / A synthetic Indonesia (38 provinces, 514 districts, 83,700 villages)."""
+    _generate("country", out, seed, villages, districts, lang)
 
 
 def _write_run(job, shown: str, out: Path | None):
