@@ -159,11 +159,13 @@ def curve_task(task: DistrictTask, shared: Shared) -> DistrictCurve:
     for f in shared.factors:
         point = {"factor": f, "budget": round(out.pagu * f, 6), "value": None, "bound": None,
                  "problem": None}
-        try:
-            planner.set_budgets({a: round(v * f, 6) for a, v in base.items()})
+        try:  # the presolve checks only to say why where the LP has no solution
+            planner.set_budgets({a: round(v * f, 6) for a, v in base.items()}, check=False)
             quick, lp = planner.quick()
             point["value"] = quick.best_objective
             point["bound"] = lp.objective if lp.status == "optimal" else None
+            if point["bound"] is None:
+                planner.check()
         except DISTRICT_ERRORS as error:
             point["problem"] = _problem(error)
         out.points.append(point)
