@@ -40,7 +40,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench tools
 
 scenarios: $(STAMP)
-	@for f in scenarios/*.yaml; do $(BIN)/planning run $$f || exit 1; done
+	@for f in scenarios/*.yaml; do \
+	    if grep -q '^region:' $$f; then $(BIN)/planning region $$f || exit 1; \
+	    else $(BIN)/planning run $$f || exit 1; fi; done
 
 hooks: $(STAMP)
 	$(BIN)/nbstripout --install

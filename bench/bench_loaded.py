@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from planning.config.scenario import is_region_scenario
+
 ROOT = Path(__file__).resolve().parents[1]
 PLANNING = Path(sys.executable).with_name("planning")
 
@@ -51,8 +53,8 @@ def main() -> int:
     parser.add_argument("names", nargs="*", help="scenario names (default: all shipped)")
     parser.add_argument("--burners", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
-    scenarios = [ROOT / "scenarios" / f"{n}.yaml" for n in args.names] or sorted(
-        (ROOT / "scenarios").glob("*.yaml"))
+    scenarios = [ROOT / "scenarios" / f"{n}.yaml" for n in args.names] or [
+        s for s in sorted((ROOT / "scenarios").glob("*.yaml")) if not is_region_scenario(s)]
     print(f"cores {os.cpu_count()}, load average before: {os.getloadavg()}")
     work = Path(tempfile.mkdtemp(prefix="bench-loaded-"))
     idle = {s.stem: run(s, work / "idle" / s.stem) for s in scenarios}

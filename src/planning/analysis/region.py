@@ -29,7 +29,6 @@ seeded and stops on the gap or node limit), placed by its index.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,13 +38,27 @@ import pandas as pd
 from planning.analysis.equity import gini
 from planning.analysis.workers import Runner
 from planning.data import DataError, load_dataset
+from planning.i18n import text
 from planning.model import ModelError, Planner, PresolveError, relative_gap
-from planning.model.split import Split, split_envelope, upper_hull
+from planning.model.progress import stage
+from planning.model.split import Split, SplitError, split_envelope, upper_hull
 from planning.scoring import score
 
 #: the errors of a district that are its data's or its rules' (reported in the planner's
 #: words); any other exception is a failed task (retried, then reported)
 DISTRICT_ERRORS = (DataError, ModelError, PresolveError, ValueError)
+
+
+class RegionError(Exception):
+    """A region run that cannot go on (no region section, an envelope below the floors):
+    ``key`` names the message, :meth:`render` says it in a language."""
+
+    def __init__(self, key: str, **params: object):
+        self.key, self.params = key, params
+        super().__init__(self.render("en"))
+
+    def render(self, lang: str = "id") -> str:
+        return text(self.key, lang, **self.params)
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,8 @@ class DistrictCurve:
     points: list[dict] = field(default_factory=list)
     """factor, budget (juta Rp), value (the quick plan's, None: none found), bound (the LP
     relaxation's, None: none), problem (why there is no plan, both languages)."""
+    synthetic: bool = False
+    """Its data set has synthetic indicators (every export then says so)."""
     problem: dict | None = None
     seconds: float = 0.0
 
@@ -131,9 +146,12 @@ def curve_task(task: DistrictTask, shared: Shared) -> DistrictCurve:
         base = dict(settings.pagu)
         out.pagu = float(sum(base.values()))
         out.villages = len(ds.villages)
+        out.synthetic = bool(ds.synthetic_indicators())
         out.poor_people = float(pd.to_numeric(ds.indicators.get(
             "poor_people", pd.Series(dtype=float))).sum())
-        planner = Planner(ds, scores, settings)
+        top = max(shared.factors)  # built at the cap: the most money, the fewest refusals
+        planner = Planner(ds, scores, settings.model_copy(update={"pagu": {
+            a: round(v * top, 6) for a, v in base.items()}}))
         out.in_plan = len(planner.instance.villages)
     except DISTRICT_ERRORS as error:
         out.problem, out.seconds = _problem(error), time.perf_counter() - t0
@@ -201,6 +219,8 @@ class RegionPlan:
     """district -> why it has no plan (both languages)."""
     runs: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)
+    synthetic: bool = False
+    """Some district's data set has synthetic per-village indicators."""
 
     @property
     def plan(self) -> pd.DataFrame:
@@ -239,12 +259,11 @@ def _curves_table(curves: list[DistrictCurve]) -> pd.DataFrame:
 
 
 def plan_region(districts: pd.DataFrame, root: str | Path, scenario, *,
-                runner: Runner | None = None,
-                on_stage: Callable[[str, dict], None] | None = None) -> RegionPlan:
+                runner: Runner | None = None) -> RegionPlan:
     """The two-level plan of the districts (a table with ``code`` and ``folder``, the folder
     relative to ``root``) under ``scenario`` (its ``region`` section: envelope, floor, cap,
     curve step, gap). ``runner`` says where the tasks run (default: in this process).
-    ``on_stage(name, facts)`` is told when a stage ends."""
+    Each of the three steps is a stage of the run's progress (curves, split, plans)."""
     region = scenario.region
     runner = runner or Runner(workers=0, progress=False)
     shared = Shared(scenario=scenario, factors=tuple(region.factors), gap=region.gap)
@@ -255,60 +274,75 @@ def plan_region(districts: pd.DataFrame, root: str | Path, scenario, *,
     seconds: dict[str, float] = {}
 
     t0 = time.perf_counter()
-    outcome = runner(curve_task, tasks, shared=shared, label="curves")
+    with stage("curves", districts=len(tasks)) as found:
+        outcome = runner(curve_task, tasks, shared=shared, label="curves")
+        curves = [result if result is not None else DistrictCurve(
+                      code=task.code, problem=_failed(outcome, i))
+                  for i, (task, result) in enumerate(zip(tasks, outcome.results, strict=True))]
+        problems = _curve_problems(curves)
+        found.update(districts=len(tasks), failed=len(problems))
     seconds["curves"] = time.perf_counter() - t0
-    problems: dict[str, dict] = {}
-    curves: list[DistrictCurve] = []
-    for task, result in zip(tasks, outcome.results, strict=True):
-        if result is None:
-            result = DistrictCurve(code=task.code, problem=_failed(outcome, tasks, task))
-        curves.append(result)
-        if result.problem is None and not _curve_points(result):
-            first = next((p["problem"] for p in result.points if p["problem"]), None)
-            result.problem = first or {"id": "-", "en": "-"}
-        if result.problem is not None:
-            problems[task.code] = result.problem
     by_code = {c.code: c for c in curves}
-    if on_stage:
-        on_stage("curves", {"districts": len(tasks), "failed": len(problems)})
 
     planned = [c for c in curves if c.problem is None]
     base_total = float(sum(c.pagu for c in curves))
     envelope = float(region.envelope) if region.envelope is not None else base_total
     t0 = time.perf_counter()
-    split = split_envelope({c.code: _curve_points(c) for c in planned}, envelope)
+    with stage("split") as found:
+        try:
+            split = split_envelope({c.code: _curve_points(c) for c in planned}, envelope)
+        except SplitError as error:
+            raise RegionError(error.key, **{k: f"{v:,.0f}" for k, v in error.params.items()}
+                              ) from None
+        found.update(envelope=round(envelope), level=round(split.level, 4))
     seconds["split"] = time.perf_counter() - t0
-    if on_stage:
-        on_stage("split", {"envelope": envelope, "level": split.level})
 
     plan_tasks = [DistrictTask(code=t.code, folder=t.folder,
                                factor=round(split.shares[t.code] / by_code[t.code].pagu, 9))
                   for t in tasks if t.code in split.shares]
     t0 = time.perf_counter()
-    outcome = runner(plan_task, plan_tasks, shared=shared, label="plans")
+    with stage("plans", districts=len(plan_tasks)) as found:
+        outcome = runner(plan_task, plan_tasks, shared=shared, label="plans")
+        plans: dict[str, DistrictPlan] = {}
+        for i, (task, result) in enumerate(zip(plan_tasks, outcome.results, strict=True)):
+            if result is None:
+                result = DistrictPlan(code=task.code, factor=task.factor,
+                                      problem=_failed(outcome, i))
+            plans[task.code] = result
+            if result.plan is None:
+                problems.setdefault(task.code, result.problem or {"id": result.status,
+                                                                  "en": result.status})
+        found.update(districts=len(plan_tasks),
+                     failed=sum(p.plan is None for p in plans.values()))
     seconds["plans"] = time.perf_counter() - t0
-    plans: dict[str, DistrictPlan] = {}
-    for task, result in zip(plan_tasks, outcome.results, strict=True):
-        if result is None:
-            result = DistrictPlan(code=task.code, factor=task.factor,
-                                  problem=_failed(outcome, plan_tasks, task))
-        plans[task.code] = result
-        if result.plan is None:
-            problems.setdefault(task.code, result.problem or {"id": result.status,
-                                                              "en": result.status})
-    if on_stage:
-        on_stage("plans", {"districts": len(plan_tasks),
-                           "failed": sum(p.plan is None for p in plans.values())})
     rows = _district_rows(table, by_code, plans, split, problems)
     totals = _totals(rows, envelope, split, base_total)
     return RegionPlan(districts=rows, curves=_curves_table(curves), plans=plans, split=split,
                       envelope=envelope, totals=totals, problems=problems,
-                      runs=dict(runner.runs), seconds=seconds)
+                      runs=dict(runner.runs), seconds=seconds,
+                      synthetic=any(c.synthetic for c in curves))
 
 
-def _failed(outcome, tasks: list[DistrictTask], task: DistrictTask) -> dict:
-    text = outcome.failed.get(tasks.index(task), "-")
+def _failed(outcome, index: int) -> dict:
+    """A task that failed on the workers (after its retries): its error, as Dask gave it."""
+    text = outcome.failed.get(index, "-")
     return {"id": text, "en": text}
+
+
+def _curve_problems(curves: list[DistrictCurve]) -> dict[str, dict]:
+    """district -> why it cannot be planned: its data or rules, or no LP solution at any
+    point of its curve (the first point's reason)."""
+    problems = {}
+    for c in curves:
+        if c.problem is None and not _curve_points(c):
+            floor = c.points[0]["budget"] if c.points else 0.0
+            cap = c.points[-1]["budget"] if c.points else 0.0
+            c.problem = next((p["problem"] for p in c.points if p["problem"]), None) or {
+                lang: text("region.no_curve", lang, floor=f"{floor:,.0f}", cap=f"{cap:,.0f}")
+                for lang in ("id", "en")}
+        if c.problem is not None:
+            problems[c.code] = c.problem
+    return problems
 
 
 def _district_rows(table: pd.DataFrame, curves: dict[str, DistrictCurve],

@@ -150,6 +150,11 @@ def validate(
     """Periksa semua tabel data set; tampilkan semua masalah sekaligus.
     / Check every table of a data set and list every problem at once."""
     lang = _lang(lang)
+    from planning.data.region import is_region
+
+    if is_region(data_dir):
+        _validate_region(data_dir, lang)
+        return
     report, typed = validate_dataset(data_dir)
     for line in report.lines(lang):
         typer.echo(line)
@@ -164,11 +169,84 @@ def validate(
                   int((meta["status"] == "synthetic").sum()))
 
 
+def _validate_region(folder: Path, lang: str) -> None:
+    """``planning validate`` on a region folder: one line per district as it is checked,
+    the problems, the totals; exit 1 when there are errors."""
+    from planning.data.region import validate_region
+
+    result = validate_region(folder, on_district=lambda d: typer.echo(d.line(lang)))
+    for line in result.report.lines(lang):
+        typer.echo(line)
+    typer.echo(result.total(lang))
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+generate_app = typer.Typer(
+    rich_markup_mode=None, no_args_is_help=True,
+    help="Bangkitkan wilayah sintetis (provinsi, negara) / generate a synthetic region.")
+app.add_typer(generate_app, name="generate")
+Seed = Annotated[int | None, typer.Option("--seed", help="Seed acak / random seed.")]
+Villages = Annotated[int | None, typer.Option(
+    "--villages", help="Jumlah desa/kelurahan / number of villages.")]
+Districts = Annotated[int | None, typer.Option(
+    "--districts", help="Jumlah kabupaten/kota / number of districts.")]
+Out = Annotated[Path, typer.Argument(help="Folder tujuan (baru atau kosong) / target folder.")]
+
+
+def _generate(level: str, out: Path, seed: int | None, villages: int | None,
+              districts: int | None, lang: str) -> None:
+    """Generate a region folder; a clear message and exit 1 when it cannot be."""
+    import time
+
+    from planning.data.synth import SEED
+    from planning.data.synth_region import GenerateError, generate_region
+
+    lang = _lang(lang)
+    seed = SEED if seed is None else seed
+    start = time.perf_counter()
+    try:
+        generate_region(out, level, villages, seed, n_districts=districts)
+    except GenerateError as exc:
+        typer.echo(exc.render(lang), err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        typer.echo(i18n.text("score.cannot_write", lang, path=out, detail=exc.strerror or exc),
+                   err=True)
+        raise typer.Exit(1) from None
+    from planning.data.region import load_region
+
+    region = load_region(out)
+    counts = region.districts[["n_kecamatan", "n_villages"]].sum()
+    typer.echo(i18n.text("generate.done", lang, path=out, districts=len(region.districts),
+                         provinces=len(region.provinces),
+                         kecamatan=i18n.number(int(counts["n_kecamatan"]), lang),
+                         villages=i18n.number(int(counts["n_villages"]), lang), seed=seed,
+                         seconds=i18n.number(time.perf_counter() - start, lang, 1)))
+
+
+@generate_app.command("province")
+def generate_province(out: Out, seed: Seed = None, villages: Villages = None,
+                      districts: Districts = None, lang: Lang = "id") -> None:
+    """Provinsi sintetis mirip Bali (kode 51: 9 kabupaten/kota, 57 kecamatan, 716 desa).
+    / A synthetic Bali-like province (code 51: 9 districts, 57 kecamatan, 716 villages)."""
+    _generate("province", out, seed, villages, districts, lang)
+
+
+@generate_app.command("country")
+def generate_country(out: Out, seed: Seed = None, villages: Villages = None,
+                     districts: Districts = None, lang: Lang = "id") -> None:
+    """Indonesia sintetis (38 provinsi, 514 kabupaten/kota, 83.700 desa).
+    / A synthetic Indonesia (38 provinces, 514 districts, 83,700 villages)."""
+    _generate("country", out, seed, villages, districts, lang)
+
+
 def _write_run(job, shown: str, out: Path | None):
     """``job()`` (a run that writes its results folder), its result; on bad input or a
     folder that cannot be written: the message, that nothing was written, exit code 1."""
     import logging
 
+    from planning.analysis.region import RegionError
     from planning.analysis.workers import WorkersError
     from planning.config.reading import SettingsError
     from planning.model import ModelError, PresolveError
@@ -180,7 +258,8 @@ def _write_run(job, shown: str, out: Path | None):
     try:
         return job()
     except (DataError, ModelError, PresolveError, NoPlan, SettingsError,
-            RoundTripError, MapError, ResultsFolderError, WorkersError, ReplanError) as exc:
+            RoundTripError, MapError, ResultsFolderError, WorkersError, ReplanError,
+            RegionError) as exc:
         said = [exc.render(shown), i18n.text("run.nothing_written", shown,
                                              path=out or "results/<skenario>")]
     except OSError as exc:
@@ -249,6 +328,98 @@ def run(
     for line in _price_lines(result.summary["price_of_balance"], result.allocation, lang):
         typer.echo(line)
     _final_lines(result, lang, status=False)
+
+
+@app.command()
+def region(
+    scenario: Annotated[Path, typer.Argument(
+        help="Skenario wilayah (YAML, dengan bagian region:) / region scenario file.")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder hasil (bawaan: results/<nama skenario>).")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="Bahasa: id atau en (bawaan: dari skenario).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=0, help="Proses pekerja Dask lokal (0: di proses ini; bawaan: "
+                                 "analysis.workers atau satu per inti) / local workers.")
+    ] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Alamat klaster Dask yang sudah ada, mis. tcp://host:8786 / an "
+                            "existing Dask scheduler.")] = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    log_file: LogFile = None,
+) -> None:
+    """Rencana dua tingkat sebuah provinsi atau negara: kurva anggaran tiap kabupaten,
+    pembagian amplop menurut nilai marjinal, rencana MIP tiap kabupaten dalam bagiannya
+    (tugas Dask), rencana gabungan dengan selisih tersertifikasi.
+    / Two-level plan of a province or the country: each district's budget curve, the
+    envelope split by marginal value, each district's MIP within its share (Dask tasks),
+    the combined plan with a certified gap."""
+    from planning.apps.progress import shown as progress
+    from planning.pipeline.region import execute_region, prepare_region
+
+    shown = _lang(lang or "id")
+    level = _verbosity(quiet, verbose, shown)
+    scenario = scenario_file(scenario, shown, say=level > 0)
+    log_path = _log_file(log_file, out, scenario, shown)
+
+    def job():
+        result = execute_region(prepare_region(
+            scenario, out, lang=lang and shown, workers=workers, scheduler=scheduler,
+            progress=level > 0))
+        from planning.model.progress import stage
+
+        with stage("write") as found:
+            found["path"] = str(result.write())
+        return result
+
+    with progress(shown, level, log_path, fixed=lang is not None,
+                  title=f"planning region {scenario}"):
+        result = _write_run(job, shown, out)
+    lang = result.lang
+    for line in _region_lines(result, lang)[:2 if quiet else None]:
+        typer.echo(line)
+    typer.echo(i18n.text("run.written", lang, path=result.out_dir.resolve()))
+    typer.echo(i18n.text("run.workbook", lang, path=result.workbook_path.resolve()))
+    gap = result.summary["totals"]["gap"]
+    max_gap = result.prepared.loaded.scenario.solver.max_gap
+    if gap is None or gap > max_gap:
+        typer.echo(i18n.text("run.not_accepted", lang, gap=_percent(gap, lang),
+                             max_gap=_percent(max_gap, lang)), err=True)
+        raise typer.Exit(NOT_ACCEPTED)
+
+
+def _region_lines(result, lang: str) -> list[str]:
+    """A region's plan in short: the data's status, the combined plan (value, bound,
+    certified gap), the envelope and its split, the deprivations removed, the equity
+    across districts, and each district without a plan with the reason."""
+    from planning.i18n import number
+
+    t = result.summary["totals"]
+
+    def juta(value) -> str:
+        return number(value, lang, decimals=0) if value is not None else "-"
+
+    lines = [
+        i18n.text("region.line_plan", lang, planned=t["districts_planned"],
+                  districts=t["districts"], value=juta(t["value"]), bound=juta(t["bound"]),
+                  gap=_percent(t["gap"], lang)),
+        result.note,
+        i18n.text("region.line_envelope", lang, envelope=juta(t["envelope"]),
+                  own=juta(t["pagu_own_total"]), cost=juta(t["cost"]),
+                  left=juta(t["not_allocated"])),
+        i18n.text("region.line_removed", lang, removed=juta(t["deprivations_removed"]),
+                  before=juta(t["deprivations_before"])),
+    ]
+    if t["spending_per_poor_person_gini"] is not None:
+        lines.append(i18n.text(
+            "region.line_equity", lang,
+            gini=number(t["spending_per_poor_person_gini"], lang, decimals=3),
+            low=number(1000 * t["spending_per_poor_person_min"], lang, decimals=0),
+            high=number(1000 * t["spending_per_poor_person_max"], lang, decimals=0)))
+    for code, why in result.summary["districts_without_plan"].items():
+        lines.append(i18n.text("region.line_no_plan", lang, code=code, why=why))
+    return lines
 
 
 def _final_lines(result, lang: str, status: bool = True) -> None:

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from planning import i18n
-from planning.config.scenario import load_scenario
+from planning.config.scenario import is_region_scenario, load_scenario
 from planning.data.loading import load_dataset, sha256
 from planning.model import Breach, Instance, build_instance, check_plan
 from planning.report.environment import LOCK_FILE, VersionDifference, lock_differences, read_lock
@@ -917,7 +917,8 @@ def rerun_all(scenario_dir: str | Path = "scenarios", results_dir: str | Path = 
               work_dir: str | Path | None = None, lang: str = i18n.DEFAULT_LANGUAGE,
               twice: bool = False, only: Iterable[str] | None = None,
               progress: bool = True) -> Review:
-    """Re-run every scenario file (``*.yaml``) of ``scenario_dir`` from a clean state into
+    """Re-run every scenario file (``*.yaml``) of ``scenario_dir`` but the region ones
+    (``planning region``, not a district run) from a clean state into
     a new folder under ``work_dir`` (a new temporary folder by default; it is kept),
     check each independently and compare its files with ``results_dir/<scenario name>``
     and, with ``twice``, with a second fresh run.
@@ -938,7 +939,7 @@ def rerun_all(scenario_dir: str | Path = "scenarios", results_dir: str | Path = 
     work = Path(tempfile.mkdtemp(prefix="review-", dir=work_dir)).resolve()
     wanted = None if only is None else set(only)
     files = [f for f in sorted(scenario_dir.glob("*.yaml"))
-             if wanted is None or f.stem in wanted]
+             if (wanted is None or f.stem in wanted) and not is_region_scenario(f)]
     with shown(lang, 1 if progress else 0, title="review"):
         rows = tuple(review_scenario(f, scenario_dir.parent, results_dir, work, twice)
                      for f in files)

@@ -282,6 +282,17 @@ class HorizonSection(_Strict):
                        inflow_pct=dict(self.inflow_pct), rescore=self.rescore)
 
 
+class RegionGenerate(_Strict):
+    """How the region folder is made when it is missing: a generated (synthetic) province
+    or country (``planning generate``), so that a reviewer re-runs the scenario with one
+    command and gets the same data."""
+
+    level: Literal["province", "country"] = "province"
+    villages: int | None = Field(default=None, ge=1, le=200_000)
+    """Villages in all (None: the level's default, 716 or about 83,700)."""
+    seed: int = Field(default=20200127, ge=0, le=2**32 - 1)
+
+
 class RegionSection(_Strict):
     """The ``region:`` section: a province or the whole country planned in two levels
     (docs/region.md). The envelope is split across the districts of the region folder by
@@ -303,6 +314,8 @@ class RegionSection(_Strict):
     """The distance between the points of a district's curve (per cent of its pagu)."""
     gap: float | None = Field(default=None, gt=0, lt=1, allow_inf_nan=False)
     """The gap target of each district's plan; None: the solver section's gap."""
+    generate: RegionGenerate | None = None
+    """Where the folder is missing: generate it so (None: it must exist)."""
 
     @property
     def factors(self) -> list[float]:
@@ -481,6 +494,16 @@ def load_scenario(path: str | Path) -> LoadedScenario:
         raise SettingsError([problem(_origin(chain, loc), key, **params)
                              for loc, key, params in found])
     return LoadedScenario(scenario, path, tuple(p for p, _ in chain), written)
+
+
+def is_region_scenario(path: str | Path) -> bool:
+    """True when the scenario file has a ``region:`` section (run with ``planning
+    region``); False for a district scenario and for a file that cannot be read (its
+    own run says why)."""
+    try:
+        return load_scenario(path).scenario.region is not None
+    except Exception:  # a malformed file is reported where it is run
+        return False
 
 
 def check_codes(loaded: LoadedScenario, villages: list[str], agencies: list[str],

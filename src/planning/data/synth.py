@@ -410,6 +410,54 @@ def _decimals(column: pd.Series) -> int:
     return int(parts.str.len().max() or 0)
 
 
+def jittered_indicators(ind: pd.DataFrame, meta: pd.DataFrame, rng: np.random.Generator,
+                        sigma: float, extra: dict[str, np.ndarray] | None = None
+                        ) -> dict[str, np.ndarray]:
+    """The indicator columns of ``ind`` (text, one row per drawn village) as numbers, each
+    count and area column (unit in :data:`JITTERED_UNITS` of ``meta``, indexed by
+    indicator) multiplied by its own seeded lognormal factor (median 1, ``sigma``) and
+    rounded back to the column's decimals. The :data:`STRUCTURE` columns follow the
+    population's factor within :data:`STRUCTURE_SIGMA`. ``extra``: further factors per
+    column (one per row), e.g. a district's poverty level. The population is at least 1;
+    :data:`WITHIN_POPULATION` counts are capped by the population and every count by its
+    denominator of the same unit. Draws from ``rng`` in a fixed order (same rng state,
+    same numbers)."""
+    n = len(ind)
+    factors = {col: rng.lognormal(0.0, sigma, n) for col in ind.columns
+               if meta["unit"].get(col, "") in JITTERED_UNITS}
+    for col in STRUCTURE:
+        if col in factors and "population" in factors:
+            factors[col] = factors["population"] * rng.lognormal(0.0, STRUCTURE_SIGMA, n)
+    for col, factor in (extra or {}).items():
+        if col in ind.columns:
+            factors[col] = factors.get(col, 1.0) * factor
+    values: dict[str, np.ndarray] = {}
+    for col in ind.columns:
+        number_ = pd.to_numeric(ind[col]).to_numpy(dtype=float)
+        values[col] = np.round(number_ * factors.get(col, 1.0), _decimals(ind[col]))
+    if "population" in values:
+        values["population"] = np.maximum(values["population"], 1.0)
+        for col in WITHIN_POPULATION:
+            if col in values:
+                values[col] = np.minimum(values[col], values["population"])
+    for col, row in meta.iterrows():  # counts capped by a denominator in the same unit
+        base = row.get("denominator", "")
+        if col in values and base in values and meta["unit"].get(base) == row["unit"] \
+                and col not in WITHIN_POPULATION:
+            values[base] = np.maximum(values[base], 1.0)
+            values[col] = np.minimum(values[col], values[base])
+    return values
+
+
+def formatted(ind: pd.DataFrame, values: dict[str, np.ndarray]) -> dict[str, list[str]]:
+    """Each column of ``values`` as text with the decimals of the same column of ``ind``."""
+    out = {}
+    for col in ind.columns:
+        decimals = _decimals(ind[col])
+        out[col] = [f"{x:.{decimals}f}" for x in values[col]]
+    return out
+
+
 def scaled_dataset(target: Path, n_villages: int, seed: int = SEED, *,
                    source: Path | None = None, sigma: float = 0.3) -> Path:
     """Write a *generated* data set folder of ``n_villages`` villages to ``target``.
@@ -462,30 +510,9 @@ def scaled_dataset(target: Path, n_villages: int, seed: int = SEED, *,
     # Indicators of the drawn villages, each count and area jittered.
     ind = indicators.loc[drawn["source_code"]].reset_index(drop=True)
     out = pd.DataFrame({"code": drawn["code"].to_numpy()})
-    factors = {col: rng.lognormal(0.0, sigma, n_villages) for col in ind.columns
-               if meta["unit"].get(col, "") in JITTERED_UNITS}
-    for col in STRUCTURE:
-        if col in factors and "population" in factors:
-            factors[col] = factors["population"] * rng.lognormal(0.0, STRUCTURE_SIGMA,
-                                                                 n_villages)
-    values: dict[str, np.ndarray] = {}
-    for col in ind.columns:
-        number_ = pd.to_numeric(ind[col]).to_numpy(dtype=float)
-        values[col] = np.round(number_ * factors.get(col, 1.0), _decimals(ind[col]))
-    if "population" in values:
-        values["population"] = np.maximum(values["population"], 1.0)
-        for col in WITHIN_POPULATION:
-            if col in values:
-                values[col] = np.minimum(values[col], values["population"])
-    for col, row in meta.iterrows():  # counts capped by a denominator in the same unit
-        base = row.get("denominator", "")
-        if col in values and base in values and meta["unit"].get(base) == row["unit"] \
-                and col not in WITHIN_POPULATION:
-            values[base] = np.maximum(values[base], 1.0)
-            values[col] = np.minimum(values[col], values[base])
-    for col in ind.columns:
-        decimals = _decimals(ind[col])
-        out[col] = [f"{x:.{decimals}f}" for x in values[col]]
+    values = jittered_indicators(ind, meta, rng, sigma)
+    for col, cells in formatted(ind, values).items():
+        out[col] = cells
 
     # Kecamatan counts follow the drawn villages.
     counts = drawn.groupby(["kecamatan_code", "type"]).size()

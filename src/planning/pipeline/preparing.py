@@ -73,6 +73,10 @@ def prepare(scenario_path: str | Path, out_dir: str | Path | None = None,
     with stage("load") as found:
         loaded = load_scenario(scenario_path)
         sc = loaded.scenario
+        if sc.region is not None:  # never a silent plan of the default data set
+            from planning.analysis.region import RegionError
+
+            raise RegionError("region.use_region", file=loaded.shown(loaded.path))
         lang = lang or sc.output.lang
         data_dir = Path(data) if data is not None else loaded.data_path()
         target = Path(out_dir) if out_dir is not None else Path("results") / sc.name

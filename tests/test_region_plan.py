@@ -1,0 +1,221 @@
+"""The two-level plan of a region (issue 18): a small generated province planned by
+``planning region`` on a real two-worker local Dask cluster, checked by recomputing from
+the results folder's tables with pandas, and compared with one worker."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from planning.analysis.region import plan_region
+from planning.analysis.workers import Runner
+from planning.apps.cli import app
+from planning.config.scenario import load_scenario
+from planning.data.synth_region import generate_province
+from planning.model import Planner, check_plan
+from planning.scoring import score
+
+from .conftest import ROOT
+
+#: a province small enough for the tests: 3 districts (one kota), 12 kecamatan
+SMALL = {"n_villages": 110, "n_districts": 3, "n_kota": 1, "n_kecamatan": 12}
+
+
+def invoke(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def scenario_text(folder, **region) -> str:
+    extra = "".join(f"  {k}: {v}\n" for k, v in region.items())
+    return (f"name: kecil\nbase: {ROOT / 'scenarios' / 'provinsi-bali.yaml'}\n"
+            f"region:\n  folder: {folder}\n  generate: null\n{extra}"
+            "analysis: {workers: 2}\n")
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory):
+    root = tmp_path_factory.mktemp("region")
+    folder = generate_province(root / "kecil", seed=7, **SMALL)
+    path = root / "kecil.yaml"
+    path.write_text(scenario_text(folder))
+    return folder, path
+
+
+@pytest.fixture(scope="module")
+def written(province, tmp_path_factory):
+    """``planning region`` on two local workers: the results folder and the output."""
+    _, scenario = province
+    out = tmp_path_factory.mktemp("out") / "kecil"
+    result = invoke("region", scenario, "--out", out, "--workers", 2, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def read(out, name: str) -> pd.DataFrame:
+    return pd.read_csv(out / name, dtype={"code": str, "district": str, "province_code": str,
+                                          "village": str, "kecamatan_code": str})
+
+
+def test_every_district_is_planned_within_its_share(province, written):
+    folder, _ = province
+    out, _ = written
+    districts = read(out, "region_districts.csv")
+    plan = read(out, "region_plan.csv")
+    assert len(districts) == 3 and districts["status"].isin(["optimal", "gap_limit"]).all()
+    for row in districts.itertuples():
+        rows = plan[plan["district"] == row.code]
+        assert rows["cost"].sum() == pytest.approx(row.cost)
+        # each agency within its own pagu times the district's factor (agencies.csv)
+        agencies = pd.read_csv(folder / "districts" / row.code / "agencies.csv")
+        pagu = agencies.set_index("code")["pagu"] * row.factor
+        spent = rows.groupby("agency")["cost"].sum()
+        assert (spent <= pagu.reindex(spent.index) + 1e-6).all()
+        assert row.cost <= row.share + 1e-6
+        assert row.floor - 1e-6 <= row.share <= row.cap + 1e-6
+        # the district's own file holds the same rows
+        own = read(out, f"districts/{row.code}/allocation_plan.csv")
+        assert own["cost"].sum() == pytest.approx(row.cost)
+        assert set(own["village"]) <= set(pd.read_csv(
+            folder / "districts" / row.code / "villages.csv", dtype=str)["code"])
+
+
+def test_the_combined_gap_is_the_sum_of_the_bounds(written):
+    out, output = written
+    districts = read(out, "region_districts.csv")
+    summary = json.loads((out / "summary.json").read_text())
+    totals = summary["totals"]
+    value, bound = districts["objective"].sum(), districts["bound"].sum()
+    assert totals["value"] == pytest.approx(value)
+    assert totals["bound"] == pytest.approx(bound)
+    assert totals["gap"] == pytest.approx((bound - value) / bound)
+    assert totals["gap"] <= 0.01 + 1e-9  # each district to 1 %, so their sum too
+    assert totals["allocated"] + totals["not_allocated"] == pytest.approx(totals["envelope"])
+    assert districts["share"].sum() == pytest.approx(totals["allocated"])
+    assert totals["envelope"] == pytest.approx(districts["pagu_own"].sum())
+    assert "Combined plan: 3 of 3 districts" in output
+    assert "SYNTHETIC" in summary["data_status"]
+    assert (districts["data_status"].str.contains("SYNTHETIC")).all()
+    provinces = read(out, "region_provinces.csv")
+    assert provinces["cost"].sum() == pytest.approx(districts["cost"].sum())
+
+
+def test_each_district_plan_keeps_every_rule_at_its_share(province, written):
+    """The rule check of the reviewer's re-run, on each district's own instance at its
+    share: nothing the solver says is trusted."""
+    folder, scenario = province
+    out, _ = written
+    sc = load_scenario(scenario).scenario
+    districts = read(out, "region_districts.csv")
+    plan = read(out, "region_plan.csv")
+    from planning.data import load_dataset
+
+    for row in districts.itertuples():
+        ds = load_dataset(folder / "districts" / row.code)
+        settings = sc.model_settings(ds.agencies.set_index("code")["pagu"].to_dict())
+        settings = settings.model_copy(update={"pagu": {
+            a: round(v * row.factor, 6) for a, v in settings.pagu.items()}})
+        planner = Planner(ds, score(ds, sc.scoring), settings)
+        units = plan.loc[plan["district"] == row.code, ["village", "program", "units"]]
+        assert check_plan(planner.instance, units) == [], row.code
+
+
+def test_the_split_follows_the_marginal_values(written):
+    """On each district's LP curve (its points on the upper hull): the value of the next
+    juta of a district below its cap is at most the water level at which the last juta
+    went, and the value of the last juta of a district above its floor at least that:
+    no juta moved between districts raises the sum."""
+    out, _ = written
+    districts = read(out, "region_districts.csv")
+    level = json.loads((out / "summary.json").read_text())["totals"]["water_level"]
+    curves = read(out, "region_curves.csv")
+    for row in districts.itertuples():
+        hull = curves[(curves["district"] == row.code) & curves["on_hull"]].sort_values(
+            "budget")
+        b, v = hull["budget"].to_numpy(), hull["bound"].to_numpy()
+        slopes = (v[1:] - v[:-1]) / (b[1:] - b[:-1])
+        assert (slopes[1:] <= slopes[:-1] + 1e-9).all()  # concave
+        for k, slope in enumerate(slopes):
+            if b[k] >= row.share - 1e-6 and row.share < row.cap - 1e-6:
+                assert slope <= level + 1e-9  # going up from the share
+            if b[k + 1] <= row.share + 1e-6 and row.share > row.floor + 1e-6:
+                assert slope >= level - 1e-9  # what the share already bought
+
+
+def test_two_workers_give_what_one_worker_gives(province, written, tmp_path):
+    _, scenario = province
+    out2, _ = written
+    out1 = tmp_path / "one"
+    result = invoke("region", scenario, "--out", out1, "--workers", 1, "--lang", "en", "-q")
+    assert result.exit_code == 0, result.output
+    for name in ("region_districts.csv", "region_plan.csv", "region_curves.csv"):
+        one, two = read(out1, name), read(out2, name)
+        drop = [c for c in one.columns if c.startswith("seconds")]
+        pd.testing.assert_frame_equal(one.drop(columns=drop), two.drop(columns=drop))
+    timing = json.loads((out2 / "timing.json").read_text())
+    assert timing["workers"]["plans"]["workers"] == 2
+    assert json.loads((out1 / "timing.json").read_text())["workers"]["plans"]["workers"] == 1
+
+
+def test_a_broken_district_is_reported_and_the_others_planned(province, tmp_path):
+    folder, _ = province
+    broken = tmp_path / "rusak"
+    shutil.copytree(folder, broken)
+    first = sorted(p.name for p in (broken / "districts").iterdir())[0]
+    agencies = broken / "districts" / first / "agencies.csv"
+    frame = pd.read_csv(agencies, dtype=str, keep_default_na=False)
+    frame.loc[0, "pagu"] = "-5"
+    frame.to_csv(agencies, index=False)
+    sc = load_scenario(_scenario(tmp_path, broken)).scenario
+    table = pd.read_csv(broken / "districts.csv", dtype=str)
+    plan = plan_region(table, broken, sc, runner=Runner(workers=0, progress=False))
+    assert set(plan.problems) == {first}
+    assert "agencies.csv" in plan.problems[first]["en"]
+    assert "pagu" in plan.problems[first]["en"]
+    assert plan.totals["districts_planned"] == 2
+    assert plan.totals["districts_without_plan"] == [first]
+
+
+def _scenario(tmp_path, folder, **region):
+    path = tmp_path / "s.yaml"
+    path.write_text(scenario_text(folder, **region))
+    return path
+
+
+def test_an_envelope_below_the_floors_is_refused_and_nothing_written(province, tmp_path):
+    folder, _ = province
+    scenario = _scenario(tmp_path, folder, envelope=10)
+    out = tmp_path / "out"
+    result = invoke("region", scenario, "--out", out, "--workers", 0, "--lang", "en")
+    assert result.exit_code == 1
+    assert "the envelope of Rp 10 juta is below the districts' floors" in result.output
+    assert "region.floor_pct" in result.output
+    assert not out.exists()
+
+
+def test_planning_run_refuses_a_region_scenario(province, tmp_path):
+    _, scenario = province
+    result = invoke("run", scenario, "--out", tmp_path / "x", "--lang", "en")
+    assert result.exit_code == 1
+    assert "is a region scenario" in result.output and "planning region" in result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_scenario_without_a_region_section_is_refused(tmp_path):
+    result = invoke("region", ROOT / "scenarios" / "baseline.yaml", "--out", tmp_path / "x",
+                    "--lang", "en")
+    assert result.exit_code == 1
+    assert "has no region: section" in result.output
+
+
+def test_the_results_folder_is_not_written_over_a_foreign_folder(province, tmp_path):
+    _, scenario = province
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    result = invoke("region", scenario, "--out", mine, "--workers", 0, "--lang", "en")
+    assert result.exit_code == 1
+    assert (mine / "notes.txt").read_text() == "keep me"
