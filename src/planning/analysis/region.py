@@ -266,8 +266,14 @@ def plan_region(districts: pd.DataFrame, root: str | Path, scenario, *,
     relative to ``root``) under ``scenario`` (its ``region`` section: envelope, floor, cap,
     curve step, gap). ``runner`` says where the tasks run (default: in this process).
     Each of the three steps is a stage of the run's progress (curves, split, plans)."""
-    region = scenario.region
     runner = runner or Runner(workers=0, progress=False)
+    with runner.kept():  # one cluster for both batches of tasks
+        return _plan_region(districts, root, scenario, runner)
+
+
+def _plan_region(districts: pd.DataFrame, root: str | Path, scenario,
+                 runner: Runner) -> RegionPlan:
+    region = scenario.region
     shared = Shared(scenario=scenario, factors=tuple(region.factors), gap=region.gap)
     root = Path(root).resolve()
     table = districts.sort_values("code", kind="stable").reset_index(drop=True)
