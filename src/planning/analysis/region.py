@@ -38,7 +38,7 @@ import pandas as pd
 from planning.analysis.equity import gini
 from planning.analysis.workers import Runner
 from planning.data import DataError, load_dataset
-from planning.i18n import text
+from planning.i18n import KeyedMessage, text
 from planning.model import ModelError, Planner, PresolveError, relative_gap
 from planning.model.progress import stage
 from planning.model.split import Split, SplitError, split_envelope, upper_hull
@@ -49,16 +49,9 @@ from planning.scoring import score
 DISTRICT_ERRORS = (DataError, ModelError, PresolveError, ValueError)
 
 
-class RegionError(Exception):
+class RegionError(KeyedMessage):
     """A region run that cannot go on (no region section, an envelope below the floors):
     ``key`` names the message, :meth:`render` says it in a language."""
-
-    def __init__(self, key: str, **params: object):
-        self.key, self.params = key, params
-        super().__init__(self.render("en"))
-
-    def render(self, lang: str = "id") -> str:
-        return text(self.key, lang, **self.params)
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from planning.i18n import DEFAULT_LANGUAGE, text
+from planning.i18n import KeyedMessage
 
 #: seconds to wait for an existing scheduler before giving up
 CONNECT_TIMEOUT = 10.0
@@ -91,18 +91,10 @@ ATTEMPTS = "attempts"
 MAX_ERROR = 300
 
 
-class WorkersError(Exception):
+class WorkersError(KeyedMessage):
     """The workers cannot be used (a scheduler that cannot be reached); ``key`` names the
     message in :mod:`planning.i18n`. ``str()`` is the English text, :meth:`render` gives
     either language."""
-
-    def __init__(self, key: str, **params: object):
-        self.key = key
-        self.params = params
-        super().__init__(self.render("en"))
-
-    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        return text(self.key, lang, **self.params)
 
 
 @dataclass(frozen=True)

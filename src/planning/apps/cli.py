@@ -207,13 +207,8 @@ def _generate(level: str, out: Path, seed: int | None, villages: int | None,
     start = time.perf_counter()
     try:
         generate_region(out, level, villages, seed, n_districts=districts)
-    except GenerateError as exc:
-        typer.echo(exc.render(lang), err=True)
-        raise typer.Exit(1) from None
-    except OSError as exc:
-        typer.echo(i18n.text("score.cannot_write", lang, path=out, detail=exc.strerror or exc),
-                   err=True)
-        raise typer.Exit(1) from None
+    except (GenerateError, OSError) as exc:
+        _refused(exc, lang, out)
     from planning.data.region import load_region
 
     region = load_region(out)
@@ -239,6 +234,17 @@ def generate_country(out: Out, seed: Seed = None, villages: Villages = None,
     """Indonesia sintetis (38 provinsi, 514 kabupaten/kota, 83.700 desa).
     / A synthetic Indonesia (38 provinces, 514 districts, 83,700 villages)."""
     _generate("country", out, seed, villages, districts, lang)
+
+
+def _refused(exc: Exception, lang: str, out: Path | None):
+    """A folder that was not written: the error's own message, or for a file system error
+    which folder and why; exit code 1."""
+    if isinstance(exc, OSError) and not hasattr(exc, "render"):
+        said = i18n.text("score.cannot_write", lang, path=out, detail=exc.strerror or exc)
+    else:
+        said = exc.render(lang)
+    typer.echo(said, err=True)
+    raise typer.Exit(1) from None
 
 
 def _write_run(job, shown: str, out: Path | None):
@@ -1077,13 +1083,8 @@ def score(
         typer.echo(line)
     try:
         target = result.write()
-    except ResultsFolderError as exc:
-        typer.echo(exc.render(lang), err=True)
-        raise typer.Exit(1) from None
-    except OSError as exc:
-        typer.echo(i18n.text("score.cannot_write", lang, path=out, detail=exc.strerror or exc),
-                   err=True)
-        raise typer.Exit(1) from None
+    except (ResultsFolderError, OSError) as exc:
+        _refused(exc, lang, out)
     typer.echo(i18n.text("score.written", lang, path=target.resolve(),
                          report=report.report_name))
 

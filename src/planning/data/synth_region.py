@@ -36,7 +36,7 @@ from planning.data.synth import (
     jittered_indicators,
     largest_remainder,
 )
-from planning.i18n import DEFAULT_LANGUAGE, text
+from planning.i18n import KeyedMessage
 
 #: the 38 real Kemendagri province codes (since the 2022 Papua provinces)
 PROVINCE_CODES = ("11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "31", "32",
@@ -107,16 +107,8 @@ CENTRE_BOX = {"lat": (-9.5, 4.5), "lon": (96.0, 139.0)}
 LAT_RANGE, LON_RANGE = (-11.4, 6.4), (94.1, 141.4)  # inside the villages.csv schema
 
 
-class GenerateError(ValueError):
+class GenerateError(KeyedMessage, ValueError):
     """A region that cannot be generated: the message key and its parameters."""
-
-    def __init__(self, key: str, **params: object):
-        self.key = key
-        self.params = params
-        super().__init__(self.render("en"))
-
-    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        return text(self.key, lang, **self.params)
 
 
 class NotGenerated(GenerateError, FileExistsError):

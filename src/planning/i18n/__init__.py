@@ -157,6 +157,18 @@ def text(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     return catalogue(check_language(lang))[key].format(**params)
 
 
+class KeyedMessage(Exception):
+    """An error told to people: ``key`` names its message in the catalogue, ``params``
+    fill it in; ``str()`` is the English text, :meth:`render` either language."""
+
+    def __init__(self, key: str, **params: object):
+        self.key, self.params = key, params
+        super().__init__(self.render("en"))
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return text(self.key, lang, **self.params)
+
+
 def with_hint(params: dict, lang: str) -> dict:
     """``params`` with a ``guess`` (a close match, or "") turned into a "did you mean" hint."""
     if "guess" in params:
