@@ -21,6 +21,9 @@ The workbook (xlsxwriter, the same banner, print setup and cell styles as
 * **Alokasi** (allocation): every district's plan rows;
 * **Meta**: the data's status, the region, the scenario as run and the versions.
 
+The figures are drawn by :mod:`planning.report.region_figures` (re-exported here:
+:func:`region_figure_files`, :func:`region_figure_objects`).
+
 Money is in juta Rp. The same plan gives the same bytes (the creation time is fixed).
 """
 
@@ -34,6 +37,7 @@ import pandas as pd
 from planning.i18n import text
 from planning.model import relative_gap
 from planning.report.labels import ALLOCATION_SHEET, column, sheet, words
+from planning.report.region_figures import region_figure_files, region_figure_objects
 from planning.report.workbook import (
     CREATED,
     TOP,
@@ -48,7 +52,9 @@ from planning.report.workbook import (
 )
 
 __all__ = ["ALLOCATION_SPEC", "DISTRICT_SPEC", "PROVINCE_SPEC", "allocation_table",
-           "district_table", "province_table", "region_sheets", "region_workbook_bytes"]
+           "district_table", "district_view", "province_table", "province_view",
+           "region_figure_files", "region_figure_objects", "region_sheets",
+           "region_workbook_bytes"]
 
 #: the sums of the province sheet (districts' columns summed per province)
 SUMMED = ["n_villages", "villages_in_plan", "poor_people", "pagu_own", "floor", "cap", "share",
@@ -215,6 +221,28 @@ def region_sheets(plan, summary: Mapping | None = None,
             "provinces": province_table(plan, lang, _province_names(summary)),
             "curves": curve_table(plan),
             "allocation": allocation_table(plan)}
+
+
+def _view(frame: pd.DataFrame, spec: list[tuple[str, str, str]], lang: str) -> pd.DataFrame:
+    keys = [key for key, _, _ in spec if key in frame.columns]
+    if "problem" in keys and frame["problem"].isna().all():
+        keys.remove("problem")
+    out = frame[keys].copy()
+    out.columns = [header(name, lang) for key, name, _ in spec if key in keys]
+    return out.set_index(out.columns[0])
+
+
+def district_view(plan, lang: str = "id") -> pd.DataFrame:
+    """The district sheet's table as a planner reads it in a notebook: the columns of
+    :data:`DISTRICT_SPEC` with their headers in ``lang``, indexed by the district's code
+    (the reason column only when some district has no plan)."""
+    return _view(district_table(plan, lang), DISTRICT_SPEC, lang)
+
+
+def province_view(plan, lang: str = "id",
+                  names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The province sheet's table with its headers in ``lang``, indexed by province code."""
+    return _view(province_table(plan, lang, names), PROVINCE_SPEC, lang)
 
 
 # --- the workbook ------------------------------------------------------------------------
