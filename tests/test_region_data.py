@@ -330,3 +330,27 @@ def test_planning_generate_writes_and_refuses(tmp_path):
     assert refused.exit_code == 1
     assert "tidak ditimpa" in refused.output
     assert (tmp_path / "mine" / "a.csv").read_text() == "x\n"
+
+
+def test_a_district_folders_own_problems_name_the_file_inside_the_region(small_copy):
+    folder = small_copy / "districts" / "51.02"
+    frame = read(folder, "villages.csv")
+    frame.loc[1, "area_km2"] = "-3"
+    write(folder, "villages.csv", frame)
+    result = validate_region(small_copy)
+    assert [d.code for d in result.districts if not d.ok] == ["51.02"]
+    item = next(p for p in result.report.errors if p.key == "not_positive")
+    assert (item.file, item.row, item.column) == ("districts/51.02/villages.csv", 3,
+                                                  "area_km2")
+    assert item.message("en").startswith(
+        "[ERROR] districts/51.02/villages.csv, row 3, column 'area_km2': ")
+    assert "51.02 Kabupaten Sintetis 51.02: 1 galat" in result.districts[1].line("id")
+
+
+def test_a_missing_index_column_is_named_and_load_region_refuses(small_copy):
+    frame = read(small_copy, "districts.csv").drop(columns=["pagu"])
+    write(small_copy, "districts.csv", frame)
+    with pytest.raises(DataError) as refused:
+        load_region(small_copy)
+    said = refused.value.render("en")
+    assert "districts.csv, column 'pagu'" in said and "missing" in said.lower()

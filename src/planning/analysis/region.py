@@ -159,11 +159,13 @@ def curve_task(task: DistrictTask, shared: Shared) -> DistrictCurve:
     for f in shared.factors:
         point = {"factor": f, "budget": round(out.pagu * f, 6), "value": None, "bound": None,
                  "problem": None}
-        try:
-            planner.set_budgets({a: round(v * f, 6) for a, v in base.items()})
+        try:  # the presolve checks only to say why where the LP has no solution
+            planner.set_budgets({a: round(v * f, 6) for a, v in base.items()}, check=False)
             quick, lp = planner.quick()
             point["value"] = quick.best_objective
             point["bound"] = lp.objective if lp.status == "optimal" else None
+            if point["bound"] is None:
+                planner.check()
         except DISTRICT_ERRORS as error:
             point["problem"] = _problem(error)
         out.points.append(point)
@@ -264,8 +266,14 @@ def plan_region(districts: pd.DataFrame, root: str | Path, scenario, *,
     relative to ``root``) under ``scenario`` (its ``region`` section: envelope, floor, cap,
     curve step, gap). ``runner`` says where the tasks run (default: in this process).
     Each of the three steps is a stage of the run's progress (curves, split, plans)."""
-    region = scenario.region
     runner = runner or Runner(workers=0, progress=False)
+    with runner.kept():  # one cluster for both batches of tasks
+        return _plan_region(districts, root, scenario, runner)
+
+
+def _plan_region(districts: pd.DataFrame, root: str | Path, scenario,
+                 runner: Runner) -> RegionPlan:
+    region = scenario.region
     shared = Shared(scenario=scenario, factors=tuple(region.factors), gap=region.gap)
     root = Path(root).resolve()
     table = districts.sort_values("code", kind="stable").reset_index(drop=True)

@@ -226,12 +226,15 @@ def _wait_for_a_worker(client, address: str) -> None:
 
 def run_many(fn: Callable[[Any, Any], Any], tasks: Iterable, *, shared: Any = None,
              workers: int | None = None, scheduler: str | None = None,
-             progress: bool = True, label: str = "", retries: int = 2) -> Outcome:
+             progress: bool = True, label: str = "", retries: int = 2,
+             kept: tuple | None = None) -> Outcome:
     """Run ``fn(task, shared)`` for every task, on Dask worker processes (module
     docstring), and give the :class:`Outcome`. ``workers=0`` runs in this process;
     ``workers=None`` means ``os.cpu_count()``; ``scheduler`` (an address such as
     ``tcp://10.0.0.5:8786``) uses an existing cluster instead, and ``workers`` is then
-    ignored. Raises :class:`WorkersError` when that scheduler cannot be reached."""
+    ignored. Raises :class:`WorkersError` when that scheduler cannot be reached.
+    ``kept``: a (client, workers, address) of :func:`cluster` to run on (a
+    :class:`Runner`'s kept cluster), instead of starting one for these tasks."""
     tasks = list(tasks)
     if retries < 0:
         raise ValueError(f"retries must be 0 or more, not {retries}")
@@ -239,12 +242,12 @@ def run_many(fn: Callable[[Any, Any], Any], tasks: Iterable, *, shared: Any = No
         raise ValueError(f"workers must be 0 or more, not {workers}")
     start = time.perf_counter()
     with _bar(len(tasks), label, progress) as bar:
-        if scheduler is None and workers == 0:
+        if kept is None and scheduler is None and workers == 0:
             results, attempts, failed = _in_process(fn, tasks, shared, retries, bar)
             used, address = 0, None
         else:
             results, attempts, failed, used, address = _on_dask(
-                fn, tasks, shared, workers, scheduler, retries, bar)
+                fn, tasks, shared, workers, scheduler, retries, bar, kept)
     return Outcome(results=results, retried=sorted(i for i, n in attempts.items() if n > 1),
                    failed=dict(sorted(failed.items())), workers=used, address=address,
                    seconds=time.perf_counter() - start)
@@ -267,9 +270,13 @@ def _in_process(fn, tasks, shared, retries, bar):
     return results, attempts, failed
 
 
-def _on_dask(fn, tasks, shared, workers, scheduler, retries, bar):
+@contextlib.contextmanager
+def cluster(workers: int | None, scheduler: str | None, retries: int = 2):
+    """A Dask client for the tasks (see the module docstring): a local cluster of
+    ``workers`` processes, closed at the end, or the existing cluster at ``scheduler``
+    (only the client is closed). Yields (client, workers, address)."""
     import dask
-    from distributed import Client, KilledWorker, LocalCluster, as_completed
+    from distributed import Client, LocalCluster
 
     with contextlib.ExitStack() as stack:
         if scheduler is None:
@@ -279,18 +286,29 @@ def _on_dask(fn, tasks, shared, workers, scheduler, retries, bar):
                 "distributed.nanny.pre-spawn-environ": ONE_THREAD,
             }))
             used = workers or os.cpu_count() or 1
-            cluster = stack.enter_context(LocalCluster(
+            local = stack.enter_context(LocalCluster(
                 n_workers=used, threads_per_worker=1,
                 processes=True, dashboard_address=None, scheduler_kwargs=NO_DASHBOARD,
                 silence_logs=logging.CRITICAL,
                 env=ONE_THREAD))
-            client = stack.enter_context(Client(cluster, set_as_default=False))
+            client = stack.enter_context(Client(local, set_as_default=False))
             address = None
         else:
             client = stack.enter_context(_connect(scheduler))
             address = scheduler
             _wait_for_a_worker(client, scheduler)
             used = len(client.scheduler_info(n_workers=-1)["workers"])
+        yield client, used, address
+
+
+def _on_dask(fn, tasks, shared, workers, scheduler, retries, bar, kept=None):
+    from distributed import KilledWorker, as_completed
+
+    with contextlib.ExitStack() as stack:
+        if kept is not None:
+            client, used, address = kept
+        else:
+            client, used, address = stack.enter_context(cluster(workers, scheduler, retries))
 
         run = uuid.uuid4().hex[:12]
         common = client.submit(_unbox, _Box(shared), key=f"planning-{run}-shared", pure=False)
@@ -345,13 +363,29 @@ class Runner:
     progress: bool = True
     runs: dict[str, dict] = field(default_factory=dict)
     """label -> :meth:`record` of the last batch of that label."""
+    _kept: tuple | None = field(default=None, repr=False)
 
     def __call__(self, fn: Callable[[Any, Any], Any], tasks: Iterable, shared: Any = None,
                  label: str = "") -> Outcome:
         outcome = run_many(fn, tasks, shared=shared, workers=self.workers,
-                           scheduler=self.scheduler, progress=self.progress, label=label)
+                           scheduler=self.scheduler, progress=self.progress, label=label,
+                           kept=self._kept)
         self.runs[label] = record(outcome)
         return outcome
+
+    @contextlib.contextmanager
+    def kept(self):
+        """Within the block, every batch runs on one cluster (started once, not once per
+        batch); in this process when ``workers`` is 0."""
+        if self._kept is not None or (self.scheduler is None and self.workers == 0):
+            yield self
+            return
+        with cluster(self.workers, self.scheduler) as client:
+            self._kept = client
+            try:
+                yield self
+            finally:
+                self._kept = None
 
 
 def record(outcome: Outcome) -> dict:

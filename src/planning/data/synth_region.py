@@ -98,7 +98,7 @@ KOTA_VILLAGE_FACTOR = 0.8  # and slightly fewer villages per kecamatan
 KOTA_KELURAHAN_WEIGHT = 40.0  # a kota village is 40x as likely to be a kelurahan
 PROVINCE_POVERTY_SIGMA = 0.35  # poverty level of a province (factor, median 1)
 DISTRICT_POVERTY_SIGMA = 0.25  # and of a district within its province
-PAGU_SIGMA = 0.2  # an agency's pagu: Buleleng's x villages / Buleleng's villages x factor
+PAGU_SIGMA = 0.2  # an agency's pagu: Buleleng's x kecamatan / 9 x poverty level x factor
 JITTER_SIGMA = 0.3  # per-village jitter of counts and areas (as scaled_dataset)
 PROVINCE_SPREAD_DEG = 0.6  # districts around their province's centre (degrees)
 BALI_SPREAD_DEG = 0.25  # districts of the Bali-like province around Buleleng's centre
@@ -455,13 +455,19 @@ def district_tables(source: Path, provinces: list[str], districts: pd.DataFrame,
         "lon": _text6(per(vil.kecamatan, lon, minlength=k) / n_all),
     })
 
-    # Agencies: Buleleng's pagu x villages / Buleleng's villages x a seeded factor.
+    # Agencies: Buleleng's pagu x kecamatan / Buleleng's kecamatan x the district's poverty
+    # level x a seeded factor. The plan funds focus villages (so many per kecamatan), so a
+    # district's kecamatan give the plan's size and its poverty level the need to meet,
+    # as a need-based transfer would (an assumption, synthetic).
     n_district_villages = per(village_district, minlength=len(districts))
+    n_district_kecamatan = per(vil.kecamatan_district, minlength=len(districts))
+    n_source_kecamatan = len(_read(source / "kecamatan.csv"))
+    need = n_district_kecamatan / n_source_kecamatan * prov_level[prov_of] * dist_level
     base = pd.to_numeric(agencies["pagu"]).to_numpy()
     factor = rng.lognormal(0.0, PAGU_SIGMA, (len(districts), len(agencies)))
     floor = smallest_runs(agencies, _read(source / "programs.csv"))
-    pagu = np.maximum(floor[None, :], np.round(base[None, :] * n_district_villages[:, None]
-                                               / len(villages) * factor)).astype(np.int64)
+    pagu = np.maximum(floor[None, :], np.round(base[None, :] * need[:, None] * factor)
+                      ).astype(np.int64)
     agency_rows = agencies.loc[np.tile(np.arange(len(agencies)), len(districts))].reset_index(
         drop=True)
     names = np.repeat(districts["name"].to_numpy(), len(agencies))
@@ -470,11 +476,14 @@ def district_tables(source: Path, provinces: list[str], districts: pd.DataFrame,
     agency_rows["pagu"] = pagu.ravel()
     agency_rows["pagu_status"] = "synthetic"
     agency_rows["note"] = [
-        f"generated: Buleleng pagu {b} x {n} villages / {len(villages)} x seeded factor "
-        f"{f:.3f}, at least the smallest run of its dearest programme (synthetic)"
-        for b, n, f in zip(
+        f"generated: Buleleng pagu {b} x {k} kecamatan / {n_source_kecamatan} x poverty "
+        f"level {lv:.3f} x seeded factor {f:.3f}, at least the smallest run of its dearest "
+        "programme (synthetic)"
+        for b, k, lv, f in zip(
             np.tile(agencies["pagu"].to_numpy(), len(districts)),
-            np.repeat(n_district_villages, len(agencies)), factor.ravel(), strict=True)]
+            np.repeat(n_district_kecamatan, len(agencies)),
+            np.repeat(prov_level[prov_of] * dist_level, len(agencies)), factor.ravel(),
+            strict=True)]
     if "source_url" in agency_rows.columns:
         agency_rows["source_url"] = ""
     agency_rows.insert(0, "district", np.repeat(districts["code"].to_numpy(), len(agencies)))
@@ -511,8 +520,9 @@ scale only: no number here describes a real place.
   people and deprivation counts times a seeded poverty level of its province and
   district, every count capped by what it counts within. Coordinates: the source's,
   shifted per district.
-* agencies.csv per district: the source's pagu x the district's villages / {n_source}
-  x a seeded factor, whole juta Rp (pagu_status synthetic). programs.csv, groups.csv and
+* agencies.csv per district: the source's pagu x the district's kecamatan / {n_source}
+  (the plan funds so many focus villages per kecamatan) x the district's poverty level x
+  a seeded factor, whole juta Rp (pagu_status synthetic). programs.csv, groups.csv and
   rules.csv are the source's. indicator_metadata.csv marks every indicator synthetic.
 * region.csv, provinces.csv and districts.csv are the index (status synthetic).
 """
@@ -544,7 +554,7 @@ def write_region(folder: Path, level: str, provinces: list[str], districts: pd.D
         districts=sizes.districts, kabupaten=sizes.kabupaten, kota=sizes.kota,
         kecamatan=sizes.kecamatan, villages=sizes.villages, desa=sizes.desa,
         kelurahan=sizes.kelurahan, source=source.name, sigma=sigma,
-        n_source=len(_read(source / "villages.csv"))), encoding="utf-8")
+        n_source=len(_read(source / "kecamatan.csv"))), encoding="utf-8")
 
     copied = {name: (source / name).read_bytes() for name in COPIED if (source / name).is_file()}
     meta = _csv(tables.metadata)

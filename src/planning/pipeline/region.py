@@ -33,6 +33,7 @@ from planning.model.progress import stage
 from planning.pipeline.provenance import versions
 from planning.pipeline.result import Written
 from planning.report.folder import check_target
+from planning.report.region import province_table
 
 #: the workbook's file name per language
 WORKBOOK = {"id": "rencana_wilayah.xlsx", "en": "region_plan.xlsx"}
@@ -109,21 +110,6 @@ def data_note(region: Region, plan: RegionPlan, lang: str) -> str:
     return text("region.note_indicators" if plan.synthetic else "region.note_real", lang)
 
 
-def province_table(districts: pd.DataFrame) -> pd.DataFrame:
-    """The districts' rows summed per province: villages, poor people, own pagu, share,
-    spending, plan value, bound, deprivations before and removed; the gap and the
-    spending per poor person recomputed from the sums."""
-    sums = ["n_villages", "villages_in_plan", "poor_people", "pagu_own", "share", "cost",
-            "objective", "bound", "deprivations_before", "deprivations_removed"]
-    table = districts.assign(n_villages=pd.to_numeric(districts["n_villages"]),
-                             districts=1, planned=districts["objective"].notna().astype(int))
-    out = table.groupby("province_code", as_index=False, sort=True)[
-        ["districts", "planned", *sums]].sum(min_count=1)
-    out["gap"] = 1 - out["objective"] / out["bound"]
-    out["spending_per_poor_person"] = out["cost"] / out["poor_people"]
-    return out
-
-
 class RegionResult(Written):
     """One executed region run: ``plan`` (:class:`~planning.analysis.region.RegionPlan`),
     ``summary`` (summary.json), ``timing`` (timing.json), ``out_dir`` once written."""
@@ -143,6 +129,8 @@ class RegionResult(Written):
             "scenario": prepared.scenario,
             "region": {k: (v if isinstance(v, (int, float, str)) else str(v))
                        for k, v in region.meta.items()},
+            "provinces": dict(zip(region.provinces["code"].astype(str),
+                                  region.provinces["name"].astype(str), strict=True)),
             "data_status": data_note(region, plan, "en"),
             "totals": totals,
             "districts_without_plan": {code: problem.get(self.lang, problem.get("en"))
@@ -161,7 +149,8 @@ class RegionResult(Written):
             problem=plan.districts[f"problem_{self.lang}"])
         tables = {
             "region_districts.csv": districts.assign(data_status=note),
-            "region_provinces.csv": province_table(plan.districts).assign(data_status=note),
+            "region_provinces.csv": province_table(
+                plan, self.lang, self.summary["provinces"]).assign(data_status=note),
             "region_curves.csv": plan.curves.assign(data_status=note),
             "region_plan.csv": plan.plan.assign(data_status=note),
             "region_dimensions.csv": plan.dimensions.assign(data_status=note),
@@ -176,7 +165,7 @@ class RegionResult(Written):
 
     @cached_property
     def _figures(self) -> dict[str, bytes]:
-        from planning.report.region import region_figure_files
+        from planning.report.region_figures import region_figure_files
 
         return region_figure_files(self.plan, self.lang, self.note)
 
