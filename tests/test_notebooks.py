@@ -27,7 +27,8 @@ ABSOLUTE = re.compile(r"""["'](/[A-Za-z]|[A-Za-z]:\\)""")
 PNG = b"\x89PNG\r\n\x1a\n"
 #: the images each executed notebook promises: PNG outputs, interactive (Leaflet) maps
 PROMISED = {"01_data.ipynb": (2, 0), "02_scoring.ipynb": (1, 0),
-            "03_allocation.ipynb": (6, 1), "07_multi_year.ipynb": (3, 0)}
+            "03_allocation.ipynb": (6, 1), "07_multi_year.ipynb": (3, 0),
+            "08_province_national.ipynb": (3, 0)}
 
 
 def pngs(executed) -> list[bytes]:
@@ -67,7 +68,7 @@ def assert_promised(name: str, executed) -> list[bytes]:
 
 
 def test_the_numbered_notebooks_exist():
-    assert [name[:2] for name in ALL] == ["01", "02", "03", "04", "05", "06", "07"]
+    assert [name[:2] for name in ALL] == ["01", "02", "03", "04", "05", "06", "07", "08"]
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -240,3 +241,35 @@ def test_07_multi_year_plans_five_years_records_2026_and_replans_within_each_pag
         assert units - started == int(row["started"]), key
     shown = json.dumps([c.get("outputs") for c in executed.cells])
     assert "within the pagu: True" in shown
+
+
+def test_08_province_national_plans_a_small_generated_province(tmp_path):
+    """Notebook 08 on a small generated province (3 districts, 60 villages, in this
+    process): it writes the region's results folder, shows its three figures as the
+    images written, and the district table it shows holds the combined plan whose gap,
+    recomputed with pandas from region_districts.csv, is 1 - sum(value) / sum(bound)."""
+    from planning.data.synth_region import generate_province
+
+    folder = generate_province(tmp_path / "kecil", seed=7, n_villages=60, n_districts=3,
+                               n_kota=1)
+    scenario = tmp_path / "kecil.yaml"
+    base = (ROOT / "scenarios" / "provinsi-bali.yaml").as_posix()
+    scenario.write_text(f"name: kecil\nbase: {base}\nregion:\n"
+                        f"  folder: {folder.as_posix()}\n  generate: null\n", encoding="utf-8")
+    out = tmp_path / "results"
+    executed = run_notebook("08_province_national.ipynb", tmp_path, lang="en",
+                            scenario=str(scenario), out_dir=str(out), workers=0)
+    images = assert_promised("08_province_national.ipynb", executed)
+    assert images == [(out / "figures" / name).read_bytes() for name in
+                      ("region_split.png", "region_curves.png", "region_equity.png")], \
+        "the figures shown are the figures written"
+    assert (out / "region_plan.xlsx").is_file()
+    districts = pd.read_csv(out / "region_districts.csv", dtype={"code": str})
+    planned = districts[districts["objective"].notna()]
+    assert len(planned) >= 2
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    gap = 1 - planned["objective"].sum() / planned["bound"].sum()
+    assert summary["totals"]["gap"] == pytest.approx(gap, abs=1e-5), "the CSV's rounding"
+    shown = "".join(o["data"].get("text/plain", "") for c in executed.cells
+                    for o in c.get("outputs", []) if "data" in o)
+    assert all(code in shown for code in districts["code"]), "the district table is shown"

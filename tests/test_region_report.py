@@ -19,7 +19,14 @@ import pytest
 
 from planning.i18n import text
 from planning.report.labels import ALLOCATION_SHEET, column, sheet
-from planning.report.region import DISTRICT_SPEC, PROVINCE_SPEC, header, region_workbook_bytes
+from planning.report.region import (
+    DISTRICT_SPEC,
+    PROVINCE_SPEC,
+    district_view,
+    header,
+    region_workbook_bytes,
+    summary_view,
+)
 from planning.report.region_figures import SIZES, region_figure_files
 from planning.report.workbook import TOP
 
@@ -269,3 +276,17 @@ def test_many_districts_are_aggregated_or_scattered(plan):
     for name in SIZES:
         assert small[name] != large[name]
         assert non_white(large[name]) > 20_000, name
+
+
+def test_notebook_views_show_the_sheets_numbers_in_the_run_language(plan, books):
+    wb = openpyxl.load_workbook(io.BytesIO(books["en"]))
+    pairs_shown = pairs(wb[sheet("summary", "en")])
+    view = summary_view(plan, "en")
+    for (_, label), value in view.items():
+        if value is not None:
+            assert pairs_shown[label] == pytest.approx(value), label
+    table = district_view(plan, "en")
+    assert table.index.name == header("region.column.district_code", "en")
+    assert list(table.index) == ["51.01", "51.02"]
+    assert table[column("gap", "en")].tolist() == pytest.approx(
+        plan.districts.sort_values("code")["gap"].astype(float).tolist())

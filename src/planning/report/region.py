@@ -21,6 +21,9 @@ The workbook (xlsxwriter, the same banner, print setup and cell styles as
 * **Alokasi** (allocation): every district's plan rows;
 * **Meta**: the data's status, the region, the scenario as run and the versions.
 
+The figures are drawn by :mod:`planning.report.region_figures` (re-exported here:
+:func:`region_figure_files`, :func:`region_figure_objects`).
+
 Money is in juta Rp. The same plan gives the same bytes (the creation time is fixed).
 """
 
@@ -34,6 +37,7 @@ import pandas as pd
 from planning.i18n import text
 from planning.model import relative_gap
 from planning.report.labels import ALLOCATION_SHEET, column, sheet, words
+from planning.report.region_figures import region_figure_files, region_figure_objects
 from planning.report.workbook import (
     CREATED,
     TOP,
@@ -48,7 +52,9 @@ from planning.report.workbook import (
 )
 
 __all__ = ["ALLOCATION_SPEC", "DISTRICT_SPEC", "PROVINCE_SPEC", "allocation_table",
-           "district_table", "province_table", "region_sheets", "region_workbook_bytes"]
+           "district_table", "district_view", "province_table", "province_view",
+           "region_figure_files", "region_figure_objects", "region_sheets",
+           "region_workbook_bytes", "summary_blocks", "summary_view"]
 
 #: the sums of the province sheet (districts' columns summed per province)
 SUMMED = ["n_villages", "villages_in_plan", "poor_people", "pagu_own", "floor", "cap", "share",
@@ -217,6 +223,28 @@ def region_sheets(plan, summary: Mapping | None = None,
             "allocation": allocation_table(plan)}
 
 
+def _view(frame: pd.DataFrame, spec: list[tuple[str, str, str]], lang: str) -> pd.DataFrame:
+    keys = [key for key, _, _ in spec if key in frame.columns]
+    if "problem" in keys and frame["problem"].isna().all():
+        keys.remove("problem")
+    out = frame[keys].copy()
+    out.columns = [header(name, lang) for key, name, _ in spec if key in keys]
+    return out.set_index(out.columns[0])
+
+
+def district_view(plan, lang: str = "id") -> pd.DataFrame:
+    """The district sheet's table as a planner reads it in a notebook: the columns of
+    :data:`DISTRICT_SPEC` with their headers in ``lang``, indexed by the district's code
+    (the reason column only when some district has no plan)."""
+    return _view(district_table(plan, lang), DISTRICT_SPEC, lang)
+
+
+def province_view(plan, lang: str = "id",
+                  names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The province sheet's table with its headers in ``lang``, indexed by province code."""
+    return _view(province_table(plan, lang, names), PROVINCE_SPEC, lang)
+
+
 # --- the workbook ------------------------------------------------------------------------
 def _totals(plan) -> dict:
     return dict(plan.totals or {})
@@ -229,55 +257,70 @@ def _region_name(summary: Mapping) -> str:
     return scenario_name(summary.get("scenario") or summary)
 
 
+def summary_blocks(plan, lang: str = "id") -> list[tuple[str, list[tuple[str, object, str]]]]:
+    """The summary's blocks as (heading, [(label, value, kind), ...]) in ``lang``: the
+    split (envelope, own pagu, allocated, not allocated, water level), the combined plan
+    (value, sum of bounds, certified gap, largest district gap, spending), the districts
+    (how many, planned, without a plan, villages in the plans), the deprivations (before,
+    removed, share) and the equity across districts (Gini, lowest and highest spending per
+    poor person). ``kind`` is the cell format (:data:`planning.report.workbook.NUMBER_FORMATS`)."""
+    t = _totals(plan)
+    planned = pd.to_numeric(plan.districts["objective"], errors="coerce").notna()
+    before, removed = t.get("deprivations_before"), t.get("deprivations_removed")
+    return [
+        (text("region.block.split", lang), [
+            (text("region.label.envelope", lang), t.get("envelope", plan.envelope), "money"),
+            (text("region.label.pagu_own_total", lang), t.get("pagu_own_total"), "money"),
+            (text("region.label.allocated", lang), t.get("allocated"), "money"),
+            (text("region.label.not_allocated", lang), t.get("not_allocated"), "money"),
+            (text("region.label.water_level", lang), t.get("water_level"), "index")]),
+        (text("region.block.result", lang), [
+            (text("region.label.value", lang), t.get("value"), "num"),
+            (text("region.label.bound", lang), t.get("bound"), "num"),
+            (column("gap", lang), t.get("gap"), "gap"),
+            (text("region.label.largest_gap", lang), t.get("largest_gap"), "gap"),
+            (column("spent", lang), t.get("cost"), "money")]),
+        (text("region.block.districts", lang), [
+            (text("region.label.districts", lang), t.get("districts", len(planned)), "int"),
+            (text("region.label.planned", lang), int(planned.sum()), "int"),
+            (text("region.label.without_plan", lang), int((~planned).sum()), "int"),
+            (text("region.column.villages_in_plan", lang), t.get("villages"), "int")]),
+        (text("region.block.deprivations", lang), [
+            (column("deprived_total", lang), before, "num"),
+            (column("removed_total", lang), removed, "num"),
+            (column("share_removed", lang),
+             removed / before if before and removed is not None else None, "share")]),
+        (text("region.block.equity", lang), [
+            (text("region.label.gini", lang), t.get("spending_per_poor_person_gini"), "index"),
+            (text("region.label.spending_min", lang), t.get("spending_per_poor_person_min"),
+             "price"),
+            (text("region.label.spending_max", lang), t.get("spending_per_poor_person_max"),
+             "price")]),
+    ]
+
+
+def summary_view(plan, lang: str = "id") -> pd.Series:
+    """The summary's numbers as a planner reads them in a notebook: one Series indexed by
+    (block, label) in ``lang``."""
+    items = {(heading, label): value for heading, rows in summary_blocks(plan, lang)
+             for label, value, _ in rows}
+    return pd.Series(items, name=column("value", lang), dtype=object)
+
+
 def _summary_sheet(book: _Book, plan, summary: Mapping, districts: pd.DataFrame) -> None:
     lang = book.lang
-    t = _totals(plan)
     ws = book.add(sheet("summary", lang))
     ws.write_string(TOP, 0, text("region.title", lang, name=_region_name(summary)),
                     book.title)
     ws.freeze_panes(TOP + 1, 0)
-    row = book.heading_row(ws, TOP + 2, text("region.block.split", lang))
-    row = book.pairs(ws, row, [
-        (text("region.label.envelope", lang), t.get("envelope", plan.envelope), "money"),
-        (text("region.label.pagu_own_total", lang), t.get("pagu_own_total"), "money"),
-        (text("region.label.allocated", lang), t.get("allocated"), "money"),
-        (text("region.label.not_allocated", lang), t.get("not_allocated"), "money"),
-        (text("region.label.water_level", lang), t.get("water_level"), "index"),
-    ])
-    row = book.heading_row(ws, row, text("region.block.result", lang))
-    row = book.pairs(ws, row, [
-        (text("region.label.value", lang), t.get("value"), "num"),
-        (text("region.label.bound", lang), t.get("bound"), "num"),
-        (column("gap", lang), t.get("gap"), "gap"),
-        (text("region.label.largest_gap", lang), t.get("largest_gap"), "gap"),
-        (column("spent", lang), t.get("cost"), "money"),
-    ])
-    row = book.paragraph(ws, row - 1, text("region.label.gap_note", lang)) + 1
-    without = districts[districts["objective"].isna()]
-    row = book.heading_row(ws, row, text("region.block.districts", lang))
-    row = book.pairs(ws, row, [
-        (text("region.label.districts", lang), t.get("districts", len(districts)), "int"),
-        (text("region.label.planned", lang), t.get("districts_planned"), "int"),
-        (text("region.label.without_plan", lang), len(without), "int"),
-        (column("villages", lang), t.get("villages"), "int"),
-    ])
-    before, removed = t.get("deprivations_before"), t.get("deprivations_removed")
-    row = book.heading_row(ws, row, text("region.block.deprivations", lang))
-    row = book.pairs(ws, row, [
-        (column("deprived_total", lang), before, "num"),
-        (column("removed_total", lang), removed, "num"),
-        (column("share_removed", lang),
-         removed / before if before and removed is not None else None, "share"),
-    ])
-    row = book.heading_row(ws, row, text("region.block.equity", lang))
-    row = book.pairs(ws, row, [
-        (text("region.label.gini", lang), t.get("spending_per_poor_person_gini"), "index"),
-        (text("region.label.spending_min", lang), t.get("spending_per_poor_person_min"),
-         "price"),
-        (text("region.label.spending_max", lang), t.get("spending_per_poor_person_max"),
-         "price"),
-    ])
+    row = TOP + 2
+    for at, (heading, rows) in enumerate(summary_blocks(plan, lang)):
+        row = book.heading_row(ws, row, heading)
+        row = book.pairs(ws, row, rows)
+        if at == 1:  # under the combined plan: what its gap means
+            row = book.paragraph(ws, row - 1, text("region.label.gap_note", lang)) + 1
     book.width(ws, 0, 45)
+    without = districts[districts["objective"].isna()]
     row = book.heading_row(ws, row, text("region.block.without_plan", lang))
     if without.empty:
         book.paragraph(ws, row, text("region.label.all_planned", lang))
