@@ -150,9 +150,11 @@ def test_district_sheet_holds_the_plans_numbers(plan, books, lang):
     # the allocation sheet's costs sum per district to the district's spending
     alloc = wb[ALLOCATION_SHEET[lang]]
     rows = list(alloc.iter_rows(min_row=TOP + 2, values_only=True))
-    frame = pd.DataFrame([r[:9] for r in rows if r[0] and r[0] != text("label.total", lang)],
-                         columns=["district", "village", "name", "kec", "program", "agency",
-                                  "units", "cost", "reached"])
+    frame = pd.DataFrame([r[:10] for r in rows if r[0] and r[0] != text("label.total", lang)],
+                         columns=["district", "village", "name", "kec", "program",
+                                  "program_name", "agency", "units", "cost", "reached"])
+    names = plan.programs.set_index("code")[f"name_{lang}"]
+    assert (frame["program_name"] == frame["program"].map(names)).all()
     per_district = frame.groupby("district")["cost"].sum()
     np.testing.assert_allclose(per_district.reindex(sheet_rows["code"]).to_numpy(),
                                sheet_rows["cost"].to_numpy(dtype=float))

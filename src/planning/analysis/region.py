@@ -103,6 +103,8 @@ class DistrictPlan:
     plan: pd.DataFrame | None = None
     dimensions: pd.DataFrame | None = None
     agencies: pd.DataFrame | None = None
+    programs: pd.DataFrame | None = None
+    """The district's programmes: code, name_id, name_en (for the names shown)."""
     problem: dict | None = None
     seconds: float = 0.0
 
@@ -187,6 +189,7 @@ def plan_task(task: DistrictTask, shared: Shared) -> DistrictPlan:
         out.plan = t.plan.assign(district=task.code)
         out.dimensions = t.dimensions.assign(district=task.code)
         out.agencies = t.agencies.assign(district=task.code)
+        out.programs = ds.programs[["code", "name_id", "name_en"]].copy()
     elif allocation.explanation is not None:
         out.problem = {lang: allocation.explanation.render(allocation.instance, lang)
                        for lang in ("id", "en")}
@@ -225,6 +228,16 @@ class RegionPlan:
             return pd.DataFrame()
         table = pd.concat(frames, ignore_index=True)
         return table[["district", *[c for c in table.columns if c != "district"]]]
+
+    @property
+    def programs(self) -> pd.DataFrame:
+        """The programmes of every planned district (code, name_id, name_en; the first
+        district's names where two districts name one code differently)."""
+        frames = [p.programs for _, p in sorted(self.plans.items()) if p.programs is not None]
+        if not frames:
+            return pd.DataFrame(columns=["code", "name_id", "name_en"])
+        return pd.concat(frames, ignore_index=True).drop_duplicates("code").reset_index(
+            drop=True)
 
     @property
     def dimensions(self) -> pd.DataFrame:

@@ -33,6 +33,7 @@ from planning.model.progress import stage
 from planning.pipeline.provenance import versions
 from planning.pipeline.result import Written
 from planning.report.folder import check_target
+from planning.report.labels import named_plan
 from planning.report.region import province_table
 
 #: the workbook's file name per language
@@ -152,13 +153,14 @@ class RegionResult(Written):
             "region_provinces.csv": province_table(
                 plan, self.lang, self.summary["provinces"]).assign(data_status=note),
             "region_curves.csv": plan.curves.assign(data_status=note),
-            "region_plan.csv": plan.plan.assign(data_status=note),
+            "region_plan.csv": named_plan(plan.plan, plan.programs, self.lang).assign(
+                data_status=note),
             "region_dimensions.csv": plan.dimensions.assign(data_status=note),
         }
         for code, one in sorted(plan.plans.items()):
             if one.plan is not None:
-                tables[f"districts/{code}/allocation_plan.csv"] = one.plan.assign(
-                    data_status=note)
+                tables[f"districts/{code}/allocation_plan.csv"] = named_plan(
+                    one.plan, one.programs, self.lang).assign(data_status=note)
                 tables[f"districts/{code}/allocation_dimensions.csv"] = one.dimensions.assign(
                     data_status=note)
         return tables

@@ -36,7 +36,7 @@ import pandas as pd
 
 from planning.i18n import text
 from planning.model import relative_gap
-from planning.report.labels import ALLOCATION_SHEET, column, sheet, words
+from planning.report.labels import ALLOCATION_SHEET, column, named_plan, sheet, words
 from planning.report.region_figures import region_figure_files, region_figure_objects
 from planning.report.workbook import (
     CREATED,
@@ -111,6 +111,7 @@ ALLOCATION_SPEC = [
     ("village_name", "village", "text"),
     ("kecamatan", "kecamatan", "text"),
     ("program", "program_code", "text"),
+    ("program_name", "program", "text"),
     ("agency", "agency", "text"),
     ("units", "units", "int"),
     ("cost", "cost", "money"),
@@ -180,12 +181,13 @@ def province_table(plan, lang: str = "id",
     return out
 
 
-def allocation_table(plan) -> pd.DataFrame:
-    """Every district's plan rows (:data:`ALLOCATION_SPEC`'s columns), by district."""
+def allocation_table(plan, lang: str = "id") -> pd.DataFrame:
+    """Every district's plan rows (:data:`ALLOCATION_SPEC`'s columns), by district, with
+    each programme's name in ``lang``."""
     table = plan.plan
     if table.empty:
         return pd.DataFrame(columns=[key for key, _, _ in ALLOCATION_SPEC])
-    return table.reset_index(drop=True)
+    return named_plan(table.reset_index(drop=True), plan.programs, lang)
 
 
 def curve_table(plan) -> pd.DataFrame:
@@ -220,7 +222,7 @@ def region_sheets(plan, summary: Mapping | None = None,
     return {"districts": district_table(plan, lang),
             "provinces": province_table(plan, lang, _province_names(summary)),
             "curves": curve_table(plan),
-            "allocation": allocation_table(plan)}
+            "allocation": allocation_table(plan, lang)}
 
 
 def _view(frame: pd.DataFrame, spec: list[tuple[str, str, str]], lang: str) -> pd.DataFrame:
