@@ -219,3 +219,25 @@ def test_the_results_folder_is_not_written_over_a_foreign_folder(province, tmp_p
     result = invoke("region", scenario, "--out", mine, "--workers", 0, "--lang", "en")
     assert result.exit_code == 1
     assert (mine / "notes.txt").read_text() == "keep me"
+
+
+def test_a_district_without_a_plan_at_its_share_gets_its_floor_raised(tmp_path):
+    """Seed 7's three districts: at the first split two of them have no whole-unit plan
+    at their shares (the LP had one); their floors rise to the next curve point, the
+    envelope is split again, and every district ends with a plan within its share."""
+    folder = generate_province(tmp_path / "p", seed=7, n_villages=110, n_districts=3)
+    sc = load_scenario(_scenario(tmp_path, folder)).scenario
+    table = pd.read_csv(folder / "districts.csv", dtype=str)
+    plan = plan_region(table, folder, sc, runner=Runner(workers=0, progress=False))
+    rows = plan.districts
+    assert rows["floor_raised"].any()
+    assert plan.problems == {} and plan.totals["districts_planned"] == 3
+    curves = plan.curves
+    for row in rows[rows["floor_raised"]].itertuples():
+        budgets = curves.loc[(curves["district"] == row.code) & curves["bound"].notna(),
+                             "budget"]
+        assert row.floor in set(budgets) and row.floor > budgets.min()
+        assert row.share >= row.floor - 1e-6
+    assert rows["share"].sum() == pytest.approx(plan.envelope)
+    assert (rows["cost"] <= rows["share"] + 1e-6).all()
+    assert any(label.startswith("plans-") for label in plan.runs)

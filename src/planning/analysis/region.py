@@ -44,6 +44,9 @@ from planning.model.progress import stage
 from planning.model.split import Split, SplitError, split_envelope, upper_hull
 from planning.scoring import score
 
+#: how many times the envelope is split again after raising the floor of a district that
+#: has no plan at its share (each time only the districts whose share changed are re-planned)
+MAX_REPAIRS = 3
 #: the errors of a district that are its data's or its rules' (reported in the planner's
 #: words); any other exception is a failed task (retried, then reported)
 DISTRICT_ERRORS = (DataError, ModelError, PresolveError, ValueError)
@@ -249,9 +252,29 @@ class RegionPlan:
         return table[["district", *[c for c in table.columns if c != "district"]]]
 
 
-def _curve_points(curve: DistrictCurve) -> list[tuple[float, float]]:
-    """The points the split uses: (budget, the LP relaxation's value) where it has one."""
-    return [(p["budget"], p["bound"]) for p in curve.points if p["bound"] is not None]
+def _curve_points(curve: DistrictCurve, floor: float | None = None
+                  ) -> list[tuple[float, float]]:
+    """The points the split uses: (budget, the LP relaxation's value) where it has one,
+    from ``floor`` (a raised floor, juta Rp) up."""
+    return [(p["budget"], p["bound"]) for p in curve.points if p["bound"] is not None
+            and (floor is None or p["budget"] >= floor - 1e-9)]
+
+
+def _raise_floors(plans: dict[str, DistrictPlan], split: Split,
+                  curves: dict[str, DistrictCurve], raised: dict[str, float]) -> bool:
+    """For every district whose MIP has no plan at its share (the LP relaxation had one:
+    whole units and fixed costs can make the difference), its floor rises to the next
+    curve point above the share, where the envelope is split again; True when one rose.
+    A district with no point above keeps no plan."""
+    rose = False
+    for code, one in plans.items():
+        if one.status != "infeasible" or code not in split.shares:
+            continue
+        above = [b for b, _ in _curve_points(curves[code]) if b > split.shares[code] + 1e-6]
+        if above:
+            raised[code] = above[0]
+            rose = True
+    return rose
 
 
 def _curves_table(curves: list[DistrictCurve]) -> pd.DataFrame:
@@ -301,35 +324,44 @@ def _plan_region(districts: pd.DataFrame, root: str | Path, scenario,
     planned = [c for c in curves if c.problem is None]
     base_total = float(sum(c.pagu for c in curves))
     envelope = float(region.envelope) if region.envelope is not None else base_total
-    t0 = time.perf_counter()
-    with stage("split") as found:
-        try:
-            split = split_envelope({c.code: _curve_points(c) for c in planned}, envelope)
-        except SplitError as error:
-            raise RegionError(error.key, **{k: f"{v:,.0f}" for k, v in error.params.items()}
-                              ) from None
-        found.update(envelope=round(envelope), level=round(split.level, 4))
-    seconds["split"] = time.perf_counter() - t0
-
-    plan_tasks = [DistrictTask(code=t.code, folder=t.folder,
-                               factor=round(split.shares[t.code] / by_code[t.code].pagu, 9))
-                  for t in tasks if t.code in split.shares]
-    t0 = time.perf_counter()
-    with stage("plans", districts=len(plan_tasks)) as found:
-        outcome = runner(plan_task, plan_tasks, shared=shared, label="plans")
-        plans: dict[str, DistrictPlan] = {}
-        for i, (task, result) in enumerate(zip(plan_tasks, outcome.results, strict=True)):
-            if result is None:
-                result = DistrictPlan(code=task.code, factor=task.factor,
-                                      problem=_failed(outcome, i))
-            plans[task.code] = result
-            if result.plan is None:
-                problems.setdefault(task.code, result.problem or {"id": result.status,
-                                                                  "en": result.status})
-        found.update(districts=len(plan_tasks),
-                     failed=sum(p.plan is None for p in plans.values()))
-    seconds["plans"] = time.perf_counter() - t0
-    rows = _district_rows(table, by_code, plans, split, problems)
+    folders = {t.code: t.folder for t in tasks}
+    raised: dict[str, float] = {}  # district -> the budget below which it has no plan
+    plans: dict[str, DistrictPlan] = {}
+    seconds["split"] = seconds["plans"] = 0.0
+    for attempt in range(1 + MAX_REPAIRS):
+        t0 = time.perf_counter()
+        with stage("split") as found:
+            try:
+                split = split_envelope({c.code: _curve_points(c, raised.get(c.code))
+                                        for c in planned}, envelope)
+            except SplitError as error:
+                if attempt == 0:
+                    raise RegionError(error.key, **{k: f"{v:,.0f}" for k, v in
+                                                    error.params.items()}) from None
+                break  # the raised floors no longer fit: the last split stands
+            found.update(envelope=round(envelope), level=round(split.level, 4))
+        seconds["split"] += time.perf_counter() - t0
+        todo = [DistrictTask(code=code, folder=folders[code],
+                             factor=round(share / by_code[code].pagu, 9))
+                for code, share in split.shares.items()]
+        todo = [t for t in todo if t.code not in plans or plans[t.code].factor != t.factor]
+        t0 = time.perf_counter()
+        with stage("plans", districts=len(todo)) as found:
+            outcome = runner(plan_task, todo, shared=shared,
+                             label="plans" if attempt == 0 else f"plans-{attempt + 1}")
+            for i, (task, result) in enumerate(zip(todo, outcome.results, strict=True)):
+                plans[task.code] = result if result is not None else DistrictPlan(
+                    code=task.code, factor=task.factor, problem=_failed(outcome, i))
+            found.update(districts=len(todo),
+                         failed=sum(plans[t.code].plan is None for t in todo))
+        seconds["plans"] += time.perf_counter() - t0
+        more = _raise_floors(plans, split, by_code, raised)
+        if not more:
+            break
+    for code, one in plans.items():
+        if one.plan is None:
+            problems.setdefault(code, one.problem or {"id": one.status, "en": one.status})
+    rows = _district_rows(table, by_code, plans, split, problems, raised)
     totals = _totals(rows, envelope, split, base_total)
     return RegionPlan(districts=rows, curves=_curves_table(curves), plans=plans, split=split,
                       envelope=envelope, totals=totals, problems=problems,
@@ -361,12 +393,12 @@ def _curve_problems(curves: list[DistrictCurve]) -> dict[str, dict]:
 
 def _district_rows(table: pd.DataFrame, curves: dict[str, DistrictCurve],
                    plans: dict[str, DistrictPlan], split: Split,
-                   problems: dict[str, dict]) -> pd.DataFrame:
+                   problems: dict[str, dict], raised: dict[str, float]) -> pd.DataFrame:
     rows = []
     for r in table.to_dict("records"):
         code = str(r["code"])
         c, p = curves[code], plans.get(code)
-        points = _curve_points(c)
+        points = _curve_points(c, raised.get(code))
         totals = p.totals if p is not None else {}
         share = split.shares.get(code)
         rows.append({
@@ -374,6 +406,7 @@ def _district_rows(table: pd.DataFrame, curves: dict[str, DistrictCurve],
             "villages_in_plan": c.in_plan, "poor_people": c.poor_people,
             "pagu_own": c.pagu,
             "floor": points[0][0] if points else None,
+            "floor_raised": code in raised,
             "cap": points[-1][0] if points else None,
             "share": share, "factor": share / c.pagu if share is not None and c.pagu else None,
             "marginal_value": split.marginal.get(code),
