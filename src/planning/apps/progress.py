@@ -119,6 +119,9 @@ def stage_line(record: logging.LogRecord, lang: str) -> str:
         shown["gap"] = _gap(shown["gap"], lang)
     if "status" in shown:
         shown["status"] = shown["status"] or "-"
+    for key, decimals in (("envelope", 0), ("villages", 0), ("level", 4)):
+        if isinstance(shown.get(key), (int, float)):
+            shown[key] = i18n.number(shown[key], lang, decimals)
     details = i18n.text(f"progress.done.{name}", lang, **shown)
     return i18n.text("progress.line", lang, stage=label, details=details, seconds=seconds)
 

@@ -27,7 +27,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 #: the stages of a run, in order (a run has the ones it needs)
-STAGES = ("load", "score", "quick", "mip", "efficiency", "years", "curves", "split", "plans",
+STAGES = ("load", "score", "quick", "mip", "efficiency", "years", "region", "curves", "split",
+          "plans",
           "analyse", "write")
 
 log = logging.getLogger(__name__)

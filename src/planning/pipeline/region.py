@@ -62,7 +62,7 @@ def prepare_region(scenario_path: str | Path, out_dir: str | Path | None = None,
     index; check the results folder (default ``results/<name>``) before any work.
     ``workers``/``scheduler`` override the scenario's ``analysis`` section (0 workers: in
     this process). Raises SettingsError, RegionError, DataError or ResultsFolderError."""
-    with stage("load") as found:
+    with stage("region") as found:
         loaded = load_scenario(scenario_path)
         sc = loaded.scenario
         if sc.region is None:
@@ -76,8 +76,8 @@ def prepare_region(scenario_path: str | Path, out_dir: str | Path | None = None,
         if sc.region.generate is not None and not root.exists():
             _generate(root, sc.region.generate)
         region = load_region(root)
-        found.update(scenario=sc.name, lang=lang, villages=int(region.districts[
-            "n_villages"].astype(int).sum()), programs="-", agencies="-")
+        found.update(scenario=sc.name, districts=len(region.districts), villages=int(
+            region.districts["n_villages"].astype(int).sum()))
     runner = Runner(workers=workers if workers is not None else sc.analysis.workers,
                     scheduler=scheduler if scheduler is not None else sc.analysis.scheduler,
                     progress=progress)
