@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(os.name != "posix" or not solve_mod.ISOLATE_HIGH
 
 
 def test_a_tiny_memory_limit_gives_the_message_not_a_crash(ds, scores):
-    settings = ModelSettings(solver=Solver(gap=0.01, memory_limit_gb=0.01))
+    settings = ModelSettings(solver=Solver(gap=0.01, memory_limit_gb=0.0001))
     planner = Planner(ds, scores, settings)
     with pytest.raises(ModelError) as caught:
         planner.quick()
@@ -24,7 +24,7 @@ def test_a_tiny_memory_limit_gives_the_message_not_a_crash(ds, scores):
     assert exc.key == "model.out_of_memory"
     assert exc.params["villages"] == len(planner.instance.villages)
     english, bahasa = exc.render("en"), exc.render("id")
-    assert "ran out of memory" in english and "0.01 GiB" in english
+    assert "ran out of memory" in english and "0.0001 GiB" in english
     assert "fewer villages" in english and "memory_limit_gb" in english
     assert "kehabisan memori" in bahasa and "lebih sedikit desa" in bahasa
     assert "memory_limit_gb" in bahasa

@@ -261,17 +261,28 @@ WATCHDOG_GRACE = 5.0
 ISOLATE_HIGHS = os.name == "posix"
 
 
+def _address_space() -> int:
+    """This process's address space now (bytes; 0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def limit_memory(gib: float | None) -> None:
-    """Bound this process's address space to ``gib`` GiB (``RLIMIT_AS``; nothing when
-    None or where the platform has no such limit): an allocation past it fails (a
-    MemoryError, or the process ends) instead of the machine running out of memory."""
+    """Let this process's address space grow by at most ``gib`` GiB beyond what it holds
+    now (``RLIMIT_AS``; nothing when None or where the platform has no such limit): an
+    allocation past it fails (a MemoryError, or the process ends) instead of the machine
+    running out of memory. Called in the forked solver process, whose address space at
+    the start is the planner's process it was forked from."""
     if gib is None:
         return
     try:
         import resource
     except ImportError:  # not on POSIX
         return
-    wanted = int(gib * 2**30)
+    wanted = _address_space() + int(gib * 2**30)
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         wanted = min(wanted, hard)
@@ -292,6 +303,22 @@ def _peak_mib() -> float | None:
 LAST_PEAK_MIB: float | None = None
 
 
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` says an allocation failed (Python's MemoryError, an OSError with
+    ENOMEM, or a C++ ``std::bad_alloc`` passed on by highspy), also as its cause."""
+    import errno
+
+    while exc is not None:
+        if isinstance(exc, MemoryError) or (isinstance(exc, OSError)
+                                            and exc.errno == errno.ENOMEM):
+            return True
+        if "bad_alloc" in str(exc) or "out of memory" in str(exc).lower() \
+                or "cannot allocate memory" in str(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def _highs_child(m: Model, solver: _HiGHS, conn, memory_gb: float | None = None) -> None:
     """Solve in a forked process and send back status, info and variable values (and,
     when the parent listens, the solver's progress before them). The process's memory is
@@ -304,12 +331,13 @@ def _highs_child(m: Model, solver: _HiGHS, conn, memory_gb: float | None = None)
         m.prob.solve(solver)
         values = [var.varValue for var in m.prob.variables()]
         conn.send(("ok", {**solver.info, "peak_mib": _peak_mib()}, m.prob.status, values))
-    except MemoryError:
-        with contextlib.suppress(Exception):
-            conn.send(("memory", {"model_status": "out of memory",
-                                  "peak_mib": _peak_mib()}, None, None))
     except Exception as exc:  # reported to the parent, which turns it into a status
-        conn.send(("error", {"model_status": str(exc)}, None, None))
+        if _out_of_memory(exc):
+            with contextlib.suppress(Exception):
+                conn.send(("memory", {"model_status": f"out of memory: {exc!r}"[:300],
+                                      "peak_mib": _peak_mib()}, None, None))
+        else:
+            conn.send(("error", {"model_status": str(exc)}, None, None))
     finally:
         conn.close()
 
