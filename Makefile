@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint lab app bench synth install clean hooks scenarios lock mutation
+.PHONY: run test lint lab app bench bench-scale synth install clean hooks scenarios lock mutation
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
@@ -70,6 +70,11 @@ bench: $(STAMP) system-deps
 	$(BIN)/python bench/bench_many.py
 	$(BIN)/python bench/bench_years.py
 	$(BIN)/python bench/bench_app.py
+
+# One large district (5,000 villages, all in the plan, the baseline's rules): time to the
+# quick plan, to 3 % and 1 %, peak memory per process (bench/README.md); not in `make bench`.
+bench-scale: $(STAMP) system-deps
+	$(BIN)/python bench/bench_district.py
 
 # Mutation testing of the model's rules, data validation, the spreadsheet round trip and
 # the scoring indices (docs/testing.md); hours for every mutant, so not part of `make test`.

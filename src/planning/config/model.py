@@ -163,6 +163,11 @@ class Solver(_Frozen):
     0.05 is HiGHS's default). A multi-year plan finds its near-optimal plans sooner with
     more (0.3 in rpjmd-2026-2030.yaml; bench/README.md). Work, not time: runs repeat."""
     log: bool = False
+    memory_limit_gb: float | None = Field(default=4.0, gt=0)
+    """GiB of memory (address space) the solver's process may take beyond what it
+    shares with the planner's process it is forked from, on Linux where HiGHS runs in its
+    own child process; a solve that needs more ends with a message (fewer villages, or a
+    higher limit) instead of taking the machine's memory. None: no limit."""
 
     @model_validator(mode="after")
     def _max_gap_covers_target(self) -> Solver:

@@ -188,14 +188,18 @@ def add_synergy(m: Model) -> None:
     s[k,p,v] <= reach[p,v] * x[p,v] and s[k,p,v] <= reach[p,v] * hi[p,v] * z[k,v]
     (deprived units). The reach of p in v gains bonus_k * s[k,p,v]: its own reach times
     the bonus when its partner also runs there, nothing otherwise."""
-    pairs = m.instance.pairs.set_index(["village", "program"])
+    pairs = m.instance.pairs
+    coef = dict(zip(zip(pairs["village"], pairs["program"], strict=True),
+                    zip(pairs["reach"].astype(float).tolist(),
+                        pairs["hi"].astype(float).tolist(), strict=True),
+                    strict=True))
     for a, b, _bonus in m.instance.synergies:
         for v in m.instance.villages["code"]:
             if (v, a) not in m.y or (v, b) not in m.y:
                 continue
             z = m.z[(a, b, v)] = m.variable(f"z_{a}_{b}_{v}", 0, 1)
             for p in (a, b):
-                reach, hi = float(pairs.at[(v, p), "reach"]), float(pairs.at[(v, p), "hi"])
+                reach, hi = coef[(v, p)]
                 s = m.s[(a, b, p, v)] = m.variable(f"s_{a}_{b}_{p}_{v}", 0)
                 about = {"program": p, "village": v}
                 m.constrain(f"synergy_both_{a}_{b}_{p}_{v}", [(z, 1), (m.y[(v, p)], -1)], LE,
@@ -210,7 +214,8 @@ def add_reach(m: Model) -> None:
     """r[d,v] <= sum_{p in d} (reach[p,v] * x[p,v] + sum_k bonus_k * s[k,p,v]), where
     reach[p,v] = beneficiaries_per_unit_p * e[p,v] (deprived units per unit) and e[p,v] is
     the effectiveness from the village's sector potential (1 for other programmes)."""
-    dimension = m.instance.programs.set_index("code")["dimension"]
+    programs = m.instance.programs
+    dimension = dict(zip(programs["code"], programs["dimension"], strict=True))
     bonus = {(a, b): value for a, b, value in m.instance.synergies}
     terms: dict[tuple[str, str], list] = {key: [(var, 1.0)] for key, var in m.r.items()}
     for p in _pairs(m):
@@ -394,14 +399,15 @@ def set_objective(m: Model) -> None:
     sum_k g[d,v,k] <= L[d,v] (row ``returns``), and F = sum_k m_k * g[d,v,k] with
     m_k = 2 ** (-beta * k) (breakpoints b and slopes: :mod:`planning.model.returns`)."""
     inst = m.instance
-    w = inst.villages.set_index("code")["weight"]
+    w = dict(zip(inst.villages["code"], inst.villages["weight"].astype(float).tolist(),
+                 strict=True))
     strength = inst.settings.rules.diminishing_returns
     lifts = _lifts(m)
     terms = []
     for row in inst.deprived.itertuples(index=False):
         if not row.omega:
             continue
-        factor = float(w[row.village]) * row.omega
+        factor = w[row.village] * row.omega
         lift = lifts[(row.village, row.dimension)]
         if not strength:
             terms += [(var, factor * coef) for var, coef in lift]
@@ -433,11 +439,14 @@ def value_segments(m: Model, village: str, dimension: str, lift: list, deprived:
 def _lifts(m: Model) -> dict[tuple[str, str], list[tuple[pulp.LpVariable, float]]]:
     """L[d,v] as terms for every (village, dimension) (see :func:`add_depth`)."""
     common = mixed_depth(m.instance)
-    depth = m.instance.pairs.set_index(["village", "program"])["depth"]
-    dimension = m.instance.programs.set_index("code")["dimension"]
+    pairs = m.instance.pairs
+    depth = dict(zip(zip(pairs["village"], pairs["program"], strict=True),
+                     pairs["depth"].astype(float).tolist(), strict=True))
+    programs = m.instance.programs
+    dimension = dict(zip(programs["code"], programs["dimension"], strict=True))
     lifts: dict[tuple[str, str], list] = {}
     for key, q in m.q.items():
-        lifts.setdefault((key[0], dimension[key[1]]), []).append((q, float(depth[key])))
+        lifts.setdefault((key[0], dimension[key[1]]), []).append((q, depth[key]))
     for key, r in m.r.items():
         if key not in lifts:
             d = common.get(key[1])
@@ -448,8 +457,11 @@ def _lifts(m: Model) -> dict[tuple[str, str], list[tuple[pulp.LpVariable, float]
 def add_dimension_floor(m: Model) -> None:
     """sum_v r[d,v] >= s_d * D_d^elig  (deprived units) for every dimension d with a
     floor and an eligible programme (targets: :func:`planning.model.floors.dimension_floors`)."""
+    by_dimension: dict[str, list] = {}
+    for key in m.r:
+        by_dimension.setdefault(key[1], []).append(key)
     for floor in floors.dimension_floors(m.instance):
-        keys = [key for key in m.r if key[1] == floor.dimension]
+        keys = by_dimension.get(floor.dimension, [])
         m.constrain(f"dimension_floor_{floor.dimension}", [(m.r[k], 1) for k in keys], GE,
                     floor.target, "dimension_floor", scale=max(floor.target, 1.0),
                     dimension=floor.dimension, extra=floor.share)

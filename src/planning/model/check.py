@@ -237,7 +237,7 @@ def check_coverage(instance: Instance, view: PlanView) -> list[Breach]:
     """sum_p y[p,v] >= m (programmes) for every village of the plan. Amount: programmes
     short of m."""
     need = instance.settings.rules.min_programs_per_village
-    per_village = view.plan.groupby("village")["program"].nunique()
+    per_village = view.plan.groupby("village")["program"].nunique().to_dict()
     out = []
     for v in instance.villages["code"]:
         have = int(per_village.get(v, 0))
@@ -364,7 +364,7 @@ def check_village_package(instance: Instance, view: PlanView) -> list[Breach]:
     package = floors.village_package(instance)
     if not package:
         return []
-    spend = view.plan.groupby("village")["cost"].sum()
+    spend = view.plan.groupby("village")["cost"].sum().to_dict()
     out = []
     for v in instance.villages["code"]:
         got = float(spend.get(v, 0.0))

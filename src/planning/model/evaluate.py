@@ -41,37 +41,31 @@ def units_frame(units: dict[tuple[str, str], int]) -> pd.DataFrame:
 
 def evaluate(instance: Instance, units: pd.DataFrame) -> Evaluation:
     """Cost and effect of ``units`` (columns village, program, units) on ``instance``."""
-    pairs = instance.pairs.set_index(["village", "program"])
     plan = units[units["units"] > 0][["village", "program", "units"]].copy()
     plan["units"] = plan["units"].astype(int)
-    keys = list(zip(plan["village"], plan["program"], strict=True))
-    info = pairs.loc[keys] if keys else pairs.iloc[0:0]
+    rows = _pair_rows(instance, plan)
+    info = instance.pairs.iloc[rows]
     for column in ("agency", "dimension", "kecamatan_code", "effectiveness", "reach",
                    "depth", "unit_cost", "fixed_cost"):
         plan[column] = info[column].to_numpy()
     plan["cost"] = plan["unit_cost"] * plan["units"] + plan["fixed_cost"]
     plan["reach_base"] = plan["reach"] * plan["units"]
-    running = set(keys)
-    bonus = np.zeros(len(plan))
-    for a, b, value in instance.synergies:
-        for i, (v, p) in enumerate(keys):
-            partner = b if p == a else a if p == b else None
-            if partner is not None and (v, partner) in running:
-                bonus[i] += value
+    bonus = synergy_bonus(instance, plan)
     plan["synergy_bonus"] = bonus
     plan["reached"] = plan["reach_base"] * (1.0 + bonus)
     removed = instance.deprived.copy()
     reached = plan.groupby(["village", "dimension"])["reached"].sum()
-    removed["reached"] = [float(reached.get((v, d), 0.0))
-                          for v, d in zip(removed["village"], removed["dimension"], strict=True)]
+    cells = pd.MultiIndex.from_arrays([removed["village"], removed["dimension"]])
+    removed["reached"] = reached.reindex(cells, fill_value=0.0).to_numpy(dtype=float) \
+        if len(reached) else 0.0
     saturation = instance.settings.rules.saturation
     cap = removed["deprived"] if saturation else np.inf
     removed["removed"] = np.minimum(removed["reached"], cap)
     plan["lifted"] = lifted_by_programme(plan, instance.deprived, saturation)
     depth = plan.assign(weighted=plan["lifted"] * plan["depth"]).groupby(
         ["village", "dimension"])["weighted"].sum()
-    cells = list(zip(removed["village"], removed["dimension"], strict=True))
-    removed["lifted"] = [float(depth.get(c, 0.0)) for c in cells]
+    removed["lifted"] = depth.reindex(cells, fill_value=0.0).to_numpy(dtype=float) \
+        if len(depth) else 0.0
     removed["value"] = returns.value(removed["lifted"], removed["deprived"],
                                      instance.settings.rules.diminishing_returns)
     weight = instance.villages.set_index("code")["weight"]
@@ -80,6 +74,39 @@ def evaluate(instance: Instance, units: pd.DataFrame) -> Evaluation:
     spend = plan.groupby("agency")["cost"].sum().reindex(instance.pagu.index, fill_value=0.0)
     return Evaluation(plan=plan.reset_index(drop=True), removed=removed, objective=objective,
                       removed_total=float(removed["removed"].sum()), spend_by_agency=spend)
+
+
+def _pair_rows(instance: Instance, plan: pd.DataFrame) -> np.ndarray:
+    """The row of ``instance.pairs`` of each (village, program) of ``plan`` (all must be
+    eligible pairs; KeyError otherwise, as a lookup by label gives)."""
+    if plan.empty:
+        return np.zeros(0, dtype=int)
+    index = instance.pair_index()
+    rows = index.get_indexer(pd.MultiIndex.from_arrays([plan["village"], plan["program"]]))
+    if (rows < 0).any():
+        missing = plan[rows < 0].iloc[0]
+        raise KeyError((missing["village"], missing["program"]))
+    return rows
+
+
+def synergy_bonus(instance: Instance, plan: pd.DataFrame) -> np.ndarray:
+    """Per plan row: the sum of bonus_k over the synergy rules k of its programme whose
+    partner programme also runs in its village (unitless)."""
+    bonus = np.zeros(len(plan))
+    if not instance.synergies or plan.empty:
+        return bonus
+    village = plan["village"].to_numpy()
+    program = plan["program"].to_numpy()
+    runs_in = plan.groupby("program")["village"].agg(lambda v: set(v)).to_dict()
+    for a, b, value in instance.synergies:
+        for partner, mask in ((b, program == a), (a, (program == b) & (program != a))):
+            if not mask.any() or partner not in runs_in:
+                continue
+            has = np.fromiter((v in runs_in[partner] for v in village[mask]), dtype=bool,
+                              count=int(mask.sum()))
+            idx = np.flatnonzero(mask)[has]
+            bonus[idx] += value
+    return bonus
 
 
 def lifted_by_programme(plan: pd.DataFrame, deprived: pd.DataFrame,

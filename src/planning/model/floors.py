@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from planning.model.instance import Instance
 
 GRID = 100
@@ -100,10 +102,15 @@ def absorption_limit(instance: Instance, agency: str, enough: float | None = Non
         return cache[key]
     top = math.floor(budget * GRID + 1e-6)
     stop = top if enough is None else min(top, math.ceil(enough * GRID - 1e-6))
-    mask = (1 << (top + 1)) - 1
     capacity = instance.programs.set_index("code")["max_villages"]
-    reachable, rounding = 1, 0.0
     pairs = instance.pairs[instance.pairs["agency"] == agency]
+    if enough is not None:
+        found = _enough_witness(instance, pairs, capacity, top, stop, enough)
+        if found is not None:
+            cache[key] = found
+            return found
+    mask = (1 << (top + 1)) - 1
+    reachable, rounding = 1, 0.0
     for program, rows in pairs.groupby("program", sort=True):
         steps = []
         for pair in rows.itertuples(index=False):
@@ -132,6 +139,43 @@ def absorption_limit(instance: Instance, agency: str, enough: float | None = Non
     off = rounding if rounding > 1e-6 else 0.0
     cache[key] = max(0.0, (reachable.bit_length() - 1 - off) / GRID)
     return cache[key]
+
+
+def _enough_witness(instance: Instance, pairs, capacity, top: int, stop: int,
+                    enough: float) -> float | None:
+    """A quick proof that A_a >= ``enough``: one plan of the agency's pairs (each at the
+    most units between lo and hi that still fit, programmes in at most max_villages
+    villages) spending between ``enough`` and the pagu, on the grid of 1/GRID juta Rp
+    with every cost on the grid (no rounding). Its spend (juta Rp) is returned, or None
+    when this plan falls short (the exact knapsack then decides). The plan is one of the
+    combinations the knapsack adds up, so the knapsack's A_a is at least as large, and
+    the floor's target min(s x B_a x c, A_a) is the same either way."""
+    unit_cost = pairs["unit_cost"].to_numpy(dtype=float) * GRID
+    fixed_cost = pairs["fixed_cost"].to_numpy(dtype=float) * GRID
+    units = np.ceil(unit_cost - 1e-6)
+    fixed = np.ceil(fixed_cost - 1e-6)
+    if (np.abs(units - unit_cost) > 1e-9).any() or (np.abs(fixed - fixed_cost) > 1e-9).any():
+        return None  # costs off the grid: leave the rounding to the exact knapsack
+    check_capacity = instance.settings.rules.capacity
+    used: dict[str, int] = {}
+    spent = 0
+    for program, unit, fix, lo, hi in zip(pairs["program"], units.astype(int).tolist(),
+                                          fixed.astype(int).tolist(),
+                                          pairs["lo"].astype(int).tolist(),
+                                          pairs["hi"].astype(int).tolist(), strict=True):
+        limit = capacity.get(program)
+        if (check_capacity and limit is not None and limit == limit
+                and used.get(program, 0) >= limit):
+            continue
+        room = top - spent - fix
+        n = min(hi, room // unit) if unit > 0 else (hi if room >= 0 else lo - 1)
+        if n < lo or room < 0:
+            continue
+        spent += n * unit + fix
+        used[program] = used.get(program, 0) + 1
+        if spent >= stop and spent / GRID >= enough:
+            return spent / GRID
+    return None
 
 
 def _shifted(bits: int, shifts: list[int]) -> int:

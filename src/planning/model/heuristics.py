@@ -310,12 +310,19 @@ def _kecamatan_floor(state: _State) -> None:
     by_kec = _keys_by(state, "kecamatan_code")
     target = share * money
 
+    units = state.units
     for kec in sorted(by_kec):
         keys = by_kec[kec]
+        costs = [(k, state.pairs[k].unit_cost, state.pairs[k].fixed_cost) for k in keys]
 
-        def spent(keys=keys) -> float:
-            return sum(state.pairs[k].unit_cost * state.units[k] + state.pairs[k].fixed_cost
-                       for k in keys if state.units.get(k, 0) > 0)
+        def spent(costs=costs) -> float:
+            """The kecamatan's spend (juta Rp), added up in the order of its pairs."""
+            total = 0
+            for k, unit, fixed in costs:
+                n = units.get(k, 0)
+                if n > 0:
+                    total += unit * n + fixed
+            return total
 
         if spent() < target - EPS:
             _fill(state, only=keys, enough=lambda spent=spent: spent() >= target - EPS)
@@ -356,10 +363,16 @@ def _package_and_dimension_floors(state: _State) -> None:
         state.allowance = None
     by_dimension = _keys_by(state, "dimension")
     for floor in floors.dimension_floors(inst):
-        cells = [c for c in state.room if c[1] == floor.dimension]
+        cells = [(c, state.deprived[c]) for c in state.room if c[1] == floor.dimension]
 
         def removed(cells=cells) -> float:
-            return sum(state.deprived[c] - max(state.room[c], 0.0) for c in cells)
+            """Deprived units of the dimension removed, added up in the order of its
+            cells."""
+            room, total = state.room, 0
+            for c, deprived in cells:
+                left = room[c]
+                total += deprived - max(left, 0.0)
+            return total
 
         if removed() < floor.target - EPS:
             _fill(state, only=by_dimension.get(floor.dimension, []),

@@ -15,6 +15,7 @@ depend on the machine's speed; the wall-clock limit is a safety net.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import multiprocessing
@@ -32,6 +33,7 @@ import pulp
 
 from planning.config.model import Solver
 from planning.model.build import Model
+from planning.model.instance import ModelError
 
 log = logging.getLogger(__name__)
 
@@ -259,17 +261,83 @@ WATCHDOG_GRACE = 5.0
 ISOLATE_HIGHS = os.name == "posix"
 
 
-def _highs_child(m: Model, solver: _HiGHS, conn) -> None:
+def _address_space() -> int:
+    """This process's address space now (bytes; 0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def limit_memory(gib: float | None) -> None:
+    """Let this process's address space grow by at most ``gib`` GiB beyond what it holds
+    now (``RLIMIT_AS``; nothing when None or where the platform has no such limit): an
+    allocation past it fails (a MemoryError, or the process ends) instead of the machine
+    running out of memory. Called in the forked solver process, whose address space at
+    the start is the planner's process it was forked from."""
+    if gib is None:
+        return
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return
+    wanted = _address_space() + int(gib * 2**30)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+
+
+def _peak_mib() -> float | None:
+    """This process's peak resident memory (MiB), where the platform reports it."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+#: the solver process's peak resident memory (MiB) of the last HiGHS run in a child
+#: process, for benchmarks; None before any or when HiGHS ran in this process
+LAST_PEAK_MIB: float | None = None
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` says an allocation failed (Python's MemoryError, an OSError with
+    ENOMEM, or a C++ ``std::bad_alloc`` passed on by highspy), also as its cause."""
+    import errno
+
+    while exc is not None:
+        if isinstance(exc, MemoryError) or (isinstance(exc, OSError)
+                                            and exc.errno == errno.ENOMEM):
+            return True
+        if "bad_alloc" in str(exc) or "out of memory" in str(exc).lower() \
+                or "cannot allocate memory" in str(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _highs_child(m: Model, solver: _HiGHS, conn, memory_gb: float | None = None) -> None:
     """Solve in a forked process and send back status, info and variable values (and,
-    when the parent listens, the solver's progress before them)."""
+    when the parent listens, the solver's progress before them). The process's memory is
+    bounded to ``memory_gb`` GiB (:func:`limit_memory`); running out of it is reported
+    as ``memory``."""
     if solver.progress is not None:
         solver.progress = lambda raw: conn.send(("progress", raw))
     try:
+        limit_memory(memory_gb)
         m.prob.solve(solver)
-        conn.send(("ok", solver.info, m.prob.status,
-                   [var.varValue for var in m.prob.variables()]))
+        values = [var.varValue for var in m.prob.variables()]
+        conn.send(("ok", {**solver.info, "peak_mib": _peak_mib()}, m.prob.status, values))
     except Exception as exc:  # reported to the parent, which turns it into a status
-        conn.send(("error", {"model_status": str(exc)}, None, None))
+        if _out_of_memory(exc):
+            with contextlib.suppress(Exception):
+                conn.send(("memory", {"model_status": f"out of memory: {exc!r}"[:300],
+                                      "peak_mib": _peak_mib()}, None, None))
+        else:
+            conn.send(("error", {"model_status": str(exc)}, None, None))
     finally:
         conn.close()
 
@@ -286,11 +354,15 @@ def reset_highs_threads() -> None:
         reset(True)
 
 
-def _run_highs_guarded(m: Model, solver: _HiGHS, limit: float) -> tuple[str, dict]:
+def _run_highs_guarded(m: Model, solver: _HiGHS, limit: float,
+                       memory_gb: float | None = None) -> tuple[str, dict]:
     """Run HiGHS with a hard deadline. HiGHS does not always stop at its own time limit
     (ERGO-Code/HiGHS#885, #2226; seen here on a locked 27-village scenario, where
     ``cancelSolve`` did not stop it either), so on POSIX the solve runs in a forked
-    process that is ended ``WATCHDOG_GRACE`` seconds after the limit."""
+    process that is ended ``WATCHDOG_GRACE`` seconds after the limit, its memory bounded
+    to ``memory_gb`` GiB. Returns the kind of end (``ok``, ``error``, ``watchdog``, or
+    ``memory``: out of memory, or the process died without an answer) and the info."""
+    global LAST_PEAK_MIB
     reset_highs_threads()
     tell = _told(m)
     solver.progress = tell
@@ -299,11 +371,11 @@ def _run_highs_guarded(m: Model, solver: _HiGHS, limit: float) -> tuple[str, dic
         return "ok", solver.info
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_highs_child, args=(m, solver, send), daemon=True)
+    child = ctx.Process(target=_highs_child, args=(m, solver, send, memory_gb), daemon=True)
     child.start()
     send.close()
     deadline = time.monotonic() + limit * 1.2 + WATCHDOG_GRACE
-    message = None
+    message, killed = None, False
     try:
         while (left := deadline - time.monotonic()) > 0 and receive.poll(left):
             message = receive.recv()
@@ -315,12 +387,16 @@ def _run_highs_guarded(m: Model, solver: _HiGHS, limit: float) -> tuple[str, dic
         message = None
     finally:
         if child.is_alive():
+            killed = True
             child.kill()
         child.join()
         receive.close()
+    if message is None and not killed:  # it ended without an answer: out of memory
+        return "memory", {"model_status": f"the solver process ended ({child.exitcode})"}
     if message is None:
         return "watchdog", {"model_status": "watchdog"}
     kind, info, status, values = message
+    LAST_PEAK_MIB = info.get("peak_mib")
     if kind == "ok":
         for var, value in zip(m.prob.variables(), values, strict=True):
             var.varValue = value
@@ -339,7 +415,12 @@ def _solve_highs(m: Model, settings: Solver, start, relax: bool) -> SolveReport:
                         mip_max_nodes=settings.node_limit,
                         mip_heuristic_effort=settings.heuristic_effort,
                         presolve="on" if settings.presolve else "off")
-        kind, info = _run_highs_guarded(m, solver, settings.time_limit)
+        kind, info = _run_highs_guarded(m, solver, settings.time_limit,
+                                        settings.memory_limit_gb)
+        if kind == "memory":
+            raise ModelError("model.out_of_memory", limit=settings.memory_limit_gb or 0,
+                             villages=len(m.instance.villages),
+                             detail=info.get("model_status", ""))
         if kind != "watchdog":
             break
     note = f" (HiGHS stalled with seed {seeds[0]}; solved with seed {seeds[1]})" \
