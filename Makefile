@@ -73,8 +73,11 @@ bench: $(STAMP) system-deps
 
 # One large district (5,000 villages, all in the plan, the baseline's rules): time to the
 # quick plan, to 3 % and 1 %, peak memory per process (bench/README.md); not in `make bench`.
+# Province and national scale (issue 18; bench/README.md): minutes for the province and one
+# large district, about half an hour more for the country; not part of `make test`.
 bench-scale: $(STAMP) system-deps
 	$(BIN)/python bench/bench_district.py
+	$(BIN)/python bench/bench_region.py --national
 
 # Mutation testing of the model's rules, data validation, the spreadsheet round trip and
 # the scoring indices (docs/testing.md); hours for every mutant, so not part of `make test`.
