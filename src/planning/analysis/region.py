@@ -105,7 +105,6 @@ class DistrictPlan:
     totals: dict = field(default_factory=dict)
     plan: pd.DataFrame | None = None
     dimensions: pd.DataFrame | None = None
-    agencies: pd.DataFrame | None = None
     programs: pd.DataFrame | None = None
     """The district's programmes: code, name_id, name_en (for the names shown)."""
     problem: dict | None = None
@@ -120,6 +119,12 @@ def _problem(error: Exception) -> dict:
     return {"id": render("id"), "en": render("en")}
 
 
+def _scaled(pagu: dict[str, float], factor: float) -> dict[str, float]:
+    """Every agency's pagu times ``factor``, juta Rp rounded to 6 places (as a scenario's
+    budgets section rounds)."""
+    return {a: round(v * factor, 6) for a, v in pagu.items()}
+
+
 def _district(task: DistrictTask, shared: Shared):
     """The district's data set, scores and model settings (pagu times the task's factor)."""
     ds = load_dataset(task.folder)
@@ -127,8 +132,7 @@ def _district(task: DistrictTask, shared: Shared):
     scores = score(ds, sc.scoring)
     settings = sc.model_settings(ds.agencies.set_index("code")["pagu"].to_dict())
     if task.factor != 1.0:
-        settings = settings.model_copy(update={"pagu": {
-            a: round(v * task.factor, 6) for a, v in settings.pagu.items()}})
+        settings = settings.model_copy(update={"pagu": _scaled(settings.pagu, task.factor)})
     if shared.gap is not None:
         settings = settings.model_copy(update={
             "solver": settings.solver.model_copy(update={"gap": shared.gap})})
@@ -148,8 +152,7 @@ def curve_task(task: DistrictTask, shared: Shared) -> DistrictCurve:
         out.poor_people = float(pd.to_numeric(ds.indicators.get(
             "poor_people", pd.Series(dtype=float))).sum())
         top = max(shared.factors)  # built at the cap: the most money, the fewest refusals
-        planner = Planner(ds, scores, settings.model_copy(update={"pagu": {
-            a: round(v * top, 6) for a, v in base.items()}}))
+        planner = Planner(ds, scores, settings.model_copy(update={"pagu": _scaled(base, top)}))
         out.in_plan = len(planner.instance.villages)
     except DISTRICT_ERRORS as error:
         out.problem, out.seconds = _problem(error), time.perf_counter() - t0
@@ -158,7 +161,7 @@ def curve_task(task: DistrictTask, shared: Shared) -> DistrictCurve:
         point = {"factor": f, "budget": round(out.pagu * f, 6), "value": None, "bound": None,
                  "problem": None}
         try:  # the presolve checks only to say why where the LP has no solution
-            planner.set_budgets({a: round(v * f, 6) for a, v in base.items()}, check=False)
+            planner.set_budgets(_scaled(base, f), check=False)
             quick, lp = planner.quick()
             point["value"] = quick.best_objective
             point["bound"] = lp.objective if lp.status == "optimal" else None
@@ -191,7 +194,6 @@ def plan_task(task: DistrictTask, shared: Shared) -> DistrictPlan:
         out.totals = {k: v for k, v in t.totals.items() if k != "removed_by_dimension"}
         out.plan = t.plan.assign(district=task.code)
         out.dimensions = t.dimensions.assign(district=task.code)
-        out.agencies = t.agencies.assign(district=task.code)
         out.programs = ds.programs[["code", "name_id", "name_en"]].copy()
     elif allocation.explanation is not None:
         out.problem = {lang: allocation.explanation.render(allocation.instance, lang)
