@@ -37,6 +37,7 @@ import pandas as pd
 
 from planning.analysis.equity import gini
 from planning.analysis.workers import Runner
+from planning.config.reading import KeyedError
 from planning.data import DataError, load_dataset
 from planning.i18n import KeyedMessage, text
 from planning.model import ModelError, Planner, PresolveError, relative_gap
@@ -48,8 +49,10 @@ from planning.scoring import score
 #: has no plan at its share (each time only the districts whose share changed are re-planned)
 MAX_REPAIRS = 3
 #: the errors of a district that are its data's or its rules' (reported in the planner's
-#: words); any other exception is a failed task (retried, then reported)
-DISTRICT_ERRORS = (DataError, ModelError, PresolveError, ValueError)
+#: words: a data set's problems, a setting the district's data refuses (KeyedError, the
+#: scoring's among them), no plan under the rules); any other exception, a programming
+#: error among them, is a failed task (retried, then reported), never a district's problem
+DISTRICT_ERRORS = (DataError, ModelError, PresolveError, KeyedError)
 
 
 class RegionError(KeyedMessage):
