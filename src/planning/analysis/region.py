@@ -184,7 +184,8 @@ def plan_task(task: DistrictTask, shared: Shared) -> DistrictPlan:
     out = DistrictPlan(code=task.code, factor=task.factor)
     try:
         ds, scores, settings = _district(task, shared)
-        allocation = Planner(ds, scores, settings).plan()
+        planner = Planner(ds, scores, settings)
+        allocation = planner.plan(planner.quick(kept=True))  # the LP in this process
     except DISTRICT_ERRORS as error:
         out.problem, out.seconds = _problem(error), time.perf_counter() - t0
         return out
