@@ -118,3 +118,20 @@ def test_a_replan_after_a_pagu_change_keeps_every_rule_and_repeats_exactly(basel
     assert checked["objective"] == pytest.approx(first.report.objective, rel=1e-9)
     spent = plan.loc[plan["agency"] == agency, "cost"].sum()
     assert spent <= value + 1e-6
+
+
+def test_the_kept_lp_relaxation_gives_the_watched_solvers_bound(baseline):
+    """``Planner.quick(kept=True)`` (the LP on the kept model in this process, as a region's
+    curve makes it) gives the bound of a fresh hand-over to the watched solver process,
+    at today's pagu and after every pagu is changed, and its quick plan keeps every rule."""
+    planner = Planner(baseline.dataset, baseline.scores, baseline.settings)
+    today = {a: float(v) for a, v in baseline.settings.pagu.items()}
+    for factor in (1.0, 0.7, 1.3):
+        planner.set_budgets({a: v * factor for a, v in today.items()}, check=False)
+        quick_kept, lp_kept = planner.quick(kept=True)
+        quick_fresh, lp_fresh = planner.quick()
+        assert lp_kept.status == lp_fresh.status == "optimal"
+        assert lp_kept.objective == pytest.approx(lp_fresh.objective, rel=1e-7)
+        assert quick_kept.best is not None
+        assert not check_plan(planner.instance, quick_kept.best)
+        assert quick_kept.best_objective <= lp_kept.objective + 1e-6

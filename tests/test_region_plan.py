@@ -241,3 +241,33 @@ def test_a_district_without_a_plan_at_its_share_gets_its_floor_raised(tmp_path):
     assert rows["share"].sum() == pytest.approx(plan.envelope)
     assert (rows["cost"] <= rows["share"] + 1e-6).all()
     assert any(label.startswith("plans-") for label in plan.runs)
+
+
+def test_a_programming_error_is_not_taken_for_a_districts_problem(province, monkeypatch):
+    """A district's data or rules problem is reported in the planner's words; a bug (here a
+    plain ValueError from inside the task) must surface as a failed task, not be written
+    up as that district's problem."""
+    import planning.analysis.region as region
+    from planning.config.scoring import ScoringError
+
+    folder, scenario = province
+    sc = load_scenario(scenario).scenario
+    first = sorted(p.name for p in (folder / "districts").iterdir())[0]
+    task = region.DistrictTask(code=first, folder=str(folder / "districts" / first))
+    shared = region.Shared(scenario=sc, factors=(1.0,))
+
+    def bug(*_args):
+        raise ValueError("a bug, not the data")
+
+    monkeypatch.setattr(region, "_district", bug)
+    with pytest.raises(ValueError, match="a bug"):
+        region.curve_task(task, shared)
+    with pytest.raises(ValueError, match="a bug"):
+        region.plan_task(task, shared)
+
+    def refused(*_args):
+        raise ScoringError("scoring.clusters", "clusters", k=99, high=9)
+
+    monkeypatch.setattr(region, "_district", refused)
+    curve = region.curve_task(task, shared)
+    assert curve.problem is not None and "99" in curve.problem["en"]

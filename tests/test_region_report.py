@@ -292,3 +292,13 @@ def test_notebook_views_show_the_sheets_numbers_in_the_run_language(plan, books)
     assert list(table.index) == ["51.01", "51.02"]
     assert table[column("gap", "en")].tolist() == pytest.approx(
         plan.districts.sort_values("code")["gap"].astype(float).tolist())
+
+
+def test_a_long_district_name_is_shortened_visibly_on_the_figures():
+    from planning.report.region_figures import LABEL_CHARS, _label
+
+    short = _label("51.08", "Buleleng")
+    assert short == "51.08 Buleleng"
+    long = _label("51.71", "Kota Denpasar dan Sekitarnya yang Panjang Sekali")
+    assert len(long) <= LABEL_CHARS and long.endswith("…")
+    assert long.startswith("51.71 Kota Denpasar")

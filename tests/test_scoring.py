@@ -187,6 +187,18 @@ def test_shipped_data_gives_three_per_kecamatan(shipped):
     assert set(top["code"]) == set(chosen["code"])
 
 
+def test_lean_scoring_gives_the_same_indices_and_focus(shipped):
+    """A robustness draw re-scores lean (no stability draws, no typology): the indices,
+    sectors and focus villages must be those of the full scoring, only those parts gone."""
+    ds, result = shipped
+    lean = score(ds, ScoringSettings(draws=200), lean=True)
+    assert lean.typology is None and lean.stability is None
+    gone = {"typology", "typology_id", "typology_en", "selection_frequency", "stability"}
+    assert gone <= set(result.table.columns)
+    assert not gone & set(lean.table.columns)
+    pd.testing.assert_frame_equal(lean.table, result.table.drop(columns=sorted(gone)))
+
+
 def test_stability_and_rerun_identical(shipped):
     ds, result = shipped
     again = score_villages(ds, draws=200)

@@ -4,7 +4,8 @@
    the model built once, and at each factor f of the curve (every agency's pagu times f,
    from the floor to the cap) the quick plan (greedy or the rounded LP relaxation, a plan
    that keeps every rule) and the LP relaxation's bound: ``value`` <= best plan <=
-   ``bound`` at that budget. Certified, and fast: no MIP.
+   ``bound`` at that budget. Certified, and fast: no MIP, and the LPs on one HiGHS model
+   kept in the worker's process (handed over once, the budget rows changed per point).
 2. **Split.** The envelope split across the districts by the marginal value of their
    LP curves (:func:`planning.model.split.split_envelope`): floors and caps are each
    district's first and last curve point where the LP relaxation has a solution. The LP
@@ -37,6 +38,7 @@ import pandas as pd
 
 from planning.analysis.equity import gini
 from planning.analysis.workers import Runner
+from planning.config.reading import KeyedError
 from planning.data import DataError, load_dataset
 from planning.i18n import KeyedMessage, text
 from planning.model import ModelError, Planner, PresolveError, relative_gap
@@ -48,8 +50,10 @@ from planning.scoring import score
 #: has no plan at its share (each time only the districts whose share changed are re-planned)
 MAX_REPAIRS = 3
 #: the errors of a district that are its data's or its rules' (reported in the planner's
-#: words); any other exception is a failed task (retried, then reported)
-DISTRICT_ERRORS = (DataError, ModelError, PresolveError, ValueError)
+#: words: a data set's problems, a setting the district's data refuses (KeyedError, the
+#: scoring's among them), no plan under the rules); any other exception, a programming
+#: error among them, is a failed task (retried, then reported), never a district's problem
+DISTRICT_ERRORS = (DataError, ModelError, PresolveError, KeyedError)
 
 
 class RegionError(KeyedMessage):
@@ -129,7 +133,7 @@ def _district(task: DistrictTask, shared: Shared):
     """The district's data set, scores and model settings (pagu times the task's factor)."""
     ds = load_dataset(task.folder)
     sc = shared.scenario
-    scores = score(ds, sc.scoring)
+    scores = score(ds, sc.scoring, lean=True)  # a plan needs no typology or stability
     settings = sc.model_settings(ds.agencies.set_index("code")["pagu"].to_dict())
     if task.factor != 1.0:
         settings = settings.model_copy(update={"pagu": _scaled(settings.pagu, task.factor)})
@@ -162,7 +166,7 @@ def curve_task(task: DistrictTask, shared: Shared) -> DistrictCurve:
                  "problem": None}
         try:  # the presolve checks only to say why where the LP has no solution
             planner.set_budgets(_scaled(base, f), check=False)
-            quick, lp = planner.quick()
+            quick, lp = planner.quick(kept=True)
             point["value"] = quick.best_objective
             point["bound"] = lp.objective if lp.status == "optimal" else None
             if point["bound"] is None:
@@ -180,7 +184,8 @@ def plan_task(task: DistrictTask, shared: Shared) -> DistrictPlan:
     out = DistrictPlan(code=task.code, factor=task.factor)
     try:
         ds, scores, settings = _district(task, shared)
-        allocation = Planner(ds, scores, settings).plan()
+        planner = Planner(ds, scores, settings)
+        allocation = planner.plan(planner.quick(kept=True))  # the LP in this process
     except DISTRICT_ERRORS as error:
         out.problem, out.seconds = _problem(error), time.perf_counter() - t0
         return out

@@ -212,11 +212,24 @@ class Planner:
         """The presolve checks of the current instance (raises PresolveError)."""
         self.warnings = presolve(self.instance)
 
-    def quick(self) -> tuple[QuickPlan, SolveReport]:
-        """The quick plan and the LP relaxation's report (its objective is the bound)."""
+    def quick(self, kept: bool = False) -> tuple[QuickPlan, SolveReport]:
+        """The quick plan and the LP relaxation's report (its objective is the bound).
+        ``kept``: the LP relaxation on the kept HiGHS model in this process (handed over
+        once, only its row bounds copied again: for many LPs of one model after budget
+        changes, as a region's curve makes), instead of a fresh hand-over to a watched
+        solver process each time."""
         solver = self.settings.solver
         quick = quick_plan(self.instance)
-        lp = solve_model(self.model, solver, relax=True)
+        if kept:
+            from planning.model.kept import KeptModel
+
+            if self._kept is None:
+                self._kept = KeptModel(self.model, solver)
+            else:
+                self._kept.sync()
+            lp = self._kept.solve(relax=True)
+        else:
+            lp = solve_model(self.model, solver, relax=True)
         self.timings["greedy"], self.timings["lp"] = quick.seconds, lp.runtime
         if lp.status == "optimal":
             t0 = time.perf_counter()

@@ -79,9 +79,16 @@ def _title(key: str, plan, lang: str) -> str:
     return f"{title}\n{text('region.fig.gap_title', lang, gap=percent(gap, lang, 2))}"
 
 
+#: the longest axis label (characters); a longer one ends in "…" so that a reader sees it
+#: was shortened (the tables carry the whole name)
+LABEL_CHARS = 28
+
+
 def _label(code: str, name: object) -> str:
+    """``code name``, shortened to :data:`LABEL_CHARS` with a closing ellipsis."""
     name = str(name) if isinstance(name, str) and name and name != code else ""
-    return f"{code} {name}".strip()[:28]
+    label = f"{code} {name}".strip()
+    return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1].rstrip() + "…"
 
 
 def _split(plan, lang: str, note: str) -> Figure:

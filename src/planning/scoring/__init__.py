@@ -34,7 +34,9 @@ class ScoreResult:
     poverty: Index
     potential: Index
     sectors: pd.DataFrame
-    typology: Typology
+    typology: Typology | None
+    """None when scored without it (``typology=False``: a robustness draw needs only the
+    focus villages)."""
     selection: Selection
     stability: Stability | None
     table: pd.DataFrame  # one row per village, the table `planning score` writes
@@ -85,8 +87,12 @@ def _setting(prefix: str) -> Iterator[None]:
 def score_villages(ds: DataSet, poverty: Method | None = None,
                    potential: Method | None = None, focus: FocusRule | None = None,
                    draws: int = 1000, clusters: int | None = None,
-                   seed: int = 2020) -> ScoreResult:
-    """Score every village of ``ds``, pick the focus villages and test their stability."""
+                   seed: int = 2020, typology_too: bool = True) -> ScoreResult:
+    """Score every village of ``ds``, pick the focus villages and test their stability
+    (``draws``; 0: not tested). ``typology_too=False`` skips the kawasan typology (its
+    k-means runs are most of the scoring's time; the indices and the focus villages do
+    not depend on it): the result's ``typology`` is None and its table has no typology
+    columns."""
     poverty, potential = poverty or Method(), potential or Method()
     focus = focus or FocusRule()
     values = indicator_values(ds.indicators, ds.villages, ds.indicator_metadata)
@@ -96,7 +102,7 @@ def score_villages(ds: DataSet, poverty: Method | None = None,
     with _setting("potential"):
         q_index = build_index(values[pot.index], pot["direction"], pot["group"], potential)
     sectors = sector_potentials(values[pot.index], pot["direction"], pot["group"])
-    types = typology(sectors, k=clusters, seed=seed)
+    types = typology(sectors, k=clusters, seed=seed) if typology_too else None
     villages = ds.villages
     with _setting("focus"):
         selection = select_focus(villages, p_index.score, q_index.score, focus)
@@ -115,12 +121,16 @@ def score_villages(ds: DataSet, poverty: Method | None = None,
     return ScoreResult(p_index, q_index, sectors, types, selection, stab, table)
 
 
-def score(ds: DataSet, settings: ScoringSettings) -> ScoreResult:
-    """Score the data set ``ds`` with the scenario's scoring ``settings``."""
+def score(ds: DataSet, settings: ScoringSettings, *, lean: bool = False) -> ScoreResult:
+    """Score the data set ``ds`` with the scenario's scoring ``settings``; ``lean``: only
+    what a plan needs (the indices, sectors and focus villages: no stability draws and no
+    typology), as each robustness draw re-scores."""
     return score_villages(ds, poverty=settings.poverty.method(),
                           potential=settings.potential.method(),
-                          focus=settings.focus.focus_rule(), draws=settings.draws,
-                          clusters=settings.clusters, seed=settings.seed)
+                          focus=settings.focus.focus_rule(),
+                          draws=0 if lean else settings.draws,
+                          clusters=settings.clusters, seed=settings.seed,
+                          typology_too=not lean)
 
 
 def _table(ds, p_index, q_index, sectors, types, selection, stab) -> pd.DataFrame:
@@ -131,9 +141,10 @@ def _table(ds, p_index, q_index, sectors, types, selection, stab) -> pd.DataFram
     out["potential_index"] = codes.map(q_index.score).round(6).to_numpy()
     for sector in sectors.columns:
         out[f"potential_{sector}"] = codes.map(sectors[sector]).round(6).to_numpy()
-    out["typology"] = codes.map(types.cluster).to_numpy()
-    out["typology_id"] = codes.map(types.label_id).to_numpy()
-    out["typology_en"] = codes.map(types.label_en).to_numpy()
+    if types is not None:
+        out["typology"] = codes.map(types.cluster).to_numpy()
+        out["typology_id"] = codes.map(types.label_id).to_numpy()
+        out["typology_en"] = codes.map(types.label_en).to_numpy()
     out["rank_in_kecamatan"] = codes.map(sel["rank_in_kecamatan"]).to_numpy()
     out["priority"] = codes.map(sel["priority"]).round(6).to_numpy()
     out["selected"] = codes.map(sel["selected"]).to_numpy()

@@ -91,7 +91,8 @@ class Drawn:
 
     dataset: DataSet
     scoring_settings: ScoringSettings
-    """Unchanged: the scoring keeps the scenario's method, its own draws and seed."""
+    """Unchanged: the scoring keeps the scenario's method and seed (a draw re-scores lean:
+    :func:`planning.scoring.score` with ``lean=True``, no stability draws or typology)."""
     model_settings: ModelSettings
     factors: pd.DataFrame
     """One row per factor: ``group`` (:data:`GROUPS`), ``name`` (dimension, programme or

@@ -90,7 +90,7 @@ def one_draw(task: tuple[int, int], shared: Inputs) -> DrawResult:
                           seconds=time.perf_counter() - t0)
 
     try:
-        scores = score(drawn.dataset, drawn.scoring_settings)
+        scores = score(drawn.dataset, drawn.scoring_settings, lean=True)
     except ScoringError as exc:
         return failed("scoring_error", None, _texts(exc.render))
     table = scores.table
