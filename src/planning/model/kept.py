@@ -277,7 +277,10 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None,
     turn until one has a plan). Then the whole MIP from the best start, to ``quick_gap``
     and on to ``gap`` (one solve when ``quick_gap <= gap``); ``nodes`` and ``heuristics``:
     its node limit (default the scenario's) and heuristic effort (see
-    :meth:`KeptModel.solve`); ``near_gap``: the neighbourhoods' gap (default ``gap``).
+    :meth:`KeptModel.solve`); ``near_gap``: the neighbourhoods' gap (default the first
+    solve's, ``max(quick_gap, gap)``: the neighbourhood only gives the start of the first
+    certified plan, and solving it closer costs more than it saves there; measured in
+    bench/README.md, bench_analysis.py part (a)).
     ``bounds``: column -> (lower, upper) held in every solve of this re-plan (over the
     neighbourhood's), e.g. a village's columns at 0; ``previous`` is then only a start
     when it keeps them too. ``presolve``: HiGHS's presolve in the neighbourhood solve (it
@@ -295,7 +298,8 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None,
     holds = () if previous is None or hold is None else \
         (hold,) if isinstance(hold, str) else tuple(hold)
     for one in holds:
-        near = kept.solve(start=start, gap=gap if near_gap is None else near_gap,
+        near = kept.solve(start=start, gap=max(quick_gap, gap) if near_gap is None
+                          else near_gap,
                           nodes=NEIGHBOURHOOD_NODES, presolve=presolve,
                           bounds={**neighbourhood(kept, previous, one, free), **held})
         if near.is_plan and near.objective > start_value + 1e-9:
