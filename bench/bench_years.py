@@ -9,8 +9,9 @@ re-scored every year, gap 1 %, the solver's heuristic effort 0.3):
   status and the certified gap over the whole horizon;
 * ``replan``: 2026 recorded as delivered except its three costliest works (not done) and
   one work half done, then 2027-2030 re-planned (``plan_years(history=...)``), as
-  ``planning replan`` does after the workbook is read, started from the plan's choices
-  in 2027-2030 (``previous=``; ``--cold``: every solve from scratch, for comparison).
+  ``planning replan`` does after the workbook is read, with the plan's focus villages
+  of 2028-2030 as the first guess (``previous=``; ``--no-previous``: without them, the
+  first guess the year before's focus villages, for comparison).
 
 Each is run ``--repeat`` times (default 3); the table gives the best and the median wall
 time, the solver's share, the steps and the load average before and after. Every run
@@ -74,26 +75,22 @@ def main() -> None:
     parser.add_argument("--no-rescore", action="store_true",
                         help="for comparison only: the focus villages of the first year kept "
                              "every year (one solve); the shipped scenario re-scores")
-    parser.add_argument("--cold", action="store_true",
-                        help="for comparison only: every step solved from scratch (no warm "
-                             "start from the step before or from the plan before the "
-                             "re-plan)")
+    parser.add_argument("--no-previous", action="store_true",
+                        help="for comparison only: the re-plan without the plan's focus "
+                             "villages as its first guess")
     args = parser.parse_args()
     prepared = prepare(SCENARIO)
     ds, scores, settings = prepared.dataset, prepared.scores, prepared.settings
     if args.no_rescore:
         settings = settings.model_copy(update={"horizon": settings.horizon.model_copy(
             update={"rescore": False})})
-    if args.cold:
-        settings = settings.model_copy(update={"solver": settings.solver.model_copy(
-            update={"warm_start": False})})
     scoring = prepared.loaded.scenario.scoring
     runs: dict[str, list[dict]] = {"plan": [], "replan": []}
     for _ in range(args.repeat):
         first = timed("plan", lambda: plan_years(ds, scores, settings, scoring))
         runs["plan"].append(first)
         history = recorded_first_year(first["plan"])
-        warm = {} if args.cold else {"previous": first["plan"]}
+        warm = {} if args.no_previous else {"previous": first["plan"]}
         runs["replan"].append(timed("replan", lambda h=history, w=warm: plan_years(
             ds, scores, settings, scoring, history=h, **w)))
     print(f"scenario {SCENARIO.name}: years {settings.horizon.years}, gap target "
@@ -115,10 +112,9 @@ def main() -> None:
         print(f"\nsteps of the last {name} (solver seconds, gap over the whole horizon):",
               [(round(r.runtime, 1), f"{g:.2%}") for r, g in zip(last.steps, last.step_gaps,
                                                                  strict=True)],
-              f"of which neighbourhood solves {last.timings.get('neighbourhood', 0.0):.1f} s")
+              "focus villages changed in:", last.refocused)
     plan = runs["plan"][-1]["plan"]
     print(f"re-scored every year: {settings.horizon.rescore}")
-    print("focus villages changed in:", plan.refocused)
     print("\nprogress toward the targets at the end of each year:")
     print(plan.targets.pivot(index=["target", "kind", "dimension", "goal"], columns="year",
                              values="achieved").round(2).to_string())

@@ -35,10 +35,9 @@ from planning.model import build, returns
 from planning.model.build import EQ, GE, LE, Model
 from planning.model.evaluate import evaluate
 from planning.model.instance import Instance, ModelError, build_instance, need_cap
-from planning.model.kept import NEIGHBOURHOOD_NODES
 from planning.model.progress import stage
 from planning.model.rules import add_rules
-from planning.model.solve import SolveReport, relative_gap, solution_values, solve_model
+from planning.model.solve import SolveReport, relative_gap, solve_model
 
 log = logging.getLogger(__name__)
 
@@ -352,9 +351,10 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
     table); ``scoring``: the scenario's scoring settings, with which every later year is
     re-scored on the deprivations left (when ``horizon.rescore``); ``history``: the rows
     of recorded years (year, village, program, started, units delivered in work);
-    ``previous``: the plan before the years were recorded (optional), whose choices in the
-    years still planned start the first solve (:func:`_warm_solve`). Every later step
-    starts from the step before's choices the same way."""
+    ``previous``: the plan made before the years were recorded (optional): with
+    re-scoring, its focus villages are the first guess for the years after the first
+    planned one (:func:`previous_focus`), which saves the re-solves where the recorded
+    years left them as planned."""
     horizon = settings.horizon
     if horizon is None:
         raise ModelError("years.no_horizon")
@@ -378,13 +378,15 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
     timings["instance"] = time.perf_counter() - t0
 
     focus = {years[0]: list(first_focus)}
+    if previous is not None and horizon.rescore:
+        guess = previous_focus(previous)
+        focus.update({t: guess[t] for t in planned[1:] if t in guess})
     scored = {years[0]: table}
     kept = recorded
     kept_value = whole = 0.0
     steps: list[SolveReport] = []
     step_gaps: list[float] = []
     refocused: list[int] = []
-    warm = _Warm.of_plan(previous) if previous is not None else None
     while True:
         state = _recorded_state(base, kept, duration, weight, settings, years)
         planned = [t for t in years if t not in state.history.years]
@@ -396,12 +398,10 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
             if t not in focus:
                 focus[t] = focus[t - 1]
         ym, report = _solve(base, _step_settings(settings, whole, kept_value), focus,
-                            planned, duration, weight, caps, state, timings, kept_value,
-                            warm)
+                            planned, duration, weight, caps, state, timings, kept_value)
         steps.append(report)
         if not report.is_plan:
             raise YearsNoPlan(report, refocused)
-        warm = _Warm.of_model(ym, focus)
         whole = kept_value + float(report.objective or 0.0)
         step_gaps.append(_whole_gap(report, kept_value))
         changed = None
@@ -422,6 +422,13 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
     timings["total"] = time.perf_counter() - t0
     return _extract(ds, ym, steps, step_gaps, settings, base, kept, set(done), state, focus, scored,
                     years, refocused, timings)
+
+
+def previous_focus(plan: YearPlan) -> dict[int, list[str]]:
+    """The focus villages of every year of ``plan`` (its focus table's ``selected`` rows),
+    sorted by code: the guess :func:`plan_years` starts a re-plan's later years from."""
+    selected = plan.focus[plan.focus["selected"].astype(bool)]
+    return {int(t): sorted(rows["code"].astype(str)) for t, rows in selected.groupby("year")}
 
 
 def _step_settings(settings: ModelSettings, whole: float, kept: float) -> ModelSettings:
@@ -594,99 +601,19 @@ def _carry(focus: dict[int, list[str]], planned: list[int], duration: pd.Series,
     return out
 
 
-@dataclass(frozen=True)
-class _Warm:
-    """The choices of an earlier solution that start a solve: the programmes chosen
-    (year, village, program with y = 1) and each year's focus villages it was solved
-    for."""
-
-    chosen: frozenset[tuple[int, str, str]]
-    focus: dict[int, frozenset[str]]
-
-    @classmethod
-    def of_model(cls, ym: YearsModel, focus: dict[int, list[str]]) -> _Warm:
-        """The solution of ``ym`` (solved for ``focus``, before the next guess)."""
-        return cls(chosen=frozenset((t, v, p) for t, m in ym.years.items()
-                                    for (v, p), y in m.y.items()
-                                    if (y.varValue or 0.0) > 0.5),
-                   focus={t: frozenset(focus[t]) for t in ym.planned})
-
-    @classmethod
-    def of_plan(cls, plan: YearPlan) -> _Warm:
-        """A plan's units table (``units`` > 0 in work) and focus table (``selected``)."""
-        units = plan.units[plan.units["units"] > 0]
-        selected = plan.focus[plan.focus["selected"].astype(bool)]
-        return cls(chosen=frozenset(zip(units["year"].astype(int), units["village"],
-                                        units["program"], strict=True)),
-                   focus={int(t): frozenset(rows["code"].astype(str))
-                          for t, rows in selected.groupby("year")})
-
-
-def _held(ym: YearsModel, warm: _Warm) -> dict:
-    """The programme choices a neighbourhood solve keeps from ``warm``: y[p,v,t] fixed to
-    the earlier choice (1 chosen, 0 not) for every village in the focus of year t both
-    then and now; the choices of villages newly in focus, and of villages that only
-    continue a work, are free. Values are clipped to the variable's bounds."""
-    out = {}
-    for t, m in ym.years.items():
-        both = warm.focus.get(t, frozenset()) & set(m.instance.villages["code"].astype(str))
-        for (v, p), y in m.y.items():
-            if v not in both:
-                continue
-            on = 1.0 if (t, v, p) in warm.chosen else 0.0
-            lo = y.lowBound if y.lowBound is not None else -math.inf
-            up = y.upBound if y.upBound is not None else math.inf
-            out[y] = float(min(max(on, lo), up))
-    return out
-
-
-def _warm_solve(ym: YearsModel, settings: ModelSettings,
-                warm: _Warm | None) -> tuple[SolveReport, float]:
-    """Solve ``ym`` from the choices ``warm`` (None: from scratch, as HiGHS starts).
-
-    First a neighbourhood solve (:func:`_held` fixed, at most
-    :data:`planning.model.kept.NEIGHBOURHOOD_NODES` nodes): it repairs the earlier
-    choices where they break a rule with the new focus villages (a new village's minimum
-    package, absorption, pagu). Its plan is then the start of the full solve (by variable
-    name, :func:`planning.model.solve.solve_model`). Without a held choice, or when the
-    neighbourhood has no plan, the full solve starts cold. Returns the full solve's report
-    and the neighbourhood's solver seconds."""
-    held = _held(ym, warm) if warm is not None else {}
-    if not held or not settings.solver.warm_start:
-        return solve_model(ym, settings.solver, start=None), 0.0
-    saved = {var: (var.lowBound, var.upBound) for var in held}
-    for var, value in held.items():
-        var.lowBound = var.upBound = value
-    try:
-        near = solve_model(ym, settings.solver.model_copy(
-            update={"node_limit": min(NEIGHBOURHOOD_NODES, settings.solver.node_limit)}))
-    finally:
-        for var, (lo, up) in saved.items():
-            var.lowBound, var.upBound = lo, up
-    start = solution_values(ym) if near.is_plan else None
-    full = solve_model(ym, settings.solver, start=start)
-    log.debug("years: %d choices held; neighbourhood %s %s in %.1f s; full %s %s bound %s "
-              "in %.1f s", len(held), near.status, near.objective, near.runtime,
-              full.status, full.objective, full.bound, full.runtime)
-    return full, near.runtime
-
-
 def _solve(base, settings, focus, planned, duration, weight, caps, state: _State,
-           timings: dict, kept: float = 0.0,
-           warm: _Warm | None = None) -> tuple[YearsModel, SolveReport]:
+           timings: dict, kept: float = 0.0) -> tuple[YearsModel, SolveReport]:
     """Build the model of the ``planned`` years for the focus villages ``focus`` after
-    the years ``state`` holds, and solve it with the scenario's solver settings, started
-    from the choices ``warm`` (:func:`_warm_solve`); the progress record tells its gap
-    over the whole horizon (``kept``: the value of the years kept, :func:`_whole_gap`)."""
+    the years ``state`` holds, and solve it with the scenario's solver settings; the
+    progress record tells its gap over the whole horizon (``kept``: the value of the
+    years kept, :func:`_whole_gap`)."""
     with stage("years", years=len(planned)) as found:
         t0 = time.perf_counter()
         ym = build_years(base, settings, focus, planned, duration, weight, caps, state)
         timings["build"] = timings.get("build", 0.0) + time.perf_counter() - t0
         t0 = time.perf_counter()
-        report, near = _warm_solve(ym, settings, warm)
-        report = dataclasses.replace(report, runtime=report.runtime + near)
+        report = solve_model(ym, settings.solver, start=None)
         timings["solve"] = timings.get("solve", 0.0) + time.perf_counter() - t0
-        timings["neighbourhood"] = timings.get("neighbourhood", 0.0) + near
         found.update(status=report.status, gap=_whole_gap(report, kept)
                      if report.is_plan else report.gap)
     return ym, report
