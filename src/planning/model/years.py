@@ -354,7 +354,7 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
     ``previous``: the plan made before the years were recorded (optional): with
     re-scoring, its focus villages are the first guess for the years after the first
     planned one (:func:`previous_focus`), which saves the re-solves where the recorded
-    years left them as planned."""
+    years left them as planned (if that first step has no plan, the guess is dropped)."""
     horizon = settings.horizon
     if horizon is None:
         raise ModelError("years.no_horizon")
@@ -378,9 +378,12 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
     timings["instance"] = time.perf_counter() - t0
 
     focus = {years[0]: list(first_focus)}
-    if previous is not None and horizon.rescore:
+    guessed = previous is not None and horizon.rescore
+    if guessed:
+        known = set(everyone)
         guess = previous_focus(previous)
-        focus.update({t: guess[t] for t in planned[1:] if t in guess})
+        focus.update({t: [v for v in guess[t] if v in known] for t in planned[1:]
+                      if t in guess})
     scored = {years[0]: table}
     kept = recorded
     kept_value = whole = 0.0
@@ -399,6 +402,12 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
                 focus[t] = focus[t - 1]
         ym, report = _solve(base, _step_settings(settings, whole, kept_value), focus,
                             planned, duration, weight, caps, state, timings, kept_value)
+        if guessed and not report.is_plan:  # the plan before's focus villages do not fit:
+            for t in planned[1:]:            # the year before's, as without it
+                focus[t] = focus[t - 1]
+            guessed = False
+            continue
+        guessed = False
         steps.append(report)
         if not report.is_plan:
             raise YearsNoPlan(report, refocused)
