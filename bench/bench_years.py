@@ -9,7 +9,9 @@ re-scored every year, gap 1 %, the solver's heuristic effort 0.3):
   status and the certified gap over the whole horizon;
 * ``replan``: 2026 recorded as delivered except its three costliest works (not done) and
   one work half done, then 2027-2030 re-planned (``plan_years(history=...)``), as
-  ``planning replan`` does after the workbook is read.
+  ``planning replan`` does after the workbook is read, with the plan's focus villages
+  of 2028-2030 as the first guess (``previous=``; ``--no-previous``: without them, the
+  first guess the year before's focus villages, for comparison).
 
 Each is run ``--repeat`` times (default 3); the table gives the best and the median wall
 time, the solver's share, the steps and the load average before and after. Every run
@@ -73,6 +75,9 @@ def main() -> None:
     parser.add_argument("--no-rescore", action="store_true",
                         help="for comparison only: the focus villages of the first year kept "
                              "every year (one solve); the shipped scenario re-scores")
+    parser.add_argument("--no-previous", action="store_true",
+                        help="for comparison only: the re-plan without the plan's focus "
+                             "villages as its first guess")
     args = parser.parse_args()
     prepared = prepare(SCENARIO)
     ds, scores, settings = prepared.dataset, prepared.scores, prepared.settings
@@ -85,8 +90,9 @@ def main() -> None:
         first = timed("plan", lambda: plan_years(ds, scores, settings, scoring))
         runs["plan"].append(first)
         history = recorded_first_year(first["plan"])
-        runs["replan"].append(timed("replan", lambda h=history: plan_years(
-            ds, scores, settings, scoring, history=h)))
+        warm = {} if args.no_previous else {"previous": first["plan"]}
+        runs["replan"].append(timed("replan", lambda h=history, w=warm: plan_years(
+            ds, scores, settings, scoring, history=h, **w)))
     print(f"scenario {SCENARIO.name}: years {settings.horizon.years}, gap target "
           f"{settings.solver.gap:.2%}, heuristic effort {settings.solver.heuristic_effort}, "
           f"{os.cpu_count()} cores")
@@ -101,12 +107,14 @@ def main() -> None:
               f"{statistics.median(r['build'] for r in rows):8.1f} {last['steps']:5d} "
               f"{last['status']:>8} {last['gap']:7.2%}  {last['load']}"
               + ("" if same else "  (PLANS DIFFER BETWEEN RUNS)"))
+    for name in runs:
+        last = runs[name][-1]["plan"]
+        print(f"\nsteps of the last {name} (solver seconds, gap over the whole horizon):",
+              [(round(r.runtime, 1), f"{g:.2%}") for r, g in zip(last.steps, last.step_gaps,
+                                                                 strict=True)],
+              "focus villages changed in:", last.refocused)
     plan = runs["plan"][-1]["plan"]
-    print("\nsteps of the last plan (solver seconds, gap over the whole horizon):",
-          [(round(r.runtime, 1), f"{g:.2%}") for r, g in zip(plan.steps, plan.step_gaps,
-                                                             strict=True)])
     print(f"re-scored every year: {settings.horizon.rescore}")
-    print("focus villages changed in:", plan.refocused)
     print("\nprogress toward the targets at the end of each year:")
     print(plan.targets.pivot(index=["target", "kind", "dimension", "goal"], columns="year",
                              values="achieved").round(2).to_string())

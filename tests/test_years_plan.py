@@ -1,12 +1,14 @@
 """The shipped multi-year scenario (scenarios/rpjmd-2026-2030.yaml) planned and checked
 independently (tests/years_checker.py: pandas over the plan's rows and the data set's
-CSV files), then re-planned after a recorded first year with works not done."""
+CSV files), then re-planned after a recorded first year with works not done (also from
+the plan made before, ``previous``)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from planning.model.years import plan_years
+from planning.model.years import plan_years, previous_focus
 from tests.years_checker import breaches
 
 
@@ -74,3 +76,42 @@ def test_replan_after_a_recorded_year_keeps_history_and_commitments(shipped):
     for key, row in long.iterrows():
         assert later.at[key, "units"] >= row["started"]
     assert _check(prepared, again) == []
+
+
+def test_replan_from_the_plan_before_keeps_every_rule_and_repeats(shipped):
+    """A re-plan given the plan made before (``previous``) starts its later years from
+    that plan's focus villages: its plan keeps every rule (the independent checker), the
+    recorded year as recorded, every year's focus villages by the same rule, and a second
+    run gives the same plan."""
+    prepared, plan = shipped
+    first = plan.units[plan.units["year"] == 2026]
+    history = first[["year", "village", "program", "started", "units"]].copy()
+    order = first.sort_values(["cost", "village", "program"], ascending=[False, True, True])
+    history.loc[order.index[:3], ["started", "units"]] = 0  # not done
+    history = history[history["units"] > 0]
+    runs = [plan_years(prepared.dataset, prepared.scores, prepared.settings,
+                       prepared.loaded.scenario.scoring, history=history, previous=plan)
+            for _ in range(2)]
+    again = runs[0]
+    assert again.planned == [2027, 2028, 2029, 2030]
+    assert again.report.is_plan and again.report.gap <= prepared.settings.solver.gap + 1e-9
+    assert _check(prepared, again) == []
+    kept = again.units[again.units["year"] == 2026].set_index(["village", "program"])
+    assert kept["units"].to_dict() == history.set_index(["village", "program"])[
+        "units"].to_dict()
+    focus = again.focus[again.focus["selected"]]
+    assert (focus.groupby("year")["code"].count() == 27).all()
+    assert (focus.groupby(["year", "kecamatan_code"])["code"].count() == 3).all()
+    # the same plan on a second run: rows, focus villages and objective
+    pd.testing.assert_frame_equal(runs[0].units, runs[1].units)
+    pd.testing.assert_frame_equal(runs[0].focus, runs[1].focus)
+    assert runs[0].report.objective == runs[1].report.objective
+
+
+def test_previous_focus_is_the_plans_selected_villages(shipped):
+    _prepared, plan = shipped
+    guess = previous_focus(plan)
+    assert sorted(guess) == plan.years
+    for t, codes in guess.items():
+        rows = plan.focus[(plan.focus["year"] == t) & plan.focus["selected"]]
+        assert codes == sorted(rows["code"].astype(str)) and len(codes) == 27

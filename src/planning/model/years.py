@@ -344,12 +344,17 @@ def _history_state(history: pd.DataFrame | None, years: list[int]) -> pd.DataFra
 
 
 def plan_years(ds, scores, settings: ModelSettings, scoring=None,
-               history: pd.DataFrame | None = None) -> YearPlan:
+               history: pd.DataFrame | None = None,
+               previous: YearPlan | None = None) -> YearPlan:
     """Plan every year of ``settings.horizon`` (the years after the ``history``'s recorded
     ones) in one model. ``scores``: the first year's village scores (a ScoreResult or its
     table); ``scoring``: the scenario's scoring settings, with which every later year is
     re-scored on the deprivations left (when ``horizon.rescore``); ``history``: the rows
-    of recorded years (year, village, program, started, units delivered in work)."""
+    of recorded years (year, village, program, started, units delivered in work);
+    ``previous``: the plan made before the years were recorded (optional): with
+    re-scoring, its focus villages are the first guess for the years after the first
+    planned one (:func:`previous_focus`), which saves the re-solves where the recorded
+    years left them as planned (if that first step has no plan, the guess is dropped)."""
     horizon = settings.horizon
     if horizon is None:
         raise ModelError("years.no_horizon")
@@ -373,6 +378,12 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
     timings["instance"] = time.perf_counter() - t0
 
     focus = {years[0]: list(first_focus)}
+    guessed = previous is not None and horizon.rescore
+    if guessed:
+        known = set(everyone)
+        guess = previous_focus(previous)
+        focus.update({t: [v for v in guess[t] if v in known] for t in planned[1:]
+                      if t in guess})
     scored = {years[0]: table}
     kept = recorded
     kept_value = whole = 0.0
@@ -391,6 +402,12 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
                 focus[t] = focus[t - 1]
         ym, report = _solve(base, _step_settings(settings, whole, kept_value), focus,
                             planned, duration, weight, caps, state, timings, kept_value)
+        if guessed and not report.is_plan:  # the plan before's focus villages do not fit:
+            for t in planned[1:]:            # the year before's, as without it
+                focus[t] = focus[t - 1]
+            guessed = False
+            continue
+        guessed = False
         steps.append(report)
         if not report.is_plan:
             raise YearsNoPlan(report, refocused)
@@ -414,6 +431,13 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
     timings["total"] = time.perf_counter() - t0
     return _extract(ds, ym, steps, step_gaps, settings, base, kept, set(done), state, focus, scored,
                     years, refocused, timings)
+
+
+def previous_focus(plan: YearPlan) -> dict[int, list[str]]:
+    """The focus villages of every year of ``plan`` (its focus table's ``selected`` rows),
+    sorted by code: the guess :func:`plan_years` starts a re-plan's later years from."""
+    selected = plan.focus[plan.focus["selected"].astype(bool)]
+    return {int(t): sorted(rows["code"].astype(str)) for t, rows in selected.groupby("year")}
 
 
 def _step_settings(settings: ModelSettings, whole: float, kept: float) -> ModelSettings:
