@@ -10,7 +10,7 @@ re-scored every year, gap 1 %, the solver's heuristic effort 0.3):
 * ``replan``: 2026 recorded as delivered except its three costliest works (not done) and
   one work half done, then 2027-2030 re-planned (``plan_years(history=...)``), as
   ``planning replan`` does after the workbook is read, with the plan's focus villages
-  of 2028-2030 as the first guess (``previous=``; ``--no-previous``: without them, the
+  of 2028-2030 as the first guess (``focus_guess=``; ``--no-previous``: without them, the
   first guess the year before's focus villages, for comparison).
 
 Each is run ``--repeat`` times (default 3); the table gives the best and the median wall
@@ -31,7 +31,7 @@ import statistics
 import time
 from pathlib import Path
 
-from planning.model.years import plan_years
+from planning.model.years import plan_years, previous_focus
 from planning.pipeline import prepare
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,7 +90,8 @@ def main() -> None:
         first = timed("plan", lambda: plan_years(ds, scores, settings, scoring))
         runs["plan"].append(first)
         history = recorded_first_year(first["plan"])
-        warm = {} if args.no_previous else {"previous": first["plan"]}
+        warm = {} if args.no_previous else {
+            "focus_guess": previous_focus(first["plan"])}
         runs["replan"].append(timed("replan", lambda h=history, w=warm: plan_years(
             ds, scores, settings, scoring, history=h, **w)))
     print(f"scenario {SCENARIO.name}: years {settings.horizon.years}, gap target "

@@ -384,8 +384,8 @@ def test_the_workbook_has_every_sheet_and_the_results_folder_every_file(first_ru
     agencies = sorted(set(plan.spend["agency"]))
     assert book.sheetnames == ["Ringkasan", *(f"RKPD {y}" for y in plan.years),
                                *(f"Renja {a}" for a in agencies), "Target RPJMD",
-                               "Desa Fokus per Tahun", "Meta", "_rkpd"]
-    for name in book.sheetnames[:-1]:
+                               "Desa Fokus per Tahun", "Meta", "_rkpd", "_fokus"]
+    for name in book.sheetnames[:-2]:
         first = next(book[name].iter_rows(max_row=1, values_only=True))
         assert "SINTETIS" in str(first[0]), name
     for name in ("units", "spend", "removed", "focus", "targets", "agency_programs"):
@@ -568,3 +568,27 @@ def test_the_english_workbook_is_read_back_with_its_own_words(ds, tmp_path):
     got = read_recorded_year(path, 2026)
     assert got.rows["status"].tolist() == ["done", "partly", "not_done"]
     assert got.history["units"].tolist() == [3, 1, 0]
+
+
+def test_the_workbook_keeps_each_years_focus_for_the_replans_first_guess(replanned,
+                                                                       first_run, tmp_path):
+    """The edited workbook's hidden focus record gives back each year's focus villages of
+    the plan (read with the recorded year, the re-plan's first guess); a workbook without
+    it, or with it damaged, is still read and only loses the guess."""
+    plan = first_run.plan
+    edited = first_run.out_dir / "rencana_multi_tahun_realisasi.xlsx"
+    got = read_recorded_year(edited, replanned.first)
+    selected = plan.focus[plan.focus["selected"].astype(bool)]
+    want = {int(t): sorted(rows["code"].astype(str)) for t, rows in selected.groupby("year")}
+    assert got.focus == want
+    for damage in ("delete", "header"):
+        book = load_workbook(edited)
+        if damage == "delete":
+            del book["_fokus"]
+        else:
+            book["_fokus"]["A1"].value = "tahun?"
+        other = tmp_path / f"{damage}.xlsx"
+        book.save(other)
+        again = read_recorded_year(other, replanned.first)
+        assert again.focus is None
+        pd.testing.assert_frame_equal(again.history, got.history)

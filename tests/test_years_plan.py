@@ -1,7 +1,7 @@
 """The shipped multi-year scenario (scenarios/rpjmd-2026-2030.yaml) planned and checked
 independently (tests/years_checker.py: pandas over the plan's rows and the data set's
 CSV files), then re-planned after a recorded first year with works not done (also from
-the plan made before, ``previous``)."""
+the plan made before, ``focus_guess``)."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def test_replan_after_a_recorded_year_keeps_history_and_commitments(shipped):
 
 
 def test_replan_from_the_plan_before_keeps_every_rule_and_repeats(shipped):
-    """A re-plan given the plan made before (``previous``) starts its later years from
+    """A re-plan given the plan made before (its focus villages) starts its later years from
     that plan's focus villages: its plan keeps every rule (the independent checker), the
     recorded year as recorded, every year's focus villages by the same rule, and a second
     run gives the same plan."""
@@ -90,7 +90,8 @@ def test_replan_from_the_plan_before_keeps_every_rule_and_repeats(shipped):
     history.loc[order.index[:3], ["started", "units"]] = 0  # not done
     history = history[history["units"] > 0]
     runs = [plan_years(prepared.dataset, prepared.scores, prepared.settings,
-                       prepared.loaded.scenario.scoring, history=history, previous=plan)
+                       prepared.loaded.scenario.scoring, history=history,
+                       focus_guess=previous_focus(plan))
             for _ in range(2)]
     again = runs[0]
     assert again.planned == [2027, 2028, 2029, 2030]

@@ -24,6 +24,7 @@ import dataclasses
 import logging
 import math
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -345,16 +346,18 @@ def _history_state(history: pd.DataFrame | None, years: list[int]) -> pd.DataFra
 
 def plan_years(ds, scores, settings: ModelSettings, scoring=None,
                history: pd.DataFrame | None = None,
-               previous: YearPlan | None = None) -> YearPlan:
+               focus_guess: Mapping[int, Sequence[str]] | None = None) -> YearPlan:
     """Plan every year of ``settings.horizon`` (the years after the ``history``'s recorded
     ones) in one model. ``scores``: the first year's village scores (a ScoreResult or its
     table); ``scoring``: the scenario's scoring settings, with which every later year is
     re-scored on the deprivations left (when ``horizon.rescore``); ``history``: the rows
     of recorded years (year, village, program, started, units delivered in work);
-    ``previous``: the plan made before the years were recorded (optional): with
-    re-scoring, its focus villages are the first guess for the years after the first
-    planned one (:func:`previous_focus`), which saves the re-solves where the recorded
-    years left them as planned (if that first step has no plan, the guess is dropped)."""
+    ``focus_guess``: year -> focus village codes of the plan made before the years were
+    recorded (optional; :func:`previous_focus`, or the workbook's hidden focus record):
+    with re-scoring, the first guess for the years after the first planned one, which
+    saves the re-solves where the recorded years left them as planned (if that first step
+    has no plan, the guess is dropped). Only a guess: the plan is still the fixed point
+    of the same rule, checked year by year."""
     horizon = settings.horizon
     if horizon is None:
         raise ModelError("years.no_horizon")
@@ -378,11 +381,11 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
     timings["instance"] = time.perf_counter() - t0
 
     focus = {years[0]: list(first_focus)}
-    guessed = previous is not None and horizon.rescore
+    guessed = bool(focus_guess) and horizon.rescore
     if guessed:
         known = set(everyone)
-        guess = previous_focus(previous)
-        focus.update({t: [v for v in guess[t] if v in known] for t in planned[1:]
+        guess = {int(t): [str(v) for v in codes] for t, codes in focus_guess.items()}
+        focus.update({t: sorted(v for v in guess[t] if v in known) for t in planned[1:]
                       if t in guess})
     scored = {years[0]: table}
     kept = recorded

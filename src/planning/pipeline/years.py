@@ -216,15 +216,17 @@ class YearsResult(Written):
 
 
 def execute_years(prepared: Prepared, history: pd.DataFrame | None = None,
-                  replanned: dict | None = None) -> YearsResult:
+                  replanned: dict | None = None,
+                  focus_guess: dict[int, list[str]] | None = None) -> YearsResult:
     """Plan the years of ``prepared.settings.horizon`` (``history``: the recorded years,
-    kept) and build the result in memory. Raises ModelError (YearsNoPlan among them) for
-    settings the model cannot take or a plan it cannot find."""
+    kept; ``focus_guess``: the plan before's focus villages per year, the first guess of
+    the later years) and build the result in memory. Raises ModelError (YearsNoPlan among
+    them) for settings the model cannot take or a plan it cannot find."""
     from planning.model.years import plan_years
 
     scoring = prepared.loaded.scenario.scoring if prepared.loaded is not None else None
     plan = plan_years(prepared.dataset, prepared.scores, prepared.settings, scoring,
-                      history=history)
+                      history=history, focus_guess=focus_guess)
     return YearsResult(prepared, plan, replanned=replanned)
 
 
@@ -363,4 +365,5 @@ def replan(workbook: str | Path, year: int, scenario: str | Path,
              "not_done": int(counts.get("not_done", 0)),
              "units_planned": int(recorded.rows["planned"].sum()),
              "units_delivered": int(recorded.rows["delivered"].sum())}
-    return execute_years(prepared, history=recorded.history, replanned=block)
+    return execute_years(prepared, history=recorded.history, replanned=block,
+                         focus_guess=recorded.focus)

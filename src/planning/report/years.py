@@ -52,15 +52,18 @@ from planning.report.workbook import (
     scenario_name,
 )
 
-__all__ = ["CSV_FOLDER", "RECORD_SHEET", "RKPD_COLUMNS", "RKPD_HEADERS", "STATUS_CHOICES",
-           "agency_programs", "focus_table", "target_label", "year_sheet", "years_block",
-           "years_tables", "years_workbook_bytes"]
+__all__ = ["CSV_FOLDER", "FOCUS_RECORD_SHEET", "RECORD_SHEET", "RKPD_COLUMNS", "RKPD_HEADERS",
+           "STATUS_CHOICES", "agency_programs", "focus_table", "target_label", "year_sheet",
+           "years_block", "years_tables", "years_workbook_bytes"]
 
 #: the folder of the multi-year tables in a results folder
 CSV_FOLDER = "years/"
 #: the hidden sheet of the plan as written (year, village, program, units, started,
 #: recorded): the round trip reads the planned units from it
 RECORD_SHEET = "_rkpd"
+#: the hidden sheet of each year's focus villages as planned (year, village): the first
+#: guess of a re-plan's later years (planning.model.years.plan_years, ``focus_guess``)
+FOCUS_RECORD_SHEET = "_fokus"
 RECORD_COLUMNS = ("year", "village", "program", "units", "started", "recorded")
 
 # --- the RKPD sheets: the round-trip reader depends on this exact layout ---------------
@@ -497,6 +500,18 @@ def _record_sheet(book: _Book, plan) -> None:
     ws.hide()
 
 
+def _focus_record_sheet(book: _Book, plan) -> None:
+    """Each year's focus villages as planned, hidden: year, village (code)."""
+    ws = book.add(FOCUS_RECORD_SHEET, banner=False)
+    focus = plan.focus[plan.focus["selected"].astype(bool)]
+    frame = pd.DataFrame({"year": focus["year"].astype(int),
+                          "village": focus["code"].astype(str)}).sort_values(
+        ["year", "village"], kind="stable")
+    book.table(ws, frame, [("year", "year", "int"), ("village", "village", "text")],
+               freeze=False, autofilter=False)
+    ws.hide()
+
+
 def years_workbook_bytes(plan, ds: DataSet, *, scenario: dict, provenance: dict,
                          lang: str = "id", block: dict | None = None,
                          created: datetime = CREATED, day: date | None = None,
@@ -513,7 +528,8 @@ def years_workbook_bytes(plan, ds: DataSet, *, scenario: dict, provenance: dict,
                   scenario=scenario_name(scenario),
                   day=None if day is None else long_date(day, lang))
     book = _Book(lang, created, synthetic_note(ds, lang), stamp)
-    book.reserved |= {RECORD_SHEET, *(year_sheet(y).lower() for y in plan.years),
+    book.reserved |= {RECORD_SHEET, FOCUS_RECORD_SHEET,
+                      *(year_sheet(y).lower() for y in plan.years),
                       text("rkpd.sheet.targets", lang).lower(),
                       text("rkpd.sheet.focus", lang).lower()}
     _summary_sheet(book, plan, block, ds)
@@ -528,4 +544,5 @@ def years_workbook_bytes(plan, ds: DataSet, *, scenario: dict, provenance: dict,
         write_sheets(book, analysis, _dims(ds, lang), dict(figures or {}))
     _meta_sheet(book, _meta_rows(ds, scenario, provenance, lang, day))
     _record_sheet(book, plan)
+    _focus_record_sheet(book, plan)
     return book.close()

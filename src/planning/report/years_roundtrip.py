@@ -57,6 +57,7 @@ from planning.report.roundtrip import (
     _whole,
 )
 from planning.report.years import (
+    FOCUS_RECORD_SHEET,
     RECORD_COLUMNS,
     RECORD_SHEET,
     RKPD_COLUMNS,
@@ -93,6 +94,10 @@ class RecordedYear:
     """village, program, planned, started_planned, status, delivered, started, row."""
     history: pd.DataFrame
     """year, village, program, started, units: the years recorded before and this one."""
+    focus: dict[int, list[str]] | None = None
+    """Each year's focus villages as the workbook's plan had them (its hidden focus
+    record), the first guess of the re-plan's later years; None where the workbook has
+    none (an older one) or it cannot be read (the re-plan then guesses without it)."""
 
 
 def _records(ws, where: Where) -> tuple[pd.DataFrame, list[EditProblem]]:
@@ -278,6 +283,7 @@ def read_recorded_year(path: str | Path, year: int) -> RecordedYear:
         except Exception:
             raise _refuse(at, "roundtrip.not_planning",
                           what=Phrase("roundtrip.kind.damaged")) from None
+        focus = _focus_record(book)
     finally:
         book.close()
     problems = _merged_problems(Path(path), at, top) + problems
@@ -296,7 +302,29 @@ def read_recorded_year(path: str | Path, year: int) -> RecordedYear:
     for key in ("started", "units"):
         history[key] = history[key].astype(int)
     years = sorted(int(y) for y in set(records["year"]))
-    return RecordedYear(year=int(year), years=years, rows=checked, history=history)
+    return RecordedYear(year=int(year), years=years, rows=checked, history=history,
+                        focus=focus)
+
+
+def _focus_record(book) -> dict[int, list[str]] | None:
+    """The hidden focus record (year, village) of an open workbook, or None: absent, or
+    not as written (it is only the re-plan's first guess, so it is never an error)."""
+    if FOCUS_RECORD_SHEET not in book.sheetnames:
+        return None
+    try:
+        ws = book[FOCUS_RECORD_SHEET]
+        ws.reset_dimensions()
+        rows = ws.iter_rows(values_only=True)
+        if [_text(v) for v in next(rows)[:2]] != ["year", "village"]:
+            return None
+        focus: dict[int, list[str]] = {}
+        for year, village, *_ in rows:
+            if year is None and village is None:
+                continue
+            focus.setdefault(int(year), []).append(_text(village))
+    except Exception:  # damaged or edited: no guess, never a traceback
+        return None
+    return {t: sorted(codes) for t, codes in sorted(focus.items())} or None
 
 
 def _statuses(rows: list[dict], planned: pd.DataFrame, at: Where,
