@@ -79,10 +79,10 @@ def rescore(ds: DataSet, scoring: ScoringSettings, left: pd.DataFrame) -> ScoreR
     (village, dimension, deprived) gives the deprived units left: the count indicator of
     each given dimension replaced for those villages (:func:`with_deprived`), then scored
     exactly as a normal run scores (:func:`planning.scoring.score`) with the scenario's
-    ``scoring`` settings, without stability draws (draws = 0). With nothing removed the
-    scores are those of the normal run."""
-    settings = scoring.model_copy(update={"draws": 0})
-    return score(with_deprived(ds, left), settings)
+    ``scoring`` settings, lean: without stability draws or the typology (neither moves
+    the focus villages, and a year's focus table shows neither). With nothing removed the
+    scores are those of the normal run, less those columns."""
+    return score(with_deprived(ds, left), scoring, lean=True)
 
 
 def _selected(table: pd.DataFrame) -> pd.Series:
