@@ -35,8 +35,9 @@ class ScoreResult:
     potential: Index
     sectors: pd.DataFrame
     typology: Typology | None
-    """None when scored without it (``typology=False``: a robustness draw needs only the
-    focus villages)."""
+    """None when scored without it (``score(..., lean=True)``, ``typology_too=False``: a
+    robustness draw, a region's district or a year's re-scoring needs only the indices and
+    the focus villages)."""
     selection: Selection
     stability: Stability | None
     table: pd.DataFrame  # one row per village, the table `planning score` writes
