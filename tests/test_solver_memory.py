@@ -24,8 +24,8 @@ ds = load_dataset({data!r})
 planner = Planner(ds, score_villages(ds, draws=0),
                   ModelSettings(solver=Solver(gap=0.01, memory_limit_gb=0.0001)))
 try:
-    planner.quick()
-    print(json.dumps(None))
+    _quick, lp = planner.quick()
+    print(json.dumps({{"lp": [lp.status, lp.message]}}))
 except ModelError as exc:
     print(json.dumps({{"key": exc.key, "villages": exc.params["villages"],
                        "n": len(planner.instance.villages),
@@ -45,7 +45,7 @@ def test_a_tiny_memory_limit_gives_the_message_not_a_crash():
     out = subprocess.run([sys.executable, "-c", TINY.format(data=str(DATA))],
                          capture_output=True, text=True, check=True, timeout=600)
     said = json.loads(out.stdout.strip().splitlines()[-1])
-    assert said is not None, "the solve fitted in 0.0001 GiB"
+    assert "lp" not in said, f"the LP ended {said.get('lp')} in 0.0001 GiB"
     assert said["key"] == "model.out_of_memory"
     assert said["villages"] == said["n"]
     english, bahasa = said["en"], said["id"]
@@ -62,3 +62,34 @@ def test_a_limit_the_solve_fits_in_changes_nothing(ds, scores):
     assert limited.report.objective == free.report.objective
     assert limited.tables.plan.equals(free.tables.plan)
     assert solve_mod.LAST_PEAK_MIB is not None and solve_mod.LAST_PEAK_MIB > 0
+
+
+def test_near_the_limit_means_within_a_quarter_of_the_allowance_and_16_mib():
+    mib, gib = 2**20, 2**30
+    assert solve_mod.near_limit(1000 * mib, 0.0001, used=999 * mib)
+    assert solve_mod.near_limit(10 * gib, 4, used=10 * gib - 900 * mib)   # < 1 GiB left
+    assert not solve_mod.near_limit(10 * gib, 4, used=10 * gib - 1100 * mib)
+    assert solve_mod.near_limit(10 * gib, 0.01, used=10 * gib - 15 * mib)  # < 16 MiB left
+    assert not solve_mod.near_limit(10 * gib, 0.01, used=10 * gib - 17 * mib)
+    assert not solve_mod.near_limit(None, 4, used=0)
+    assert not solve_mod.near_limit(10 * gib, None, used=10 * gib)
+
+
+class _SaysSolveError(solve_mod._HiGHS):
+    """A HiGHS run that fails the way HiGHS reports a failed allocation it caught itself:
+    no exception, only the model status "Solve error"."""
+
+    def actualSolve(self, lp, **_):
+        self.info = {"model_status": "Solve error"}
+        return 0
+
+
+def test_a_failed_run_near_the_memory_limit_is_reported_as_out_of_memory(ds, scores):
+    """HiGHS catches some failed allocations and ends with "Solve error": near the limit
+    that is running out of memory (the message that says what to do), far from it an
+    error like any other."""
+    model = Planner(ds, scores).model
+    kind, _ = solve_mod._run_highs_guarded(model, _SaysSolveError(), 60, memory_gb=0.0001)
+    assert kind == "memory"
+    kind, info = solve_mod._run_highs_guarded(model, _SaysSolveError(), 60, memory_gb=64)
+    assert kind == "ok" and info["model_status"] == "Solve error"

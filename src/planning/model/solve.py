@@ -270,23 +270,46 @@ def _address_space() -> int:
         return 0
 
 
-def limit_memory(gib: float | None) -> None:
+def limit_memory(gib: float | None) -> int | None:
     """Let this process's address space grow by at most ``gib`` GiB beyond what it holds
     now (``RLIMIT_AS``; nothing when None or where the platform has no such limit): an
     allocation past it fails (a MemoryError, or the process ends) instead of the machine
     running out of memory. Called in the forked solver process, whose address space at
-    the start is the planner's process it was forked from."""
+    the start is the planner's process it was forked from. Returns the limit set (bytes
+    of address space), or None when none was."""
     if gib is None:
-        return
+        return None
     try:
         import resource
     except ImportError:  # not on POSIX
-        return
+        return None
     wanted = _address_space() + int(gib * 2**30)
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         wanted = min(wanted, hard)
     resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    return wanted
+
+
+#: HiGHS's model statuses that say its run failed without an answer (as
+#: ``modelStatusToString`` spells them); near the memory limit they mean it ran out
+_HIGHS_FAILED = frozenset({"Not Set", "Load error", "Model error", "Presolve error",
+                           "Solve error", "Postsolve error", "Unknown",
+                           "Memory limit reached"})
+
+
+def near_limit(ceiling: int | None, gib: float | None, used: int | None = None) -> bool:
+    """Whether a process limited to ``ceiling`` bytes of address space (``gib`` GiB beyond
+    its start, :func:`limit_memory`) is so close to it that a failure is taken for
+    running out of memory: less than a quarter of the allowance, and at least 16 MiB,
+    left. An allocation that fails does not show in the address space, so a failure
+    that a near-full process reports in other words (HiGHS catches some failed
+    allocations and only says "Solve error"; a failed import says ImportError) counts
+    as one. ``used``: the address space now (bytes; measured when None)."""
+    if ceiling is None or gib is None:
+        return False
+    used = _address_space() if used is None else used
+    return ceiling - used < max(16 * 2**20, gib * 2**30 / 4)
 
 
 def _peak_mib() -> float | None:
@@ -326,13 +349,17 @@ def _highs_child(m: Model, solver: _HiGHS, conn, memory_gb: float | None = None)
     as ``memory``."""
     if solver.progress is not None:
         solver.progress = lambda raw: conn.send(("progress", raw))
+    ceiling = None
     try:
-        limit_memory(memory_gb)
+        ceiling = limit_memory(memory_gb)
         m.prob.solve(solver)
+        if solver.info.get("model_status") in _HIGHS_FAILED \
+                and near_limit(ceiling, memory_gb):
+            raise MemoryError(f"HiGHS: {solver.info['model_status']} near the memory limit")
         values = [var.varValue for var in m.prob.variables()]
         conn.send(("ok", {**solver.info, "peak_mib": _peak_mib()}, m.prob.status, values))
     except Exception as exc:  # reported to the parent, which turns it into a status
-        if _out_of_memory(exc):
+        if _out_of_memory(exc) or near_limit(ceiling, memory_gb):
             with contextlib.suppress(Exception):
                 conn.send(("memory", {"model_status": f"out of memory: {exc!r}"[:300],
                                       "peak_mib": _peak_mib()}, None, None))
