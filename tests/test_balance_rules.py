@@ -298,3 +298,38 @@ def test_a_ceiling_cuts_every_absorption_target_in_proportion(ds, scores):
         assert target == pytest.approx(min(uncut[agency], 0.45 * float(
             ds.agencies.set_index("code").at[agency, "pagu"])), abs=1e-6)
     assert sum(checked["absorption_targets"].values()) <= rules.district_ceiling + 1e-6
+
+
+def test_the_quick_plan_rounds_a_smaller_share_of_the_lp_when_its_own_breaks_a_floor(tmp_path):
+    """On a generated district of 150 villages, all in the plan, with the balanced rules:
+    the LP's own units rounded down spend the pagu before every village's minimum package
+    and every kecamatan's share are reached. The quick plan is then rounded from a
+    slightly smaller share of them: it keeps every rule (recomputed from the CSV files)
+    and is better than the greedy plan, and its value is the recomputed one."""
+    import yaml
+
+    from planning.data.synth import scaled_dataset
+    from planning.model import Planner
+    from planning.model.heuristics import rounded_plan
+    from planning.pipeline.preparing import prepare
+
+    from .conftest import ROOT
+
+    folder = scaled_dataset(tmp_path / "district", 150)
+    scenario = yaml.safe_load((ROOT / "scenarios" / "baseline.yaml").read_text())
+    scenario.update(data=str(folder), villages="all")
+    (tmp_path / "district.yaml").write_text(yaml.safe_dump(scenario))
+    prep = prepare(tmp_path / "district.yaml", check_out=False)
+    agencies = prep.dataset.agencies
+    settings = prep.settings.model_copy(update={"pagu": {
+        a: float(p) * 150 / 27 for a, p in zip(agencies["code"], agencies["pagu"], strict=True)}})
+    planner = Planner(prep.dataset, prep.scores, settings)
+    quick, lp = planner.quick()
+    assert lp.status == "optimal"
+    relaxed = {k: float(v.varValue or 0.0) for k, v in planner.model.x.items()}
+    own = recompute(folder, prep.scores.table, settings, rounded_plan(planner.instance, relaxed))
+    assert any("package" in v or "kecamatan" in v for v in own["violations"]), own["violations"]
+    checked = recompute(folder, prep.scores.table, settings, quick.best)
+    assert checked["violations"] == []
+    assert quick.best_objective == pytest.approx(checked["objective"], rel=1e-9)
+    assert quick.greedy_objective < quick.best_objective <= lp.objective
