@@ -301,8 +301,8 @@ _HIGHS_FAILED = frozenset({"Not Set", "Load error", "Model error", "Presolve err
 def near_limit(ceiling: int | None, gib: float | None, used: int | None = None) -> bool:
     """Whether a process limited to ``ceiling`` bytes of address space (``gib`` GiB beyond
     its start, :func:`limit_memory`) is so close to it that a failure is taken for
-    running out of memory: less than a quarter of the allowance, and at least 16 MiB,
-    left. An allocation that fails does not show in the address space, so a failure
+    running out of memory: less left than a quarter of the allowance or 16 MiB,
+    whichever is larger. An allocation that fails does not show in the address space, so a failure
     that a near-full process reports in other words (HiGHS catches some failed
     allocations and only says "Solve error"; a failed import says ImportError) counts
     as one. ``used``: the address space now (bytes; measured when None)."""
