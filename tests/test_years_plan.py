@@ -116,3 +116,22 @@ def test_previous_focus_is_the_plans_selected_villages(shipped):
     for t, codes in guess.items():
         rows = plan.focus[(plan.focus["year"] == t) & plan.focus["selected"]]
         assert codes == sorted(rows["code"].astype(str)) and len(codes) == 27
+
+
+def test_a_guess_whose_first_step_has_no_plan_is_dropped(shipped):
+    """A re-plan given focus villages that cannot hold the rules (one village a year: the
+    village share cap of 8 % cannot hold when one village takes all the money) drops the
+    guess after the first step and plans as without it: the same plan."""
+    prepared, plan = shipped
+    first = plan.units[plan.units["year"] == 2026]
+    history = first[["year", "village", "program", "started", "units"]].copy()
+    one = sorted(first["village"].astype(str))[0]
+    args = (prepared.dataset, prepared.scores, prepared.settings,
+            prepared.loaded.scenario.scoring)
+    guessed = plan_years(*args, history=history,
+                         focus_guess={t: [one] for t in plan.years[1:]})
+    plain = plan_years(*args, history=history)
+    assert guessed.report.is_plan and _check(prepared, guessed) == []
+    pd.testing.assert_frame_equal(guessed.units, plain.units)
+    pd.testing.assert_frame_equal(guessed.focus, plain.focus)
+    assert guessed.report.objective == plain.report.objective
