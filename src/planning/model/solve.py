@@ -302,10 +302,10 @@ def near_limit(ceiling: int | None, gib: float | None, used: int | None = None) 
     """Whether a process limited to ``ceiling`` bytes of address space (``gib`` GiB beyond
     its start, :func:`limit_memory`) is so close to it that a failure is taken for
     running out of memory: less left than a quarter of the allowance or 16 MiB,
-    whichever is larger. An allocation that fails does not show in the address space, so a failure
-    that a near-full process reports in other words (HiGHS catches some failed
-    allocations and only says "Solve error"; a failed import says ImportError) counts
-    as one. ``used``: the address space now (bytes; measured when None)."""
+    whichever is larger. An allocation that fails does not show in the address space,
+    so a failure that a near-full process reports in other words (HiGHS catches some
+    failed allocations and only says "Solve error"; a failed import says ImportError)
+    counts as one. ``used``: the address space now (bytes; measured when None)."""
     if ceiling is None or gib is None:
         return False
     used = _address_space() if used is None else used

@@ -501,12 +501,13 @@ def _record_sheet(book: _Book, plan) -> None:
 
 
 def _focus_record_sheet(book: _Book, plan) -> None:
-    """Each year's focus villages as planned, hidden: year, village (code)."""
+    """Each year's focus villages as planned, hidden: year, village (code), as
+    :func:`planning.model.years.previous_focus` gives them."""
+    from planning.model.years import previous_focus
+
     ws = book.add(FOCUS_RECORD_SHEET, banner=False)
-    focus = plan.focus[plan.focus["selected"].astype(bool)]
-    frame = pd.DataFrame({"year": focus["year"].astype(int),
-                          "village": focus["code"].astype(str)}).sort_values(
-        ["year", "village"], kind="stable")
+    frame = pd.DataFrame([(t, v) for t, codes in sorted(previous_focus(plan).items())
+                          for v in codes], columns=["year", "village"])
     book.table(ws, frame, [("year", "year", "int"), ("village", "village", "text")],
                freeze=False, autofilter=False)
     ws.hide()
