@@ -117,6 +117,64 @@ def test_absorption_limit_off_the_grid_never_overstates():
         assert got >= want - 0.01 * pairs["hi"].sum() - 1e-9
 
 
+@pytest.mark.parametrize("seed", range(10))
+def test_absorption_limit_asked_for_enough_off_the_grid_decides_as_the_knapsack(seed):
+    """Unit costs off the 0.01 grid (the catalogue's, times a factor in 0.8-1.2, as a
+    robustness draw makes them): asked whether ``enough`` can be spent, A_a (from the
+    quick witness plan, which now also runs off the grid, or from the knapsack) is never
+    above the best spend enumerated, and the floor's target min(enough, A_a) is the one
+    the whole knapsack gives."""
+    rng = np.random.default_rng(300 + seed)
+    pairs = _pairs(rng, int(rng.integers(3, 7)), [103.49, 41.0, 3.5, 20.0, 57.33])
+    pairs["unit_cost"] = pairs["unit_cost"] * rng.uniform(0.8, 1.2, len(pairs))
+    pairs["hi"] = pairs["hi"] + 2
+    full = float((pairs["unit_cost"] * pairs["hi"] + pairs["fixed_cost"]).sum())
+    for budget in (round(full * rng.uniform(0.3, 0.9), 2), full, full + 50):
+        exact = absorption_limit(_instance_with(pairs, budget), "A0")
+        want = _enumerated_limit(pairs, budget)
+        for enough in (0.5 * budget, 0.9 * budget, 0.95 * exact):
+            got = absorption_limit(_instance_with(pairs, budget), "A0", enough=enough)
+            assert got <= want + 1e-9, (seed, budget, enough)
+            assert min(enough, got) == pytest.approx(min(enough, exact), abs=1e-9), \
+                (seed, budget, enough, got, exact)
+
+
+@pytest.mark.parametrize("factor", [1.0, 0.25, 0.02, 0.0])
+def test_reach_bound_is_the_fractional_knapsack_solved_as_an_lp(ds, scores, factor):
+    """The presolve's reach bound of every dimension (all 148 villages, each agency's pagu
+    times ``factor``) against the same fractional knapsack written as an LP and solved by
+    SciPy: max sum_i w_i t_i with sum_{i of a} c_i t_i <= B_a, 0 <= t_i <= 1, w_i the
+    pair's deprived units (reach x (1 + bonuses) x hi, at most D[v,d]) and c_i = w_i /
+    (deprived units per juta Rp); at most the eligible villages' deprived."""
+    from scipy.optimize import linprog
+
+    from planning.model.instance import build_instance
+    from planning.model.presolve import reach_bound
+
+    inst = build_instance(ds, scores, ModelSettings(villages="all"))
+    inst = dataclasses.replace(inst, pagu=inst.pagu * factor, cache={})
+    pairs = inst.pairs
+    bonus: dict[str, float] = {}
+    for a, b, value in inst.synergies:
+        for p in (a, b):
+            bonus[p] = bonus.get(p, 0.0) + value
+    deprived = inst.deprived.set_index(["village", "dimension"])["deprived"]
+    for d in sorted(pairs["dimension"].unique()):
+        rows = pairs[pairs["dimension"] == d].reset_index(drop=True)
+        per_unit = rows["reach"] * (1 + rows["program"].map(bonus).fillna(0.0))
+        worth = np.minimum(per_unit * rows["hi"], [deprived[(v, d)] for v in rows["village"]])
+        cost = (worth / per_unit * rows["unit_cost"]).where(per_unit > 0, 0.0).to_numpy()
+        agencies = sorted(rows["agency"].unique())
+        a_ub = np.array([(rows["agency"] == a).to_numpy() * cost for a in agencies])
+        lp = linprog(-worth.to_numpy(), A_ub=a_ub,
+                     b_ub=[float(inst.pagu[a]) for a in agencies], bounds=(0, 1),
+                     method="highs")
+        assert lp.status == 0
+        eligible = sum(deprived[(v, d)] for v in rows["village"].unique())
+        assert reach_bound(inst, d) == pytest.approx(min(-lp.fun, eligible), rel=1e-9,
+                                                     abs=1e-6), (d, factor)
+
+
 # --- the diminishing-returns value F(L; D) -------------------------------------------
 
 R = 2 ** -0.5  # the slope ratio of one doubling at beta = 0.5

@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from planning.model.instance import Instance
 
@@ -58,18 +59,20 @@ class AbsorptionFloor:
 
 
 def dimension_floors(instance: Instance) -> list[DimensionFloor]:
-    """The dimension floors that apply: a share > 0 and an eligible programme."""
+    """The dimension floors that apply: a share > 0 and an eligible programme; D_d^elig
+    sums the deprived of the villages with an eligible pair of d."""
     rules = instance.settings.rules
-    eligible = instance.pairs.groupby("dimension")["village"].unique()
-    out = []
-    for d in instance.deprived["dimension"].drop_duplicates():
-        share = rules.dimension_floor(d)
-        if share <= 0 or d not in eligible.index:
-            continue
-        rows = instance.deprived[(instance.deprived["dimension"] == d)
-                                 & instance.deprived["village"].isin(eligible[d])]
-        out.append(DimensionFloor(d, share, float(rows["deprived"].sum())))
-    return out
+    deprived = instance.deprived
+    shares = {d: rules.dimension_floor(d) for d in deprived["dimension"].drop_duplicates()}
+    if not any(share > 0 for share in shares.values()):
+        return []
+    eligible = pd.MultiIndex.from_frame(
+        instance.pairs[["dimension", "village"]].drop_duplicates())
+    inside = pd.MultiIndex.from_frame(deprived[["dimension", "village"]]).isin(eligible)
+    total = deprived["deprived"][inside].groupby(deprived["dimension"][inside]).sum()
+    served = set(eligible.get_level_values(0))
+    return [DimensionFloor(d, share, float(total.get(d, 0.0)))
+            for d, share in shares.items() if share > 0 and d in served]
 
 
 def absorption_floors(instance: Instance) -> list[AbsorptionFloor]:
@@ -145,17 +148,20 @@ def _enough_witness(instance: Instance, pairs, capacity, top: int, stop: int,
                     enough: float) -> float | None:
     """A quick proof that A_a >= ``enough``: one plan of the agency's pairs (each at the
     most units between lo and hi that still fit, programmes in at most max_villages
-    villages) spending between ``enough`` and the pagu, on the grid of 1/GRID juta Rp
-    with every cost on the grid (no rounding). Its spend (juta Rp) is returned, or None
-    when this plan falls short (the exact knapsack then decides). The plan is one of the
+    villages) whose spend on the grid of 1/GRID juta Rp, with every cost rounded up to
+    the grid as the knapsack rounds it, is within the pagu and, less the most that
+    rounding can have added over every pair (the knapsack's own deduction), at least
+    ``enough``. That spend less the deduction (juta Rp) is returned, or None when this
+    plan falls short (the exact knapsack then decides). The plan is one of the
     combinations the knapsack adds up, so the knapsack's A_a is at least as large, and
     the floor's target min(s x B_a x c, A_a) is the same either way."""
     unit_cost = pairs["unit_cost"].to_numpy(dtype=float) * GRID
     fixed_cost = pairs["fixed_cost"].to_numpy(dtype=float) * GRID
     units = np.ceil(unit_cost - 1e-6)
     fixed = np.ceil(fixed_cost - 1e-6)
-    if (np.abs(units - unit_cost) > 1e-9).any() or (np.abs(fixed - fixed_cost) > 1e-9).any():
-        return None  # costs off the grid: leave the rounding to the exact knapsack
+    off = float(np.maximum(0.0, (units - unit_cost) * pairs["hi"].to_numpy(dtype=float)
+                           + fixed - fixed_cost).sum())
+    off = off if off > 1e-6 else 0.0
     check_capacity = instance.settings.rules.capacity
     used: dict[str, int] = {}
     spent = 0
@@ -173,8 +179,8 @@ def _enough_witness(instance: Instance, pairs, capacity, top: int, stop: int,
             continue
         spent += n * unit + fix
         used[program] = used.get(program, 0) + 1
-        if spent >= stop and spent / GRID >= enough:
-            return spent / GRID
+        if spent - off >= stop and (spent - off) / GRID >= enough:
+            return (spent - off) / GRID
     return None
 
 

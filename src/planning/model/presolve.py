@@ -226,39 +226,62 @@ def reach_bound(inst: Instance, dimension: str) -> float:
     """An upper bound of the deprived units of ``dimension`` any plan lifts: per agency,
     the fractional knapsack of its pagu over its eligible pairs of the dimension, each
     pair worth at most min(reach x (1 + its synergy bonuses) x hi, D[v,d]) at unit_cost
-    per unit (fixed costs left out); the sum over agencies, at most sum_v D[v,d]."""
-    pairs = inst.pairs[inst.pairs["dimension"] == dimension]
-    bonus = dict.fromkeys(pairs["program"], 0.0)
+    per unit (fixed costs left out); the sum over agencies, at most sum_v D[v,d] (0 for
+    a dimension without an eligible pair). :func:`reach_bounds` computes every
+    dimension's at once."""
+    return reach_bounds(inst).get(dimension, 0.0)
+
+
+def reach_bounds(inst: Instance) -> dict[str, float]:
+    """:func:`reach_bound` of every dimension with an eligible pair, in one pass. The
+    knapsacks, vectorised: within a dimension and agency the
+    pairs in falling order of deprived units per juta Rp (free ones first), each taken
+    in the share clip((B_a - cost of the pairs before it) / its cost, 0, 1), a free pair
+    whole; the greedy order makes that the fractional knapsack's optimum."""
+    pairs = inst.pairs
+    bonus: dict[str, float] = {}
     for a, b, value in inst.synergies:
         for p in (a, b):
-            if p in bonus:
-                bonus[p] += value
-    deprived = inst.deprived[inst.deprived["dimension"] == dimension].set_index(
-        "village")["deprived"]
-    per_unit = pairs["reach"] * (1 + pairs["program"].map(bonus))
-    cap = np.minimum(per_unit * pairs["hi"], pairs["village"].map(deprived))
-    ratio = per_unit / pairs["unit_cost"].where(pairs["unit_cost"] > 0)
-    ranked = pairs.assign(cap=cap, ratio=ratio.fillna(np.inf)).sort_values(
-        ["agency", "ratio"], ascending=[True, False], kind="stable")
-    total = 0.0
-    for agency, group in ranked.groupby("agency"):
-        money = float(inst.pagu[agency]) if inst.settings.rules.budget_limits else np.inf
-        for row in group.itertuples(index=False):
-            cost = row.cap / row.ratio if np.isfinite(row.ratio) else 0.0
-            take = 1.0 if cost <= money else money / cost
-            total += take * row.cap
-            money -= take * cost
-            if money <= 0:
-                break
-    eligible = deprived.reindex(pairs["village"].unique()).sum()
-    return float(min(total, eligible))
+            bonus[p] = bonus.get(p, 0.0) + value
+    per_unit = pairs["reach"].to_numpy(float) * (
+        1 + pairs["program"].map(bonus).fillna(0.0).to_numpy(float))
+    deprived = inst.deprived.set_index(["village", "dimension"])["deprived"].astype(float)
+    cells = pd.MultiIndex.from_arrays([pairs["village"], pairs["dimension"]])
+    cap = np.minimum(per_unit * pairs["hi"].to_numpy(float),
+                     deprived.reindex(cells).to_numpy(float))
+    unit_cost = pairs["unit_cost"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(unit_cost > 0, per_unit / unit_cost, np.inf)
+        cost = np.where(np.isfinite(ratio) & (ratio > 0), cap / ratio, 0.0)
+    if inst.settings.rules.budget_limits:
+        money = pairs["agency"].map(inst.pagu.astype(float)).fillna(0.0).to_numpy(float)
+    else:
+        money = np.full(len(pairs), np.inf)
+    ranked = pd.DataFrame({"dimension": pairs["dimension"].to_numpy(),
+                           "agency": pairs["agency"].to_numpy(), "ratio": ratio,
+                           "cap": cap, "cost": cost, "money": money}).sort_values(
+        ["dimension", "agency", "ratio"], ascending=[True, True, False], kind="stable")
+    cost = ranked["cost"].to_numpy(float)
+    before = ranked.groupby(["dimension", "agency"], sort=False)["cost"].cumsum() \
+        .to_numpy(float) - cost
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(cost > 0, np.clip((ranked["money"].to_numpy(float) - before)
+                                           / cost, 0.0, 1.0), 1.0)
+    total = pd.Series(share * ranked["cap"].to_numpy(float), index=ranked.index) \
+        .groupby(ranked["dimension"]).sum()
+    eligible = deprived[pd.MultiIndex.from_frame(
+        pairs[["village", "dimension"]].drop_duplicates()).intersection(deprived.index)] \
+        .groupby(level="dimension").sum()
+    return {str(d): float(min(t, eligible.get(d, 0.0))) for d, t in total.items()}
 
 
 def _dimension_floors(inst: Instance) -> list[Finding]:
     """A dimension floor no plan can reach: its target above :func:`reach_bound`."""
     out = []
-    for floor in floors.dimension_floors(inst):
-        bound = reach_bound(inst, floor.dimension)
+    wanted = floors.dimension_floors(inst)
+    bounds = reach_bounds(inst) if wanted else {}
+    for floor in wanted:
+        bound = bounds.get(floor.dimension, 0.0)
         if bound < floor.target - 1e-6:
             agencies = sorted(set(inst.pairs.loc[inst.pairs["dimension"] == floor.dimension,
                                                  "agency"]))
