@@ -234,10 +234,10 @@ def reach_bound(inst: Instance, dimension: str) -> float:
 
 def reach_bounds(inst: Instance) -> dict[str, float]:
     """:func:`reach_bound` of every dimension with an eligible pair, in one pass. The
-    knapsacks, vectorised: within a dimension and agency the
-    pairs in falling order of deprived units per juta Rp (free ones first), each taken
-    in the share clip((B_a - cost of the pairs before it) / its cost, 0, 1), a free pair
-    whole; the greedy order makes that the fractional knapsack's optimum."""
+    knapsacks, vectorised: within a dimension and agency the pairs in falling order of
+    deprived units per juta Rp (free ones first), each taken in the share
+    clip((B_a - cost of the pairs before it) / its cost, 0, 1), a free pair whole; the
+    greedy order makes that the fractional knapsack's optimum."""
     pairs = inst.pairs
     bonus: dict[str, float] = {}
     for a, b, value in inst.synergies:
