@@ -149,7 +149,7 @@ def test_reach_bound_is_the_fractional_knapsack_solved_as_an_lp(ds, scores, fact
     from scipy.optimize import linprog
 
     from planning.model.instance import build_instance
-    from planning.model.presolve import reach_bound
+    from planning.model.presolve import reach_bounds
 
     inst = build_instance(ds, scores, ModelSettings(villages="all"))
     inst = dataclasses.replace(inst, pagu=inst.pagu * factor, cache={})
@@ -159,6 +159,8 @@ def test_reach_bound_is_the_fractional_knapsack_solved_as_an_lp(ds, scores, fact
         for p in (a, b):
             bonus[p] = bonus.get(p, 0.0) + value
     deprived = inst.deprived.set_index(["village", "dimension"])["deprived"]
+    bounds = reach_bounds(inst)
+    assert sorted(bounds) == sorted(pairs["dimension"].unique())
     for d in sorted(pairs["dimension"].unique()):
         rows = pairs[pairs["dimension"] == d].reset_index(drop=True)
         per_unit = rows["reach"] * (1 + rows["program"].map(bonus).fillna(0.0))
@@ -171,8 +173,8 @@ def test_reach_bound_is_the_fractional_knapsack_solved_as_an_lp(ds, scores, fact
                      method="highs")
         assert lp.status == 0
         eligible = sum(deprived[(v, d)] for v in rows["village"].unique())
-        assert reach_bound(inst, d) == pytest.approx(min(-lp.fun, eligible), rel=1e-9,
-                                                     abs=1e-6), (d, factor)
+        assert bounds[d] == pytest.approx(min(-lp.fun, eligible), rel=1e-9, abs=1e-6), \
+            (d, factor)
 
 
 # --- the diminishing-returns value F(L; D) -------------------------------------------

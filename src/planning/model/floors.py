@@ -114,13 +114,13 @@ def absorption_limit(instance: Instance, agency: str, enough: float | None = Non
             return found
     mask = (1 << (top + 1)) - 1
     reachable, rounding = 1, 0.0
+    unit_grid, fixed_grid, slack = _grid_costs(pairs)
+    pairs = pairs.assign(unit_grid=unit_grid, fixed_grid=fixed_grid, slack=slack)
     for program, rows in pairs.groupby("program", sort=True):
         steps = []
         for pair in rows.itertuples(index=False):
-            unit = math.ceil(pair.unit_cost * GRID - 1e-6)
-            fixed = math.ceil(pair.fixed_cost * GRID - 1e-6)
-            rounding += max(0.0, (unit - pair.unit_cost * GRID) * pair.hi
-                            + fixed - pair.fixed_cost * GRID)
+            unit, fixed = int(pair.unit_grid), int(pair.fixed_grid)
+            rounding += pair.slack
             steps.append([n * unit + fixed for n in range(int(pair.lo), int(pair.hi) + 1)
                           if n * unit + fixed <= top])
         limit = capacity.get(program)
@@ -155,12 +155,8 @@ def _enough_witness(instance: Instance, pairs, capacity, top: int, stop: int,
     plan falls short (the exact knapsack then decides). The plan is one of the
     combinations the knapsack adds up, so the knapsack's A_a is at least as large, and
     the floor's target min(s x B_a x c, A_a) is the same either way."""
-    unit_cost = pairs["unit_cost"].to_numpy(dtype=float) * GRID
-    fixed_cost = pairs["fixed_cost"].to_numpy(dtype=float) * GRID
-    units = np.ceil(unit_cost - 1e-6)
-    fixed = np.ceil(fixed_cost - 1e-6)
-    off = float(np.maximum(0.0, (units - unit_cost) * pairs["hi"].to_numpy(dtype=float)
-                           + fixed - fixed_cost).sum())
+    units, fixed, slack = _grid_costs(pairs)
+    off = float(slack.sum())
     off = off if off > 1e-6 else 0.0
     check_capacity = instance.settings.rules.capacity
     used: dict[str, int] = {}
@@ -182,6 +178,19 @@ def _enough_witness(instance: Instance, pairs, capacity, top: int, stop: int,
         if spent - off >= stop and (spent - off) / GRID >= enough:
             return (spent - off) / GRID
     return None
+
+
+def _grid_costs(pairs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per pair: its unit and fixed cost rounded up to the grid (steps of 1/GRID juta
+    Rp), and the most that rounding adds to a run of it, hi units:
+    max(0, (unit' - unit) x hi + fixed' - fixed) (grid steps)."""
+    unit_cost = pairs["unit_cost"].to_numpy(dtype=float) * GRID
+    fixed_cost = pairs["fixed_cost"].to_numpy(dtype=float) * GRID
+    units = np.ceil(unit_cost - 1e-6)
+    fixed = np.ceil(fixed_cost - 1e-6)
+    slack = np.maximum(0.0, (units - unit_cost) * pairs["hi"].to_numpy(dtype=float)
+                       + fixed - fixed_cost)
+    return units, fixed, slack
 
 
 def _shifted(bits: int, shifts: list[int]) -> int:

@@ -222,22 +222,15 @@ def _money(inst: Instance) -> float:
     return min(money, inst.ceiling) if inst.ceiling is not None else money
 
 
-def reach_bound(inst: Instance, dimension: str) -> float:
-    """An upper bound of the deprived units of ``dimension`` any plan lifts: per agency,
-    the fractional knapsack of its pagu over its eligible pairs of the dimension, each
-    pair worth at most min(reach x (1 + its synergy bonuses) x hi, D[v,d]) at unit_cost
-    per unit (fixed costs left out); the sum over agencies, at most sum_v D[v,d] (0 for
-    a dimension without an eligible pair). :func:`reach_bounds` computes every
-    dimension's at once."""
-    return reach_bounds(inst).get(dimension, 0.0)
-
-
 def reach_bounds(inst: Instance) -> dict[str, float]:
-    """:func:`reach_bound` of every dimension with an eligible pair, in one pass. The
-    knapsacks, vectorised: within a dimension and agency the pairs in falling order of
-    deprived units per juta Rp (free ones first), each taken in the share
-    clip((B_a - cost of the pairs before it) / its cost, 0, 1), a free pair whole; the
-    greedy order makes that the fractional knapsack's optimum."""
+    """Per dimension with an eligible pair, an upper bound of the deprived units any plan
+    lifts: per agency, the fractional knapsack of its pagu over its eligible pairs of
+    the dimension, each pair worth at most min(reach x (1 + its synergy bonuses) x hi,
+    D[v,d]) at unit_cost per unit (fixed costs left out); the sum over agencies, at most
+    sum_v D[v,d]. The knapsacks, vectorised: within a dimension and agency the pairs in
+    falling order of deprived units per juta Rp (free ones first), each taken in the
+    share clip((B_a - cost of the pairs before it) / its cost, 0, 1), a free pair whole;
+    the greedy order makes that the fractional knapsack's optimum."""
     pairs = inst.pairs
     bonus: dict[str, float] = {}
     for a, b, value in inst.synergies:
@@ -276,7 +269,7 @@ def reach_bounds(inst: Instance) -> dict[str, float]:
 
 
 def _dimension_floors(inst: Instance) -> list[Finding]:
-    """A dimension floor no plan can reach: its target above :func:`reach_bound`."""
+    """A dimension floor no plan can reach: its target above its :func:`reach_bounds`."""
     out = []
     wanted = floors.dimension_floors(inst)
     bounds = reach_bounds(inst) if wanted else {}
