@@ -278,6 +278,55 @@ def test_greedy_keeps_a_feasible_sanitation_floor(ds, scores):
     assert _floor_violations(recompute(DATA, scores, settings, plan)["violations"]) == []
 
 
+def _saturating_agency(units_hi: int = 3):
+    """One village, one agency A0 with two programmes of one dimension (Rp 10 juta a
+    unit, each unit reaching 2 of the village's 4 deprived), a pagu of Rp 100 juta that
+    its programmes cannot absorb: A_a = Rp 60 juta, every unit of both, so the absorption
+    target (90 % of the pagu, or A_a when that is less) is all of it, although two units
+    already reach every deprived household."""
+    base = tiny_instance(0, 2, 2)
+    villages = base.villages.iloc[:1].copy()
+    programs = base.programs.iloc[:2].assign(agency="A0", dimension="income",
+                                             max_villages=np.nan)
+    pairs = pd.DataFrame(
+        [("V0", p, "A0", "income", "K0", 1, units_hi, 1.0, 2.0, 2.0, 10.0, 0.0)
+         for p in programs["code"]],
+        columns=["village", "program", "agency", "dimension", "kecamatan_code", "lo", "hi",
+                 "effectiveness", "reach", "value", "unit_cost", "fixed_cost"])
+    deprived = pd.DataFrame([("V0", "income", 4.0, 1.0)],
+                            columns=["village", "dimension", "deprived", "omega"])
+    settings = ModelSettings(rules=Rules(min_programs_per_village=1,
+                                         agency_min_absorption=0.9),
+                             solver=Solver(gap=0.0, warm_start=False))
+    return dataclasses.replace(base, villages=villages, programs=programs, pairs=pairs,
+                               deprived=deprived, pagu=pd.Series({"A0": 100.0}),
+                               requires=[], excludes=[], synergies=[], settings=settings,
+                               cache={})
+
+
+def test_greedy_reaches_an_absorption_target_past_the_deprived_it_can_reach():
+    """A money floor counts money, not households: where the agency must spend more
+    than the units that still reach someone cost, the greedy plan buys the others too
+    (before, it stopped at the saturation room and the quick plan broke the rule; at
+    5,000 generated villages no quick plan was left)."""
+    from planning.model import check_plan
+    from planning.model.floors import absorption_floors
+
+    inst = _saturating_agency()
+    (floor,) = absorption_floors(inst)
+    # the target by enumeration: the most a plan of 0 or 1..3 units per programme spends
+    spends = [10.0 * (a + b) for a, b in itertools.product(range(4), repeat=2)]
+    assert floor.target == pytest.approx(max(s for s in spends if s <= 100.0)) == 60.0
+    plan = greedy_plan(inst)
+    assert check_plan(inst, plan) == []
+    assert dict(zip(plan["program"], plan["units"], strict=True)) == {"P0": 3, "P1": 3}
+    # a floor on households is not one on money: without the absorption rule the greedy
+    # plan stops where the deprived are all reached (two units)
+    off = dataclasses.replace(inst, settings=inst.settings.model_copy(update={
+        "rules": inst.settings.rules.model_copy(update={"agency_min_absorption": None})}))
+    assert greedy_plan(off)["units"].sum() == 2
+
+
 # --- floors no plan can keep -------------------------------------------------------------
 
 def _villages(scores, n: int) -> list[str]:

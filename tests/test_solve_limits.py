@@ -6,7 +6,9 @@ the independent recomputation of tests/model_checker.py."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 
 import numpy as np
 import pytest
@@ -14,6 +16,7 @@ from PIL import Image
 
 from planning import model as model_pkg
 from planning.model import ModelSettings, Solver, allocate, plan_violations
+from planning.model import solve as solve_mod
 from planning.model.solve import _failed
 from planning.report.labels import plan_label
 from tests.corpus import cli, folder_state
@@ -75,6 +78,52 @@ def test_a_failed_solver_falls_back_to_the_quick_plan(ds, scores, monkeypatch):
     assert not plan_violations(allocation.instance, allocation.quick)
     _check(ds, scores, settings, allocation)
     assert "dihentikan" in plan_label(report, "id")
+
+
+class _SlowHandOver(solve_mod._HiGHS):
+    """A model whose hand-over to HiGHS takes a while (PuLP's hand-over of a
+    5,000-village model: 25 s), then a run that ends within the watchdog's allowance."""
+
+    def buildSolverModel(self, lp):
+        time.sleep(HAND_OVER)
+        super().buildSolverModel(lp)
+
+    def callSolver(self, lp):
+        time.sleep(RUN)
+        super().callSolver(lp)
+
+
+class _Overruns(solve_mod._HiGHS):
+    """A run that does not stop at its time limit (HiGHS itself, stuck)."""
+
+    def callSolver(self, lp):
+        time.sleep(600)
+
+
+#: a time limit of 0.5 s: the watchdog allows a run 0.5 x 1.2 + 5 = 5.6 s
+LIMIT = 0.5
+ALLOWED = LIMIT * 1.2 + solve_mod.WATCHDOG_GRACE
+#: a hand-over and a run each within the allowance, together beyond it
+HAND_OVER, RUN = ALLOWED * 0.7, ALLOWED * 0.5
+
+
+@pytest.mark.skipif(os.name != "posix" or not solve_mod.ISOLATE_HIGHS,
+                    reason="the watchdog guards the forked solver process")
+def test_the_watchdog_counts_the_time_limit_from_the_hand_over(ds, scores):
+    """HiGHS's own time limit counts from its run, so the watchdog's deadline does too:
+    a slow hand-over does not end a solve HiGHS finishes within its limit, while a run
+    that overruns its limit after the hand-over is still ended."""
+    model = model_pkg.Planner(ds, scores).model
+    options = {"msg": False, "timeLimit": LIMIT, "threads": 1, "mip": False}
+    t0 = time.monotonic()
+    kind, info = solve_mod._run_highs_guarded(model, _SlowHandOver(**options), LIMIT)
+    assert time.monotonic() - t0 > ALLOWED
+    assert kind == "ok", info
+    assert info["model_status"] == "Optimal"
+    t0 = time.monotonic()
+    kind, _ = solve_mod._run_highs_guarded(model, _Overruns(**options), LIMIT)
+    assert kind == "watchdog"
+    assert time.monotonic() - t0 < 60
 
 
 def test_a_proven_plan_has_no_label(ds, scores):

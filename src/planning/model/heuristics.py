@@ -198,6 +198,12 @@ class _State:
             start - have), 0.0)
         useful = math.ceil(room / pair.reach - EPS) if pair.reach else 0
         useful = min(useful, self.to_next_break(pair, start - have))
+        if useful == 0 and self.allowance is not None:
+            # a money floor (a village's package, an agency's absorption) counts money,
+            # not the deprived reached: where the room is used up, units still count
+            # towards it (an absorption target of all an agency can spend needs every
+            # unit its programmes can take, reaching someone or not)
+            useful = more
         money = min(self.afford(pair.agency),
                     self.village_cap - self.spent[pair.village]) - base_cost
         affordable = math.floor((money + EPS) / pair.unit_cost) if pair.unit_cost else more

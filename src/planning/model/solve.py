@@ -158,6 +158,14 @@ class _HiGHS(pulp.HiGHS):
         self.progress = None
         """Called with what HiGHS reports while it solves a MIP (:func:`_watch`); None:
         no callback is registered at all."""
+        self.on_built = None
+        """Called once the model has been handed to HiGHS, before it runs (the watchdog's
+        deadline counts from then: :func:`_run_highs_guarded`); None: nothing is called."""
+
+    def buildSolverModel(self, lp):
+        super().buildSolverModel(lp)
+        if self.on_built is not None:
+            self.on_built()
 
     def findSolutionValues(self, lp):
         """PuLP's reading of the solution, plus the statuses it does not map: HiGHS
@@ -349,6 +357,7 @@ def _highs_child(m: Model, solver: _HiGHS, conn, memory_gb: float | None = None)
     as ``memory``."""
     if solver.progress is not None:
         solver.progress = lambda raw: conn.send(("progress", raw))
+    solver.on_built = lambda: conn.send(("built", None))
     ceiling = None
     try:
         ceiling = limit_memory(memory_gb)
@@ -386,9 +395,11 @@ def _run_highs_guarded(m: Model, solver: _HiGHS, limit: float,
     """Run HiGHS with a hard deadline. HiGHS does not always stop at its own time limit
     (ERGO-Code/HiGHS#885, #2226; seen here on a locked 27-village scenario, where
     ``cancelSolve`` did not stop it either), so on POSIX the solve runs in a forked
-    process that is ended ``WATCHDOG_GRACE`` seconds after the limit, its memory bounded
-    to ``memory_gb`` GiB. Returns the kind of end (``ok``, ``error``, ``watchdog``, or
-    ``memory``: out of memory, or the process died without an answer) and the info."""
+    process that is ended ``WATCHDOG_GRACE`` seconds after 1.2 times the limit, counted
+    from the moment the model is handed over to HiGHS (the hand-over itself must end
+    within the same time from the fork), its memory bounded to ``memory_gb`` GiB.
+    Returns the kind of end (``ok``, ``error``, ``watchdog``, or ``memory``: out of
+    memory, or the process died without an answer) and the info."""
     global LAST_PEAK_MIB
     reset_highs_threads()
     tell = _told(m)
@@ -401,14 +412,20 @@ def _run_highs_guarded(m: Model, solver: _HiGHS, limit: float,
     child = ctx.Process(target=_highs_child, args=(m, solver, send, memory_gb), daemon=True)
     child.start()
     send.close()
+    # HiGHS's own limit counts from its run, so the deadline does too: it is set again
+    # when the child has handed the model over (PuLP's hand-over of a 5,000-village
+    # model takes about 25 s, which used to count against the limit)
     deadline = time.monotonic() + limit * 1.2 + WATCHDOG_GRACE
     message, killed = None, False
     try:
         while (left := deadline - time.monotonic()) > 0 and receive.poll(left):
             message = receive.recv()
-            if message[0] != "progress":
+            if message[0] == "built":
+                deadline = time.monotonic() + limit * 1.2 + WATCHDOG_GRACE
+            elif message[0] != "progress":
                 break
-            tell(message[1])
+            else:
+                tell(message[1])
             message = None
     except EOFError:
         message = None
