@@ -100,11 +100,12 @@ class _Overruns(solve_mod._HiGHS):
         time.sleep(600)
 
 
-#: a time limit of 0.5 s: the watchdog allows a run 0.5 x 1.2 + 5 = 5.6 s
-LIMIT = 0.5
+#: a time limit of 4 s: the watchdog allows a run 4 x 1.2 + 5 = 9.8 s
+LIMIT = 4.0
 ALLOWED = LIMIT * 1.2 + solve_mod.WATCHDOG_GRACE
-#: a hand-over and a run each within the allowance, together beyond it
-HAND_OVER, RUN = ALLOWED * 0.7, ALLOWED * 0.5
+#: a hand-over and a run each well within the allowance (3.9 s to spare for the fork and
+#: a 27-village LP on a busy machine), together beyond it
+HAND_OVER = RUN = ALLOWED * 0.6
 
 
 @pytest.mark.skipif(os.name != "posix" or not solve_mod.ISOLATE_HIGHS,
