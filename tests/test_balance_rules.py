@@ -278,7 +278,7 @@ def test_greedy_keeps_a_feasible_sanitation_floor(ds, scores):
     assert _floor_violations(recompute(DATA, scores, settings, plan)["violations"]) == []
 
 
-def _saturating_agency(units_hi: int = 3):
+def _saturating_agency():
     """One village, one agency A0 with two programmes of one dimension (Rp 10 juta a
     unit, each unit reaching 2 of the village's 4 deprived), a pagu of Rp 100 juta that
     its programmes cannot absorb: A_a = Rp 60 juta, every unit of both, so the absorption
@@ -289,7 +289,7 @@ def _saturating_agency(units_hi: int = 3):
     programs = base.programs.iloc[:2].assign(agency="A0", dimension="income",
                                              max_villages=np.nan)
     pairs = pd.DataFrame(
-        [("V0", p, "A0", "income", "K0", 1, units_hi, 1.0, 2.0, 2.0, 10.0, 0.0)
+        [("V0", p, "A0", "income", "K0", 1, 3, 1.0, 2.0, 2.0, 10.0, 0.0)
          for p in programs["code"]],
         columns=["village", "program", "agency", "dimension", "kecamatan_code", "lo", "hi",
                  "effectiveness", "reach", "value", "unit_cost", "fixed_cost"])

@@ -201,8 +201,8 @@ class _State:
         if useful == 0 and self.allowance is not None:
             # a money floor (a village's package, an agency's absorption) counts money,
             # not the deprived reached: where the room is used up, units still count
-            # towards it (an absorption target of all an agency can spend needs every
-            # unit its programmes can take, reaching someone or not)
+            # towards it (an absorption target of all an agency can spend can need
+            # units that reach no one more)
             useful = more
         money = min(self.afford(pair.agency),
                     self.village_cap - self.spent[pair.village]) - base_cost
