@@ -24,7 +24,7 @@ from planning.model import (
 from planning.model.evaluate import lifted_by_programme
 from planning.model.floors import absorption_limit
 
-from .conftest import DATA
+from .conftest import DATA, ROOT
 from .model_checker import recompute
 from .test_model_tiny import tiny_instance
 
@@ -278,30 +278,39 @@ def test_greedy_keeps_a_feasible_sanitation_floor(ds, scores):
     assert _floor_violations(recompute(DATA, scores, settings, plan)["violations"]) == []
 
 
+PAIR_COLUMNS = ["village", "program", "agency", "dimension", "kecamatan_code", "lo", "hi",
+                "effectiveness", "reach", "value", "unit_cost", "fixed_cost"]
+
+
+def _one_agency(villages, n_programs: int, pairs: list, deprived: list, pagu: float,
+                rules: Rules):
+    """A tiny instance of one agency A0 whose ``n_programs`` programmes are all of the
+    income dimension: these villages, pair rows (:data:`PAIR_COLUMNS`), deprived rows
+    (village, dimension, deprived, omega) and pagu (juta Rp); no pair rules; solved to
+    the optimum without a warm start."""
+    base = tiny_instance(0, 2, 2)
+    programs = base.programs.iloc[:n_programs].assign(agency="A0", dimension="income",
+                                                      max_villages=np.nan)
+    settings = ModelSettings(rules=rules, solver=Solver(gap=0.0, warm_start=False))
+    return dataclasses.replace(
+        base, villages=villages, programs=programs,
+        pairs=pd.DataFrame(pairs, columns=PAIR_COLUMNS),
+        deprived=pd.DataFrame(deprived, columns=["village", "dimension", "deprived", "omega"]),
+        pagu=pd.Series({"A0": pagu}), requires=[], excludes=[], synergies=[],
+        settings=settings, cache={})
+
+
 def _saturating_agency():
     """One village, one agency A0 with two programmes of one dimension (Rp 10 juta a
     unit, each unit reaching 2 of the village's 4 deprived), a pagu of Rp 100 juta that
     its programmes cannot absorb: A_a = Rp 60 juta, every unit of both, so the absorption
     target (90 % of the pagu, or A_a when that is less) is all of it, although two units
     already reach every deprived household."""
-    base = tiny_instance(0, 2, 2)
-    villages = base.villages.iloc[:1].copy()
-    programs = base.programs.iloc[:2].assign(agency="A0", dimension="income",
-                                             max_villages=np.nan)
-    pairs = pd.DataFrame(
-        [("V0", p, "A0", "income", "K0", 1, 3, 1.0, 2.0, 2.0, 10.0, 0.0)
-         for p in programs["code"]],
-        columns=["village", "program", "agency", "dimension", "kecamatan_code", "lo", "hi",
-                 "effectiveness", "reach", "value", "unit_cost", "fixed_cost"])
-    deprived = pd.DataFrame([("V0", "income", 4.0, 1.0)],
-                            columns=["village", "dimension", "deprived", "omega"])
-    settings = ModelSettings(rules=Rules(min_programs_per_village=1,
-                                         agency_min_absorption=0.9),
-                             solver=Solver(gap=0.0, warm_start=False))
-    return dataclasses.replace(base, villages=villages, programs=programs, pairs=pairs,
-                               deprived=deprived, pagu=pd.Series({"A0": 100.0}),
-                               requires=[], excludes=[], synergies=[], settings=settings,
-                               cache={})
+    villages = tiny_instance(0, 2, 2).villages.iloc[:1].copy()
+    pairs = [("V0", p, "A0", "income", "K0", 1, 3, 1.0, 2.0, 2.0, 10.0, 0.0)
+             for p in ("P0", "P1")]
+    return _one_agency(villages, 2, pairs, [("V0", "income", 4.0, 1.0)], 100.0,
+                       Rules(min_programs_per_village=1, agency_min_absorption=0.9))
 
 
 def test_greedy_reaches_an_absorption_target_past_the_deprived_it_can_reach():
@@ -325,6 +334,55 @@ def test_greedy_reaches_an_absorption_target_past_the_deprived_it_can_reach():
     off = dataclasses.replace(inst, settings=inst.settings.model_copy(update={
         "rules": inst.settings.rules.model_copy(update={"agency_min_absorption": None})}))
     assert greedy_plan(off)["units"].sum() == 2
+
+
+def _three_equal_villages():
+    """Three villages of one kecamatan, one agency A0 with one programme in each (Rp 5
+    juta a unit, 1-10 units, each unit reaching 1 of the village's 20 deprived), a pagu
+    of Rp 150 juta (every unit of every village), a village package of Rp 10 juta and a
+    village share of at most 50 %. The plan's total is only known to be at least 3 x 10
+    = Rp 30 juta before it is built, so a cap fixed at 50 % of that (Rp 15 juta a
+    village) would stop the plan at Rp 45 juta."""
+    villages = tiny_instance(0, 3, 1).villages.assign(kecamatan_code="K0",
+                                                      kecamatan="Kec 0")
+    codes, weights = list(villages["code"]), list(villages["weight"])
+    pairs = [(v, "P0", "A0", "income", "K0", 1, 10, 1.0, 1.0, w, 5.0, 0.0)
+             for v, w in zip(codes, weights, strict=True)]
+    return _one_agency(villages, 1, pairs, [(v, "income", 20.0, 1.0) for v in codes], 150.0,
+                       Rules(min_programs_per_village=1, village_max_share=0.5,
+                             village_min_package=10))
+
+
+def test_greedy_lets_the_village_cap_grow_with_what_the_plan_spends():
+    """The greedy's village cap is s_max x the larger of the known lower bound of the
+    total and what the plan spends already: a plan only grows, so a village within it
+    keeps the share rule at the end. With the lower bound alone (Rp 15 juta a village
+    here) the plan stopped at Rp 45 of 150 juta; now it spends the pagu, and the
+    independent check (shares by pandas, every rule by the plan checker) holds."""
+    from planning.model import check_plan
+    from planning.model.heuristics import village_cap
+
+    inst = _three_equal_villages()
+    assert village_cap(inst) == pytest.approx(15.0)
+    plan = greedy_plan(inst)
+    assert check_plan(inst, plan) == []
+    spent = (plan["units"] * 5.0).groupby(plan["village"]).sum()
+    assert spent.sum() == pytest.approx(150.0)
+    assert (spent <= 0.5 * spent.sum() + 1e-9).all()
+    assert spent.min() >= 10.0
+
+
+@pytest.mark.parametrize("name", ["baseline", "anggaran-naik-20"])
+def test_the_greedy_baseline_of_a_shipped_scenario_keeps_every_rule(name):
+    """The greedy plan is the baselines table's comparison and a quick plan: on the
+    shipped scenarios it keeps every rule by the independent checker (before the village
+    cap grew with the plan, DISTAN's absorption was Rp 36 and 70 juta short here)."""
+    from planning.pipeline.preparing import prepare
+
+    prep = prepare(ROOT / "scenarios" / f"{name}.yaml", check_out=False)
+    scores = prep.scores.table
+    plan = greedy_plan(build_instance(prep.dataset, scores, prep.settings))
+    assert recompute(DATA, scores, prep.settings, plan)["violations"] == []
 
 
 # --- floors no plan can keep -------------------------------------------------------------

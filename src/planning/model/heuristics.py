@@ -69,6 +69,9 @@ class _State:
         self.spent = dict.fromkeys(inst.villages["code"], 0.0)
         self.agency_spent = dict.fromkeys(inst.pagu.index, 0.0)
         self.village_cap = village_cap(inst)
+        self.share = rules.village_max_share
+        self.total = 0.0
+        """What the plan spends so far (juta Rp)."""
         self.requires = {}
         for a, b in inst.requires:
             self.requires.setdefault(a, []).append(b)
@@ -79,6 +82,33 @@ class _State:
         for lock in inst.locks:
             if lock.state == "out" or lock.units == 0:
                 self.blocked.add((lock.village, lock.program))
+
+    def cap(self) -> float:
+        """The most one village may receive now (juta Rp): s_max x the larger of
+        :func:`village_cap`'s lower bound of the plan's total spending and what the plan
+        spends already. A plan only grows while it is built, so its final total is at
+        least today's, and a village kept within s_max x today's total keeps the village
+        share rule at the end. (The one step that takes units off, :func:`_make_room`,
+        can lower the total; every quick plan is checked against every rule before use.)"""
+        if not self.share or math.isinf(self.village_cap):
+            return self.village_cap
+        return max(self.village_cap, self.share * self.total)
+
+    def cap_needed(self, key) -> float | None:
+        """The village cap (juta Rp) at which the next step of ``key`` (its minimum units
+        with the fixed cost, or one more unit) would fit, when the village cap is what
+        stops it now and its agency could pay for it; None otherwise."""
+        if not self.share or math.isinf(self.village_cap):
+            return None
+        pair = self.pairs[key]
+        have = self.units.get(key, 0)
+        if have >= pair.hi or (have == 0 and not self.can_open(key)):
+            return None
+        cost = pair.unit_cost if have else pair.unit_cost * pair.lo + pair.fixed_cost
+        if cost > self.afford(pair.agency) + EPS:
+            return None
+        need = self.spent[pair.village] + cost
+        return need if need > self.cap() + EPS else None
 
     def is_open(self, key) -> bool:
         return self.units.get(key, 0) > 0
@@ -104,6 +134,7 @@ class _State:
         self.left[pair.agency] -= cost
         self.ceiling_left -= cost
         self.spent[pair.village] += cost
+        self.total += cost
         self.agency_spent[pair.agency] = self.agency_spent.get(pair.agency, 0.0) + cost
         cell = (pair.village, pair.dimension)
         self.lifted[cell] += pair.depth * min(pair.reach * n, max(self.room[cell], 0.0))
@@ -134,6 +165,7 @@ class _State:
         self.left[pair.agency] += cost
         self.ceiling_left += cost
         self.spent[pair.village] -= cost
+        self.total -= cost
         self.agency_spent[pair.agency] -= cost
         removed = max(self.deprived[cell] - max(self.room[cell], 0.0), 0.0)
         self.room[cell] += pair.reach * n
@@ -178,7 +210,7 @@ class _State:
             total += c
         return all(c <= self.left[a] + EPS for a, c in per_agency.items()) and \
             total <= self.ceiling_left + EPS and all(
-                self.spent[v] + c <= self.village_cap + EPS for v, c in per_village.items())
+                self.spent[v] + c <= self.cap() + EPS for v, c in per_village.items())
 
     def move(self, key) -> tuple[float, float, list] | None:
         """The best chunk for ``key`` now: (gain, cost, items) or None if nothing fits."""
@@ -205,7 +237,7 @@ class _State:
             # units that reach no one more)
             useful = more
         money = min(self.afford(pair.agency),
-                    self.village_cap - self.spent[pair.village]) - base_cost
+                    self.cap() - self.spent[pair.village]) - base_cost
         affordable = math.floor((money + EPS) / pair.unit_cost) if pair.unit_cost else more
         if self.allowance is not None:
             wanted = self.allowance() - base_cost
@@ -280,14 +312,26 @@ def _fill(state: _State, only=None, enough=None) -> None:
     keys = sorted(only if only is not None else state.pairs)
     order = {key: i for i, key in enumerate(keys)}
     heap = []
-    for key in keys:
+    parked = []  # (the village cap it needs, order, key): back in the queue when it grows
+
+    def queue(key) -> None:
         found = state.move(key)
         if found:
             heapq.heappush(heap, (-found[0] / max(found[1], EPS), order[key], key))
+            return
+        need = state.cap_needed(key)
+        if need is not None:
+            heapq.heappush(parked, (need, order[key], key))
+
+    for key in keys:
+        queue(key)
     while heap:
         _neg, i, key = heapq.heappop(heap)
         found = state.move(key)
         if not found:
+            need = state.cap_needed(key)
+            if need is not None:
+                heapq.heappush(parked, (need, i, key))
             continue
         ratio = found[0] / max(found[1], EPS)
         if heap and ratio < -heap[0][0] - 1e-12:
@@ -297,10 +341,11 @@ def _fill(state: _State, only=None, enough=None) -> None:
         if enough is not None and enough():
             return
         for touched, _n in found[2]:
-            again = state.move(touched)
-            if again and touched in order:
-                heapq.heappush(heap, (-again[0] / max(again[1], EPS), order[touched],
-                                      touched))
+            if touched in order:
+                queue(touched)
+        cap = state.cap()
+        while parked and parked[0][0] <= cap + EPS:
+            queue(heapq.heappop(parked)[2])
 
 
 def _kecamatan_floor(state: _State) -> None:
