@@ -69,7 +69,8 @@ class _State:
         self.spent = dict.fromkeys(inst.villages["code"], 0.0)
         self.agency_spent = dict.fromkeys(inst.pagu.index, 0.0)
         self.village_cap = village_cap(inst)
-        self.share = rules.village_max_share
+        self.share = rules.village_max_share if not math.isinf(self.village_cap) else None
+        """s_max when the village cap grows with the plan (a finite lower bound is known)."""
         self.total = 0.0
         """What the plan spends so far (juta Rp)."""
         self.requires = {}
@@ -90,7 +91,7 @@ class _State:
         least today's, and a village kept within s_max x today's total keeps the village
         share rule at the end. (The one step that takes units off, :func:`_make_room`,
         can lower the total; every quick plan is checked against every rule before use.)"""
-        if not self.share or math.isinf(self.village_cap):
+        if not self.share:
             return self.village_cap
         return max(self.village_cap, self.share * self.total)
 
@@ -98,7 +99,7 @@ class _State:
         """The village cap (juta Rp) at which the next step of ``key`` (its minimum units
         with the fixed cost, or one more unit) would fit, when the village cap is what
         stops it now and its agency could pay for it; None otherwise."""
-        if not self.share or math.isinf(self.village_cap):
+        if not self.share:
             return None
         pair = self.pairs[key]
         have = self.units.get(key, 0)
@@ -308,20 +309,24 @@ def _cover(state: _State) -> None:
 def _fill(state: _State, only=None, enough=None) -> None:
     """Repeatedly the move with the most weighted deprivations removed per juta Rp
     (a lazy priority queue: ratios only fall as budgets and saturation room shrink),
-    among the pairs ``only`` (all by default), until ``enough()`` or nothing fits."""
+    among the pairs ``only`` (all by default), until ``enough()`` or nothing fits. A pair
+    that only the village cap stops waits (``parked``) until the cap has grown enough."""
     keys = sorted(only if only is not None else state.pairs)
     order = {key: i for i, key in enumerate(keys)}
     heap = []
     parked = []  # (the village cap it needs, order, key): back in the queue when it grows
 
+    def park(key) -> None:
+        need = state.cap_needed(key)
+        if need is not None:
+            heapq.heappush(parked, (need, order[key], key))
+
     def queue(key) -> None:
         found = state.move(key)
         if found:
             heapq.heappush(heap, (-found[0] / max(found[1], EPS), order[key], key))
-            return
-        need = state.cap_needed(key)
-        if need is not None:
-            heapq.heappush(parked, (need, order[key], key))
+        else:
+            park(key)
 
     for key in keys:
         queue(key)
@@ -329,9 +334,7 @@ def _fill(state: _State, only=None, enough=None) -> None:
         _neg, i, key = heapq.heappop(heap)
         found = state.move(key)
         if not found:
-            need = state.cap_needed(key)
-            if need is not None:
-                heapq.heappush(parked, (need, i, key))
+            park(key)
             continue
         ratio = found[0] / max(found[1], EPS)
         if heap and ratio < -heap[0][0] - 1e-12:
