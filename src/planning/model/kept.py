@@ -15,7 +15,9 @@ wall-clock limit is the safety net (in this process there is no watchdog).
 :func:`replan` is the re-plan after a change: the previous plan where it still keeps every
 rule, its neighbourhood (the previous plan's programme choices fixed outside the changed
 agencies, the rest solved), then the whole MIP from the better of them, first to a
-``quick_gap`` (a certified plan fast), then to the scenario's gap.
+``quick_gap`` (a certified plan fast), then to the scenario's gap from that plan
+improved by a local search (:mod:`planning.model.improve`); a plan left above the gap (a
+node limit) is improved the same way and certified again against the solve's bound.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from planning.model.best import load_values
 from planning.model.build import Model
 from planning.model.evaluate import start_values
 from planning.model.extract import model_units
+from planning.model.improve import improve_plan
 from planning.model.rules import check_plan
 from planning.model.solve import (
     SolveReport,
@@ -103,6 +106,24 @@ class KeptModel:
 
     def column_of(self, var: pulp.LpVariable) -> int:
         return self.column[var.name]
+
+    def keeps_rows(self, values: dict[str, float], tol: float = 1e-6) -> bool:
+        """Whether a plan's variable values (by PuLP name, missing ones 0) keep every
+        column bound and row of the model as it stands (rows synced), to ``tol``."""
+        x = np.array([float(values.get(v.name, 0.0)) for v in self.variables])
+        if np.any(x < self.col_lower - tol) or np.any(x > self.col_upper + tol):
+            return False
+        lp = self.h.getLp()
+        matrix = lp.a_matrix_
+        start = np.asarray(matrix.start_, dtype=np.int64)
+        if matrix.format_ != type(matrix.format_).kColwise or len(start) != len(x) + 1:
+            return False
+        column = np.repeat(np.arange(len(x)), np.diff(start))
+        activity = np.bincount(np.asarray(matrix.index_, dtype=np.int64),
+                               np.asarray(matrix.value_, dtype=float) * x[column],
+                               minlength=lp.num_row_)
+        return bool(np.all(activity >= np.asarray(lp.row_lower_) - tol)
+                    and np.all(activity <= np.asarray(lp.row_upper_) + tol))
 
     # -- solving ---------------------------------------------------------------------
     def _set_options(self, gap: float, nodes: int, heuristics: float | None,
@@ -275,7 +296,10 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None,
     when it still keeps every rule. ``hold`` (with ``previous``): a :func:`neighbourhood`
     solved first (``fix`` with ``free``: the pairs the change concerns; several: tried in
     turn until one has a plan). Then the whole MIP from the best start, to ``quick_gap``
-    and on to ``gap`` (one solve when ``quick_gap <= gap``); ``nodes`` and ``heuristics``:
+    and on to ``gap`` (one solve when ``quick_gap <= gap``), the second solve started from
+    the first plan improved by :func:`improved_start`; a plan that ends above ``gap`` is
+    improved the same way, its gap taken against the solve's bound; ``nodes`` and
+    ``heuristics``:
     its node limit (default the scenario's) and heuristic effort (see
     :meth:`KeptModel.solve`); ``near_gap``: the neighbourhoods' gap (default the first
     solve's, ``max(quick_gap, gap)``: the neighbourhood only gives the start of the first
@@ -315,8 +339,9 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None,
     if quick_gap > gap and first.is_plan and first.gap is not None and \
             first.gap > gap + 1e-12:
         start = {v.name: float(v.varValue or 0.0) for v in kept.variables}
-        second = kept.solve(start=start, gap=gap, nodes=nodes, heuristics=heuristics,
-                            bounds=held)
+        better = improved_start(kept, first.objective, held)
+        second = kept.solve(start=better or start, gap=gap, nodes=nodes,
+                            heuristics=heuristics, bounds=held)
         bound = _tighter(first.bound, second.bound)
         if second.is_plan and second.objective >= first.objective - 1e-9:
             report, units = dataclasses.replace(second, bound=bound, gap=relative_gap(
@@ -327,10 +352,37 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None,
             report = dataclasses.replace(first, gap_target=gap, bound=bound,
                                          gap=relative_gap(first.objective, bound),
                                          status=classify(first.objective, bound, gap))
+    if report.is_plan and report.gap is not None and report.gap > gap + 1e-12:
+        better = improved_start(kept, report.objective, held)
+        if better is not None:  # a plan left above the gap (a node limit): improved
+            load_values(kept.m, better)
+            value = _value(kept, better)
+            units = model_units(kept.m)
+            report = dataclasses.replace(report, objective=value,
+                                         gap=relative_gap(value, report.bound),
+                                         status=classify(value, report.bound, gap))
     if report.is_plan and report.objective > start_value + 1e-9:
         source = "mip"
     return Replan(units, report, first, quick_seconds, time.perf_counter() - t0, source,
                   quick_units)
+
+
+def improved_start(kept: KeptModel, objective: float,
+                   bounds: dict[int, tuple[float, float]]) -> dict[str, float] | None:
+    """The variable values of a better plan than the kept model's current solution
+    (worth ``objective``), found by :func:`planning.model.improve.improve_plan`, when
+    it keeps the held column ``bounds`` and every row of the model; else None. The start
+    of a re-plan's second solve: from a better plan HiGHS needs fewer of its sub-MIPs
+    (bench/README.md, ``bench_analysis.py`` part (a))."""
+    instance = kept.m.instance
+    better = improve_plan(instance, model_units(kept.m))
+    if better is None:
+        return None
+    values = start_values(instance, better)
+    if _value(kept, values) <= objective + 1e-9 or not _within(kept, values, bounds) \
+            or not kept.keeps_rows(values):
+        return None
+    return values
 
 
 def _within(kept: KeptModel, values: dict[str, float],
