@@ -221,3 +221,34 @@ def test_a_replan_after_a_pagu_change_ends_within_the_gap_from_the_improved_star
     finally:
         kept.sync(planner.set_budgets({"DP2KBP3A": today}, check=False))
     pd.testing.assert_frame_equal(runs[0].units, runs[1].units)
+
+
+def test_a_curve_point_the_root_leaves_above_the_gap_is_improved_and_certified_again(
+        baseline, monkeypatch):
+    """A budget-curve point (all pagu x 1.04 from the plan at x 1.02, as the curve's
+    chain goes; solved to the root): the root's plan is above the 1 % gap, the local
+    search improves it (source ``improved``), and the point reports the improved plan's
+    own value (evaluate), a gap against the same bound, and a smaller gap than without the
+    search; every rule kept."""
+    import planning.model.kept as kept_module
+    from planning.analysis.rakor.curves import UP, scaled_pagu, solve_point
+
+    _prep, planner, kept, base = baseline
+    today = planner.instance.pagu.astype(float).copy()
+    try:
+        below = solve_point(planner, kept, scaled_pagu(today, 1.02), 1.02, base.units, UP)
+        with monkeypatch.context() as m:
+            m.setattr(kept_module, "improved_start", lambda *_a, **_k: None)
+            plain = solve_point(planner, kept, scaled_pagu(today, 1.04), 1.04, below.units,
+                                UP)
+        point = solve_point(planner, kept, scaled_pagu(today, 1.04), 1.04, below.units, UP)
+        assert check_plan(planner.instance, point.units) == []
+        worth = evaluate(planner.instance, point.units).objective
+    finally:
+        kept.sync(planner.set_budgets({a: float(v) for a, v in today.items()}, check=False))
+    assert plain.gap > planner.settings.solver.gap
+    assert point.source == "improved"
+    assert point.objective == pytest.approx(worth, rel=1e-9)
+    assert point.bound == pytest.approx(plain.bound, rel=1e-9)
+    assert point.gap == pytest.approx((point.bound - worth) / point.bound, rel=1e-9)
+    assert point.gap < plain.gap

@@ -235,7 +235,8 @@ class Replan:
     quick_seconds: float
     seconds: float
     source: str
-    """Where the final plan came from: ``previous``, ``neighbourhood`` or ``mip``."""
+    """Where the final plan came from: ``previous``, ``neighbourhood``, ``mip`` or
+    ``improved`` (the solve's plan, left above the gap, improved by the local search)."""
     quick_units: pd.DataFrame | None = None
     """The first certified plan (the plan of ``quick``)."""
 
@@ -352,17 +353,17 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None,
             report = dataclasses.replace(first, gap_target=gap, bound=bound,
                                          gap=relative_gap(first.objective, bound),
                                          status=classify(first.objective, bound, gap))
+    if report.is_plan and report.objective > start_value + 1e-9:
+        source = "mip"
     if report.is_plan and report.gap is not None and report.gap > gap + 1e-12:
         better = improved_start(kept, report.objective, held)
         if better is not None:  # a plan left above the gap (a node limit): improved
             load_values(kept.m, better)
             value = _value(kept, better)
-            units = model_units(kept.m)
+            units, source = model_units(kept.m), "improved"
             report = dataclasses.replace(report, objective=value,
                                          gap=relative_gap(value, report.bound),
                                          status=classify(value, report.bound, gap))
-    if report.is_plan and report.objective > start_value + 1e-9:
-        source = "mip"
     return Replan(units, report, first, quick_seconds, time.perf_counter() - t0, source,
                   quick_units)
 
