@@ -252,3 +252,18 @@ def test_a_curve_point_the_root_leaves_above_the_gap_is_improved_and_certified_a
     assert point.bound == pytest.approx(plain.bound, rel=1e-9)
     assert point.gap == pytest.approx((point.bound - worth) / point.bound, rel=1e-9)
     assert point.gap < plain.gap
+
+
+def test_an_instance_above_the_size_limit_is_not_searched(monkeypatch):
+    """Above MAX_PAIRS pairs the search is skipped (the exchanges grow with the square of
+    an agency's pairs): the same greedy plan it improves at the limit gives None above."""
+    import planning.model.improve as improve
+    from planning.model import build_instance, greedy_plan
+
+    prep = prepare(ROOT / "scenarios" / "baseline.yaml", check_out=False)
+    inst = build_instance(prep.dataset, prep.scores.table, prep.settings)
+    greedy = greedy_plan(inst)
+    monkeypatch.setattr(improve, "MAX_PAIRS", len(inst.pairs))
+    assert improve_plan(inst, greedy) is not None
+    monkeypatch.setattr(improve, "MAX_PAIRS", len(inst.pairs) - 1)
+    assert improve_plan(inst, greedy) is None

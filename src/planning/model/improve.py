@@ -26,8 +26,9 @@ the rules of :mod:`planning.model.check` on arrays) and the final plan once more
 :func:`planning.model.check_plan`. The search is deterministic: no random numbers, ties
 broken by the pairs' order.
 
-Only one-year instances of at most :data:`MAX_PAIRS` pairs are searched (the exchanges
-are all pairs of pairs of one agency or one village).
+Only instances of at most :data:`MAX_PAIRS` pairs are searched (the exchanges are all
+pairs of pairs of one agency or one village, so their number grows with the square of an
+agency's pairs).
 """
 
 from __future__ import annotations
@@ -46,8 +47,11 @@ from planning.model.rules import check_plan
 MAX_MOVES = 500
 #: moves valued exactly per step, best estimated gain first
 TRIES = 30
-#: the largest instance searched (pairs); beyond it :func:`improve_plan` returns None
-MAX_PAIRS = 4000
+#: the largest instance searched (pairs); beyond it :func:`improve_plan` returns None.
+#: The baseline's 27 focus villages have 571 pairs (a search from a re-plan's first plan:
+#: 10-140 ms); all 148 villages of Buleleng have 3,150 pairs and 1.2 million exchanges,
+#: where a search from the greedy plan took 14.5 s: not searched
+MAX_PAIRS = 1500
 #: tolerance of the rule checks (juta Rp, deprived units), as :mod:`planning.model.check`
 TOL = 1e-6
 
@@ -82,7 +86,8 @@ class LocalSearch:
         self.keys = list(zip(pairs["village"], pairs["program"], strict=True))
         self.key_row = {key: i for i, key in enumerate(self.keys)}
         villages = list(instance.villages["code"])
-        agencies = list(instance.pagu.index)
+        agencies = list(instance.pagu.index) + sorted(set(pairs["agency"])
+                                                      - set(instance.pagu.index))
         programs = sorted(set(pairs["program"]))
         kecamatan = sorted(set(instance.villages["kecamatan_code"]))
         self.village = _codes(pairs["village"], villages)
@@ -172,8 +177,8 @@ class LocalSearch:
         """Pagu B_a and absorption targets A_a (juta Rp), capacity K_p (villages), the
         package, shares, coverage, ceiling and dimension floors of the rules."""
         rules = instance.settings.rules
-        self.pagu = np.array([float(instance.pagu[a]) if rules.budget_limits else math.inf
-                              for a in agencies])
+        self.pagu = np.array([float(instance.pagu[a]) if rules.budget_limits
+                              and a in instance.pagu.index else math.inf for a in agencies])
         self.absorption = np.zeros(len(agencies))
         for floor in floors.absorption_floors(instance):
             self.absorption[agencies.index(floor.agency)] = max(floor.target, 0.0)
@@ -441,10 +446,10 @@ def improve_plan(instance: Instance, plan: pd.DataFrame) -> pd.DataFrame | None:
     rule, or when the instance is larger than :data:`MAX_PAIRS` pairs."""
     if len(instance.pairs) > MAX_PAIRS or plan is None or plan.empty:
         return None
-    search = LocalSearch(instance)
     try:
+        search = LocalSearch(instance)
         start = search.units(plan)
-    except KeyError:
+    except KeyError:  # a pair or cell the instance's tables do not have: no search
         return None
     if search.broken(start) is not None:
         return None
