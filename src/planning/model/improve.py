@@ -79,7 +79,6 @@ class LocalSearch:
     A plan is a vector u of units, one entry per row of ``instance.pairs``."""
 
     def __init__(self, instance: Instance):
-        self.instance = instance
         pairs = instance.pairs.reset_index(drop=True)
         rules = instance.settings.rules
         self.n = len(pairs)
