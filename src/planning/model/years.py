@@ -21,6 +21,7 @@ recorded as delivered (``history``) is fixed and its started works are continued
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import math
 import time
@@ -160,20 +161,26 @@ class HistoryState:
     lifted: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     """Their lift (depth-weighted), by (village, dimension)."""
 
+    @functools.cached_property
+    def _starts(self) -> dict[tuple[str, str], list[tuple[int, int]]]:
+        """(village, program) -> [(year, units started)] of the recorded rows."""
+        out: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        for year, v, p, started in zip(self.units["year"], self.units["village"],
+                                       self.units["program"], self.units["started"],
+                                       strict=True):
+            out.setdefault((str(v), str(p)), []).append((int(year), int(started)))
+        return out
+
     def committed(self, v: str, p: str, t: int, n: int) -> int:
         """Units of works started in recorded years still in work in year t."""
-        if self.units.empty or n <= 1:
+        if n <= 1:
             return 0
-        rows = self.units[(self.units["village"] == v) & (self.units["program"] == p)]
-        return int(sum(int(r.started) for r in rows.itertuples(index=False)
-                       if r.year > t - n))
+        return sum(started for year, started in self._starts.get((v, p), ())
+                   if year > t - n)
 
     def used(self, v: str, p: str) -> int:
         """Units started in the recorded years (against the need cap)."""
-        if self.units.empty:
-            return 0
-        rows = self.units[(self.units["village"] == v) & (self.units["program"] == p)]
-        return int(rows["started"].sum())
+        return sum(started for _year, started in self._starts.get((v, p), ()))
 
 
 def add_continuation(ym: YearsModel) -> None:
@@ -417,8 +424,8 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
         whole = kept_value + float(report.objective or 0.0)
         step_gaps.append(_whole_gap(report, kept_value))
         changed = None
-        implied = {t: _refocus(ds, scoring, _left_after(ym, state, t))
-                   for t in (planned[1:] if horizon.rescore else [])}
+        lefts = _lefts_after(ym, state) if horizon.rescore else {}
+        implied = {t: _refocus(ds, scoring, lefts[t]) for t in planned[1:] if t in lefts}
         for t, (new, table_t) in implied.items():
             scored[t] = table_t
             if changed is None and new != focus[t]:
@@ -652,14 +659,18 @@ def build_years(base: Instance, settings: ModelSettings, focus: dict[int, list[s
                     start_stock=state.start_stock)
     last = planned[-1]
     for t, m in models.items():
+        pairs = m.instance.pairs
+        his = dict(zip(zip(pairs["village"], pairs["program"], strict=True), pairs["hi"],
+                       strict=True))
+        chosen = set(focus[t])
         for v, p in m.x:
             n = int(duration[p])
-            if v not in focus[t] or t + n - 1 > last:
+            if v not in chosen or t + n - 1 > last:
                 continue
             if n <= 1:
                 ym.starts[(v, p, t)] = None
             else:
-                hi = int(m.instance.pairs.set_index(["village", "program"]).at[(v, p), "hi"])
+                hi = int(his[(v, p)])
                 ym.starts[(v, p, t)] = prob.add_variable(f"start_{p}_{v}_t{t}", lowBound=0,
                                                          upBound=hi, cat=pulp.LpInteger)
     for t, m in models.items():  # a one-year programme runs only where it can start
@@ -681,20 +692,20 @@ def _units_of(ym: YearsModel, t: int) -> pd.DataFrame:
     return frame[frame["units"] > 0].reset_index(drop=True)
 
 
-def _left_after(ym: YearsModel, state: _State, year: int) -> pd.DataFrame:
-    """The deprived left at the start of ``year`` under the current solution."""
+def _lefts_after(ym: YearsModel, state: _State) -> dict[int, pd.DataFrame]:
+    """Per planned year after the first: the deprived left at its start under the
+    current solution (village, dimension, deprived)."""
     stock = state.deprived.set_index(["village", "dimension"])["deprived"].astype(float)
-    for t in ym.planned:
-        if t >= year:
-            break
+    out: dict[int, pd.DataFrame] = {}
+    for t, following in zip(ym.planned, ym.planned[1:], strict=False):
         if t > ym.planned[0]:
             stock = stock + state.flow
         inst = _with_stock(ym.years[t].instance, stock)
         ev = evaluate(inst, _units_of(ym, t))
         stock = stock - ev.removed.set_index(["village", "dimension"])["removed"].reindex(
             stock.index, fill_value=0.0)
-    stock = stock + state.flow
-    return stock.clip(lower=0.0).rename("deprived").reset_index()
+        out[following] = (stock + state.flow).clip(lower=0.0).rename("deprived").reset_index()
+    return out
 
 
 def _refocus(ds, scoring, left: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
