@@ -16,7 +16,13 @@ villages, balanced settings, gap 1 %), all in one process with the kept model
 (e) the price of every rule of the scenario (:mod:`planning.analysis.rakor.rule_prices`,
     from the scenario's own plan made by ``allocate``);
 (f) why and why not (:func:`planning.analysis.rakor.why.explain_villages`): the 27 focus
-    villages and the candidates of their kecamatan, then the entry thresholds.
+    villages and the candidates of their kecamatan, then the entry thresholds;
+(g) with ``--floor F1,F2,...``: what the curve's points cost HiGHS even when their plans
+    are known. At each factor every pagu is scaled, the best plan HiGHS finds within
+    ``--floor-nodes`` nodes and 0.3 % (the "known" plan; its seconds are not counted) is
+    given as the start of a fresh solve to the scenario's gap: the seconds of that solve
+    are the least a point within the gap costs with HiGHS's bound, whatever finds the
+    plans (the lower limit of part (b)'s time).
 
 The machine's load (``os.getloadavg()``) is printed before and after each part: on a
 busy machine the seconds are pessimistic.
@@ -94,6 +100,8 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--agency-curves", action="store_true")
     parser.add_argument("--skip", default="", help="parts to skip, e.g. 'a,c'")
+    parser.add_argument("--floor", default="", help="part (g): factors, e.g. '0.6,1.2'")
+    parser.add_argument("--floor-nodes", type=int, default=3000)
     args = parser.parse_args()
     skip = set(args.skip.split(","))
     pd.set_option("display.width", 200)
@@ -178,6 +186,43 @@ def main() -> None:
         print(f"  seconds {({k: round(v, 1) for k, v in why.seconds.items()})}: "
               f"{int(why.villages['in_plan'].sum())} villages in the plan, "
               f"{len(why.villages)} rows, {len(why.entries)} items at zero [{load()}]")
+
+    if args.floor:
+        print(f"\n(g) certifying curve points from known plans [{load()}]")
+        base_pagu = pd.Series(dict(planner.instance.pagu.astype(float)))
+        rows = [certify_known(planner, kept, base_pagu, float(f), args.floor_nodes)
+                for f in args.floor.split(",")]
+        table = pd.DataFrame(rows)
+        print(table.round(4).to_string(index=False))
+        done = table.dropna(subset=["certify_s"])
+        print(f"  certifying from the known plan: {done['certify_s'].sum():.2f} s for "
+              f"{len(done)} points, {done['certify_s'].mean():.3f} s a point; "
+              f"{int((done['gap'] <= planner.settings.solver.gap + 1e-12).sum())} within "
+              f"the gap [{load()}]")
+
+
+def certify_known(planner: Planner, kept: KeptModel, base_pagu: pd.Series, factor: float,
+                  nodes: int) -> dict:
+    """Part (g) at one factor: the best plan within ``nodes`` nodes (to 0.3 %), then a
+    fresh solve to the scenario's gap started from it (seconds, gap, nodes)."""
+    from planning.analysis.rakor.curves import scaled_pagu
+
+    kept.sync(planner.set_budgets(scaled_pagu(base_pagu, factor), check=False))
+    try:
+        known = kept.solve(gap=0.003, nodes=nodes)
+        row = {"factor": factor, "known": known.objective, "known_bound": known.bound,
+               "known_s": known.runtime, "certify_s": None, "gap": None, "at_root": None}
+        if not known.is_plan:
+            return row
+        start = {v.name: float(v.varValue or 0.0) for v in kept.variables}
+        certified = kept.solve(start=start)
+        root = kept.solve(start=start, nodes=1)
+        row.update(certify_s=certified.runtime, gap=certified.gap,
+                   at_root=bool(root.gap is not None and certified.gap is not None
+                                and root.gap <= certified.gap + 1e-12))
+        return row
+    finally:
+        kept.sync(planner.set_budgets(dict(base_pagu), check=False))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ import yaml
 from typer.testing import CliRunner
 
 from planning.apps.cli import app
+from planning.i18n.glossary import term
+from planning.report.labels import column
 
 from .conftest import ROOT
 
@@ -59,6 +61,25 @@ def test_every_analysis_is_written_with_its_figure_and_sheet(small):
     header = next(r for r in curve.iter_rows() if r[0].value == "faktor pagu")
     first = curve.cell(header[0].row + 1, 1)
     assert first.value == pytest.approx(0.5) and first.number_format == "0.0%"
+
+
+def test_the_curve_sheet_says_in_words_how_each_point_was_solved(small):
+    """The CSV keeps the codes of each point's status and plan source; the Indonesian
+    sheet shows the glossary's words for them, row by row, and no code."""
+    _path, (out, _), _output = small
+    table = pd.read_csv(out / "analysis_budget_curve.csv")
+    sheet = openpyxl.load_workbook(out / "rencana_alokasi.xlsx")["Kurva Anggaran"]
+    rows = list(sheet.iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if r and r[0] == "faktor pagu")
+    header = list(rows[at])
+    status, source = (header.index(column("status", "id")),
+                      header.index(column("source", "id")))
+    shown = rows[at + 1: at + 1 + len(table)]
+    assert [r[status] for r in shown] == [term(f"solve.{c}") for c in table["status"]]
+    assert [r[source] for r in shown] == [term(f"curve_source.{c}")
+                                          for c in table["source"]]
+    codes = set(table["status"]) | set(table["source"])
+    assert {"optimal", "base"} <= codes and not codes & {v for r in shown for v in r}
 
 
 def test_a_rerun_writes_the_same_files(small):

@@ -53,6 +53,9 @@ FAMILIES = {
     "change": "Between two plans / Antara dua rencana",
     "focus": "Why not a focus village / Mengapa bukan desa fokus",
     "entry": "Items of the why analysis / Butir analisis mengapa",
+    "solve": "How a plan was solved / Status penyelesaian rencana",
+    "curve_source": "Where a budget curve point's plan comes from / Asal rencana titik "
+                    "kurva anggaran",
     "source": "The 2020 focus villages in their source / Desa fokus 2020 di sumbernya",
     "word": "Words of the trade / Istilah",
 }

@@ -204,6 +204,18 @@ def spec_of(frame: pd.DataFrame, lang: str, headers: dict[str, str] | None = Non
     return [(c, headers.get(c) or header(c, lang), _kind(c, frame[c])) for c in frame.columns]
 
 
+#: the code columns of the analysis tables and their glossary families: a solve's status
+#: and where a curve point's plan came from, in the planners' words on the sheets (the CSV
+#: files keep the codes)
+CODED_COLUMNS = {"status": "solve", "source": "curve_source"}
+
+
+def in_words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with the values of its :data:`CODED_COLUMNS` as the glossary's terms."""
+    return frame.assign(**{c: [coded(family, v, lang) for v in frame[c]]
+                           for c, family in CODED_COLUMNS.items() if c in frame})
+
+
 def _dimension_headers(frame: pd.DataFrame, dims: dict[str, str], prefix: str) -> dict:
     return {c: f"{prefix} {dims.get(c.split('_', 1)[1], c.split('_', 1)[1])}"
             for c in frame.columns if c.startswith(("change_", "removed_"))
@@ -217,8 +229,8 @@ def write_sheets(book, analysis: Analysis, dims: dict[str, str], figures: dict[s
     ran; the figures (PNG bytes by file name) are placed beside their tables."""
     lang = book.lang
     if analysis.prices is not None:
-        frame = analysis.prices.assign(rule=[rule_label(r, lang)
-                                             for r in analysis.prices["rule"]])
+        frame = in_words(analysis.prices, lang).assign(
+            rule=[rule_label(r, lang) for r in analysis.prices["rule"]])
         ws = book.add(sheet("rule_prices", lang))
         row = book.heading_row(ws, book.top, sheet("rule_prices", lang), book.title)
         book.paragraph(ws, row, words("analysis.prices_note", lang))
@@ -237,6 +249,7 @@ def write_sheets(book, analysis: Analysis, dims: dict[str, str], figures: dict[s
                              ("analysis.agency_curves", analysis.agencies)):
             if frame is None:
                 continue
+            frame = in_words(frame, lang)
             row = book.heading_row(ws, row, words(title, lang))
             row = book.table(ws, frame, spec_of(frame, lang, _dimension_headers(
                 frame, dims, words("analysis.removed", lang))), row=row, freeze=False,
@@ -279,7 +292,7 @@ def agency_section(book, ws, row: int, analysis: Analysis, agency: str) -> int:
     for title, frame in parts:
         if frame is None or "agency" not in frame or not (frame["agency"] == agency).any():
             continue
-        rows = frame[frame["agency"] == agency].drop(columns="agency")
+        rows = in_words(frame[frame["agency"] == agency].drop(columns="agency"), lang)
         row = book.heading_row(ws, row, words(title, lang))
         row = book.table(ws, rows, spec_of(rows, lang), row=row, freeze=False,
                          autofilter=False)
