@@ -135,3 +135,35 @@ def test_the_kept_lp_relaxation_gives_the_watched_solvers_bound(baseline):
         assert quick_kept.best is not None
         assert not check_plan(planner.instance, quick_kept.best)
         assert quick_kept.best_objective <= lp_kept.objective + 1e-6
+
+
+@pytest.mark.parametrize(("seed", "n_v", "n_p"), TINY[:3])
+def test_lifting_for_probing_reaches_highs_on_both_paths_and_the_best_is_kept(
+        seed, n_v, n_p, monkeypatch):
+    """``solver.lifting_for_probing`` (HiGHS's ``mip_lifting_for_probing``) is handed to
+    HiGHS by the kept model and by ``solve_model``, and with it both still find the
+    enumerated best plan."""
+    from planning.model import solve as solve_mod
+
+    inst = tiny_instance(seed, n_v, n_p)
+    solver = inst.settings.solver.model_copy(update={"lifting_for_probing": 1})
+    inst = dataclasses.replace(inst, settings=inst.settings.model_copy(
+        update={"solver": solver}))
+    best = brute_force(inst)
+    kept = KeptModel(build_model(inst), solver)
+    report = kept.solve()
+    value = kept.h.getOptionValue("mip_lifting_for_probing")
+    assert (value[1] if isinstance(value, tuple) else value) == 1
+    assert report.objective == pytest.approx(best, abs=1e-6)
+
+    seen = []
+
+    class Spy(solve_mod._HiGHS):
+        def __init__(self, *args, **kwargs):
+            seen.append(kwargs)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(solve_mod, "_HiGHS", Spy)
+    fresh = solve_mod.solve_model(build_model(inst), solver)
+    assert seen and all(k["mip_lifting_for_probing"] == 1 for k in seen)
+    assert fresh.objective == pytest.approx(best, abs=1e-6)

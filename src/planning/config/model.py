@@ -162,6 +162,11 @@ class Solver(_Frozen):
     """The share of HiGHS's work spent on primal heuristics (``mip_heuristic_effort``;
     0.05 is HiGHS's default). A multi-year plan finds its near-optimal plans sooner with
     more (0.3 in rpjmd-2026-2030.yaml; bench/README.md). Work, not time: runs repeat."""
+    lifting_for_probing: int = Field(default=-1, ge=-1)
+    """HiGHS's ``mip_lifting_for_probing``: the level of lifting in its probing, -1 none
+    (HiGHS's default). A multi-year plan proves its gap sooner with 1 (on in
+    rpjmd-2026-2030.yaml, where it halves the first step's solve; bench/README.md); on the
+    one-year scenarios it made re-plans slower. Work, not time: runs repeat."""
     log: bool = False
     memory_limit_gb: float | None = Field(default=4.0, gt=0)
     """GiB of memory (address space) the solver's process may take beyond what it

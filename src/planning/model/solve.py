@@ -458,6 +458,7 @@ def _solve_highs(m: Model, settings: Solver, start, relax: bool) -> SolveReport:
                         threads=settings.threads, random_seed=seed, mip_abs_gap=1e-6,
                         mip_max_nodes=settings.node_limit,
                         mip_heuristic_effort=settings.heuristic_effort,
+                        mip_lifting_for_probing=settings.lifting_for_probing,
                         presolve="on" if settings.presolve else "off")
         kind, info = _run_highs_guarded(m, solver, settings.time_limit,
                                         settings.memory_limit_gb)
