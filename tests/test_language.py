@@ -230,6 +230,20 @@ def test_display_helper_names_headers_flags_missing_values_and_codes(ds):
     assert shown(None, "id") is None
 
 
+def test_a_curve_table_shows_how_each_point_was_solved_in_words():
+    """A budget curve's status and plan source, as notebook 06 and the explorer show the
+    table: the glossary's words in both languages."""
+    curve = pd.DataFrame({"factor": [0.5, 1.0, 1.2], "status": ["infeasible", "given",
+                                                                  "optimal"],
+                          "source": ["none", "base", "improved"]})
+    for lang in ("id", "en"):
+        out = shown(curve, lang)
+        assert out.iloc[:, 1].tolist() == [term(f"solve.{c}", lang) for c in curve["status"]]
+        assert out.iloc[:, 2].tolist() == [term(f"curve_source.{c}", lang)
+                                           for c in curve["source"]]
+    assert shown(curve, "id").iloc[2, 1] == "dalam target selisih"
+
+
 def test_why_sheet_names_the_binding_rules_and_items_in_words(ds):
     binding = [("pagu", "DINKES", 450.0, 450.0), ("max_units", "DISTAN-HORTI", 3.0, 3.0)]
     assert binding_label(binding, "id") == (
