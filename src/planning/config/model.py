@@ -164,9 +164,9 @@ class Solver(_Frozen):
     more (0.3 in rpjmd-2026-2030.yaml; bench/README.md). Work, not time: runs repeat."""
     lifting_for_probing: int = Field(default=-1, ge=-1)
     """HiGHS's ``mip_lifting_for_probing``: the level of lifting in its probing, -1 none
-    (HiGHS's default). A multi-year plan proves its gap sooner with 1 (on in
-    rpjmd-2026-2030.yaml, where it halves the first step's solve; bench/README.md); on the
-    one-year scenarios it made re-plans slower. Work, not time: runs repeat."""
+    (HiGHS's default). With 1 the shipped five-year plan took 29 s instead of 38 s but its
+    re-plan 22 s instead of 18 s, and on variants of it faster, slower or the same
+    (bench/README.md): on in no shipped scenario. Work, not time: runs repeat."""
     log: bool = False
     memory_limit_gb: float | None = Field(default=4.0, gt=0)
     """GiB of memory (address space) the solver's process may take beyond what it

@@ -204,9 +204,9 @@ def spec_of(frame: pd.DataFrame, lang: str, headers: dict[str, str] | None = Non
     return [(c, headers.get(c) or header(c, lang), _kind(c, frame[c])) for c in frame.columns]
 
 
-#: the code columns of the analysis tables and their glossary families: a solve's status
-#: and where a curve point's plan came from, in the planners' words on the sheets (the CSV
-#: files keep the codes)
+#: the code columns of the analysis tables written in the planners' words on the sheets
+#: (a solve's status, where a curve point's plan came from; the CSV files keep the codes),
+#: by their glossary family
 CODED_COLUMNS = {"status": "solve", "source": "curve_source"}
 
 
