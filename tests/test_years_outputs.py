@@ -26,6 +26,7 @@ from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
 from planning.apps.cli import app
+from planning.i18n.glossary import term
 from planning.model.solve import SolveReport
 from planning.report.roundtrip import RoundTripError
 from planning.report.years import (
@@ -394,6 +395,9 @@ def test_the_workbook_has_every_sheet_and_the_results_folder_every_file(first_ru
     block = summary["years"]
     assert block["years"] == list(range(2026, 2031))
     assert block["status"] in ("optimal", "feasible")
+    shown = [row for row in book["Ringkasan"].iter_rows(values_only=True)
+             if row and row[0] == "status"]
+    assert [row[1] for row in shown] == [term(f"solve.{block['status']}", "id")]
     assert block["gap"] is not None and block["bound"] is not None
     assert block["objective"] == pytest.approx(plan.report.objective)
     assert [y["year"] for y in block["per_year"]] == block["years"]

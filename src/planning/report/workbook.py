@@ -432,7 +432,7 @@ def _summary_sheet(book: _Book, ds: DataSet, allocation, summary: dict) -> None:
     solver = " ".join(str(summary[k]) for k in ("solver", "solver_version") if summary.get(k))
     first = book.heading_row(ws, TOP + 2, words("block.solve", lang))
     row = book.pairs(ws, first, [
-        (words("status", lang), summary.get("status"), "text"),
+        (words("status", lang), coded("solve", summary.get("status"), lang), "text"),
         (words("plan_label", lang), summary.get("label") or words("proven", lang), "text"),
         (words("node_limit", lang), summary.get("node_limit"), "general"),
         (words("max_gap", lang), summary.get("max_gap"), "gap"),

@@ -38,6 +38,7 @@ import pandas as pd
 from planning.data import DataSet
 from planning.data.summary import synthetic_note
 from planning.i18n import MESSAGES, number, text
+from planning.i18n.glossary import coded
 from planning.report.labels import column, plan_label, sheet, words
 from planning.report.workbook import (
     CREATED,
@@ -283,7 +284,7 @@ def _summary_sheet(book: _Book, plan, block: dict, ds: DataSet) -> None:
     ws.freeze_panes(TOP + 1, 0)
     row = book.heading_row(ws, TOP + 2, words("block.solve", lang))
     row = book.pairs(ws, row, [
-        (words("status", lang), block["status"], "text"),
+        (words("status", lang), coded("solve", block["status"], lang), "text"),
         (words("plan_label", lang), block["label"] or words("proven", lang), "text"),
         (words("objective", lang), block["objective"], "num"),
         (words("bound", lang), block["bound"], "num"),
