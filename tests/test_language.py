@@ -242,6 +242,9 @@ def test_a_curve_table_shows_how_each_point_was_solved_in_words():
         assert out.iloc[:, 2].tolist() == [term(f"curve_source.{c}", lang)
                                            for c in curve["source"]]
     assert shown(curve, "id").iloc[2, 1] == "dalam target selisih"
+    kept = shown(pd.DataFrame({"neighbourhood": ["extend", "extend_choices", "fix"]}), "en")
+    assert kept.iloc[:, 0].tolist() == [term(f"neighbourhood.{c}", "en")
+                                        for c in ("extend", "extend_choices", "fix")]
 
 
 def test_why_sheet_names_the_binding_rules_and_items_in_words(ds):

@@ -80,6 +80,12 @@ def test_the_curve_sheet_says_in_words_how_each_point_was_solved(small):
                                           for c in table["source"]]
     codes = set(table["status"]) | set(table["source"])
     assert {"optimal", "base"} <= codes and not codes & {v for r in shown for v in r}
+    marginal = pd.read_csv(out / "analysis_marginal_value.csv")
+    at = next(i for i, r in enumerate(rows) if r and r[0] == column("agency", "id")
+              and column("neighbourhood", "id") in r)
+    kept = list(rows[at]).index(column("neighbourhood", "id"))
+    assert [r[kept] for r in rows[at + 1: at + 1 + len(marginal)]] == [
+        term(f"neighbourhood.{c}") for c in marginal["neighbourhood"]]
 
 
 def test_a_rerun_writes_the_same_files(small):

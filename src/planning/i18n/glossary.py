@@ -56,6 +56,8 @@ FAMILIES = {
     "solve": "How a plan was solved / Status penyelesaian rencana",
     "curve_source": "Where a budget curve point's plan comes from / Asal rencana titik "
                     "kurva anggaran",
+    "neighbourhood": "What the marginal value of a pagu keeps of today's plan / Yang "
+                     "dipertahankan nilai marjinal pagu dari rencana hari ini",
     "source": "The 2020 focus villages in their source / Desa fokus 2020 di sumbernya",
     "word": "Words of the trade / Istilah",
 }

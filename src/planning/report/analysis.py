@@ -205,9 +205,10 @@ def spec_of(frame: pd.DataFrame, lang: str, headers: dict[str, str] | None = Non
 
 
 #: the code columns of the analysis tables written in the planners' words on the sheets
-#: (a solve's status, where a curve point's plan came from; the CSV files keep the codes),
-#: by their glossary family
-CODED_COLUMNS = {"status": "solve", "source": "curve_source"}
+#: (a solve's status, where a curve point's plan came from, what a marginal value kept of
+#: today's plan; the CSV files keep the codes), by their glossary family
+CODED_COLUMNS = {"status": "solve", "source": "curve_source",
+                 "neighbourhood": "neighbourhood"}
 
 
 def in_words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -43,6 +43,7 @@ VALUE_FAMILIES = {
     "sector": ("sector",), "top_group": ("dimension", "sector"),
     "cost_status": ("status",), "pagu_status": ("status",),
     "status": ("status", "change", "solve"), "source": ("curve_source",),
+    "neighbourhood": ("neighbourhood",),
     "type": ("type",), "unit": ("unit",), "plan": ("plan",),
     "index": ("index",), "status_2020": ("source",),
     "kind": ("kind", "entry"), "focus_reason": ("focus",),
