@@ -138,23 +138,32 @@ def test_the_kept_lp_relaxation_gives_the_watched_solvers_bound(baseline):
 
 
 @pytest.mark.parametrize(("seed", "n_v", "n_p"), TINY[:3])
-def test_lifting_for_probing_reaches_highs_on_both_paths_and_the_best_is_kept(
+def test_lifting_and_heuristic_effort_reach_highs_on_both_paths_and_the_best_is_kept(
         seed, n_v, n_p, monkeypatch):
-    """``solver.lifting_for_probing`` (HiGHS's ``mip_lifting_for_probing``) is handed to
-    HiGHS by the kept model and by ``solve_model``, and with it both still find the
-    enumerated best plan."""
+    """``solver.lifting_for_probing`` (HiGHS's ``mip_lifting_for_probing``) and
+    ``solver.heuristic_effort`` (``mip_heuristic_effort``) are handed to HiGHS by the kept
+    model and by ``solve_model``, and with them both still find the enumerated best plan;
+    a caller's own effort (``heuristics=``) still overrides the scenario's."""
     from planning.model import solve as solve_mod
 
     inst = tiny_instance(seed, n_v, n_p)
-    solver = inst.settings.solver.model_copy(update={"lifting_for_probing": 1})
+    solver = inst.settings.solver.model_copy(update={"lifting_for_probing": 1,
+                                                     "heuristic_effort": 0.3})
     inst = dataclasses.replace(inst, settings=inst.settings.model_copy(
         update={"solver": solver}))
     best = brute_force(inst)
     kept = KeptModel(build_model(inst), solver)
     report = kept.solve()
-    value = kept.h.getOptionValue("mip_lifting_for_probing")
-    assert (value[1] if isinstance(value, tuple) else value) == 1
+
+    def option(name):
+        value = kept.h.getOptionValue(name)
+        return value[1] if isinstance(value, tuple) else value
+
+    assert option("mip_lifting_for_probing") == 1
+    assert option("mip_heuristic_effort") == pytest.approx(0.3)
     assert report.objective == pytest.approx(best, abs=1e-6)
+    kept.solve(heuristics=0.1)
+    assert option("mip_heuristic_effort") == pytest.approx(0.1)
 
     seen = []
 
@@ -166,4 +175,5 @@ def test_lifting_for_probing_reaches_highs_on_both_paths_and_the_best_is_kept(
     monkeypatch.setattr(solve_mod, "_HiGHS", Spy)
     fresh = solve_mod.solve_model(build_model(inst), solver)
     assert seen and all(k["mip_lifting_for_probing"] == 1 for k in seen)
+    assert all(k["mip_heuristic_effort"] == pytest.approx(0.3) for k in seen)
     assert fresh.objective == pytest.approx(best, abs=1e-6)

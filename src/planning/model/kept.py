@@ -135,7 +135,8 @@ class KeptModel:
                    "random_seed": int(s.seed), "time_limit": float(s.time_limit),
                    "mip_max_nodes": int(nodes),
                    "presolve": "on" if presolve else "off",
-                   "mip_heuristic_effort": 0.05 if heuristics is None else float(heuristics),
+                   "mip_heuristic_effort": float(s.heuristic_effort if heuristics is None
+                                                 else heuristics),
                    "mip_lifting_for_probing": int(s.lifting_for_probing)}
         options.update({key: heuristics != 0 for key in ROOT_HEURISTICS})
         for key, value in options.items():
