@@ -95,6 +95,45 @@ def test_a_folder_of_the_users_files_is_never_replaced(project):
     assert sorted(p.name for p in mine.iterdir()) == ["catatan.docx"]
 
 
+def test_files_added_to_an_earlier_results_folder_are_never_deleted(project):
+    """A planner's notes, figures or folders put into an earlier results folder make
+    ``--out`` refuse it (naming them), before any work; the folder is left as it was.
+    Moved away, the folder is the tool's own again and is replaced."""
+    target = project / "results" / "baseline"
+    write_folder(target, {"allocation_plan.csv": b"a\n1\n", "figures/plan.png": b"png"})
+    (target / "catatan.txt").write_text("rapat Senin")
+    (target / "figures" / "tambahan.png").write_bytes(b"mine")
+    (target / "arsip").mkdir()
+    (target / "arsip" / "lama.csv").write_text("x")
+    before = folder_state(target)
+    with pytest.raises(ResultsFolderError) as caught:
+        check_target(target)
+    assert caught.value.key == "foreign_files"
+    assert "arsip/, catatan.txt, figures/tambahan.png" in caught.value.render("en")
+    for lang in ("id", "en"):
+        code, output = cli("run", "scenarios/baseline.yaml", "--out", target, "--lang", lang)
+        assert code == 1 and "Traceback" not in output, output
+        assert "catatan.txt" in output and "figures/tambahan.png" in output
+        assert ("tidak ditulis oleh planning" if lang == "id"
+                else "planning did not write") in output
+    assert folder_state(target) == before
+    # six or more: five named and how many more
+    for k in range(4):
+        (target / f"extra{k}.txt").write_text("x")
+    with pytest.raises(ResultsFolderError) as caught:
+        check_target(target)
+    assert "(+2)" in caught.value.render("en")
+    for k in range(4):
+        (target / f"extra{k}.txt").unlink()
+    shutil.move(target / "catatan.txt", project / "catatan.txt")
+    shutil.move(target / "arsip", project / "arsip")
+    (target / "figures" / "tambahan.png").unlink()
+    assert check_target(target) == target
+    write_folder(target, {"allocation_plan.csv": b"a\n2\n"})
+    assert sorted(p.name for p in target.iterdir()) == [MARKER, "allocation_plan.csv"]
+    assert (project / "catatan.txt").read_text() == "rapat Senin"
+
+
 def test_own_results_are_replaced_with_normal_permissions(project):
     old = os.umask(0o022)
     try:

@@ -15,6 +15,7 @@ from planning.apps.cli import app
 from planning.data import DataError, load_dataset, validate_dataset
 from planning.data.region import is_region, load_region, validate_region
 from planning.data.synth_region import (
+    MANIFEST,
     PROVINCE_CODES,
     GenerateError,
     NotGenerated,
@@ -52,6 +53,11 @@ def villages_of(region: Path) -> pd.DataFrame:
                                                                  district_type=row.type)
               for row in index.itertuples()]
     return pd.concat(frames, ignore_index=True)
+
+
+def index_folder(region: Path) -> str:
+    """The folder of the region's first district."""
+    return read(region, "districts.csv")["folder"].iloc[0]
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -191,6 +197,21 @@ def test_a_foreign_folder_is_never_overwritten(small, tmp_path):
     generate_province(earlier, seed=6, **SMALL)
     assert files_of(earlier) != files_of(small)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp left
+    # ... but not when someone added files or folders to it: refused, naming them
+    (earlier / "survei.csv").write_text("mine")
+    (earlier / index_folder(earlier) / "catatan").mkdir()
+    kept = files_of(earlier)
+    with pytest.raises(NotGenerated) as caught:
+        generate_province(earlier, seed=7, **SMALL)
+    said = caught.value.render("en")
+    assert "survei.csv" in said and f"{index_folder(earlier)}/catatan/" in said
+    assert files_of(earlier) == kept and (earlier / index_folder(earlier) / "catatan").is_dir()
+    # a generated region without its list of files is not replaced either
+    (earlier / "survei.csv").unlink()
+    (earlier / index_folder(earlier) / "catatan").rmdir()
+    (earlier / MANIFEST).unlink()
+    with pytest.raises(NotGenerated):
+        generate_province(earlier, seed=7, **SMALL)
     (tmp_path / "empty").mkdir()
     assert is_region(generate_province(tmp_path / "empty", seed=5, **SMALL))
     assert not is_region(DATA)

@@ -20,6 +20,7 @@ and of its district, so that districts differ. Same arguments, same bytes.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from planning.data.checks import count_pairs
+from planning.data.owned import foreign_entries, named
 from planning.data.synth import (
     BULELENG,
     SEED,
@@ -47,6 +49,9 @@ BALI_CODE = "51"
 #: the marker line of GENERATED.txt at a generated region's root
 REGION_MARKER = "GENERATED DATA SET - NOT A REAL REGION"
 DISTRICT_MARKER = "GENERATED DATA SET - NOT A REAL DISTRICT"
+#: the list of the files a generated region holds (JSON), written last: what may be
+#: replaced when the region is generated again (anything else in the folder is refused)
+MANIFEST = ".planning-generated.json"
 #: the district data set files written per district (the reference files of Buleleng,
 #: calibration, district facts, poverty series and the 2020 focus villages, are not:
 #: they describe real Buleleng, not a generated district)
@@ -356,11 +361,22 @@ def is_generated_region(folder: Path) -> bool:
 
 
 def refuse_foreign(target: Path) -> None:
-    """Raise :class:`NotGenerated` when ``target`` is a file, or a non-empty folder that is
-    not an earlier generated region."""
-    if target.exists() and (not target.is_dir() or (
-            any(target.iterdir()) and not is_generated_region(target))):
+    """Raise :class:`NotGenerated` when ``target`` is a file, a non-empty folder that is
+    not an earlier generated region (or one without its :data:`MANIFEST`), or an earlier
+    generated region to which someone added files or folders."""
+    if not target.exists():
+        return
+    if not target.is_dir() or (any(target.iterdir()) and not is_generated_region(target)):
         raise NotGenerated("generate.not_generated", path=target)
+    if not any(target.iterdir()):
+        return
+    try:
+        written = json.loads((target / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise NotGenerated("generate.not_generated", path=target) from None
+    foreign = foreign_entries(target, [*written, MANIFEST])
+    if foreign:
+        raise NotGenerated("generate.foreign_files", path=target, files=named(foreign))
 
 
 @dataclass(frozen=True)
@@ -571,6 +587,10 @@ def write_region(folder: Path, level: str, provinces: list[str], districts: pd.D
         (out / "GENERATED.txt").write_text(DISTRICT_NOTE.format(
             marker=DISTRICT_MARKER, name=row.name, code=row.code, seed=seed,
             kecamatan=row.n_kecamatan, villages=row.n_villages), encoding="utf-8")
+    written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    (folder / MANIFEST).write_text(json.dumps({"tool": "planning", "kind": "region",
+                                               "files": written}, indent=1) + "\n",
+                                   encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,11 +4,13 @@ over anything this tool did not write.
 The rules, in the order :func:`write_folder` applies them:
 
 1. **Only our own folders are replaced.** Every results folder gets a marker file
-   (:data:`MARKER`, written last, holding the run's id). ``--out`` may name a new folder,
-   an empty folder, or a folder with a valid marker; anything else (a folder of someone's
-   files, a file, a link, the current folder or one above it, the project folder, or a
-   folder that holds the run's own inputs: data set, scenario, edited workbook, boundary
-   file) is refused with :class:`ResultsFolderError` before anything is touched.
+   (:data:`MARKER`, written last, holding the run's id and the list of its files).
+   ``--out`` may name a new folder, an empty folder, or a folder with a valid marker that
+   holds nothing but the files the marker lists; anything else (a folder of someone's
+   files, an earlier results folder to which someone added files or folders, a file, a
+   link, the current folder or one above it, the project folder, or a folder that holds
+   the run's own inputs: data set, scenario, edited workbook, boundary file) is refused
+   with :class:`ResultsFolderError` before anything is touched.
 2. **Atomic swap.** Files are written into a hidden staging folder beside the target
    (``.<name>.planning-tmp-<pid>-<token>``); when every file and the marker are on disk,
    the staging folder and the old results trade places in one step (Linux
@@ -40,6 +42,7 @@ from pathlib import Path
 import pandas as pd
 
 from planning import i18n
+from planning.data.owned import foreign_entries, named
 
 #: marker file of a results folder written by planning (JSON with the run's id)
 MARKER = ".planning-run.json"
@@ -169,8 +172,13 @@ def check_target(target: str | Path, protect: Iterable[str | Path] = ()) -> Path
             raise ResultsFolderError("holds_input", given, input=Path(item))
     if path.exists() and not path.is_dir():
         raise ResultsFolderError("is_file", given)
-    if path.is_dir() and any(path.iterdir()) and read_marker(path) is None:
-        raise ResultsFolderError("not_ours", given)
+    if path.is_dir() and any(path.iterdir()):
+        marker = read_marker(path)
+        if marker is None:
+            raise ResultsFolderError("not_ours", given)
+        foreign = foreign_entries(path, [*marker.get("files", []), MARKER])
+        if foreign:
+            raise ResultsFolderError("foreign_files", given, files=named(foreign))
     return path
 
 
