@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -310,3 +312,20 @@ def test_a_pipe_gets_a_line_with_the_current_gap_during_a_long_mip(capsys, monke
     lines = capsys.readouterr().err.splitlines()
     assert lines[0] == "MIP (HiGHS) still running: 3.0 s, current gap 1.23%"
     assert lines[1].startswith("MIP (HiGHS): status optimal, certified gap 1.00% (")
+
+
+@pytest.mark.parametrize("flag", ["-q", None])
+def test_an_error_is_said_once_quiet_or_not(project, tmp_path, flag):
+    """Bad input under -q: the message once on stderr (the logging of the error goes only
+    to a log file, never a second time to the screen through Python's last-resort
+    handler). In a process of its own, as a planner runs it: pytest's own logging
+    capture would hide a second copy."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nbase: no-such-base\n")
+    done = subprocess.run(
+        [sys.executable, "-c", "from planning.apps.cli import main; main()", "run", str(bad),
+         "--out", str(tmp_path / "out"), "--lang", "en", *([flag] if flag else [])],
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.count("no-such-base") == 1, done.stderr
+    assert done.stderr.count("Nothing was written") == 1, done.stderr

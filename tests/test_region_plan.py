@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from planning.analysis.region import plan_region
+from planning.analysis.region import DistrictProblems, plan_region
 from planning.analysis.workers import Runner
 from planning.apps.cli import app
 from planning.config.scenario import load_scenario
+from planning.data import load_dataset
 from planning.data.synth_region import generate_province
 from planning.model import Planner, check_plan
 from planning.scoring import score
@@ -29,11 +30,11 @@ def invoke(*args):
     return CliRunner().invoke(app, [str(a) for a in args])
 
 
-def scenario_text(folder, **region) -> str:
+def scenario_text(folder, top: str = "", **region) -> str:
     extra = "".join(f"  {k}: {v}\n" for k, v in region.items())
     return (f"name: kecil\nbase: {ROOT / 'scenarios' / 'provinsi-bali.yaml'}\n"
             f"region:\n  folder: {folder}\n  generate: null\n{extra}"
-            "analysis: {workers: 2}\n")
+            "analysis: {workers: 2}\n" + top)
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +161,10 @@ def test_two_workers_give_what_one_worker_gives(province, written, tmp_path):
     assert json.loads((out1 / "timing.json").read_text())["workers"]["plans"]["workers"] == 1
 
 
-def test_a_broken_district_is_reported_and_the_others_planned(province, tmp_path):
+def test_a_district_with_bad_data_stops_the_run_naming_its_folder(province, tmp_path):
+    """A wrong table in one district is bad input, as for ``planning run``: no region plan
+    (the others are not planned under a smaller envelope), the district's code, folder,
+    file and column named, exit code 1, nothing written."""
     folder, _ = province
     broken = tmp_path / "rusak"
     shutil.copytree(folder, broken)
@@ -171,12 +175,83 @@ def test_a_broken_district_is_reported_and_the_others_planned(province, tmp_path
     frame.to_csv(agencies, index=False)
     sc = load_scenario(_scenario(tmp_path, broken)).scenario
     table = pd.read_csv(broken / "districts.csv", dtype=str)
-    plan = plan_region(table, broken, sc, runner=Runner(workers=0, progress=False))
-    assert set(plan.problems) == {first}
-    assert "agencies.csv" in plan.problems[first]["en"]
-    assert "pagu" in plan.problems[first]["en"]
-    assert plan.totals["districts_planned"] == 2
-    assert plan.totals["districts_without_plan"] == [first]
+    with pytest.raises(DistrictProblems) as caught:
+        plan_region(table, broken, sc, runner=Runner(workers=0, progress=False))
+    assert set(caught.value.problems) == {first}
+    said = caught.value.render("en")
+    assert f"District {first} (folder districts/{first})" in said
+    assert "agencies.csv" in said and "pagu" in said and "no region plan was made" in said
+    assert f"Kabupaten {first} (folder districts/{first})" in caught.value.render("id")
+    out = tmp_path / "out"
+    result = invoke("region", _scenario(tmp_path, broken), "--out", out, "--workers", 0,
+                    "--lang", "en")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "agencies.csv" in result.output
+    assert not out.exists()
+
+
+def _not_in_focus(folder, sc, code: str) -> str:
+    """A village of district ``code`` that the scenario's scoring does not pick."""
+    ds = load_dataset(folder / "districts" / code)
+    table = score(ds, sc.scoring, lean=True).table
+    return str(table.loc[~table["selected"].astype(bool), "code"].iloc[0])
+
+
+def test_locks_apply_to_their_own_district(province, written, tmp_path):
+    """A lock names one district's village: that district keeps it, the others plan as
+    before. A lock that keeps a district from any plan leaves it out, said, and the run
+    ends with exit code 3 (written for inspection); when no district has a plan the run
+    stops with each district's reason, nothing written."""
+    folder, _ = province
+    out0, _ = written
+    plan0 = read(out0, "region_plan.csv")
+    codes = sorted(plan0["district"].unique())
+    first = plan0[plan0["district"] == codes[0]].iloc[0]
+    locked = (f"locks:\n  - {{village: '{first['village']}', program: {first['program']}, "
+              "state: out}\n")
+    scenario = tmp_path / "lock.yaml"
+    scenario.write_text(scenario_text(folder, top=locked))
+    out = tmp_path / "lock"
+    result = invoke("region", scenario, "--out", out, "--workers", 0, "--lang", "en", "-q")
+    assert result.exit_code == 0, result.output
+    plan = read(out, "region_plan.csv")
+    assert sorted(plan["district"].unique()) == codes
+    assert not ((plan["village"] == first["village"])
+                & (plan["program"] == first["program"])).any()
+    # a lock on a village outside the plan: that district has no plan, the others do
+    sc = load_scenario(scenario).scenario
+    outside = {c: _not_in_focus(folder, sc, c) for c in codes}
+    force = lambda cs: "locks:\n" + "".join(  # noqa: E731
+        f"  - {{village: '{outside[c]}', program: {first['program']}, state: in}}\n"
+        for c in cs)
+    scenario.write_text(scenario_text(folder, top=force(codes[:1])))
+    result = invoke("region", scenario, "--out", out, "--workers", 0, "--lang", "en", "-q")
+    assert result.exit_code == 3, result.output
+    assert f"1 district(s) without a plan ({codes[0]}" in result.output
+    assert sorted(read(out, "region_plan.csv")["district"].unique()) == codes[1:]
+    scenario.write_text(scenario_text(folder, top=force(codes)))
+    result = invoke("region", scenario, "--out", tmp_path / "none", "--workers", 0,
+                    "--lang", "en")
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "No district has a plan" in result.output
+    assert all(f"District {c} (folder districts/{c})" in result.output for c in codes)
+    assert outside[codes[-1]] in result.output
+    assert not (tmp_path / "none").exists()
+
+
+def test_a_lock_of_no_district_and_a_list_of_villages_are_refused(province, tmp_path):
+    folder, _ = province
+    scenario = tmp_path / "bad.yaml"
+    for top, said in (
+            ("locks:\n  - {village: '51.99.01.2001', program: X, state: in}\n",
+             "locks[0].village 51.99.01.2001: no district of this region holds that village"),
+            ("villages: ['51.01.01.2001']\n", "'villages' is a list of villages")):
+        scenario.write_text(scenario_text(folder, top=top))
+        out = tmp_path / "out"
+        result = invoke("region", scenario, "--out", out, "--workers", 0, "--lang", "en")
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert said in result.output and "bad.yaml" in result.output
+        assert not out.exists()
 
 
 def _scenario(tmp_path, folder, **region):

@@ -61,6 +61,30 @@ class RegionError(KeyedMessage):
     ``key`` names the message, :meth:`render` says it in a language."""
 
 
+#: the errors of a district that say its input is wrong (its data set, or a setting of
+#: the scenario its data refuses): the region run stops, as ``planning run`` does on bad
+#: input, rather than plan the other districts under a smaller envelope
+REFUSED = (DataError, KeyedError)
+
+
+class DistrictProblems(RegionError):
+    """Districts that stop the region run (their data or settings are wrong, or none of
+    them has a plan): each district's code, folder and problems (both languages), after
+    one line that says what it means and what to do."""
+
+    def __init__(self, key: str, problems: dict[str, tuple[str, dict]]):
+        self.problems = problems
+        super().__init__(key, count=len(problems))
+
+    def render(self, lang: str = "id") -> str:
+        lines = [text(self.key, lang, count=len(self.problems))]
+        for code, (folder, problem) in sorted(self.problems.items()):
+            lines.append(text("region.district_problems", lang, code=code, folder=folder))
+            lines.extend("  " + line for line in
+                         str(problem.get(lang) or problem.get("en")).splitlines())
+        return "\n".join(lines)
+
+
 @dataclass(frozen=True)
 class DistrictTask:
     """One district: its code and its data set folder (absolute), and the factor of its
@@ -95,6 +119,8 @@ class DistrictCurve:
     synthetic: bool = False
     """Its data set has synthetic indicators (every export then says so)."""
     problem: dict | None = None
+    refused: bool = False
+    """Its data set, or a setting its data refuses, is wrong (:data:`REFUSED`)."""
     seconds: float = 0.0
 
 
@@ -129,12 +155,20 @@ def _scaled(pagu: dict[str, float], factor: float) -> dict[str, float]:
     return {a: round(v * factor, 6) for a, v in pagu.items()}
 
 
+def own_locks(locks, district: str) -> list:
+    """The scenario's locks whose village is in ``district`` (its code is the first two
+    parts of the village's: ``pp.dd`` of ``pp.dd.kk.vvvv``)."""
+    return [lock for lock in locks if str(lock.village).startswith(district + ".")]
+
+
 def _district(task: DistrictTask, shared: Shared):
-    """The district's data set, scores and model settings (pagu times the task's factor)."""
+    """The district's data set, scores and model settings (pagu times the task's factor;
+    only the locks of its own villages)."""
     ds = load_dataset(task.folder)
     sc = shared.scenario
     scores = score(ds, sc.scoring, lean=True)  # a plan needs no typology or stability
     settings = sc.model_settings(ds.agencies.set_index("code")["pagu"].to_dict())
+    settings = settings.model_copy(update={"locks": own_locks(settings.locks, task.code)})
     if task.factor != 1.0:
         settings = settings.model_copy(update={"pagu": _scaled(settings.pagu, task.factor)})
     if shared.gap is not None:
@@ -160,6 +194,7 @@ def curve_task(task: DistrictTask, shared: Shared) -> DistrictCurve:
         out.in_plan = len(planner.instance.villages)
     except DISTRICT_ERRORS as error:
         out.problem, out.seconds = _problem(error), time.perf_counter() - t0
+        out.refused = isinstance(error, REFUSED)
         return out
     for f in shared.factors:
         point = {"factor": f, "budget": round(out.pagu * f, 6), "value": None, "bound": None,
@@ -325,10 +360,17 @@ def _plan_region(districts: pd.DataFrame, root: str | Path, scenario,
                   for i, (task, result) in enumerate(zip(tasks, outcome.results, strict=True))]
         problems = _curve_problems(curves)
         found.update(districts=len(tasks), failed=len(problems))
+    folder_of = dict(zip(table["code"].astype(str), table["folder"].astype(str), strict=True))
+    refused = {c.code: (folder_of[c.code], c.problem) for c in curves if c.refused}
+    if refused:
+        raise DistrictProblems("region.districts_refused", refused)
     seconds["curves"] = time.perf_counter() - t0
     by_code = {c.code: c for c in curves}
 
     planned = [c for c in curves if c.problem is None]
+    if not planned:
+        raise DistrictProblems("region.no_district_plan", {
+            code: (folder_of[code], why) for code, why in problems.items()})
     base_total = float(sum(c.pagu for c in curves))
     envelope = float(region.envelope) if region.envelope is not None else base_total
     folders = {t.code: t.folder for t in tasks}
@@ -368,6 +410,9 @@ def _plan_region(districts: pd.DataFrame, root: str | Path, scenario,
     for code, one in plans.items():
         if one.plan is None:
             problems.setdefault(code, one.problem or {"id": one.status, "en": one.status})
+    if not any(one.plan is not None for one in plans.values()):
+        raise DistrictProblems("region.no_district_plan", {
+            code: (folder_of[code], why) for code, why in problems.items()})
     rows = _district_rows(table, by_code, plans, split, problems, raised)
     totals = _totals(rows, envelope, split, base_total)
     return RegionPlan(districts=rows, curves=_curves_table(curves), plans=plans, split=split,

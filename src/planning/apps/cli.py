@@ -389,9 +389,14 @@ def region(
     typer.echo(i18n.text("run.workbook", lang, path=result.workbook_path.resolve()))
     gap = result.summary["totals"]["gap"]
     max_gap = result.prepared.loaded.scenario.solver.max_gap
+    missing = result.summary["districts_without_plan"]
     if gap is None or gap > max_gap:
         typer.echo(i18n.text("run.not_accepted", lang, gap=_percent(gap, lang),
                              max_gap=_percent(max_gap, lang)), err=True)
+    if missing:
+        typer.echo(i18n.text("region.incomplete", lang, count=len(missing),
+                             codes=", ".join(missing)), err=True)
+    if gap is None or gap > max_gap or missing:
         raise typer.Exit(NOT_ACCEPTED)
 
 

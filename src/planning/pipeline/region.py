@@ -27,6 +27,7 @@ import pandas as pd
 from planning.analysis.region import RegionError, RegionPlan, plan_region
 from planning.analysis.workers import Runner
 from planning.config.scenario import LoadedScenario, load_scenario
+from planning.data.owned import named
 from planning.data.region import Region, load_region
 from planning.i18n import text
 from planning.model.progress import stage
@@ -76,6 +77,7 @@ def prepare_region(scenario_path: str | Path, out_dir: str | Path | None = None,
         if sc.region.generate is not None and not root.exists():
             _generate(root, sc.region.generate)
         region = load_region(root)
+        _check_villages(loaded, region)
         found.update(scenario=sc.name, districts=len(region.districts), villages=int(
             region.districts["n_villages"].astype(int).sum()))
     runner = Runner(workers=workers if workers is not None else sc.analysis.workers,
@@ -86,6 +88,21 @@ def prepare_region(scenario_path: str | Path, out_dir: str | Path | None = None,
     return PreparedRegion(loaded=loaded, region=region, lang=lang, runner=runner,
                           out_dir=target if check_out else None,
                           protect=tuple(Path(p) for p in inputs), scenario=record)
+
+
+def _check_villages(loaded: LoadedScenario, region: Region) -> None:
+    """A region scenario plans ``focus`` or ``all`` villages in every district (a list of
+    villages is one district's), and each lock's village must be in one of the region's
+    districts (the first two parts of its code, ``pp.dd``); each district takes only the
+    locks of its own villages. Raises RegionError naming the scenario file and the key."""
+    sc, shown = loaded.scenario, loaded.shown(loaded.path)
+    if isinstance(sc.villages, list):
+        raise RegionError("region.villages_list", file=shown)
+    codes = sorted(region.districts["code"].astype(str))
+    for i, lock in enumerate(sc.locks):
+        if ".".join(str(lock.village).split(".")[:2]) not in codes:
+            raise RegionError("region.lock_district", file=shown, index=i,
+                              village=lock.village, districts=named(codes))
 
 
 def _generate(root: Path, how) -> None:
