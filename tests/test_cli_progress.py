@@ -329,3 +329,15 @@ def test_an_error_is_said_once_quiet_or_not(project, tmp_path, flag):
     assert done.returncode == 1, done.stderr
     assert done.stderr.count("no-such-base") == 1, done.stderr
     assert done.stderr.count("Nothing was written") == 1, done.stderr
+
+
+def test_a_target_short_of_its_goal_never_reads_as_100_per_cent():
+    """The console's target progress in whole per cents: 99.93 % of a target (not met)
+    shows 99 %, not 100 %; a met target and smaller shares show as they round."""
+    from planning.apps.cli import _short_of
+    from planning.i18n import percent
+
+    shown = {share: percent(_short_of(share), "en", 0)
+             for share in (0.9993, 0.995, 1.0, 1.2, 0.504, 0.0)}
+    assert shown == {0.9993: "99%", 0.995: "99%", 1.0: "100%", 1.2: "120%", 0.504: "50%",
+                     0.0: "0%"}

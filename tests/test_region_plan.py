@@ -5,6 +5,7 @@ the results folder's tables with pandas, and compared with one worker."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pandas as pd
@@ -269,6 +270,11 @@ def test_an_envelope_below_the_floors_is_refused_and_nothing_written(province, t
     assert "the envelope of Rp 10 juta is below the districts' floors" in result.output
     assert "region.floor_pct" in result.output
     assert not out.exists()
+    # the amounts with the separators of the language: 1,234 in English, 1.234 in Bahasa
+    floors = re.search(r"floors \(Rp ([\d,]+) juta in all\)", result.output)
+    assert floors and "," in floors[1], result.output
+    said = invoke("region", scenario, "--out", out, "--workers", 0, "--lang", "id").output
+    assert f"(Rp {floors[1].replace(',', '.')} juta)" in said, said
 
 
 def test_planning_run_refuses_a_region_scenario(province, tmp_path):

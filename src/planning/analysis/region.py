@@ -40,7 +40,7 @@ from planning.analysis.equity import gini
 from planning.analysis.workers import Runner
 from planning.config.reading import KeyedError
 from planning.data import DataError, load_dataset
-from planning.i18n import KeyedMessage, text
+from planning.i18n import KeyedMessage, number, text
 from planning.model import ModelError, Planner, PresolveError, relative_gap
 from planning.model.progress import stage
 from planning.model.split import Split, SplitError, split_envelope, upper_hull
@@ -58,7 +58,12 @@ DISTRICT_ERRORS = (DataError, ModelError, PresolveError, KeyedError)
 
 class RegionError(KeyedMessage):
     """A region run that cannot go on (no region section, an envelope below the floors):
-    ``key`` names the message, :meth:`render` says it in a language."""
+    ``key`` names the message, :meth:`render` says it in a language (an amount, a float
+    parameter, in juta Rp with that language's separators)."""
+
+    def render(self, lang: str = "id") -> str:
+        return text(self.key, lang, **{k: number(v, lang) if isinstance(v, float) else v
+                                       for k, v in self.params.items()})
 
 
 #: the errors of a district that say its input is wrong (its data set, or a setting of
@@ -385,7 +390,7 @@ def _plan_region(districts: pd.DataFrame, root: str | Path, scenario,
                                         for c in planned}, envelope)
             except SplitError as error:
                 if attempt == 0:
-                    raise RegionError(error.key, **{k: f"{v:,.0f}" for k, v in
+                    raise RegionError(error.key, **{k: float(v) for k, v in
                                                     error.params.items()}) from None
                 break  # the raised floors no longer fit: the last split stands
             found.update(envelope=round(envelope), level=round(split.level, 4))

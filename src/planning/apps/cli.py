@@ -503,7 +503,7 @@ def _years_lines(result, lang: str) -> list[str]:
         rows = rows.sort_values("year")
         at_by = rows[rows["year"] == rows["by"]]
         met = bool(at_by["met"].any()) if len(at_by) else False
-        progress = ", ".join(f"{int(r.year)} {i18n.percent(float(r.share), lang, 0)}"
+        progress = ", ".join(f"{int(r.year)} {i18n.percent(_short_of(float(r.share)), lang, 0)}"
                              for r in rows.itertuples(index=False) if r.share == r.share)
         lines.append(i18n.text("run.years.target", lang,
                                target=target_label(rows.iloc[0], lang, dims),
@@ -857,6 +857,12 @@ def compare(
 
 #: exit code of ``planning run`` when the plan's certified gap is above solver.max_gap
 NOT_ACCEPTED = 3
+
+
+def _short_of(share: float) -> float:
+    """A target's progress for a whole-per-cent display: a share short of the target that
+    would round to 100 % (99.93 %) shows as 99 %, so it never reads as met when it is not."""
+    return 0.99 if 0.995 <= share < 1 - 1e-9 else share
 
 
 def _percent(value: float | None, lang: str) -> str:
