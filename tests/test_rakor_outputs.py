@@ -101,3 +101,18 @@ def test_an_unknown_analysis_is_refused_before_any_work(tmp_path, small):
     assert done.exit_code == 2
     assert "harga" in done.output and "prices, curves, why" in done.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("asked", [["--alternatives", "2"], ["--robustness", "5"]])
+def test_a_count_that_only_leaves_out_is_refused_before_any_work(tmp_path, small, asked):
+    """``--only why --alternatives 2`` would silently compute no alternatives: refused
+    (exit code 2), saying how to ask for both."""
+    path, _outs, _output = small
+    out = tmp_path / "out"
+    done = CliRunner().invoke(app, ["analyse", str(path), "--only", "why", *asked,
+                                    "--out", str(out), "--lang", "en"])
+    name = asked[0].strip("-")
+    assert done.exit_code == 2, done.output
+    assert f"--{name} {asked[1]} was asked for, but --only why does not include {name}" \
+        in done.output and f"--only why,{name}" in done.output
+    assert not out.exists()

@@ -644,6 +644,10 @@ def analyse(
             "workers": workers}
     for name in MANY:
         if only and name not in chosen:
+            if many[name]:  # asked for by its count, left out by --only: say so
+                typer.echo(i18n.text("analyse.only_leaves_out", shown, name=name,
+                                     count=many[name], only=",".join(only)), err=True)
+                raise typer.Exit(2)
             many[name] = 0
     scenario = scenario_file(scenario, shown, say=level > 0)
     log_path = _log_file(log_file, out, scenario, shown)
