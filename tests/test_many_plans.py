@@ -6,6 +6,8 @@ nothing written."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -153,6 +155,26 @@ def test_an_alternative_taken_as_the_plan_runs_with_its_choices_and_compares(
                                        *source])
     assert missing.exit_code == 1 and "1, 2" in missing.output
     assert not (tmp_path / "x.yaml").exists()
+    # a folder that is not there; another scenario than the results'; the results moved
+    # away from their project: each said as it is, with what to do, nothing written
+    other = tmp_path / "lain.yaml"
+    other.write_text(f"name: lain\nbase: {out.parent / 'kecil.yaml'}\n")
+    moved = tmp_path / "pindah" / "hasil"
+    shutil.copytree(out, moved)
+    summary = json.loads((moved / "summary.json").read_text(encoding="utf-8"))
+    summary["scenario"]["file"] = "scenarios/tidak-ada.yaml"
+    (moved / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    for args, said in (
+            ([str(tmp_path / "tiada"), "1"], "does not exist"),
+            ([str(out), "1", "--scenario", str(other)],
+             "is the scenario 'lain', but"),
+            ([str(moved), "1"], "scenarios/tidak-ada.yaml (as summary.json or the Meta "
+                                "sheet records), but that file is not found")):
+        refused = CliRunner().invoke(app, ["adopt", *args, "--out", str(tmp_path / "y.yaml"),
+                                           "--lang", "en"])
+        assert refused.exit_code == 1 and said in refused.output, refused.output
+        assert "Traceback" not in refused.output and "results/<" not in refused.output
+        assert not (tmp_path / "y.yaml").exists()
     ran = tmp_path / "ran"
     done = CliRunner().invoke(app, ["run", str(scenario), "--out", str(ran)])
     assert done.exit_code == 0, done.output

@@ -84,6 +84,10 @@ def test_a_folder_of_the_users_files_is_never_replaced(project):
     # a file, a link
     code, output = cli("run", "scenarios/baseline.yaml", "--out", mine / "catatan.docx")
     assert code == 1 and "adalah berkas" in output
+    # a folder inside a file: refused before any work, not after the solve
+    code, output = cli("run", "scenarios/baseline.yaml", "--out", mine / "catatan.docx" / "x",
+                       "--lang", "en")
+    assert code == 1 and "cannot be made: '" in output and "catatan.docx' is a file" in output
     (project / "link").symlink_to(mine)
     code, output = cli("run", "scenarios/baseline.yaml", "--out", project / "link",
                        "--lang", "en")

@@ -174,6 +174,16 @@ def test_impossible_sizes_are_refused_in_both_languages(tmp_path):
     assert "3 kabupaten/kota" in caught.value.render("id")
     assert "3 districts" in caught.value.render("en")
     assert not (tmp_path / "x").exists()
+    with pytest.raises(GenerateError) as caught:  # a country of fewer districts than provinces
+        generate_country(tmp_path / "x", n_villages=1000, n_districts=2)
+    assert caught.value.key == "generate.too_few_districts"
+    assert "--districts 2: this region needs at least 38 districts" in caught.value.render("en")
+    assert "--districts 38" in caught.value.render("id")
+    assert not (tmp_path / "x").exists()
+    done = CliRunner().invoke(app, ["generate", "province", str(tmp_path / "x"),
+                                    "--villages", "-5"])
+    assert done.exit_code == 2 and "--villages" in done.output
+    assert not (tmp_path / "x").exists()
 
 
 def test_a_foreign_folder_is_never_overwritten(small, tmp_path):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -192,6 +193,15 @@ CASES = [
     ("row added", with_(cell(HEADER + 2, 4, "PKM-RTLH")), 2026, "replan.unknown_row",
      "RKPD 2026", HEADER + 2, "kode_program", "D", "tidak direncanakan tahun ini",
      "is not planned this year"),
+    ("unknown village", with_(cell(HEADER + 2, 1, "51.08.99.9999")), 2026,
+     "replan.unknown_village", "RKPD 2026", HEADER + 2, "kode_desa", "A",
+     "desa 51.08.99.9999 tidak punya pekerjaan", "village 51.08.99.9999 has no work planned"),
+    ("planned units edited", with_(cell(HEADER + 2, 7, 10)), 2026, "replan.planned_changed",
+     "RKPD 2026", HEADER + 2, "unit dikerjakan", "G", "nilai '10' bukan yang direncanakan",
+     "value '10' is not what was planned"),
+    ("units started cleared", with_(cell(HEADER + 1, 8, None)), 2026,
+     "replan.planned_changed", "RKPD 2026", HEADER + 1, "unit dimulai", "H",
+     "kolom ini milik rencana", "this column is the plan's"),
     ("row deleted", with_(lambda ws, book: ws.delete_rows(HEADER + 3)), 2026,
      "replan.row_missing", "RKPD 2026", None, None, None, "Jangan hapus baris",
      "Do not delete rows"),
@@ -236,6 +246,33 @@ def test_each_problem_of_a_recorded_year_names_where_in_both_languages(
         if column is not None:
             assert f"'{column}' ({letter})" in message, message
         assert words in message, message
+
+
+def test_a_file_that_is_not_a_workbook_gets_the_replans_advice(small_book, tmp_path):
+    """A results folder's summary.json or a truncated workbook given to the re-plan: it
+    says what the re-plan needs (the multi-year workbook, Status on its RKPD sheet), not
+    the one-year plan's edit-the-Allocation-sheet advice."""
+    json_file = tmp_path / "summary.json"
+    json_file.write_text('{"stage": "years"}')
+    cut = tmp_path / "terpotong.xlsx"
+    cut.write_bytes(small_book.read_bytes()[:4000])
+    for path in (json_file, cut):
+        with pytest.raises(RoundTripError) as caught:
+            read_recorded_year(path, 2026)
+        (problem,) = caught.value.problems
+        assert problem.key == "replan.not_multi_year", caught.value.render("en")
+        said = caught.value.render("en")
+        assert "RKPD <year>" in said and "Allocation sheet" not in said, said
+
+
+def test_a_deleted_year_sheet_is_not_matched_to_another_year(small_book, tmp_path):
+    path = edited(small_book, tmp_path / "tanpa.xlsx",
+                  lambda ws, book: book.remove(book["RKPD 2026"]))
+    with pytest.raises(RoundTripError) as caught:
+        read_recorded_year(path, 2026)
+    said = caught.value.render("en")
+    assert "sheet 'RKPD 2026' is missing" in said
+    assert "RKPD 2027" not in said and "RKPD 2028" not in said, said
 
 
 def test_every_blank_status_is_reported_at_once(small_book, tmp_path):
@@ -284,7 +321,8 @@ def test_a_one_year_workbook_and_a_text_file_are_refused(ds, tmp_path):
     text.write_text("kode_desa,status\n", encoding="utf-8")
     with pytest.raises(RoundTripError) as caught:
         read_recorded_year(text, 2026)
-    assert caught.value.problems[0].key == "roundtrip.not_planning"
+    assert caught.value.problems[0].key == "replan.not_multi_year"
+    assert "RKPD <year>" in caught.value.render("en")
 
 
 # --- end to end on the shipped scenario -------------------------------------------------------
@@ -554,6 +592,22 @@ def test_replan_errors_write_nothing(first_run, tmp_path):
     done = CliRunner().invoke(app, ["replan", str(one_year), "--year", "2026", "--lang", "en",
                                     "--scenario", str(SCENARIO), "--out", str(target)])
     assert done.exit_code == 1 and "planning run --locks" in done.output
+    assert not target.exists()
+    # the workbook alone, away from its project and results folder, read from elsewhere:
+    # the scenario its Meta sheet records is not found; say so and how to give it
+    alone = tmp_path / "sendiri" / "rencana_multi_tahun.xlsx"
+    alone.parent.mkdir()
+    shutil.copy(out / "rencana_multi_tahun.xlsx", alone)
+    here = Path.cwd()
+    try:
+        os.chdir(alone.parent)
+        done = CliRunner().invoke(app, ["replan", str(alone), "--year", "2026", "--lang", "en",
+                                        "--out", str(target)])
+    finally:
+        os.chdir(here)
+    assert done.exit_code == 1 and "Traceback" not in done.output, done.output
+    assert "rpjmd-2026-2030.yaml (as summary.json or the Meta sheet records)" in done.output
+    assert "--scenario FILE" in done.output
     assert not target.exists()
 
 

@@ -188,9 +188,10 @@ generate_app = typer.Typer(
 app.add_typer(generate_app, name="generate")
 Seed = Annotated[int | None, typer.Option("--seed", help="Seed acak / random seed.")]
 Villages = Annotated[int | None, typer.Option(
-    "--villages", help="Jumlah desa/kelurahan / number of villages.")]
+    "--villages", min=1, help="Jumlah desa/kelurahan / number of villages.")]
 Districts = Annotated[int | None, typer.Option(
-    "--districts", help="Jumlah kabupaten/kota / number of districts.")]
+    "--districts", min=1, help="Jumlah kabupaten/kota (negara: paling sedikit 38, satu per "
+                               "provinsi) / number of districts (a country: at least 38).")]
 Out = Annotated[Path, typer.Argument(help="Folder tujuan (baru atau kosong) / target folder.")]
 
 
@@ -247,9 +248,10 @@ def _refused(exc: Exception, lang: str, out: Path | None):
     raise typer.Exit(1) from None
 
 
-def _write_run(job, shown: str, out: Path | None):
+def _write_run(job, shown: str, out: Path | None, writes: bool = True):
     """``job()`` (a run that writes its results folder), its result; on bad input or a
-    folder that cannot be written: the message, that nothing was written, exit code 1."""
+    folder that cannot be written: the message, that nothing was written (``writes``:
+    the job writes a results folder), exit code 1."""
     import logging
 
     from planning.analysis.region import RegionError
@@ -266,8 +268,9 @@ def _write_run(job, shown: str, out: Path | None):
     except (DataError, ModelError, PresolveError, NoPlan, SettingsError,
             RoundTripError, MapError, ResultsFolderError, WorkersError, ReplanError,
             RegionError) as exc:
-        said = [exc.render(shown), i18n.text("run.nothing_written", shown,
-                                             path=out or "results/<skenario>")]
+        said = [exc.render(shown)] + ([i18n.text("run.nothing_written", shown,
+                                                 path=out or "results/<skenario>")]
+                                      if writes else [])
     except OSError as exc:
         said = [i18n.text("score.cannot_write", shown, path=out,
                           detail=exc.strerror or exc)]
@@ -549,7 +552,7 @@ def replan(
         if found is None:
             typer.echo(ReplanError("no_scenario", workbook=workbook).render(shown), err=True)
             raise typer.Exit(1)
-        scenario = _recorded_scenario(workbook.parent, found)
+        scenario = _recorded_scenario(workbook.parent, found, workbook, shown)
     with progress(shown, level, None, fixed=lang is not None,
                   title=f"planning replan {workbook} --year {year}"):
         result = _write_run(lambda: _replanned(replan_years(
@@ -765,6 +768,9 @@ def adopt(
     shown = _lang(lang)
     plans_path, summary_path = results / "analysis_alternatives_plans.csv", \
         results / "summary.json"
+    if not results.is_dir():
+        typer.echo(i18n.text("adopt.no_folder", shown, path=results), err=True)
+        raise typer.Exit(1)
     if not plans_path.is_file() or not summary_path.is_file():
         typer.echo(i18n.text("adopt.no_alternatives", shown, path=results), err=True)
         raise typer.Exit(1)
@@ -774,9 +780,16 @@ def adopt(
         typer.echo(i18n.text("adopt.unknown_rank", shown, rank=rank, path=plans_path,
                              ranks=", ".join(map(str, ranks)) or "-"), err=True)
         raise typer.Exit(1)
-    scenario = scenario or _recorded_scenario(results, json.loads(summary_path.read_text(
-        encoding="utf-8"))["scenario"]["file"])
-    prepared = _write_run(lambda: prepare(scenario, check_out=False), shown, None)
+    ran = json.loads(summary_path.read_text(encoding="utf-8"))["scenario"]
+    scenario = scenario or _recorded_scenario(results, ran["file"], results, shown)
+    prepared = _write_run(lambda: prepare(scenario, check_out=False), shown, None,
+                          writes=False)
+    name_ran = (ran.get("settings") or {}).get("name")
+    if name_ran is not None and prepared.loaded.scenario.name != name_ran:
+        typer.echo(i18n.text("adopt.other_scenario", shown, scenario=scenario,
+                             name=prepared.loaded.scenario.name, results=results,
+                             ran=name_ran), err=True)
+        raise typer.Exit(1)
     instance = build_instance(prepared.dataset, prepared.scores.table, prepared.settings)
     pairs = list(zip(instance.pairs["village"], instance.pairs["program"], strict=True))
     mine = plans[(plans["rank"] == rank) & (plans["units"] > 0)]
@@ -792,18 +805,23 @@ def adopt(
                          choices=len(chosen), results=results))
 
 
-def _recorded_scenario(results: Path, recorded: str) -> Path:
-    """The scenario file summary.json records (relative to the project folder it ran in):
-    as given from here, else from the nearest folder above the results folder where it
-    exists (a results folder inside its project, read from anywhere); as given when none
-    has it (prepare then says it is not found)."""
+def _recorded_scenario(results: Path, recorded: str, what: Path, lang: str) -> Path:
+    """The scenario file summary.json (or the Meta sheet) records, relative to the
+    project folder it ran in: as given from here, else from the nearest folder above the
+    results folder where it exists (a results folder inside its project, read from
+    anywhere). When none has it (the results or the workbook were moved away from their
+    project): a message naming ``what`` (the results folder or workbook), the scenario it
+    records and ``--scenario``, exit code 1."""
     given = Path(recorded)
-    if given.is_absolute() or given.is_file():
+    if given.is_file():
         return given
-    for folder in results.resolve().parents:
-        if (folder / given).is_file():
-            return folder / given
-    return given
+    if not given.is_absolute():
+        for folder in results.resolve().parents:
+            if (folder / given).is_file():
+                return folder / given
+    typer.echo(i18n.text("cli.recorded_scenario_missing", lang, what=what, scenario=recorded),
+               err=True)
+    raise typer.Exit(1)
 
 
 @app.command()

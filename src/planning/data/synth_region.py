@@ -144,6 +144,9 @@ def region_sizes(level: str, n_villages: int | None = None, *, n_districts: int 
 def check_sizes(sizes: Sizes, n_provinces: int) -> None:
     """Raise :class:`GenerateError` when the totals cannot nest (each province a
     kabupaten, each district a kecamatan, each kecamatan a village)."""
+    if sizes.districts < n_provinces:
+        raise GenerateError("generate.too_few_districts", districts=sizes.districts,
+                            provinces=n_provinces)
     if min(sizes.kota, sizes.kelurahan) < 0 or sizes.kabupaten < n_provinces \
             or sizes.kecamatan < sizes.districts or sizes.villages < sizes.kecamatan \
             or sizes.desa < 0:

@@ -172,6 +172,9 @@ def check_target(target: str | Path, protect: Iterable[str | Path] = ()) -> Path
             raise ResultsFolderError("holds_input", given, input=Path(item))
     if path.exists() and not path.is_dir():
         raise ResultsFolderError("is_file", given)
+    above = next((p for p in path.parents if p.exists()), None)
+    if above is not None and not above.is_dir():  # a folder cannot be made inside a file
+        raise ResultsFolderError("under_file", given, file=above)
     if path.is_dir() and any(path.iterdir()):
         marker = read_marker(path)
         if marker is None:

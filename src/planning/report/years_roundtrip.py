@@ -148,7 +148,13 @@ def _book(path: str | Path):
     that is not a multi-year workbook or whose hidden sheet was changed."""
     path = Path(path)
     where = Where(path.name)
-    book = _open(path, where)
+    try:
+        book = _open(path, where)
+    except RoundTripError as error:  # not a workbook: say what a re-plan needs
+        (problem,) = error.problems
+        if problem.key != "roundtrip.not_planning":
+            raise
+        raise _refuse(where, "replan.not_multi_year", **dict(problem.params)) from None
     names = book.sheetnames
     if RECORD_SHEET not in names:
         book.close()
@@ -162,7 +168,7 @@ def _book(path: str | Path):
         records, problems = _records(book[RECORD_SHEET], at)
     except Exception:  # damaged XML: never a traceback
         book.close()
-        raise _refuse(at, "roundtrip.not_planning",
+        raise _refuse(at, "replan.not_multi_year",
                       what=Phrase("roundtrip.kind.damaged")) from None
     if problems:
         book.close()
@@ -260,8 +266,10 @@ def _sheet_of(book, records: pd.DataFrame, where: Where, year: int) -> str:
     years = sorted(int(y) for y in set(records["year"]))
     _check_year(int(year), years, records, where)
     name = year_sheet(year)
-    if name not in book.sheetnames:
-        close = difflib.get_close_matches(name, book.sheetnames, n=1)
+    if name not in book.sheetnames:  # the closest name that is not another year's sheet
+        others = {year_sheet(y) for y in years}
+        close = difflib.get_close_matches(
+            name, [s for s in book.sheetnames if s not in others], n=1)
         raise _refuse(where, "replan.no_sheet", sheet=name, guess=close[0] if close else "")
     return name
 
@@ -281,7 +289,7 @@ def read_recorded_year(path: str | Path, year: int) -> RecordedYear:
         except RoundTripError:
             raise
         except Exception:
-            raise _refuse(at, "roundtrip.not_planning",
+            raise _refuse(at, "replan.not_multi_year",
                           what=Phrase("roundtrip.kind.damaged")) from None
         focus = _focus_record(book)
     finally:
@@ -337,6 +345,7 @@ def _statuses(rows: list[dict], planned: pd.DataFrame, at: Where,
 
     problems: list[EditProblem] = []
     out, seen = [], {}
+    villages = set(planned.index.get_level_values(0))
     for rec in rows:
         formula = next((key for key in NEEDED if isinstance(rec[key], Formula)), None)
         if formula in ("village_code", "program_code"):
@@ -345,6 +354,10 @@ def _statuses(rows: list[dict], planned: pd.DataFrame, at: Where,
             continue
         village, program = _text(rec["village_code"]), _text(rec["program_code"])
         pair = (village, program)
+        if village not in villages:
+            problems.append(_problem(where(rec["row"], "village_code"),
+                                     "replan.unknown_village", village=village or "-"))
+            continue
         if pair not in planned.index:
             problems.append(_problem(where(rec["row"], "program_code"), "replan.unknown_row",
                                      village=village or "-", program=program or "-"))
@@ -360,6 +373,11 @@ def _statuses(rows: list[dict], planned: pd.DataFrame, at: Where,
                                      value=rec[formula]))
             continue
         units = int(planned.at[pair, "units"])
+        fixed = _fixed_changed(rec, {"units": units,
+                                     "started": int(planned.at[pair, "started"])}, where)
+        if fixed is not None:
+            problems.append(fixed)
+            continue
         found = _status(rec, units, where)
         if isinstance(found, EditProblem):
             problems.append(found)
@@ -376,6 +394,17 @@ def _statuses(rows: list[dict], planned: pd.DataFrame, at: Where,
     frame = pd.DataFrame(out, columns=["village", "program", "planned", "started_planned",
                                        "status", "delivered", "started", "row"])
     return frame, problems
+
+
+def _fixed_changed(rec: dict, planned: dict[str, int], where) -> EditProblem | None:
+    """The problem of a row whose planned units (``units``, ``started``: the plan's, not
+    for editing) were changed on the sheet, or None: what was delivered goes into
+    Realisasi with its Status, so that no edit is silently ignored."""
+    for key, value in planned.items():
+        if key in rec and _whole(rec[key]) != value:
+            return _problem(where(rec["row"], key), "replan.planned_changed",
+                            value=_text(rec[key]) or "-", planned=value)
+    return None
 
 
 def delivered_started(planned: int, started: int, delivered: int) -> int:
