@@ -257,7 +257,9 @@ def check_programs(tables: Tables) -> Iterator[Problem]:
                               "unknown_indicator", file, listing(cols))
     low, high = numbers(column(tables, "programs", "min_units")), numbers(
         column(tables, "programs", "max_units"))
-    for index in programs.index[(low > high).reindex(programs.index, fill_value=False)]:
+    inverted = (low > high) if {"min_units", "max_units"} <= set(programs.columns) else \
+        pd.Series(False, index=programs.index)  # a missing column: the schema says so
+    for index in programs.index[inverted.reindex(programs.index, fill_value=False)]:
         yield problem(file, "bounds_inverted", line(index), "min_units",
                       low=programs.at[index, "min_units"], high=programs.at[index, "max_units"])
     if {"min_potential", "sector"} <= set(programs.columns):

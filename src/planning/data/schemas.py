@@ -166,7 +166,8 @@ def programs_schema(columns=None) -> pa.DataFrameSchema:
         "sector": text_col(nullable=True),
         "unit_id": text_col(),
         "unit_en": text_col(),
-        "unit_cost": number_col(),
+        # every unit costs something: a free unit would be bought up to max_units
+        "unit_cost": number_col(strictly_positive=True),
         "fixed_cost": number_col(),
         "beneficiaries_per_unit": number_col(strictly_positive=True),
         "min_units": number_col(whole=True),
