@@ -138,6 +138,51 @@ def test_files_added_to_an_earlier_results_folder_are_never_deleted(project):
     assert (project / "catatan.txt").read_text() == "rapat Senin"
 
 
+def test_a_workbook_edited_in_place_is_never_overwritten(project):
+    """A results folder whose files someone changed after planning wrote them (the
+    workbook edited in place, a table touched) is refused, naming them, before any work;
+    put back as written, it is the tool's own again."""
+    target = project / "results" / "baseline"
+    written = {"rencana_alokasi.xlsx": b"workbook as written", "allocation_plan.csv": b"a\n1\n",
+               "timing.json": b"{}\n"}
+    write_folder(target, written)
+    (target / "rencana_alokasi.xlsx").write_bytes(b"workbook with the planner's edits")
+    (target / "timing.json").write_bytes(b'{"seconds": 1}\n')  # wall clock: not checked
+    before = folder_state(target)
+    with pytest.raises(ResultsFolderError) as caught:
+        check_target(target)
+    assert caught.value.key == "edited_files"
+    assert "rencana_alokasi.xlsx changed since planning wrote them" in caught.value.render("en")
+    code, output = cli("run", "scenarios/baseline.yaml", "--out", target, "--lang", "en")
+    assert code == 1 and "rencana_alokasi.xlsx changed since planning wrote them" in output
+    assert folder_state(target) == before
+    (target / "rencana_alokasi.xlsx").write_bytes(b"workbook as written")
+    assert check_target(target) == target
+
+
+def test_another_commands_results_are_not_replaced(project):
+    """A comparison (or scores) written into a plan's results folder would wipe the plan:
+    refused, naming whose results they are. A plan of one year and a multi-year plan may
+    replace each other (both from planning run)."""
+    plan = project / "results" / "baseline"
+    write_folder(plan, {"allocation_plan.csv": b"a\n1\n"}, kind="run")
+    before = folder_state(plan)
+    for kind in ("compare", "scores", "region"):
+        with pytest.raises(ResultsFolderError) as caught:
+            write_folder(plan, {"compare.csv": b"x\n"}, kind=kind)
+        assert caught.value.key == "other_kind"
+        assert "holds the results of another command (planning run / analyse)" in \
+            caught.value.render("en")
+    assert folder_state(plan) == before
+    write_folder(plan, {"years.csv": b"y\n"}, kind="years")
+    assert read_marker(plan)["kind"] == "years"
+    compared = project / "results" / "cmp"
+    write_folder(compared, {"compare.csv": b"x\n"}, kind="compare")
+    code, output = cli("run", "scenarios/baseline.yaml", "--out", compared, "--lang", "en")
+    assert code == 1 and "(planning compare)" in output, output
+    assert (compared / "compare.csv").read_bytes() == b"x\n"
+
+
 def test_own_results_are_replaced_with_normal_permissions(project):
     old = os.umask(0o022)
     try:

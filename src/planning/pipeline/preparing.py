@@ -83,7 +83,7 @@ def prepare(scenario_path: str | Path, out_dir: str | Path | None = None,
         maps = loaded.map_paths(boundary)
         inputs = [data_dir, *loaded.files, edited, *maps.values()]
         if check_out:
-            check_target(target, inputs)  # refuse a wrong --out before any work
+            check_target(target, inputs, "run")  # refuse a wrong --out before any work
         ds = load_dataset(data_dir)
         check_codes(loaded, villages=ds.villages["code"].tolist(),
                     agencies=ds.agencies["code"].tolist(),
@@ -116,7 +116,7 @@ def prepare_data(data_dir: str | Path, out_dir: str | Path | None = None,
     scoring, the model ``settings`` (default :class:`~planning.model.ModelSettings`).
     ``out_dir``, when given, is checked before any work."""
     if out_dir is not None:
-        check_target(out_dir, [data_dir])
+        check_target(out_dir, [data_dir], "run")
     ds = load_dataset(data_dir)
     return Prepared(dataset=ds, scores=score_villages(ds), settings=settings or ModelSettings(),
                     lang=lang, scenario={"data": Path(data_dir).as_posix()},

@@ -73,7 +73,7 @@ def prepare_region(scenario_path: str | Path, out_dir: str | Path | None = None,
         target = Path(out_dir) if out_dir is not None else Path("results") / sc.name
         inputs = [root, *loaded.files]
         if check_out:
-            check_target(target, inputs)
+            check_target(target, inputs, "region")
         if sc.region.generate is not None and not root.exists():
             _generate(root, sc.region.generate)
         region = load_region(root)

@@ -351,7 +351,7 @@ def replan(workbook: str | Path, year: int, scenario: str | Path,
                           found=", ".join(map(str, recorded.years)),
                           years=", ".join(map(str, horizon.years)))
     protect = (*prepared.protect, workbook)
-    check_target(target, protect)
+    check_target(target, protect, "run")
     _check_codes(recorded.history, prepared.dataset, workbook)
     scenario_record = {**prepared.scenario, "edited_workbook": workbook.name,
                        "recorded_year": int(year)}

@@ -4,13 +4,14 @@ over anything this tool did not write.
 The rules, in the order :func:`write_folder` applies them:
 
 1. **Only our own folders are replaced.** Every results folder gets a marker file
-   (:data:`MARKER`, written last, holding the run's id and the list of its files).
-   ``--out`` may name a new folder, an empty folder, or a folder with a valid marker that
-   holds nothing but the files the marker lists; anything else (a folder of someone's
-   files, an earlier results folder to which someone added files or folders, a file, a
-   link, the current folder or one above it, the project folder, or a folder that holds
-   the run's own inputs: data set, scenario, edited workbook, boundary file) is refused
-   with :class:`ResultsFolderError` before anything is touched.
+   (:data:`MARKER`, written last, holding the run's id, the list of its files and each
+   file's SHA-256). ``--out`` may name a new folder, an empty folder, or a folder with a
+   valid marker that holds nothing but the files the marker lists, as written; anything
+   else (a folder of someone's files, an earlier results folder to which someone added
+   files or folders or whose files someone changed, such as a workbook edited in place;
+   a file, a link, the current folder or one above it, the project folder, or a folder
+   that holds the run's own inputs: data set, scenario, edited workbook, boundary file)
+   is refused with :class:`ResultsFolderError` before anything is touched.
 2. **Atomic swap.** Files are written into a hidden staging folder beside the target
    (``.<name>.planning-tmp-<pid>-<token>``); when every file and the marker are on disk,
    the staging folder and the old results trade places in one step (Linux
@@ -149,11 +150,21 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def check_target(target: str | Path, protect: Iterable[str | Path] = ()) -> Path:
+#: the command whose results each kind of results folder holds (for messages); the plans
+#: of one year and of several (``run``, ``years``) may replace each other
+COMMANDS = {"run": "planning run / analyse", "years": "planning run / replan",
+            "scores": "planning score", "compare": "planning compare",
+            "region": "planning region"}
+_FAMILY = {"years": "run"}
+
+
+def check_target(target: str | Path, protect: Iterable[str | Path] = (),
+                 kind: str | None = None) -> Path:
     """Raise :class:`ResultsFolderError` unless ``target`` may be (re)written: a new or
-    empty folder, or one holding planning's marker; never the current folder or one above
-    it, the project folder, a folder holding any of ``protect`` (the run's inputs), a
-    file or a link. Returns the target as an absolute path."""
+    empty folder, or one holding planning's marker (of the same ``kind`` of results, when
+    given) and its files as written; never the current folder or one above it, the
+    project folder, a folder holding any of ``protect`` (the run's inputs), a file or a
+    link. Returns the target as an absolute path."""
     given = Path(target)
     path = Path(os.path.abspath(given))
     if given.name in ("", ".", "..") or path.parent == path:
@@ -179,10 +190,38 @@ def check_target(target: str | Path, protect: Iterable[str | Path] = ()) -> Path
         marker = read_marker(path)
         if marker is None:
             raise ResultsFolderError("not_ours", given)
+        found = marker.get("kind")
+        if kind is not None and found is not None and \
+                _FAMILY.get(found, found) != _FAMILY.get(kind, kind):
+            raise ResultsFolderError("other_kind", given, found=COMMANDS.get(found, found),
+                                     wanted=COMMANDS.get(kind, kind))
         foreign = foreign_entries(path, [*marker.get("files", []), MARKER])
         if foreign:
             raise ResultsFolderError("foreign_files", given, files=named(foreign))
+        edited = edited_files(path, marker)
+        if edited:
+            raise ResultsFolderError("edited_files", given, files=named(edited))
     return path
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def edited_files(folder: Path, marker: dict) -> list[str]:
+    """The files of a results folder that differ from what planning wrote (the marker's
+    ``sha256`` of each file but the wall-clock ``timing.json``, so that the same inputs
+    give the same marker): a workbook edited in place, say. None for a marker without
+    hashes (written before they were recorded)."""
+    written = marker.get("sha256")
+    if not isinstance(written, dict):
+        return []
+    return sorted(name for name, digest in written.items()
+                  if (folder / name).is_file() and _sha256(folder / name) != digest)
 
 
 # --- the swap ------------------------------------------------------------------------
@@ -264,10 +303,10 @@ def write_folder(target: str | Path, files: Mapping[str, bytes], kind: str = "ru
     marker; see the module's rules. ``kind`` (run, scores, compare) goes into the marker;
     ``protect``: the run's inputs, which the target must not contain."""
     given = Path(target)
-    path = check_target(given, protect)
+    path = check_target(given, protect, kind)
     path.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(path)
-    check_target(given, protect)  # a parked result put back must still be ours
+    check_target(given, protect, kind)  # a parked result put back must still be ours
     token = f"{os.getpid()}-{secrets.token_hex(4)}"
     staging = path.with_name(f".{path.name}.planning-tmp-{token}")
     os.mkdir(staging)
@@ -275,7 +314,9 @@ def write_folder(target: str | Path, files: Mapping[str, bytes], kind: str = "ru
         for name, data in files.items():
             _write_file(staging / name, data)
         marker = {"tool": "planning", "kind": kind, "run_id": run_id(files),
-                  "files": sorted(files)}
+                  "files": sorted(files),
+                  "sha256": {name: hashlib.sha256(files[name]).hexdigest()
+                             for name in sorted(files) if name != "timing.json"}}
         _write_file(staging / MARKER, json_bytes(marker))
         _sync_dir(staging)
         if not path.exists():
