@@ -388,6 +388,7 @@ def test_unknown_force_in_code(tmp_path):
     (["--weighting", "user"], ["option --weighting", "needs weights"]),
     (["--weighting", "user", "--weight", "beaches=2"], ["option --weight", "beaches"]),
     (["--alpha", "2"], ["option --alpha"]),
+    (["--alpha", "0.5"], ["option --alpha", "blend rule only", "'poverty'"]),
     (["--clusters", "500"], ["option --clusters", "500"]),
     (["--per-kecamatan", "0"], ["option --per-kecamatan"]),
     (["--force-in", "51.08.01.2001", "--force-out", "51.08.01.2001"],
@@ -424,7 +425,7 @@ def test_unwritable_output_folder(tmp_path):
     result = invoke("--data", str(DATA), "--out", str(blocker / "scores"), "--draws", "0",
                     "--lang", "en")
     assert result.exit_code == 1
-    assert "cannot be written" in result.output and "--out" in result.output
+    assert "cannot be made" in result.output and "file' is a file" in result.output
     assert blocker.read_text() == "not a folder"
 
 

@@ -167,4 +167,8 @@ def resolve(scenario: str | Path | None = None, data: str | Path | None = None,
     resolved = Resolved(settings, where, found, given)
     if given:
         resolved = Resolved(_validate(tree, resolved.option_place), where, found, given)
+    rule = resolved.settings.focus.rule
+    if ("focus", "alpha") in given and rule != "blend":  # --alpha would change nothing
+        raise SettingsError([problem(Place(option="--alpha"), "settings.alpha_unused",
+                                     rule=rule)], exit_code=2)
     return resolved
