@@ -214,3 +214,23 @@ def test_fifty_thousand_bad_rows_print_a_capped_list(good_run, results, tmp_path
     assert text("report.more", "id", n=50_000 - MAX_LINES) in output
     assert len(output.splitlines()) < MAX_LINES + 5
     assert folder_state(results) == before
+
+
+def test_a_workbook_of_another_scenario_is_named_as_such(good_run, results, tmp_path):
+    """Edits made on another scenario's plan (its Meta sheet names that scenario): one
+    message naming both scenarios and what to do, not a row error per village."""
+    book = load_workbook(good_run / "rencana_alokasi.xlsx")
+    meta = book["Meta"]
+    row = next(r for r in meta.iter_rows() if (r[0].value, r[1].value) ==
+               ("scenario", "settings.name"))
+    row[2].value = "pertanian-dulu"
+    edited = tmp_path / "edits" / "lain.xlsx"
+    edited.parent.mkdir()
+    book.save(edited)
+    before = folder_state(results)
+    code, output = cli("run", BASELINE, "--locks", edited, "--out", results, "--lang", "en")
+    assert_clear_failure(code, output, "lain.xlsx", "'Meta'",
+                         "written for the scenario 'pertanian-dulu', not 'baseline'",
+                         "planning run scenarios/pertanian-dulu.yaml --locks")
+    assert output.count("[ERROR]") == 1, output
+    assert folder_state(results) == before

@@ -102,7 +102,8 @@ def prepare(scenario_path: str | Path, out_dir: str | Path | None = None,
     if edited is not None:
         from planning.report.roundtrip import edits_as_locks
 
-        settings, edits = edits_as_locks(edited, settings, ds, scores, lang)
+        settings, edits = edits_as_locks(edited, settings, ds, scores, lang,
+                                         scenario=loaded.scenario.name)
     return Prepared(dataset=ds, scores=scores, settings=settings, lang=lang,
                     scenario=scenario_record(loaded, data_dir, edited=edited),
                     out_dir=target if check_out else None,

@@ -402,6 +402,8 @@ class Edited:
     plan: pd.DataFrame
     """The plan as written (hidden sheet): village, program, units; index: sheet row."""
     problems: list[EditProblem]
+    scenario: str | None = None
+    """The name of the scenario the workbook was written from (its Meta sheet), if any."""
 
     def at(self, row: int | None, column: str) -> Where:
         return self.where.at(row, column, self.letters.get(column))
@@ -503,9 +505,28 @@ def _read(path: str | Path) -> Edited:
             raise _refuse(at, "roundtrip.not_planning",
                           what=Phrase("roundtrip.kind.damaged")) from None
         merged = _merged_problems(path, at_sheet, top) + _merged_problems(path, at_plan)
+        scenario = _written_for(book)
     finally:
         book.close()
-    return Edited(at_sheet, rows, letters, plan, merged + found + in_plan)
+    return Edited(at_sheet, rows, letters, plan, merged + found + in_plan, scenario)
+
+
+#: the Meta sheet and the row that names the scenario a workbook was written from
+META_SHEET, SCENARIO_NAME = "Meta", ("scenario", "settings.name")
+
+
+def _written_for(book) -> str | None:
+    """The scenario name on the open workbook's Meta sheet, or None (no Meta sheet, or
+    not as written: it only guards against a workbook of another scenario)."""
+    if META_SHEET not in book.sheetnames:
+        return None
+    try:
+        for row in book[META_SHEET].iter_rows(values_only=True):
+            if tuple(row[:2]) == SCENARIO_NAME and len(row) > 2 and row[2]:
+                return str(row[2])
+    except Exception:  # a damaged Meta sheet: no guard, never a traceback
+        return None
+    return None
 
 
 def read_edited(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
@@ -638,11 +659,17 @@ def _locks(settings: ModelSettings, fixed: pd.DataFrame, pairs: pd.DataFrame) ->
 
 
 def edits_as_locks(path: str | Path, settings: ModelSettings, ds, scores,
-                   lang: str = DEFAULT_LANGUAGE) -> tuple[ModelSettings, pd.DataFrame]:
+                   lang: str = DEFAULT_LANGUAGE, scenario: str | None = None
+                   ) -> tuple[ModelSettings, pd.DataFrame]:
     """The scenario's settings plus one lock per edit, and the table of edits (village,
     program, units_before, units_edited, action). Raises RoundTripError listing every
-    problem found (the workbook's layout, every row, the pagu)."""
+    problem found (the workbook's layout, every row, the pagu); at once when the workbook
+    was written from another scenario than ``scenario`` (its name; its Meta sheet says),
+    whose plan the edits were made on."""
     edited = _read(path)
+    if scenario is not None and edited.scenario is not None and edited.scenario != scenario:
+        raise _refuse(replace(edited.where, sheet=META_SHEET), "roundtrip.other_scenario",
+                      found=edited.scenario, scenario=scenario)
     table = getattr(scores, "table", scores)
     instance = build_instance(ds, table, settings)
     known = _Known(villages=set(ds.villages["code"]), in_plan=set(instance.villages["code"]),
