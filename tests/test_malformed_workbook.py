@@ -94,6 +94,10 @@ CORPUS = [
      ["catatan"]),
     ("text in _plan units", set_cell("_plan", "C3", "lima"), "_plan", 3, "units", ["lima"]),
     ("value beside the _plan table", set_cell("_plan", "E6", 7), "_plan", 6, "E", []),
+    ("units changed in _plan", set_cell("_plan", "C2", 999), "_plan", None, None,
+     [{"id": "tidak lagi seperti yang ditulis planning", "en": "no longer as planning wrote"}]),
+    ("rows deleted from _plan", book_edit(lambda b: b["_plan"].delete_rows(3, 3)), "_plan",
+     None, None, [{"id": "Jangan sunting _plan", "en": "Do not edit _plan"}]),
     # columns of the Alokasi sheet
     ("units column deleted", book_edit(lambda b: b["Alokasi"].delete_cols(7)), "Alokasi", 4,
      None, []),

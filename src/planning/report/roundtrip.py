@@ -25,6 +25,7 @@ The workbook is read in openpyxl's streaming mode and refused when it unpacks to
 from __future__ import annotations
 
 import difflib
+import hashlib
 import math
 import re
 import warnings
@@ -505,28 +506,43 @@ def _read(path: str | Path) -> Edited:
             raise _refuse(at, "roundtrip.not_planning",
                           what=Phrase("roundtrip.kind.damaged")) from None
         merged = _merged_problems(path, at_sheet, top) + _merged_problems(path, at_plan)
-        scenario = _written_for(book)
+        meta = _meta_values(book)
     finally:
         book.close()
-    return Edited(at_sheet, rows, letters, plan, merged + found + in_plan, scenario)
+    digest = next((v for (_, key), v in meta.items() if key == PLAN_DIGEST), None)
+    if digest is not None and not in_plan and digest != plan_digest(
+            plan.itertuples(index=False, name=None)):
+        in_plan = [_problem(at_plan, "roundtrip.plan_edited")]
+    return Edited(at_sheet, rows, letters, plan, merged + found + in_plan,
+                  meta.get(SCENARIO_NAME))
 
 
 #: the Meta sheet and the row that names the scenario a workbook was written from
 META_SHEET, SCENARIO_NAME = "Meta", ("scenario", "settings.name")
+#: the key of the Meta row that holds :func:`plan_digest` of the hidden plan sheet
+PLAN_DIGEST = "plan_sha256"
 
 
-def _written_for(book) -> str | None:
-    """The scenario name on the open workbook's Meta sheet, or None (no Meta sheet, or
-    not as written: it only guards against a workbook of another scenario)."""
+def plan_digest(rows) -> str:
+    """SHA-256 of the hidden plan sheet's rows (village, programme, units), in order: the
+    workbook's Meta sheet keeps it, so that a changed hidden sheet is told, not taken for
+    the plan the edits were made on."""
+    text = "".join(f"{v}\t{p}\t{int(u)}\n" for v, p, u in rows)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _meta_values(book) -> dict[tuple[str, str], str]:
+    """(section, key) -> value of the open workbook's Meta sheet; empty without one or
+    when it cannot be read (its values only guard against a workbook of another scenario
+    or a changed hidden sheet, never a traceback)."""
     if META_SHEET not in book.sheetnames:
-        return None
+        return {}
     try:
-        for row in book[META_SHEET].iter_rows(values_only=True):
-            if tuple(row[:2]) == SCENARIO_NAME and len(row) > 2 and row[2]:
-                return str(row[2])
-    except Exception:  # a damaged Meta sheet: no guard, never a traceback
-        return None
-    return None
+        return {(str(r[0]), str(r[1])): str(r[2])
+                for r in book[META_SHEET].iter_rows(values_only=True)
+                if len(r) > 2 and r[0] is not None and r[1] is not None and r[2]}
+    except Exception:
+        return {}
 
 
 def read_edited(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
