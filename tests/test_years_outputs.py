@@ -218,6 +218,13 @@ CASES = [
                                                       "tiga"), 2026,
      "replan.record_changed", "_rkpd", 2, None, "D", "lembar tersembunyi _rkpd",
      "hidden sheet _rkpd"),
+    ("hidden programme code changed", lambda ws, book: setattr(book["_rkpd"].cell(2, 3),
+                                                               "value", "ZZZ"), 2026,
+     "replan.record_edited", "_rkpd", None, None, None, "Jangan sunting _rkpd",
+     "no longer as planning wrote it"),
+    ("hidden row deleted", lambda ws, book: book["_rkpd"].delete_rows(3), 2026,
+     "replan.record_edited", "_rkpd", None, None, None, "_rkpd tidak lagi seperti",
+     "Do not edit _rkpd"),
 ]
 
 

@@ -506,12 +506,10 @@ def _read(path: str | Path) -> Edited:
             raise _refuse(at, "roundtrip.not_planning",
                           what=Phrase("roundtrip.kind.damaged")) from None
         merged = _merged_problems(path, at_sheet, top) + _merged_problems(path, at_plan)
-        meta = _meta_values(book)
+        meta = meta_values(book)
     finally:
         book.close()
-    digest = next((v for (_, key), v in meta.items() if key == PLAN_DIGEST), None)
-    if digest is not None and not in_plan and digest != plan_digest(
-            plan.itertuples(index=False, name=None)):
+    if not in_plan and digest_changed(meta, plan.itertuples(index=False, name=None)):
         in_plan = [_problem(at_plan, "roundtrip.plan_edited")]
     return Edited(at_sheet, rows, letters, plan, merged + found + in_plan,
                   meta.get(SCENARIO_NAME))
@@ -523,15 +521,29 @@ META_SHEET, SCENARIO_NAME = "Meta", ("scenario", "settings.name")
 PLAN_DIGEST = "plan_sha256"
 
 
-def plan_digest(rows) -> str:
-    """SHA-256 of the hidden plan sheet's rows (village, programme, units), in order: the
+def rows_digest(rows) -> str:
+    """SHA-256 of a hidden sheet's rows (tuples of codes and whole numbers), in order: the
     workbook's Meta sheet keeps it, so that a changed hidden sheet is told, not taken for
-    the plan the edits were made on."""
-    text = "".join(f"{v}\t{p}\t{int(u)}\n" for v, p, u in rows)
+    the plan the edits were made on. A whole number counts the same as int, float or bool."""
+    def cell(value) -> str:
+        if isinstance(value, bool):
+            return str(int(value))
+        if isinstance(value, int | float) or hasattr(value, "item"):
+            number = float(value)
+            return str(int(number)) if number.is_integer() else repr(number)
+        return str(value)
+    text = "".join("\t".join(cell(v) for v in row) + "\n" for row in rows)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _meta_values(book) -> dict[tuple[str, str], str]:
+def digest_changed(meta: dict[tuple[str, str], str], rows) -> bool:
+    """Whether the Meta sheet (``meta``, :func:`meta_values`) keeps a digest of a hidden
+    sheet and ``rows``, as read, no longer match it."""
+    kept = next((v for (_, key), v in meta.items() if key == PLAN_DIGEST), None)
+    return kept is not None and kept != rows_digest(rows)
+
+
+def meta_values(book) -> dict[tuple[str, str], str]:
     """(section, key) -> value of the open workbook's Meta sheet; empty without one or
     when it cannot be read (its values only guard against a workbook of another scenario
     or a changed hidden sheet, never a traceback)."""

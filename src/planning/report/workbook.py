@@ -54,7 +54,7 @@ from planning.report.labels import (
     sheet_keys,
     words,
 )
-from planning.report.roundtrip import PLAN_DIGEST, PLAN_SHEET, plan_digest
+from planning.report.roundtrip import PLAN_COLUMNS, PLAN_DIGEST, PLAN_SHEET, rows_digest
 
 __all__ = ["ALLOCATION_COLUMNS", "ALLOCATION_HEADERS", "ALLOCATION_SHEET", "CREATED",
            "LISTS_SHEET", "TOP", "Stamp", "long_date", "print_setup", "run_date",
@@ -895,7 +895,7 @@ def _plan_sheet(book: _Book, plan: pd.DataFrame) -> None:
     """The plan as written, in a hidden sheet: the round trip compares the edited
     Alokasi sheet with it to tell deleted and changed rows."""
     ws = book.add(PLAN_SHEET, banner=False)
-    frame = plan[["village", "program", "units"]]
+    frame = plan[list(PLAN_COLUMNS)]
     book.table(ws, frame, [(key, key, "text" if key != "units" else "int")
                            for key in frame.columns], freeze=False, autofilter=False)
     ws.hide()
@@ -988,9 +988,10 @@ def _flatten(prefix: str, value: object) -> Iterator[tuple[str, object]]:
 
 
 def _meta_rows(ds: DataSet, scenario: dict, provenance: dict, lang: str,
-               day: date | None, plan: pd.DataFrame | None = None) -> pd.DataFrame:
+               day: date | None, hidden: pd.DataFrame | None = None) -> pd.DataFrame:
     """The Meta sheet's rows: the scenario as run, the provenance, the workbook's language,
-    date and data status, and (``plan``: the rows of the hidden plan sheet) their digest."""
+    date and data status, and the digest of ``hidden`` (the rows of the hidden plan sheet
+    the round trip reads, :func:`~planning.report.roundtrip.rows_digest`)."""
     rows = [("scenario", key, value) for key, value in _flatten("", scenario)]
     for top, value in provenance.items():
         if isinstance(value, Mapping):
@@ -1002,9 +1003,9 @@ def _meta_rows(ds: DataSet, scenario: dict, provenance: dict, lang: str,
              (words("block.workbook", "en"), "data_status", synthetic_note(ds, "en")),
              (words("block.workbook", "en"), "synthetic_indicators",
               ds.synthetic_indicators())]
-    if plan is not None:
-        rows.append((words("block.workbook", "en"), PLAN_DIGEST, plan_digest(
-            plan[["village", "program", "units"]].itertuples(index=False, name=None))))
+    if hidden is not None:
+        rows.append((words("block.workbook", "en"), PLAN_DIGEST,
+                     rows_digest(hidden.itertuples(index=False, name=None))))
     plain = [(section, key, _plain(value)) for section, key, value in rows]
     return pd.DataFrame(plain, columns=["section", "key", "value"])
 
@@ -1103,7 +1104,8 @@ def workbook_bytes(*, ds: DataSet, scores: pd.DataFrame, allocation, summary: di
     _allocation_sheet(book, plan, allocation.instance.programs)
     _score_sheet(book, ds, scores)
     _inputs_sheet(book, ds, allocation)
-    _meta_sheet(book, _meta_rows(ds, scenario, provenance, lang, day, plan))
+    _meta_sheet(book, _meta_rows(ds, scenario, provenance, lang, day,
+                                 plan[list(PLAN_COLUMNS)]))
     _plan_sheet(book, plan)
     _lists_sheet(book, plan, allocation.instance.programs)
     return book.close()

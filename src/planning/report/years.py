@@ -488,17 +488,22 @@ def _record_sheet(book: _Book, plan) -> None:
     """The plan as written, hidden: year, village, program, units in work, units
     started, recorded (1: delivered history)."""
     ws = book.add(RECORD_SHEET, banner=False)
+    book.table(ws, record_frame(plan), [(key, key, "text" if key in ("village", "program")
+                                         else "int") for key in RECORD_COLUMNS],
+               freeze=False, autofilter=False)
+    ws.hide()
+
+
+def record_frame(plan) -> pd.DataFrame:
+    """The rows of the hidden record sheet (RECORD_COLUMNS), in their order."""
     units = plan.units[plan.units["units"] > 0].sort_values(["year", "village", "program"],
                                                             kind="stable")
-    frame = pd.DataFrame({
+    return pd.DataFrame({
         "year": units["year"].astype(int), "village": units["village"],
         "program": units["program"], "units": units["units"].astype(int),
         "started": units["started"].astype(int),
         "recorded": units["recorded"].astype(bool).astype(int) if "recorded" in units
-        else 0})
-    book.table(ws, frame, [(key, key, "text" if key in ("village", "program") else "int")
-                           for key in RECORD_COLUMNS], freeze=False, autofilter=False)
-    ws.hide()
+        else 0})[list(RECORD_COLUMNS)]
 
 
 def _focus_record_sheet(book: _Book, plan) -> None:
@@ -544,7 +549,7 @@ def years_workbook_bytes(plan, ds: DataSet, *, scenario: dict, provenance: dict,
         from planning.report.analysis import write_sheets
 
         write_sheets(book, analysis, _dims(ds, lang), dict(figures or {}))
-    _meta_sheet(book, _meta_rows(ds, scenario, provenance, lang, day))
+    _meta_sheet(book, _meta_rows(ds, scenario, provenance, lang, day, record_frame(plan)))
     _record_sheet(book, plan)
     _focus_record_sheet(book, plan)
     return book.close()

@@ -55,6 +55,8 @@ from planning.report.roundtrip import (
     _text,
     _value,
     _whole,
+    digest_changed,
+    meta_values,
 )
 from planning.report.years import (
     FOCUS_RECORD_SHEET,
@@ -170,6 +172,10 @@ def _book(path: str | Path):
         book.close()
         raise _refuse(at, "replan.not_multi_year",
                       what=Phrase("roundtrip.kind.damaged")) from None
+    if not problems and digest_changed(meta_values(book), (
+            (r.year, r.village, r.program, r.units, r.started, int(r.recorded))
+            for r in records.itertuples(index=False))):
+        problems = [_problem(at, "replan.record_edited")]
     if problems:
         book.close()
         raise RoundTripError(problems)
