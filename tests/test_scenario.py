@@ -93,6 +93,36 @@ MALFORMED = [
 ]
 
 
+#: rules checked across several settings, told in the planner's language at the exact key
+#: (not a section dump with the model's English)
+CROSS = [
+    ("objective:\n  dimension_weights: {housing: -1}\n", "objective.dimension_weights.housing",
+     "negatif", "negative"),
+    ("budgets:\n  agencies:\n    DINKES: {pagu: 500, change_pct: 10}\n",
+     "budgets.agencies.DINKES", "salah satu saja", "one of them only"),
+    ("locks:\n  - {village: 51.08.01.2001, program: PKM-RTLH, state: out, units: 5}\n",
+     "locks.0.units", "tidak bisa menetapkan 5 unit", "cannot fix 5 units"),
+    ("solver:\n  gap: 0.1\n  max_gap: 0.05\n", "solver.max_gap", "lebih kecil dari gap 0.1",
+     "is below gap 0.1"),
+    ("rules:\n  dimension_min_share: 1.5\n", "rules.dimension_min_share", "di luar 0 sampai 1",
+     "outside 0 to 1"),
+]
+
+
+@pytest.mark.parametrize(("content", "key", "words_id", "words_en"), CROSS)
+def test_cross_checks_name_the_exact_key_in_both_languages(tmp_path, content, key, words_id,
+                                                           words_en):
+    folder = tmp_path / "s"
+    shutil.copytree(SCENARIOS, folder)
+    (folder / "x.yaml").write_text(content)
+    with pytest.raises(SettingsError) as caught:
+        load_scenario(folder / "x.yaml")
+    for lang, words, said in (("id", words_id, "kunci"), ("en", words_en, "key")):
+        message = caught.value.render(lang)
+        assert f"{said} '{key}'" in message and words in message, message
+        assert "Value error" not in message and "{" not in message, message
+
+
 @pytest.mark.parametrize(("content", "words"), MALFORMED)
 def test_malformed_scenarios_name_the_key(tmp_path, content, words):
     folder = tmp_path / "s"

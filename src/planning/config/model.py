@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from planning.config.reading import KeyedError
+
 
 class _Frozen(BaseModel):
     # allow_inf_nan=False: NaN and infinity are refused in every number of the settings
@@ -60,7 +62,7 @@ class ConstraintRules(_Frozen):
             else [share]
         bad = [v for v in values if not 0 <= v <= 1]
         if bad:
-            raise ValueError(f"dimension_min_share must be between 0 and 1, got {bad}")
+            raise KeyedError("settings.share_range", "dimension_min_share", value=bad[0])
         return self
 
     def dimension_floor(self, dimension: str) -> float:
@@ -98,7 +100,8 @@ class ObjectiveRules(_Frozen):
     def _weights_non_negative(self) -> ObjectiveRules:
         bad = {k: v for k, v in self.dimension_weights.items() if v < 0}
         if bad:
-            raise ValueError(f"dimension_weights must be >= 0, got {bad}")
+            name, value = next(iter(bad.items()))
+            raise KeyedError("negative", f"dimension_weights.{name}", value=value)
         return self
 
 
@@ -121,7 +124,7 @@ class Lock(_Frozen):
     @model_validator(mode="after")
     def _units_only_when_in(self) -> Lock:
         if self.state == "out" and self.units not in (None, 0):
-            raise ValueError("a lock with state 'out' cannot fix units above 0")
+            raise KeyedError("settings.lock_out_units", "units", units=self.units)
         return self
 
 
@@ -177,7 +180,8 @@ class Solver(_Frozen):
     @model_validator(mode="after")
     def _max_gap_covers_target(self) -> Solver:
         if self.max_gap < self.gap:
-            raise ValueError(f"max_gap ({self.max_gap}) must be at least gap ({self.gap})")
+            raise KeyedError("settings.max_gap_below_gap", "max_gap", max_gap=self.max_gap,
+                             gap=self.gap)
         return self
 
 
@@ -258,5 +262,6 @@ class ModelSettings(_Frozen):
     def _pagu_non_negative(self) -> ModelSettings:
         bad = {k: v for k, v in self.pagu.items() if v < 0}
         if bad:
-            raise ValueError(f"pagu must be >= 0 juta Rp, got {bad}")
+            name, value = next(iter(bad.items()))
+            raise KeyedError("negative", f"pagu.{name}", value=value)
         return self

@@ -111,8 +111,8 @@ class AgencyBudget(_Strict):
     @model_validator(mode="after")
     def _one_of(self) -> AgencyBudget:
         if (self.pagu is None) == (self.change_pct is None):
-            raise ValueError("give either pagu (juta Rp) or change_pct (per cent), not both "
-                             "and not neither")
+            raise KeyedError("settings.pagu_or_change",
+                             given="pagu, change_pct" if self.pagu is not None else "-")
         return self
 
 
