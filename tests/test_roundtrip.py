@@ -203,6 +203,15 @@ def put(sheet: str, ref: str, value):
     return sheet_edit(lambda book, ds, ctx: setattr(book[sheet][ref], "value", value))
 
 
+def meta_scenario(name: str):
+    """A maker: the run's workbook whose Meta sheet names the scenario ``name``."""
+    def change(book, ds, context) -> None:
+        row = next(r for r in book["Meta"].iter_rows()
+                   if (r[0].value, r[1].value) == ("scenario", "settings.name"))
+        row[2].value = name
+    return sheet_edit(change)
+
+
 def file_bytes(data):
     """A maker: a file of the given bytes (or of a function of the workbook's bytes)."""
     def make(source: Path, target: Path, ds, context: Context) -> None:
@@ -355,6 +364,17 @@ ROUNDTRIP_CASES = [
      "_plan", 3, "units", "C",
      ("nilai 'lima' bukan yang ditulis planning", "Jangan sunting lembar _plan"),
      ("value 'lima' is not what planning wrote", "Do not edit _plan")),
+    ("units changed in _plan", put("_plan", "C2", 999), None, "roundtrip.plan_edited",
+     "_plan", None, None, None,
+     ("lembar tersembunyi _plan tidak lagi seperti yang ditulis planning",
+      "Jangan sunting _plan"),
+     ("the hidden sheet _plan is no longer as planning wrote it", "Do not edit _plan")),
+    ("workbook of another scenario", meta_scenario("pertanian-dulu"), None,
+     "roundtrip.other_scenario", "Meta", None, None, None,
+     ("ditulis untuk skenario 'pertanian-dulu', bukan 'baseline'",
+      "planning run scenarios/pertanian-dulu.yaml --locks"),
+     ("written for the scenario 'pertanian-dulu', not 'baseline'",
+      "planning run scenarios/pertanian-dulu.yaml --locks")),
     ("_plan from other data", put("_plan", "A2", "51.08.99.9999"), None,
      "roundtrip.plan_other_data", "_plan", 2, "village", None,
      ("kode '51.08.99.9999' tidak ada di data set ini",
@@ -477,7 +497,7 @@ def test_each_round_trip_problem_names_sheet_row_and_column_in_both_languages(
     if patch is not None:
         patch(monkeypatch, edited)
     with pytest.raises(RoundTripError) as caught:
-        edits_as_locks(edited, context.settings, ds, context.scores)
+        edits_as_locks(edited, context.settings, ds, context.scores, scenario="baseline")
     problems = caught.value.problems
     matches = [p for p in problems if (p.key, p.where.file, p.where.sheet, p.where.row,
                                        p.where.column, p.where.letter) == (

@@ -102,7 +102,7 @@ CROSS = [
      "budgets.agencies.DINKES", "salah satu saja", "one of them only"),
     ("locks:\n  - {village: 51.08.01.2001, program: PKM-RTLH, state: out, units: 5}\n",
      "locks.0.units", "tidak bisa menetapkan 5 unit", "cannot fix 5 units"),
-    ("solver:\n  gap: 0.1\n  max_gap: 0.05\n", "solver.max_gap", "lebih kecil dari gap 0.1",
+    ("solver:\n  gap: 0.1\n  max_gap: 0.05\n", "solver.max_gap", "lebih kecil dari solver.gap 0.1",
      "is below gap 0.1"),
     ("rules:\n  dimension_min_share: 1.5\n", "rules.dimension_min_share", "di luar 0 sampai 1",
      "outside 0 to 1"),
