@@ -215,7 +215,7 @@ def _sha256(path: Path) -> str:
 def edited_files(folder: Path, marker: dict) -> list[str]:
     """The files of a results folder that differ from what planning wrote (the marker's
     ``sha256`` of each file but the wall-clock ``timing.json``, so that the same inputs
-    give the same marker): a workbook edited in place, say. None for a marker without
+    give the same marker): a workbook edited in place, say. Nothing for a marker without
     hashes (written before they were recorded)."""
     written = marker.get("sha256")
     if not isinstance(written, dict):
@@ -300,8 +300,9 @@ def _sync_dir(path: Path) -> None:
 def write_folder(target: str | Path, files: Mapping[str, bytes], kind: str = "run",
                  protect: Iterable[str | Path] = ()) -> Path:
     """Replace ``target`` with a folder holding exactly ``files`` (name -> bytes) and the
-    marker; see the module's rules. ``kind`` (run, scores, compare) goes into the marker;
-    ``protect``: the run's inputs, which the target must not contain."""
+    marker; see the module's rules. ``kind`` (run, years, scores, compare, region) goes
+    into the marker (a folder of another kind is not replaced); ``protect``: the run's
+    inputs, which the target must not contain."""
     given = Path(target)
     path = check_target(given, protect, kind)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -517,7 +517,7 @@ def _read(path: str | Path) -> Edited:
 
 #: the Meta sheet and the row that names the scenario a workbook was written from
 META_SHEET, SCENARIO_NAME = "Meta", ("scenario", "settings.name")
-#: the key of the Meta row that holds :func:`plan_digest` of the hidden plan sheet
+#: the key of the Meta row that holds :func:`rows_digest` of the hidden plan sheet
 PLAN_DIGEST = "plan_sha256"
 
 
