@@ -98,6 +98,15 @@ CORPUS = [
      "budgets.agencies.PERKIMT", ["'PERKIMTA'", "agencies.csv"]),
     ("unknown village", "villages: [51.08.01.2001, 51.08.01.2999]\n", "villages.1",
      ["51.08.01.2999", "villages.csv"]),
+    ("village by its BPS code, a number", "villages: [5108010001]\n", "villages.0",
+     ["'51.08.01.2001'", {"id": "kode BPS", "en": "BPS code"}]),
+    ("village code as a number in a lock",
+     "locks:\n  - {village: 5108010002, program: PKM-RTLH}\n", "locks.0.village",
+     ["'51.08.01.2002'"]),
+    ("unknown village as a number", "villages: [5108019999]\n", "villages.0",
+     ["5108019999", "villages.csv"]),
+    ("forced focus village as a number", "scoring:\n  focus:\n    force_in: [5108012001]\n",
+     "scoring.focus.force_in", ["5108012001"]),
     ("unknown programme in a lock", "locks:\n  - {village: 51.08.01.2001, program: PKM-RTL}\n",
      "locks.0.program", ["'PKM-RTLH'"]),
     # locks
@@ -106,13 +115,18 @@ CORPUS = [
     ("lock with fractional units",
      "locks:\n  - {village: 51.08.01.2001, program: PKM-RTLH, units: 2.5}\n",
      "locks.0.units", ["2.5"]),
+    ("lock above the programme's limit",
+     "locks:\n  - {village: 51.08.01.2001, program: PKM-RTLH, units: 999}\n", "locks.0",
+     ["999", "PKM-RTLH"]),
     ("locks not a list", "locks: {village: 51.08.01.2001, program: PKM-RTLH}\n", "locks", []),
     ("the same lock twice", "locks:\n  - {village: 51.08.01.2001, program: PKM-RTLH}\n"
      "  - {village: 51.08.01.2001, program: PKM-RTLH, units: 3}\n", "locks.1", ["locks.0"]),
 ]
 #: cases also checked with --lang en
 SAMPLE_EN = ["billion laughs", "binary file", "empty file", "base missing",
-             "NaN in a budget", "huge pagu", "unknown agency", "the same lock twice"]
+             "NaN in a budget", "huge pagu", "unknown agency",
+             "village by its BPS code, a number",
+             "lock above the programme's limit", "the same lock twice"]
 BY_ID = {case[0]: case[1:] for case in CORPUS}
 
 
@@ -209,3 +223,25 @@ def test_abridge_never_expands_a_value():
         assert len(abridge(value)) <= 80
     assert abridge("a\nb\x1b[31m") == "a\\nb\\x1b[31m"
     assert abridge("kode") == "kode" and abridge(2.5) == "2.5"
+
+
+def test_a_multi_year_plan_with_an_impossible_lock_says_the_lock(results, tmp_path):
+    """Locks apply to the first planned year of a horizon. A lock no plan can keep used
+    to end in the horizon's general advice (lower a target, raise a pagu); it is now
+    named at its scenario key, as in a one-year plan."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    shutil.copy(BASELINE, folder / "baseline.yaml")
+    shutil.copy(ROOT / "scenarios" / "rpjmd-2026-2030.yaml", folder / "rpjmd.yaml")
+    bad = folder / "bad.yaml"
+    bad.write_text("base: rpjmd\nname: bad\nlocks:\n"
+                   "  - {village: 51.08.01.2001, program: PKM-RTLH, units: 999}\n",
+                   encoding="utf-8")
+    before = folder_state(results)
+    for lang in ("id", "en"):
+        code, output = cli("run", bad, "--data", DATA, "--out", results, "--lang", lang)
+        parts = ["bad.yaml", text("where.key", lang, path="locks.0"), "999", "PKM-RTLH"]
+        assert_clear_failure(code, output, *parts)
+        assert_named_on_one_line(output, parts)
+        assert text("years.infeasible", lang, status="infeasible", detail="-") not in output
+    assert folder_state(results) == before

@@ -557,3 +557,19 @@ def test_a_row_added_and_units_set_to_zero(first, ds, context, tmp_path):
     row = moved.loc[(zero["village"], zero["program"])]
     assert (row["action"], row["units_before"], row["units_edited"], row["units_after"]) == (
         "changed", int(zero["units"]), 0, 0)
+
+
+def test_the_hidden_rows_digest_reads_numpy_cells_as_the_workbook_does():
+    """The digest is taken of rows built from pandas (numpy scalars: ``np.str_`` codes,
+    ``np.int64`` units) when written and of openpyxl's Python values when read: both
+    must give the same digest, and a changed unit a different one."""
+    import numpy as np
+
+    written = [(np.str_("5108012001"), np.str_("PUTR-PAMSIMAS"), np.int64(3), np.float64(2.0),
+                np.bool_(True))]
+    read = [("5108012001", "PUTR-PAMSIMAS", 3, 2, True)]
+    assert roundtrip.rows_digest(written) == roundtrip.rows_digest(read)
+    assert roundtrip.rows_digest(read) != roundtrip.rows_digest(
+        [("5108012001", "PUTR-PAMSIMAS", 4, 2, True)])
+    # a code that looks like a number is still a code: kept as written
+    assert roundtrip.rows_digest([(np.str_("007"),)]) == roundtrip.rows_digest([("007",)])

@@ -413,6 +413,28 @@ def _odd_numbers(tree: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str, dict]
         yield loc, "settings.too_large", {"value": tree, "limit": MAX_NUMBER}
 
 
+def _codes_as_text(tree: dict) -> None:
+    """Village and programme codes written as whole numbers (``villages: [5108010001]``,
+    a lock's ``village: 5108010001``, ``scoring.focus.force_in``) read as the text they
+    spell, in place: the code check against the data set then names them (a village's BPS
+    code included) instead of the schema calling them numbers too large or of the wrong
+    kind."""
+    def text(value):
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    if isinstance(tree.get("villages"), list):
+        tree["villages"] = [text(v) for v in tree["villages"]]
+    focus = tree.get("scoring", {}).get("focus") if isinstance(tree.get("scoring"), dict) \
+        else None
+    for key in ("force_in", "force_out"):
+        if isinstance(focus, dict) and isinstance(focus.get(key), list):
+            focus[key] = [text(v) for v in focus[key]]
+    if isinstance(tree.get("locks"), list):
+        tree["locks"] = [{k: text(v) if k in ("village", "program") else v
+                          for k, v in lock.items()} if isinstance(lock, dict) else lock
+                         for lock in tree["locks"]]
+
+
 @dataclass(frozen=True)
 class LoadedScenario:
     scenario: Scenario
@@ -455,6 +477,11 @@ class LoadedScenario:
         beside = self.project / given
         return beside if beside.exists() else given
 
+    def place(self, *loc: str | int) -> Place:
+        """Where the setting at ``loc`` (e.g. ``"locks", 0``) is written: its file among
+        the scenario and its bases, and its key."""
+        return _origin(layers(self.path), tuple(loc))
+
     def map_paths(self, boundary: str | Path | None = None) -> dict[str, Path | None]:
         """The boundary files for the maps: ``boundary`` if given, else the scenario's
         ``output.boundary``; and ``output.boundary_kecamatan``."""
@@ -483,6 +510,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     written = dict(tree)
     tree["name"] = top.get("name", path.stem)
     tree["description"] = top.get("description", "")
+    _codes_as_text(tree)
     found = list(_odd_numbers(tree))
     try:
         scenario = Scenario.model_validate(tree)
@@ -507,14 +535,21 @@ def is_region_scenario(path: str | Path) -> bool:
 
 
 def check_codes(loaded: LoadedScenario, villages: list[str], agencies: list[str],
-                programs: list[str], dimensions: list[str]) -> None:
+                programs: list[str], dimensions: list[str],
+                bps: dict[str, str] | None = None) -> None:
     """Codes in the scenario that the data set does not know, and a programme locked twice
-    in one village, all reported at once."""
+    in one village, all reported at once. ``bps`` (a village's BPS code -> its code) names
+    the village meant where a BPS code was written for a village code."""
     chain = layers(loaded.path)
     sc = loaded.scenario
     found = []
+    bps = bps or {}
 
     def unknown(loc: tuple, value: str, known: list[str], what: str) -> None:
+        if what == "villages.csv" and value in bps:
+            found.append(problem(_origin(chain, loc), "scenario.bps_code", value=value,
+                                 code=bps[value]))
+            return
         close = difflib.get_close_matches(value, known, n=1)
         found.append(problem(_origin(chain, loc), "scenario.unknown_code", value=value,
                              what=what, guess=close[0] if close else ""))

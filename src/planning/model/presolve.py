@@ -25,13 +25,17 @@ class Finding:
     severity: str  # "error" or "warning"
     key: str
     params: tuple[tuple[str, object], ...] = ()
+    where: object = None
+    """Where the planner wrote what the finding is about (anything with ``render(lang)``,
+    e.g. a scenario file's key), set by the caller that knows; None: not said."""
 
     def render(self, lang: str = "id") -> str:
         label = text(f"severity.{self.severity}", lang)
         params = {k: _readable(v, lang, percent=k in ("share", "got")) for k, v in self.params}
         if f"dimension_{lang}" in params:  # a dimension's label, in the reader's language
             params["dimension"] = params[f"dimension_{lang}"]
-        return f"[{label}] {text(self.key, lang, **params)}"
+        where = f"{self.where.render(lang)}: " if self.where is not None else ""
+        return f"[{label}] {where}{text(self.key, lang, **params)}"
 
 
 def _readable(value: object, lang: str, percent: bool = False) -> object:
@@ -60,14 +64,20 @@ class PresolveError(ValueError):
 
 def presolve(instance: Instance) -> list[Finding]:
     """Every check; raises PresolveError if any error, else returns the warnings."""
-    found = (_lock_targets(instance) + _lock_conflicts(instance) + _lock_budgets(instance)
-             + _no_village(instance) + _coverage(instance) + _shares(instance)
+    found = (lock_checks(instance) + _no_village(instance) + _coverage(instance) + _shares(instance)
              + _dimension_floors(instance) + _absorption(instance)
              + _village_package(instance) + _magnitudes(instance))
     errors = [f for f in found if f.severity == "error"]
     if errors:
         raise PresolveError(errors)
     return found
+
+
+def lock_checks(instance: Instance) -> list[Finding]:
+    """The checks of the planner's locks alone: each lock's programme, village, eligibility
+    and units; locks that contradict each other or a requires/excludes pair or a
+    programme's capacity; locked costs above a pagu or the ceiling."""
+    return _lock_targets(instance) + _lock_conflicts(instance) + _lock_budgets(instance)
 
 
 def _lock_targets(inst: Instance) -> list[Finding]:

@@ -37,6 +37,7 @@ from planning.model import build, returns
 from planning.model.build import EQ, GE, LE, Model
 from planning.model.evaluate import evaluate
 from planning.model.instance import Instance, ModelError, build_instance, need_cap
+from planning.model.presolve import PresolveError, lock_checks
 from planning.model.progress import stage
 from planning.model.rules import add_rules
 from planning.model.solve import SolveReport, relative_gap, solve_model
@@ -420,6 +421,7 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
         guessed = False
         steps.append(report)
         if not report.is_plan:
+            _locks_said(ym.years[planned[0]].instance)
             raise YearsNoPlan(report, refocused)
         whole = kept_value + float(report.objective or 0.0)
         step_gaps.append(_whole_gap(report, kept_value))
@@ -441,6 +443,16 @@ def plan_years(ds, scores, settings: ModelSettings, scoring=None,
     timings["total"] = time.perf_counter() - t0
     return _extract(ds, ym, steps, step_gaps, settings, base, kept, set(done), state, focus, scored,
                     years, refocused, timings)
+
+
+def _locks_said(first: Instance) -> None:
+    """Where the horizon has no plan, the locks (which apply to the first planned year,
+    ``first``) are checked as a one-year plan checks them; a lock that cannot hold is
+    said (PresolveError) rather than the horizon's general advice. Costs are per year of
+    work, as the year's instance holds them."""
+    errors = [f for f in lock_checks(first) if f.severity == "error"]
+    if errors:
+        raise PresolveError(errors)
 
 
 def previous_focus(plan: YearPlan) -> dict[int, list[str]]:

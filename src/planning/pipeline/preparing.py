@@ -16,7 +16,7 @@ import pandas as pd
 
 from planning.config.scenario import LoadedScenario
 from planning.data import DataSet, load_dataset
-from planning.model import ModelSettings
+from planning.model import ModelSettings, PresolveError
 from planning.model.progress import stage
 from planning.pipeline.provenance import scenario_record
 from planning.report.folder import check_target
@@ -88,7 +88,7 @@ def prepare(scenario_path: str | Path, out_dir: str | Path | None = None,
         check_codes(loaded, villages=ds.villages["code"].tolist(),
                     agencies=ds.agencies["code"].tolist(),
                     programs=ds.programs["code"].tolist(),
-                    dimensions=ds.dimensions["group"].tolist())
+                    dimensions=ds.dimensions["group"].tolist(), bps=_bps_codes(ds.villages))
         found.update(scenario=sc.name, lang=lang, villages=len(ds.villages),
                      programs=len(ds.programs), agencies=len(ds.agencies))
     with stage("score") as found:
@@ -109,6 +109,34 @@ def prepare(scenario_path: str | Path, out_dir: str | Path | None = None,
                     out_dir=target if check_out else None,
                     protect=tuple(Path(p) for p in inputs if p is not None), edits=edits,
                     maps=maps, loaded=loaded, data_dir=data_dir)
+
+
+def locks_located(error: PresolveError, loaded: LoadedScenario | None) -> PresolveError:
+    """``error`` with each of its lock findings placed at the scenario key of the lock it
+    is about (``locks.3``; a finding about several locks, such as a pagu they overrun, at
+    ``locks``), so that the planner knows which file and line to change. Findings about
+    locks the scenario does not hold (the edits of a workbook) stay as they are."""
+    if loaded is None or not loaded.scenario.locks:
+        return error
+    index = {(lock.village, lock.program): i for i, lock in enumerate(loaded.scenario.locks)}
+    found = []
+    for f in error.findings:
+        params = dict(f.params)
+        pair = (params.get("village"), params.get("program", params.get("a")))
+        if pair in index:
+            f = dataclasses.replace(f, where=loaded.place("locks", index[pair]))
+        elif f.key in ("presolve.lock_capacity", "presolve.lock_pagu", "presolve.lock_ceiling"):
+            f = dataclasses.replace(f, where=loaded.place("locks"))
+        found.append(f)
+    return PresolveError(found)
+
+
+def _bps_codes(villages: pd.DataFrame) -> dict[str, str]:
+    """A village's BPS code (``bps_code``, where villages.csv has it) -> its code."""
+    if "bps_code" not in villages:
+        return {}
+    rows = villages[["bps_code", "code"]].dropna()
+    return dict(zip(rows["bps_code"].astype(str), rows["code"].astype(str), strict=True))
 
 
 def prepare_data(data_dir: str | Path, out_dir: str | Path | None = None,

@@ -9,7 +9,7 @@ from planning.model import Allocation, ModelError, ModelSettings, PresolveError,
 from planning.model.balance import efficiency_settings, is_balanced
 from planning.model.progress import stage
 from planning.pipeline.plan_summary import NoPlan
-from planning.pipeline.preparing import Prepared, prepare, prepare_data
+from planning.pipeline.preparing import Prepared, locks_located, prepare, prepare_data
 from planning.pipeline.result import Result
 from planning.pipeline.scores import PreparedScores, ScoresResult, execute_scores
 
@@ -29,8 +29,14 @@ def execute(prepared: Prepared | PreparedScores) -> Result | ScoresResult:
     if prepared.settings.horizon is not None:
         from planning.pipeline.years import execute_years
 
-        return execute_years(prepared)
-    allocation = allocate(prepared.dataset, prepared.scores, prepared.settings)
+        try:
+            return execute_years(prepared)
+        except PresolveError as error:
+            raise locks_located(error, prepared.loaded) from None
+    try:
+        allocation = allocate(prepared.dataset, prepared.scores, prepared.settings)
+    except PresolveError as error:
+        raise locks_located(error, prepared.loaded) from None
     if not allocation.is_plan:
         raise NoPlan(allocation)
     if is_balanced(prepared.settings):

@@ -526,6 +526,8 @@ def rows_digest(rows) -> str:
     workbook's Meta sheet keeps it, so that a changed hidden sheet is told, not taken for
     the plan the edits were made on. A whole number counts the same as int, float or bool."""
     def cell(value) -> str:
+        if isinstance(value, str):
+            return str(value)
         if isinstance(value, bool):
             return str(int(value))
         if isinstance(value, int | float) or hasattr(value, "item"):
