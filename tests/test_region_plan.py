@@ -176,9 +176,12 @@ def test_a_district_with_bad_data_stops_the_run_naming_its_folder(province, tmp_
     frame.to_csv(agencies, index=False)
     sc = load_scenario(_scenario(tmp_path, broken)).scenario
     table = pd.read_csv(broken / "districts.csv", dtype=str)
+    runner = Runner(workers=0, progress=False)
     with pytest.raises(DistrictProblems) as caught:
-        plan_region(table, broken, sc, runner=Runner(workers=0, progress=False))
+        plan_region(table, broken, sc, runner=runner)
     assert set(caught.value.problems) == {first}
+    # the curves stopped at the refused district; the others were only checked
+    assert runner.runs["checks"]["failed"] == {} and "plans" not in runner.runs
     said = caught.value.render("en")
     assert f"District {first} (folder districts/{first})" in said
     assert "agencies.csv" in said and "pagu" in said and "no region plan was made" in said
@@ -189,6 +192,33 @@ def test_a_district_with_bad_data_stops_the_run_naming_its_folder(province, tmp_
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output and "agencies.csv" in result.output
     assert not out.exists()
+
+
+def test_every_refused_district_is_named_before_the_curves_go_on(province, tmp_path):
+    """Two districts with bad data, on two worker processes: the first refusal stops the
+    curves (the country's take minutes), the districts not yet drawn are only checked,
+    and both bad districts are named, as on one process."""
+    folder, _ = province
+    broken = tmp_path / "rusak2"
+    shutil.copytree(folder, broken)
+    codes = sorted(p.name for p in (broken / "districts").iterdir())
+    for code, column in ((codes[0], "pagu"), (codes[-1], "code")):
+        agencies = broken / "districts" / code / "agencies.csv"
+        frame = pd.read_csv(agencies, dtype=str, keep_default_na=False)
+        frame = frame.rename(columns={"code": "kode"}) if column == "code" else frame
+        if column == "pagu":
+            frame.loc[0, "pagu"] = "-5"
+        frame.to_csv(agencies, index=False)
+    sc = load_scenario(_scenario(tmp_path, broken)).scenario
+    table = pd.read_csv(broken / "districts.csv", dtype=str)
+    for workers in (0, 2):
+        runner = Runner(workers=workers, progress=False)
+        with pytest.raises(DistrictProblems) as caught:
+            plan_region(table, broken, sc, runner=runner)
+        assert set(caught.value.problems) == {codes[0], codes[-1]}, workers
+        said = caught.value.render("en")
+        assert "pagu" in said and "kode" in said
+        assert "plans" not in runner.runs
 
 
 def _not_in_focus(folder, sc, code: str) -> str:

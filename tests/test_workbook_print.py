@@ -199,3 +199,25 @@ def test_changed_units_are_recomputed_by_libreoffice_and_read_back(run, tmp_path
     for key, units in changed.items():  # 0 units: the programme out of that village
         assert locks[key] == ((units, "in") if units else (None, "out")), key
     assert original.values.tolist() == plan[["village", "program", "units"]].values.tolist()
+
+
+def test_a_sheet_too_wide_to_stay_legible_prints_the_way_that_shrinks_it_less():
+    """Fit to the page width, a wide and long sheet (the Kurva Anggaran sheet: 375 rows,
+    about 286 characters wide) printed on fewer pages in portrait, at 36 %: unreadable.
+    Below half size either way, the orientation that shrinks it less wins; a sheet legible
+    both ways still prints on fewer pages."""
+    import io
+
+    import xlsxwriter
+
+    from planning.report.workbook import LEGIBLE, PAGE, _orientation
+
+    book = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
+    ws = book.add_worksheet()
+    for r in range(375):
+        ws.write(r, 0, r)
+    wide = 286.0
+    assert PAGE["portrait"][0] / wide < PAGE["landscape"][0] / wide < LEGIBLE + 0.05
+    assert _orientation(ws, wide) == "landscape"
+    assert _orientation(ws, 110.0) == "portrait"  # legible both ways: fewer pages
+    book.close()

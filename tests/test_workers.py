@@ -72,6 +72,14 @@ def solve_knapsack(capacity: float, shared: dict) -> float:
     return float(pulp.value(prob.objective))
 
 
+def slow_after_two(index: int, shared: object) -> int:
+    """Task 2 returns at once; the others take a while, so that a stop at task 2 finds
+    most of them unfinished."""
+    if index != 2:
+        time.sleep(0.5)
+    return index
+
+
 def always_dies(index: int, shared: object) -> int:
     if index == 0:
         os._exit(3)
@@ -125,6 +133,25 @@ def test_a_task_that_keeps_failing_is_reported_and_the_others_finish(where, addr
     assert outcome.failed == {2: "RuntimeError: task two always fails"}
     assert outcome.results == [0, 1, None, 9, 16]
     assert outcome.retried == [2]  # it ran twice: once, then its one retry
+
+
+@pytest.mark.parametrize("where", ["here", "cluster"])
+def test_a_result_that_stops_the_run_cancels_the_tasks_not_finished(where, address):
+    """``stop``: the first result that meets it ends the run; the unfinished tasks are
+    cancelled (None, not failed). In this process the tasks after it never start."""
+    how = {"workers": 0} if where == "here" else {"scheduler": address}
+    tasks = list(range(12))
+    outcome = run_many(slow_after_two, tasks, progress=False, stop=lambda r: r == 2, **how)
+    assert outcome.stopped and outcome.failed == {} and outcome.results[2] == 2
+    done = [i for i, r in enumerate(outcome.results) if r is not None]
+    assert all(outcome.results[i] == i for i in done)
+    if where == "here":
+        assert done == [0, 1, 2]
+    else:  # at most the tasks already running on the two workers finished too
+        assert len(done) <= 5
+    # a stop that no result meets changes nothing
+    again = run_many(slow_after_two, range(3), progress=False, stop=lambda r: r < 0, **how)
+    assert not again.stopped and again.results == [0, 1, 2]
 
 
 def test_a_task_that_kills_its_worker_is_run_again_and_said_so(address, tmp_path):

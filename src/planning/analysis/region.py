@@ -358,14 +358,17 @@ def _plan_region(districts: pd.DataFrame, root: str | Path, scenario,
     seconds: dict[str, float] = {}
 
     t0 = time.perf_counter()
+    folder_of = dict(zip(table["code"].astype(str), table["folder"].astype(str), strict=True))
     with stage("curves", districts=len(tasks)) as found:
-        outcome = runner(curve_task, tasks, shared=shared, label="curves")
+        outcome = runner(curve_task, tasks, shared=shared, label="curves",
+                         stop=lambda curve: curve.refused)
+        if outcome.stopped:  # a district's data or settings are refused: no plan is made
+            _refuse_all(outcome, tasks, shared, runner, folder_of)
         curves = [result if result is not None else DistrictCurve(
                       code=task.code, problem=_failed(outcome, i))
                   for i, (task, result) in enumerate(zip(tasks, outcome.results, strict=True))]
         problems = _curve_problems(curves)
         found.update(districts=len(tasks), failed=len(problems))
-    folder_of = dict(zip(table["code"].astype(str), table["folder"].astype(str), strict=True))
     refused = {c.code: (folder_of[c.code], c.problem) for c in curves if c.refused}
     if refused:
         raise DistrictProblems("region.districts_refused", refused)
@@ -424,6 +427,31 @@ def _plan_region(districts: pd.DataFrame, root: str | Path, scenario,
                       envelope=envelope, totals=totals, problems=problems,
                       runs=dict(runner.runs), seconds=seconds,
                       synthetic=any(c.synthetic for c in curves))
+
+
+def check_task(task: DistrictTask, shared: Shared) -> DistrictCurve:
+    """Only whether the district's data and settings are refused (step 1 without its
+    curve): its data set read and checked, its villages scored, its settings made."""
+    out = DistrictCurve(code=task.code)
+    try:
+        _district(task, shared)
+    except DISTRICT_ERRORS as error:
+        out.problem, out.refused = _problem(error), isinstance(error, REFUSED)
+    return out
+
+
+def _refuse_all(outcome, tasks: list[DistrictTask], shared: Shared, runner: Runner,
+                folder_of: dict[str, str]) -> None:
+    """The curves stopped at a district whose data or settings are refused: check every
+    district whose curve was not drawn (:func:`check_task`, far cheaper than a curve) and
+    raise DistrictProblems naming every refused district, before hours of curves."""
+    todo = [i for i, result in enumerate(outcome.results)
+            if result is None and i not in outcome.failed]
+    checked = runner(check_task, [tasks[i] for i in todo], shared=shared, label="checks")
+    found = [r for r in outcome.results if r is not None]
+    found += [r for r in checked.results if r is not None]
+    raise DistrictProblems("region.districts_refused", {
+        c.code: (folder_of[c.code], c.problem) for c in found if c.refused})
 
 
 def _failed(outcome, index: int) -> dict:

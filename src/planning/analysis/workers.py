@@ -58,6 +58,12 @@ then only the task that killed a worker was running on it. The scheduler drops t
 when the task is forgotten. A task still failing after its retries does not stop the
 run: it is in :attr:`Outcome.failed` with a short message, and its result is None.
 
+Order and stopping: tasks start in their list's order (each is submitted with a Dask
+priority that falls with its index), though they may finish in any order. A ``stop``
+test of a result ends the run at the first result that meets it and cancels the tasks
+not yet finished (:attr:`Outcome.stopped`): for a batch that cannot go on, such as
+the curves of a region with a district whose data are refused.
+
 Progress: a ``tqdm`` bar over finished tasks (``tqdm.auto``: a widget in a notebook, a line
 in a console), titled ``label``; off with ``progress=False``, when the environment
 variable ``CI`` is set, and when the console is not a terminal (logs stay readable).
@@ -115,6 +121,9 @@ class Outcome:
     """The scheduler's address when an existing cluster was used, else None."""
     seconds: float
     """Wall-clock time of the run (for timing only; not reproducible)."""
+    stopped: bool = False
+    """True when a result met ``stop`` and the tasks not yet finished were cancelled
+    (their results are None, and they are not in :attr:`failed`)."""
 
 
 @dataclass(frozen=True)
@@ -219,14 +228,19 @@ def _wait_for_a_worker(client, address: str) -> None:
 def run_many(fn: Callable[[Any, Any], Any], tasks: Iterable, *, shared: Any = None,
              workers: int | None = None, scheduler: str | None = None,
              progress: bool = True, label: str = "", retries: int = 2,
-             kept: tuple | None = None) -> Outcome:
+             kept: tuple | None = None,
+             stop: Callable[[Any], bool] | None = None) -> Outcome:
     """Run ``fn(task, shared)`` for every task, on Dask worker processes (module
     docstring), and give the :class:`Outcome`. ``workers=0`` runs in this process;
     ``workers=None`` means ``os.cpu_count()``; ``scheduler`` (an address such as
     ``tcp://10.0.0.5:8786``) uses an existing cluster instead, and ``workers`` is then
     ignored. Raises :class:`WorkersError` when that scheduler cannot be reached.
     ``kept``: a (client, workers, address) of :func:`cluster` to run on (a
-    :class:`Runner`'s kept cluster), instead of starting one for these tasks."""
+    :class:`Runner`'s kept cluster), instead of starting one for these tasks.
+    ``stop``: a test of a task's result; the first result that meets it cancels the tasks
+    not yet finished (a run that cannot go on, such as a district whose data are refused,
+    says so at once). Which other tasks finished before then depends on timing: a caller
+    must not take their results as the run's (only the stop itself is certain)."""
     tasks = list(tasks)
     if retries < 0:
         raise ValueError(f"retries must be 0 or more, not {retries}")
@@ -235,17 +249,18 @@ def run_many(fn: Callable[[Any, Any], Any], tasks: Iterable, *, shared: Any = No
     start = time.perf_counter()
     with _bar(len(tasks), label, progress) as bar:
         if kept is None and scheduler is None and workers == 0:
-            results, attempts, failed = _in_process(fn, tasks, shared, retries, bar)
+            results, attempts, failed, stopped = _in_process(fn, tasks, shared, retries,
+                                                             bar, stop)
             used, address = 0, None
         else:
-            results, attempts, failed, used, address = _on_dask(
-                fn, tasks, shared, workers, scheduler, retries, bar, kept)
+            results, attempts, failed, used, address, stopped = _on_dask(
+                fn, tasks, shared, workers, scheduler, retries, bar, kept, stop)
     return Outcome(results=results, retried=sorted(i for i, n in attempts.items() if n > 1),
                    failed=dict(sorted(failed.items())), workers=used, address=address,
-                   seconds=time.perf_counter() - start)
+                   seconds=time.perf_counter() - start, stopped=stopped)
 
 
-def _in_process(fn, tasks, shared, retries, bar):
+def _in_process(fn, tasks, shared, retries, bar, stop=None):
     _prepare_process()
     results, attempts, failed = [None] * len(tasks), {}, {}
     for index, task in enumerate(tasks):
@@ -259,7 +274,9 @@ def _in_process(fn, tasks, shared, retries, bar):
                 failed.pop(index, None)
                 break
         bar.update(1)
-    return results, attempts, failed
+        if stop is not None and results[index] is not None and stop(results[index]):
+            return results, attempts, failed, index + 1 < len(tasks)
+    return results, attempts, failed, False
 
 
 @contextlib.contextmanager
@@ -293,7 +310,7 @@ def cluster(workers: int | None, scheduler: str | None, retries: int = 2):
         yield client, used, address
 
 
-def _on_dask(fn, tasks, shared, workers, scheduler, retries, bar, kept=None):
+def _on_dask(fn, tasks, shared, workers, scheduler, retries, bar, kept=None, stop=None):
     from distributed import KilledWorker, as_completed
 
     with contextlib.ExitStack() as stack:
@@ -309,16 +326,26 @@ def _on_dask(fn, tasks, shared, workers, scheduler, retries, bar, kept=None):
         def submit(i: int, again: int = 0):
             key = f"planning-{run}-{i}" + (f"-again{again}" if again else "")
             return client.submit(_attempt, fn, _Box(tasks[i]), common, key=key,
-                                 retries=retries, pure=False)
+                                 retries=retries, pure=False, priority=len(tasks) - i)
 
         futures = [submit(i) for i in range(len(tasks))]
         index = {future.key: i for i, future in enumerate(futures)}
         results, attempts, failed, again = [None] * len(tasks), {}, {}, {}
+        pending = {future.key: future for future in futures}
+        stopped = False
         finished = as_completed(futures, loop=client.loop)
         for future in finished:
             i = index.pop(future.key)
+            pending.pop(future.key, None)
             if future.status == "finished":
                 attempts[i], results[i] = future.result()
+                if stop is not None and results[i] is not None and stop(results[i]) \
+                        and pending:
+                    client.cancel(list(pending.values()))
+                    future.release()
+                    bar.update(1)
+                    stopped = True
+                    break
             else:
                 try:
                     error = future.exception()
@@ -333,13 +360,14 @@ def _on_dask(fn, tasks, shared, workers, scheduler, retries, bar, kept=None):
                     again[i] = again.get(i, 0) + 1
                     future = submit(i, again[i])
                     index[future.key] = i
+                    pending[future.key] = future
                     finished.add(future)
                     continue
                 failed[i], attempts[i] = _short(error), count
             future.release()  # its result is kept here; the cluster may forget it
             bar.update(1)
         common.release()
-    return results, attempts, failed, used, address
+    return results, attempts, failed, used, address, stopped
 
 
 @dataclass
@@ -358,10 +386,10 @@ class Runner:
     _kept: tuple | None = field(default=None, repr=False)
 
     def __call__(self, fn: Callable[[Any, Any], Any], tasks: Iterable, shared: Any = None,
-                 label: str = "") -> Outcome:
+                 label: str = "", stop: Callable[[Any], bool] | None = None) -> Outcome:
         outcome = run_many(fn, tasks, shared=shared, workers=self.workers,
                            scheduler=self.scheduler, progress=self.progress, label=label,
-                           kept=self._kept)
+                           kept=self._kept, stop=stop)
         self.runs[label] = record(outcome)
         return outcome
 

@@ -90,6 +90,10 @@ PAGE = {"portrait": (102.0, 690.0), "landscape": (149.0, 470.0)}
 characters of column width at 100 % and points of row height."""
 A4 = 9
 """xlsxwriter's paper code of A4."""
+LEGIBLE = 0.5
+"""The smallest print scale (fit to the page width) a sheet is printed at by choice of
+orientation: below it (5 points for a 10-point font) the orientation that shrinks
+the sheet less is taken, whatever the pages."""
 LISTS_SHEET = "_lists"
 """The hidden sheet of the drop-down lists (village codes of the plan, programme codes)."""
 LAST_ROW = 1_048_575
@@ -366,15 +370,19 @@ def print_setup(ws: Worksheet, chars: float, *, mark: str, footer: str, lang: st
 
 def _orientation(ws: Worksheet, chars: float) -> str:
     """The orientation in which ``ws`` (``chars`` characters wide) prints on fewer pages
-    when fit to the page width (:data:`PAGE`); on a tie the one that shrinks it less."""
+    when fit to the page width (:data:`PAGE`), among those that keep it legible (shrunk
+    to no less than :data:`LEGIBLE`); on a tie the one that shrinks it less. A sheet too
+    wide to stay legible either way (a wide table of curves) prints in the orientation
+    that shrinks it less, whatever the pages: fewer pages of unreadable print help
+    nobody."""
     rows = ws.dim_rowmax + 1 if ws.dim_rowmax is not None else 0
     sizes = getattr(ws, "row_sizes", {})
     points = 15.0 * (rows - len(sizes)) + sum(0.75 * size[0] for size in sizes.values())
 
-    def fit(orientation: str) -> tuple[int, float]:
+    def fit(orientation: str) -> tuple[float, int, float]:
         wide, tall = PAGE[orientation]
         scale = min(1.0, wide / max(chars, 1.0))
-        return math.ceil(points * scale / tall), -scale
+        return -min(scale, LEGIBLE), math.ceil(points * scale / tall), -scale
 
     return min(("portrait", "landscape"), key=fit)
 
