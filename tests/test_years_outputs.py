@@ -17,6 +17,7 @@ import io
 import json
 import os
 import shutil
+import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -144,6 +145,18 @@ def test_done_partly_and_not_done_become_the_history(small_book, tmp_path):
     assert (got.history["year"] == 2026).all()
 
 
+def test_an_empty_row_inside_the_table_is_read_past(small_book, tmp_path):
+    """A planner who inserts an empty row among the works (to separate agencies, say) has
+    deleted nothing: the rows after it are read, not reported as deleted rows."""
+    def change(ws, book):
+        all_done(ws)
+        ws.cell(HEADER + 2, 13).value = "tidak"
+        ws.insert_rows(HEADER + 2)
+    got = read_recorded_year(edited(small_book, tmp_path / "e.xlsx", change), 2026)
+    assert got.rows["status"].tolist() == ["done", "not_done", "done"]
+    assert got.rows["row"].tolist() == [HEADER + 1, HEADER + 3, HEADER + 4]
+
+
 def test_the_started_units_of_a_partly_delivered_row_by_brute_force():
     """delivered_started against enumerating which units were delivered: the units of
     works started earlier first."""
@@ -205,6 +218,11 @@ CASES = [
     ("row deleted", with_(lambda ws, book: ws.delete_rows(HEADER + 3)), 2026,
      "replan.row_missing", "RKPD 2026", None, None, None, "Jangan hapus baris",
      "Do not delete rows"),
+    ("row below the total", with_(cell(HEADER + 6, 1, "51.08.01.2001"),
+                                  cell(HEADER + 6, 13, "selesai")), 2026,
+     "replan.below_total", "RKPD 2026", HEADER + 6, None, None,
+     f"di bawah baris JUMLAH (baris {HEADER + 4}) tidak dibaca",
+     f"below the total row (row {HEADER + 4}) is not read"),
     ("header renamed", with_(cell(HEADER, 13, "Keadaan")), 2026, "replan.no_columns",
      "RKPD 2026", HEADER, None, None, "Status / Status", "Status / Status"),
     ("year not in the workbook", all_done, 2031, "replan.no_year", None, None, None, None,
@@ -615,6 +633,19 @@ def test_replan_errors_write_nothing(first_run, tmp_path):
     assert done.exit_code == 1 and "Traceback" not in done.output, done.output
     assert "rpjmd-2026-2030.yaml (as summary.json or the Meta sheet records)" in done.output
     assert "--scenario FILE" in done.output
+    assert not target.exists()
+    # a file that is no workbook at all (a spreadsheet saved as ODF), away from any
+    # results folder: told as such at once, not first as a scenario nobody recorded
+    ods = tmp_path / "lain" / "rencana.ods"
+    ods.parent.mkdir()
+    with zipfile.ZipFile(ods, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    done = CliRunner().invoke(app, ["replan", str(ods), "--year", "2026", "--lang", "en",
+                                    "--out", str(target)])
+    assert done.exit_code == 1 and "Traceback" not in done.output, done.output
+    assert "not the workbook of a multi-year plan" in done.output, done.output
+    assert "--scenario" not in done.output, done.output
     assert not target.exists()
 
 

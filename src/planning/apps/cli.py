@@ -544,10 +544,13 @@ def replan(
     from planning.apps.progress import shown as progress
     from planning.pipeline.years import ReplanError, recorded_scenario, replan_folder
     from planning.pipeline.years import replan as replan_years
+    from planning.report.years_roundtrip import workbook_years
 
     shown = _lang(lang or "id")
     level = _verbosity(quiet, verbose, shown)
-    if scenario is None and workbook.is_file():
+    if scenario is None and workbook.is_file():  # a file that is no multi-year workbook
+        _write_run(lambda: workbook_years(workbook), shown,  # is told as such first
+                   out or replan_folder(workbook, year))
         found = recorded_scenario(workbook)
         if found is None:
             typer.echo(ReplanError("no_scenario", workbook=workbook).render(shown), err=True)

@@ -240,26 +240,31 @@ def _columns(header: list[object], where: Where, top: int
 
 def _sheet_rows(ws, where: Where
                 ) -> tuple[list[dict], dict[str, str], list[EditProblem], int]:
-    """The rows of an RKPD sheet down to its total row: codes, Realisasi and Status with
-    their spreadsheet row; the letters of its columns; the problems of its layout; its
-    header row."""
+    """The rows of an RKPD sheet down to its total row (empty rows among them skipped):
+    codes, Realisasi and Status with their spreadsheet row; the letters of its columns;
+    the problems of its layout (a row written below the total row included); its header
+    row."""
     top, header = _header_row(ws)
     columns, problems = _columns(header, where, top)
     letters = {key: _letter(i) for key, i in columns.items()}
     headers = {key: _text(header[i]) for key, i in columns.items()}
     if problems:
         return [], letters | {f"header:{k}": v for k, v in headers.items()}, problems, top
-    rows = []
+    rows, total = [], None
     for number, values in _rows(ws, top + 1):
         if number > MAX_ROWS + top:
             problems.append(_problem(where, "roundtrip.too_many_rows", limit=MAX_ROWS))
             break
         if values is None:
-            break  # the table ends at its first empty row
+            continue  # an empty row inside the table changes nothing
+        if total is not None:  # below the total row: never read, so never silently lost
+            problems.append(_problem(where.at(number), "replan.below_total", total=total))
+            continue
         first = _text(values[columns["village_code"]] if columns["village_code"] <
                       len(values) else None).lower()
         if first in _TOTALS:
-            break
+            total = number
+            continue
         rows.append({**{key: values[i] if i < len(values) else None
                         for key, i in columns.items()}, "row": number})
     return rows, letters | {f"header:{k}": v for k, v in headers.items()}, problems, top
