@@ -116,3 +116,44 @@ def test_a_count_that_only_leaves_out_is_refused_before_any_work(tmp_path, small
     assert f"--{name} {asked[1]} was asked for, but --only why does not include {name}" \
         in done.output and f"--only why,{name}" in done.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize(("asked", "words"), [
+    (["--only", "curves", "--rule", "village_share"],
+     "--rule is used only by the prices analysis, but --only curves does not include it"),
+    (["--only", "prices", "--share", "0.05"],
+     "--share is used only by the alternatives analysis"),
+    (["--only", "why", "--distance", "4"], "--distance is used only by the alternatives"),
+    (["--only", "prices", "--seed", "3"], "--seed is used only by the robustness analysis"),
+    (["--only", "alternatives", "--alternatives", "0"],
+     "--alternatives 0 with --only alternatives: nothing would be computed"),
+    (["--only", "robustness", "--robustness", "0"],
+     "--robustness 0 with --only robustness: nothing would be computed"),
+    (["--rule", "foo"], "Unknown rule for --rule: foo. Rules that can be priced: coverage"),
+])
+def test_an_option_that_would_change_nothing_is_refused_before_any_work(
+        tmp_path, small, asked, words):
+    """An option whose analysis --only leaves out used to be ignored in silence, an
+    explicit count of 0 ran the default count (5 alternatives, 200 draws) and an unknown
+    rule ended the run in a traceback: each is refused (exit code 2), nothing written."""
+    path, _outs, _output = small
+    out = tmp_path / "out"
+    done = CliRunner().invoke(app, ["analyse", str(path), *asked, "--out", str(out),
+                                    "--lang", "en"])
+    assert done.exit_code == 2, done.output
+    assert words in done.output and "Traceback" not in done.output, done.output
+    assert not out.exists()
+
+
+def test_a_rule_the_plan_does_not_use_has_no_price_and_says_so(tmp_path, small):
+    """The shipped baseline has no locks: pricing ``lock`` used to fail after the whole
+    run with a traceback. It stops before any re-plan, naming the rules the plan uses."""
+    path, _outs, _output = small
+    out = tmp_path / "out"
+    done = CliRunner().invoke(app, ["analyse", str(path), "--only", "prices", "--rule",
+                                    "lock", "--workers", "0", "--out", str(out), "--lang",
+                                    "en"])
+    assert done.exit_code == 2, done.output
+    assert "--rule lock: this scenario's plan does not use that rule" in done.output
+    assert "Rules this plan uses: coverage" in done.output and "Traceback" not in done.output
+    assert not out.exists()

@@ -632,6 +632,7 @@ def analyse(
     marginal value of each pagu, why and why not per village; written into the results
     folder and the workbook."""
     from planning.analysis.rakor import ANALYSES, MANY
+    from planning.analysis.rakor.rule_prices import UnusedRule
     from planning.apps.progress import shown as progress
     from planning.pipeline import analyse_scenario
     from planning.pipeline.years import OneYearOnly
@@ -655,6 +656,11 @@ def analyse(
                                      count=many[name], only=",".join(only)), err=True)
                 raise typer.Exit(2)
             many[name] = 0
+        elif only and many[name] == 0:  # --only alternatives --alternatives 0
+            typer.echo(i18n.text("analyse.zero_count", shown, name=name), err=True)
+            raise typer.Exit(2)
+    _refuse_unused_options(shown, only, chosen, rule=rules, share=share,
+                           distance=distance, seed=seed)
     scenario = scenario_file(scenario, shown, say=level > 0)
     log_path = _log_file(log_file, out, scenario, shown)
     try:
@@ -665,7 +671,7 @@ def analyse(
                 which=tuple(a for a in ANALYSES if a in chosen) if only else None,
                 rules=rules, named=tuple(chosen & set(MANY)), progress=level > 0, **many),
                 shown, out)
-    except OneYearOnly as exc:  # a multi-year scenario asked for an analysis of one year
+    except (OneYearOnly, UnusedRule) as exc:  # an analysis or rule that does not apply
         typer.echo(exc.render(shown), err=True)
         raise typer.Exit(2) from None
     lang = result.summary["language"]
@@ -674,6 +680,29 @@ def analyse(
             typer.echo(line)
     typer.echo(i18n.text("run.written", lang, path=result.out_dir.resolve()))
     typer.echo(i18n.text("run.workbook", lang, path=result.workbook_path.resolve()))
+
+
+#: an option of ``planning analyse`` -> the analysis that uses it
+OPTION_OF = {"rule": "prices", "share": "alternatives", "distance": "alternatives",
+             "seed": "robustness"}
+
+
+def _refuse_unused_options(lang: str, only: list[str], chosen: set[str], **given) -> None:
+    """Exit code 2 for an option whose analysis ``--only`` leaves out (``--rule`` with
+    ``--only curves``, ``--share`` with ``--only prices``): it would change nothing; and for
+    a ``--rule`` that names no rule the analysis prices."""
+    from planning.analysis.rakor.rule_prices import RULES_OFF
+
+    unknown = sorted(set(given.get("rule") or ()) - set(RULES_OFF))
+    if unknown:
+        typer.echo(i18n.text("analyse.unknown_rule", lang, names=", ".join(unknown),
+                             known=", ".join(RULES_OFF)), err=True)
+        raise typer.Exit(2)
+    for name, value in given.items():
+        if only and value not in (None, []) and OPTION_OF[name] not in chosen:
+            typer.echo(i18n.text("analyse.option_unused", lang, option=name,
+                                 analysis=OPTION_OF[name], only=",".join(only)), err=True)
+            raise typer.Exit(2)
 
 
 def _analysis_lines(result, lang: str) -> list[str]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from planning.config.model import ModelSettings
+from planning.i18n import KeyedMessage
 from planning.model import Allocation, Instance, allocate
 
 Switch = Callable[[ModelSettings], ModelSettings]
@@ -56,6 +57,20 @@ RULES_OFF: dict[str, tuple[Callable[[Instance], bool], Switch]] = {
     "village_package": (lambda i: bool(i.settings.rules.village_min_package),
                         _rules(village_min_package=None)),
 }
+
+
+class UnusedRule(KeyedMessage):
+    """Rules asked to be priced (``only``) that the plan does not use: they have no price
+    (the plan without them is the same plan). Raised before any re-plan."""
+
+
+def check_asked(only: list[str] | None, used: Callable[[str], bool]) -> None:
+    """:class:`UnusedRule` when a rule of ``only`` is not used (``used(name)`` False),
+    naming those the plan uses."""
+    unused = [name for name in only or () if name in RULES_OFF and not used(name)]
+    if unused:
+        raise UnusedRule("analyse.rule_unused", names=", ".join(unused),
+                         used=", ".join(n for n in RULES_OFF if used(n)) or "-")
 
 
 @dataclass(frozen=True)
@@ -99,6 +114,7 @@ def rule_prices(ds, scores, settings: ModelSettings, base: Allocation | None = N
     z1 = float(base.report.objective)
     b1 = float(base.report.bound if base.report.bound is not None else z1)
     removed_with = base.tables.dimensions.set_index("dimension")["removed"]
+    check_asked(only, lambda name: RULES_OFF[name][0](base.instance))
     names = [name for name, (uses, _off) in RULES_OFF.items()
              if (only is None or name in only) and uses(base.instance)]
     shared = (ds, scores, settings, z1, b1, removed_with)
@@ -141,6 +157,13 @@ def priced(name: str, status: str, values: tuple[float, float, float, float],
                      100.0 * high / z1 if z1 else None, removed)
 
 
+#: the columns of :func:`price_table` before the changes per dimension (those of a plan
+#: that uses no rule to price: an empty table, not a table without columns)
+PRICE_COLUMNS = ["rule", "status", "objective_with", "bound_with", "objective_without",
+                 "bound_without", "price_low", "price_high", "price_low_pct",
+                 "price_high_pct"]
+
+
 def price_table(prices: list[RulePrice]) -> pd.DataFrame:
     """One row per rule: rule, status, the four objective values, the interval (also
     in per cent) and the change per dimension as columns ``change_<dimension>``."""
@@ -154,4 +177,4 @@ def price_table(prices: list[RulePrice]) -> pd.DataFrame:
             row.update({f"change_{d}": c for d, c in zip(p.removed["dimension"],
                                                          p.removed["change"], strict=True)})
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=None if rows else PRICE_COLUMNS)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from planning.analysis.rakor.rule_prices import RULES_OFF, RulePrice, priced
+from planning.analysis.rakor.rule_prices import RULES_OFF, RulePrice, check_asked, priced
 from planning.config.model import ModelSettings
 
 __all__ = ["removed_by_dimension", "year_rule_prices"]
@@ -65,6 +65,7 @@ def year_rule_prices(ds, scores, settings: ModelSettings, scoring=None, base=Non
                                                     history=history)
     if not base.is_plan:
         raise ValueError("the price of a rule needs a plan with every rule")
+    check_asked(only, lambda name: _uses(base, name))
     z1, b1 = _objective(base)
     removed_with = removed_by_dimension(base)
     prices = []
