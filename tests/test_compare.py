@@ -298,3 +298,35 @@ def test_compare_command_writes_the_diff(folders, tmp_path):
                                                "compare_summary.json"}
     missing = CliRunner().invoke(app, ["compare", str(a), str(tmp_path / "nope")])
     assert missing.exit_code == 1 and "Traceback" not in missing.output
+
+
+def test_two_scenarios_of_one_name_are_refused_before_either_runs(folders, tmp_path,
+                                                                   monkeypatch):
+    """A copy of a scenario with another rule but the same ``name:`` writes into the same
+    results folder: B's run replaced A's, and the folder compared with itself said "no
+    difference". Refused before anything runs; a wrong --out is refused before any run
+    too, and the comparison is not printed."""
+    from typer.testing import CliRunner
+
+    from planning.apps.cli import app
+
+    base = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
+    text = base.read_text(encoding="utf-8").replace("data: data/buleleng", f"data: {DATA}")
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(text.replace("per_kecamatan: 3", "per_kecamatan: 2"),
+                                     encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    done = CliRunner().invoke(app, ["compare", "a.yaml", "b.yaml", "--lang", "en"])
+    assert done.exit_code == 1 and "Traceback" not in done.output, done.output
+    assert "a.yaml and b.yaml write their results into the same folder (results/baseline)" \
+        in done.output and "key 'name'" in done.output
+    assert not (tmp_path / "results").exists()
+    a, b = folders
+    foreign = tmp_path / "lain"
+    foreign.mkdir()
+    (foreign / "catatan.txt").write_text("mine")
+    done = CliRunner().invoke(app, ["compare", str(a), str(b), "--out", str(foreign),
+                                    "--lang", "en"])
+    assert done.exit_code == 1 and "did not write" in done.output, done.output
+    assert "Rp" not in done.output  # refused before the comparison, not after printing it
+    assert (foreign / "catatan.txt").read_text() == "mine"

@@ -15,6 +15,7 @@ plan.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -872,26 +873,45 @@ def compare(
     removed."""
     from planning.analysis.compare import CompareError, compare_folders
     from planning.config.reading import SettingsError
+    from planning.config.scenario import load_scenario
     from planning.model import ModelError, PresolveError
     from planning.pipeline import NoPlan, run_scenario
     from planning.report.compare import comparison_files, summary_lines
+    from planning.report.folder import check_target
 
     lang = _lang(lang)
-    folders = []
-    for given in (a, b):
-        if given.suffix in (".yaml", ".yml"):
-            try:
-                folders.append(run_scenario(given, lang=lang).out_dir)
-            except (DataError, ModelError, PresolveError, NoPlan, SettingsError,
-                    ResultsFolderError) as exc:
-                typer.echo(exc.render(lang), err=True)
-                raise typer.Exit(1) from None
-        else:
-            folders.append(given)
+    scenarios = [given if given.suffix in (".yaml", ".yml") else None for given in (a, b)]
+    try:  # where each scenario's run goes (results/<name>), before anything runs
+        folders = [Path("results") / load_scenario(given).scenario.name
+                   if given is not None else folder
+                   for given, folder in zip(scenarios, (a, b), strict=True)]
+    except SettingsError as exc:
+        typer.echo(exc.render(lang), err=True)
+        raise typer.Exit(1) from None
+    if any(scenarios) and Path(os.path.abspath(folders[0])) == Path(os.path.abspath(
+            folders[1])):  # B's run would replace A's: the folder compared with itself
+        typer.echo(i18n.text("compare.same_folder", lang, a=a, b=b, folder=folders[0]),
+                   err=True)
+        raise typer.Exit(1)
     if folders[0].name == folders[1].name:
         labels = ("A", "B")
     else:
         labels = (folders[0].name, folders[1].name)
+    target = out or Path("results") / f"compare_{labels[0]}_{labels[1]}"
+    try:
+        check_target(target, folders, "compare")  # a wrong --out before any run
+    except ResultsFolderError as exc:
+        typer.echo(exc.render(lang), err=True)
+        raise typer.Exit(1) from None
+    for i, given in enumerate(scenarios):
+        if given is None:
+            continue
+        try:
+            folders[i] = run_scenario(given, lang=lang).out_dir
+        except (DataError, ModelError, PresolveError, NoPlan, SettingsError,
+                ResultsFolderError) as exc:
+            typer.echo(exc.render(lang), err=True)
+            raise typer.Exit(1) from None
     try:
         result = compare_folders(folders[0], folders[1], labels=labels)
     except CompareError as exc:
@@ -899,7 +919,6 @@ def compare(
         raise typer.Exit(1) from None
     for line in summary_lines(result, lang):
         typer.echo(line)
-    target = out or Path("results") / f"compare_{labels[0]}_{labels[1]}"
     try:
         written = write_folder(target, comparison_files(result, lang, workbook=True),
                                kind="compare", protect=folders)
