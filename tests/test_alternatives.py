@@ -289,3 +289,22 @@ def test_texts_count_in_the_right_form_and_leave_out_what_did_not_change(baselin
         in text_id
     assert "berbeda 1 pilihan desa–program" in text_id
     assert "+0" not in text_en + text_id
+
+
+def test_a_scenario_lock_with_units_stays_when_an_alternative_is_adopted(tmp_path):
+    """kunci-politik locks 10 RTLH houses in Telaga. An alternative found under that lock
+    chooses the pair too; adopting it used to replace the lock by a plain ``in`` lock, and
+    the re-run built 5 houses: the commitment was lost. The scenario's own lock stands."""
+    from planning.analysis.alternatives import choice_locks, write_locked_scenario
+
+    scenario = ROOT / "scenarios" / "kunci-politik.yaml"
+    pair = ("51.08.03.2005", "PKM-RTLH")
+    other = ("51.08.03.2005", "DINKES-PMT")
+    locks = choice_locks({pair, other}, [pair, other, ("51.08.01.2001", "PKM-RTLH")])
+    out = write_locked_scenario(locks, scenario, tmp_path / "adopted.yaml", "adopted", 1)
+    written = yaml.safe_load(out.read_text(encoding="utf-8"))["locks"]
+    by_pair = {(lk["village"], lk["program"]): lk for lk in written}
+    assert by_pair[pair].get("units") == 10 and by_pair[pair].get("state", "in") == "in"
+    assert by_pair[other].get("units") is None
+    assert by_pair[("51.08.01.2001", "PKM-RTLH")]["state"] == "out"
+    assert sum(1 for lk in written if (lk["village"], lk["program"]) == pair) == 1

@@ -417,10 +417,20 @@ def as_locks(alternative: Alternative, instance: Instance | None = None,
         alternative.units))]
     out = alternative.unchosen if complete else sorted(alternative.removed)
     ours += [Lock(village=v, program=p, state="out") for v, p in out]
+    return merged_locks(instance.locks if instance is not None else [], ours)
+
+
+def merged_locks(own: list[Lock], ours: list[Lock]) -> list[Lock]:
+    """The scenario's own locks ``own`` with an alternative's locks ``ours``: own locks on
+    other pairs first, then ours; where both lock a pair in, the own lock stands (its
+    units: a commitment such as 10 houses in Telaga is kept, not left to the optimiser;
+    the alternative was found under it, so it has those units there)."""
+    mine = {(lk.village, lk.program): lk for lk in own}
     taken = {(lk.village, lk.program) for lk in ours}
-    kept = [lk for lk in (instance.locks if instance is not None else [])
-            if (lk.village, lk.program) not in taken]
-    return [*kept, *ours]
+    kept = [lk for lk in own if (lk.village, lk.program) not in taken]
+    return kept + [mine[(lk.village, lk.program)]
+                   if lk.state == "in" and mine.get((lk.village, lk.program)) is not None
+                   and mine[(lk.village, lk.program)].state == "in" else lk for lk in ours]
 
 
 class ScenarioExistsError(FileExistsError):
@@ -459,8 +469,7 @@ def write_locked_scenario(ours: list[Lock], scenario_path: str | Path, out_path:
                                   "never written over a file: choose another name")
     loaded = load_scenario(scenario_path)
     own = [Lock.model_validate(lk) for lk in loaded.tree.get("locks") or []]
-    taken = {(lk.village, lk.program) for lk in ours}
-    locks = [lk for lk in own if (lk.village, lk.program) not in taken] + list(ours)
+    locks = merged_locks(own, list(ours))
     tree: dict = {"name": name, "base": Path(os.path.relpath(
         scenario_path.resolve(), out_path.parent.resolve())).as_posix(),
         "description": f"{loaded.scenario.name}: alternatif {rank} / alternative {rank}"}
