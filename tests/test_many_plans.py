@@ -185,3 +185,84 @@ def test_an_alternative_taken_as_the_plan_runs_with_its_choices_and_compares(
     compared = CliRunner().invoke(app, ["compare", str(out), str(ran), "--out",
                                         str(tmp_path / "cmp")])
     assert compared.exit_code == 0, compared.output
+
+
+def _damaged(out: Path, tmp_path: Path, name: str, damage) -> Path:
+    folder = tmp_path / name
+    shutil.copytree(out, folder)
+    damage(folder)
+    return folder
+
+
+def _cut(folder: Path) -> None:
+    """The plans file cut inside rank 1, at a row boundary: every row it still has is
+    well formed, but alternative 1 has lost most of its choices."""
+    path = folder / "analysis_alternatives_plans.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if line.startswith("1,"))
+    path.write_text("".join(lines[:first + 3]), encoding="utf-8")
+
+
+def _edit(file: str, old: str, new: str, count: int = 1):
+    def damage(folder: Path) -> None:
+        path = folder / file
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, count),
+                        encoding="utf-8")
+    return damage
+
+
+@pytest.mark.parametrize(("damage", "said"), [
+    (_cut, "does not hold alternative 1 whole"),
+    (lambda f: (f / "analysis_alternatives_plans.csv").write_text(""), "cannot be read"),
+    (_edit("analysis_alternatives_plans.csv", "rank,", "peringkat,"),
+     "lacks the columns rank"),
+    (lambda f: (f / "summary.json").write_bytes((f / "summary.json").read_bytes()[:300]),
+     "summary.json in results folder"),
+    (_edit("summary.json", '"scenario"', '"skenario"'), "key 'scenario.file'"),
+])
+def test_adopting_from_a_damaged_results_folder_is_refused_naming_the_file(
+        runs, tmp_path, damage, said):
+    """adopt read the alternatives' files blindly: a plans file cut short at a row gave a
+    scenario with most of the alternative locked out; other damage gave tracebacks."""
+    out = runs[0][0]
+    folder = _damaged(out, tmp_path, "rusak", damage)
+    target = tmp_path / "alt.yaml"
+    done = CliRunner().invoke(app, ["adopt", str(folder), "1", "--out", str(target),
+                                    "--scenario", str(out.parent / "kecil.yaml"),
+                                    "--lang", "en"])
+    assert done.exit_code == 1 and said in done.output, done.output
+    assert "Traceback" not in done.output and not target.exists()
+
+
+def test_a_units_cell_that_is_no_number_is_named_by_row_and_column(runs, tmp_path):
+    out = runs[0][0]
+    plans = pd.read_csv(out / "analysis_alternatives_plans.csv", dtype=str,
+                        keep_default_na=False)
+    plans.loc[4, "units"] = "abc"
+    folder = _damaged(out, tmp_path, "abc", lambda f: plans.to_csv(
+        f / "analysis_alternatives_plans.csv", index=False))
+    done = CliRunner().invoke(app, ["adopt", str(folder), "1", "--out",
+                                    str(tmp_path / "a.yaml"), "--lang", "en"])
+    assert done.exit_code == 1, done.output
+    assert "row 6, column 'units': value 'abc' is not a whole number" in done.output
+
+
+def test_adopt_refuses_a_changed_scenario_and_a_name_that_is_no_folder(runs, tmp_path):
+    """The alternative was found under the scenario as it was: a scenario edited since
+    (same name) is refused naming the keys changed; a --name that cannot name a results
+    folder is refused before anything is written."""
+    out = runs[0][0]
+    source = yaml.safe_load((out.parent / "kecil.yaml").read_text(encoding="utf-8"))
+    source["rules"]["village_max_share"] = 0.25
+    edited = tmp_path / "kecil.yaml"
+    edited.write_text(yaml.safe_dump(source), encoding="utf-8")
+    target = tmp_path / "alt.yaml"
+    done = CliRunner().invoke(app, ["adopt", str(out), "1", "--out", str(target),
+                                    "--scenario", str(edited), "--lang", "en"])
+    assert done.exit_code == 1 and "has changed since the results" in done.output
+    assert "rules.village_max_share" in done.output and not target.exists()
+    done = CliRunner().invoke(app, ["adopt", str(out), "1", "--out", str(target),
+                                    "--scenario", str(out.parent / "kecil.yaml"),
+                                    "--name", "../../lari", "--lang", "en"])
+    assert done.exit_code == 2 and "cannot be a scenario's name" in done.output, done.output
+    assert not target.exists()

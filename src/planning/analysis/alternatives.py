@@ -38,6 +38,7 @@ from :func:`summary` and :func:`overview` in the language asked for.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import time
@@ -431,6 +432,82 @@ def merged_locks(own: list[Lock], ours: list[Lock]) -> list[Lock]:
     return kept + [mine[(lk.village, lk.program)]
                    if lk.state == "in" and mine.get((lk.village, lk.program)) is not None
                    and mine[(lk.village, lk.program)].state == "in" else lk for lk in ours]
+
+
+class AdoptError(i18n.KeyedMessage):
+    """A results folder whose alternatives cannot be taken as the plan: a file missing,
+    unreadable, cut short or edited (the message names the folder, file, row and column)."""
+
+
+#: the files of an alternatives run that adopting one reads
+PLANS_FILE, TABLE_FILE, SUMMARY_FILE = ("analysis_alternatives_plans.csv",
+                                        "analysis_alternatives.csv", "summary.json")
+
+
+def _whole_numbers(frame: pd.DataFrame, columns: tuple[str, ...], folder: Path,
+                   file: str) -> pd.DataFrame:
+    """``frame`` (as text) with ``columns`` as whole numbers of 0 or more; AdoptError at
+    the first cell that is not one (its spreadsheet row, header = row 1)."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise AdoptError("adopt.missing_column", folder=folder.as_posix(), file=file,
+                         columns=", ".join(missing))
+    frame = frame.copy()
+    for column in columns:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = ~(np.isfinite(values) & (values >= 0) & (values == values.round()))
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            raise AdoptError("adopt.bad_value", folder=folder.as_posix(), file=file,
+                             row=row + 2, column=column, value=frame[column].iloc[row])
+        frame[column] = values.astype(int)
+    return frame
+
+
+def _read_csv(folder: Path, file: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(folder / file, dtype=str, keep_default_na=False,
+                           encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError,
+            OSError) as exc:
+        raise AdoptError("adopt.unreadable", folder=folder.as_posix(), file=file,
+                         detail=type(exc).__name__) from None
+
+
+def read_adoptable(results: str | Path) -> tuple[pd.DataFrame, dict]:
+    """The plans of an alternatives run (``analysis_alternatives_plans.csv``: rank,
+    village, program, units; rank 0 the best plan) and the scenario it ran (summary.json's
+    ``scenario``), each checked: every cell read, every rank's choices differing from the
+    best plan's in exactly the number of choices ``analysis_alternatives.csv`` records (a
+    file cut short or edited is told, never taken as the plan). Raises AdoptError."""
+    folder = Path(results)
+    plans = _whole_numbers(_read_csv(folder, PLANS_FILE), ("rank", "units"), folder,
+                           PLANS_FILE)
+    missing = [c for c in ("village", "program") if c not in plans.columns]
+    if missing:
+        raise AdoptError("adopt.missing_column", folder=folder.as_posix(), file=PLANS_FILE,
+                         columns=", ".join(missing))
+    if (folder / TABLE_FILE).is_file():
+        table = _whole_numbers(_read_csv(folder, TABLE_FILE), ("rank", "distance_to_best"),
+                               folder, TABLE_FILE)
+        chosen = plans[plans["units"] > 0]
+        best = set(zip(*(chosen.loc[chosen["rank"] == 0, c] for c in ("village", "program")),
+                       strict=True))
+        for row in table.itertuples(index=False):
+            mine = chosen[chosen["rank"] == row.rank]
+            found = len(best ^ set(zip(mine["village"], mine["program"], strict=True)))
+            if found != row.distance_to_best or not best:
+                raise AdoptError("adopt.plans_cut", folder=folder.as_posix(), file=PLANS_FILE,
+                                 rank=int(row.rank), found=found,
+                                 recorded=int(row.distance_to_best), table=TABLE_FILE)
+    try:
+        ran = json.loads((folder / SUMMARY_FILE).read_text(encoding="utf-8"))["scenario"]
+        if not isinstance(ran, dict) or not isinstance(ran.get("file"), str):
+            raise TypeError
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise AdoptError("adopt.bad_summary", folder=folder.as_posix(),
+                         file=SUMMARY_FILE) from None
+    return plans, ran
 
 
 class ScenarioExistsError(FileExistsError):

@@ -786,15 +786,14 @@ def adopt(
     dengan 'planning run' dan bandingkan dengan 'planning compare'.
     / Take an alternative as the plan: write a new scenario whose locks fix its
     village-programme choices (an existing file is never overwritten)."""
-    import json
-
-    import pandas as pd
-
     from planning.analysis.alternatives import (
+        AdoptError,
         ScenarioExistsError,
         choice_locks,
+        read_adoptable,
         write_locked_scenario,
     )
+    from planning.config.scenario import Scenario
     from planning.model import build_instance
     from planning.pipeline.preparing import prepare
 
@@ -807,13 +806,16 @@ def adopt(
     if not plans_path.is_file() or not summary_path.is_file():
         typer.echo(i18n.text("adopt.no_alternatives", shown, path=results), err=True)
         raise typer.Exit(1)
-    plans = pd.read_csv(plans_path, dtype={"village": str, "program": str})
+    try:
+        plans, ran = read_adoptable(results)
+    except AdoptError as exc:
+        typer.echo(exc.render(shown), err=True)
+        raise typer.Exit(1) from None
     ranks = sorted(int(r) for r in set(plans["rank"]) - {0})
     if rank not in ranks:
         typer.echo(i18n.text("adopt.unknown_rank", shown, rank=rank, path=plans_path,
                              ranks=", ".join(map(str, ranks)) or "-"), err=True)
         raise typer.Exit(1)
-    ran = json.loads(summary_path.read_text(encoding="utf-8"))["scenario"]
     scenario = scenario or _recorded_scenario(results, ran["file"], results, shown)
     prepared = _write_run(lambda: prepare(scenario, check_out=False), shown, None,
                           writes=False)
@@ -823,6 +825,16 @@ def adopt(
                              name=prepared.loaded.scenario.name, results=results,
                              ran=name_ran), err=True)
         raise typer.Exit(1)
+    changed = _changed_keys(ran.get("settings"), prepared.loaded.as_run())
+    if changed:  # the alternative was found under the scenario as it was then
+        typer.echo(i18n.text("adopt.scenario_changed", shown, scenario=scenario,
+                             results=results, keys=", ".join(changed)), err=True)
+        raise typer.Exit(1)
+    try:
+        Scenario._folder_name(name or out.stem)
+    except ValueError:
+        typer.echo(i18n.text("adopt.bad_name", shown, name=name or out.stem), err=True)
+        raise typer.Exit(2) from None
     instance = build_instance(prepared.dataset, prepared.scores.table, prepared.settings)
     pairs = list(zip(instance.pairs["village"], instance.pairs["program"], strict=True))
     mine = plans[(plans["rank"] == rank) & (plans["units"] > 0)]
@@ -835,7 +847,29 @@ def adopt(
         typer.echo(i18n.text("adopt.exists", shown, path=out), err=True)
         raise typer.Exit(1) from None
     typer.echo(i18n.text("adopt.written", shown, rank=rank, path=written,
-                         choices=len(chosen), results=results))
+                         choices=len(chosen), results=results, name=name or out.stem))
+
+
+def _changed_keys(recorded: dict | None, now: dict) -> list[str]:
+    """The top-level settings (and ``budgets.agencies`` and the like, one level down) that
+    differ between a run's recorded settings and the scenario file as it reads now
+    (compared as JSON: both as summary.json holds them), leaving out those that do not
+    shape a plan (description, analysis, output); none when nothing is recorded."""
+    import json
+
+    if not isinstance(recorded, dict):
+        return []
+    now = json.loads(json.dumps(now))
+    changed = []
+    for key in sorted(set(recorded) | set(now)):
+        if key in ("description", "analysis", "output") or recorded.get(key) == now.get(key):
+            continue
+        a, b = recorded.get(key), now.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            changed += [f"{key}.{k}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+        else:
+            changed.append(key)
+    return changed
 
 
 def _recorded_scenario(results: Path, recorded: str, what: Path, lang: str) -> Path:
