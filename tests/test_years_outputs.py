@@ -688,3 +688,31 @@ def test_the_workbook_keeps_each_years_focus_for_the_replans_first_guess(replann
         again = read_recorded_year(other, replanned.first)
         assert again.focus is None
         pd.testing.assert_frame_equal(again.history, got.history)
+
+
+def test_a_replan_on_changed_data_is_refused_naming_the_files(first_run, tmp_path):
+    """A unit cost raised after the plan was made: the recorded year used to be costed
+    again from it (a recorded agency over its pagu, without a word). Refused, naming
+    programs.csv; nothing written."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    programs = pd.read_csv(data / "programs.csv", dtype=str, keep_default_na=False)
+    programs.loc[programs["code"] == "PUTR-PAMSIMAS", "unit_cost"] = "600"
+    programs.to_csv(data / "programs.csv", index=False)
+    scenario = tmp_path / "rpjmd.yaml"
+    scenario.write_text(f"base: {SCENARIO}\nname: rpjmd-2026-2030\ndata: {data}\n",
+                        encoding="utf-8")
+    def every_row_done(ws, book):
+        for row in range(HEADER + 1, ws.max_row + 1):
+            if ws.cell(row, 1).value not in (None, "JUMLAH"):
+                ws.cell(row, 13).value = "selesai"
+
+    book = tmp_path / "catat.xlsx"
+    edited(first_run.out_dir / "rencana_multi_tahun.xlsx", book, every_row_done)
+    target = tmp_path / "never"
+    done = CliRunner().invoke(app, ["replan", str(book), "--year", "2026", "--scenario",
+                                    str(scenario), "--out", str(target), "--lang", "en"])
+    assert done.exit_code == 1 and "Traceback" not in done.output, done.output
+    assert "The data set has changed since the plan in workbook catat.xlsx was made: " \
+        "programs.csv no longer read the same" in done.output
+    assert not target.exists()

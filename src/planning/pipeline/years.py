@@ -328,6 +328,30 @@ def _check_codes(history: pd.DataFrame, ds, workbook: Path) -> None:
         raise RoundTripError(problems)
 
 
+def _check_inputs(workbook: Path, hashes: dict[str, str]) -> None:
+    """ReplanError when a data file the workbook's plan was made from (its Meta sheet's
+    ``input_sha256``) now reads otherwise: the recorded years would be costed and valued
+    again from the new files (a unit cost raised after the fact shows a recorded agency
+    over its pagu), so the re-plan stops and names them."""
+    from openpyxl import load_workbook
+
+    from planning.report.roundtrip import meta_values
+
+    try:
+        book = load_workbook(workbook, read_only=True, data_only=True)
+    except Exception:  # the round trip has already read it; never a traceback here
+        return
+    try:
+        kept = {key: value for (section, key), value in meta_values(book).items()
+                if section == "input_sha256"}
+    finally:
+        book.close()
+    changed = sorted(name for name, sha in kept.items()
+                     if name in hashes and hashes[name] != sha)
+    if changed:
+        raise ReplanError("data_changed", workbook=workbook.name, files=", ".join(changed))
+
+
 def replan(workbook: str | Path, year: int, scenario: str | Path,
            out_dir: str | Path | None = None, lang: str | None = None) -> YearsResult:
     """Read what was delivered in ``year`` from the sheet "RKPD <year>" of ``workbook``
@@ -353,6 +377,7 @@ def replan(workbook: str | Path, year: int, scenario: str | Path,
     protect = (*prepared.protect, workbook)
     check_target(target, protect, "run")
     _check_codes(recorded.history, prepared.dataset, workbook)
+    _check_inputs(workbook, prepared.dataset.file_hashes)
     scenario_record = {**prepared.scenario, "edited_workbook": workbook.name,
                        "recorded_year": int(year)}
     prepared = dataclasses.replace(prepared, out_dir=target, protect=protect,
