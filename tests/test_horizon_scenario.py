@@ -143,6 +143,13 @@ MALFORMED = [
      ["horizon.targets.0", "year"]),
     (HEAD + "  targets: {dimension: income}\n", ["horizon.targets"]),
     ("horizon: 2026\n", ["horizon", "2026"]),
+    # the first year's pagu given twice, differently: budgets and the horizon's table
+    ("budgets:\n  agencies:\n    PUTR: {pagu: 2000}\n" + HEAD
+     + "  agencies:\n    PUTR: {pagu: {2026: 3000, 2027: 1, 2028: 1, 2029: 1, 2030: 1}}\n",
+     ["horizon.agencies.PUTR.pagu.2026", "3000", "2000", "budgets.agencies.PUTR"]),
+    ("budgets:\n  agencies:\n    PUTR: {change_pct: 10}\n" + HEAD
+     + "  agencies:\n    PUTR: {pagu: {2026: 3000, 2027: 1, 2028: 1, 2029: 1, 2030: 1}}\n",
+     ["horizon.agencies.PUTR.pagu.2026", "change_pct 10"]),
 ]
 
 
@@ -213,3 +220,11 @@ def test_the_shipped_rpjmd_scenario(ds):
     # every number is said to be an assumption in the file
     text = (SCENARIOS / "rpjmd-2026-2030.yaml").read_text()
     assert text.count("assumption") >= 4
+
+
+def test_the_first_years_pagu_given_twice_alike_is_accepted(folder):
+    (folder / "x.yaml").write_text(
+        "budgets:\n  agencies:\n    PUTR: {pagu: 3000}\n" + HEAD
+        + "  agencies:\n    PUTR: {pagu: {2026: 3000, 2027: 1, 2028: 1, 2029: 1, 2030: 1}}\n")
+    horizon = load_scenario(folder / "x.yaml").scenario.horizon
+    assert horizon.agencies["PUTR"].pagu[2026] == 3000

@@ -347,6 +347,25 @@ class Scenario(_Strict):
     region: RegionSection | None = None
     """A province or the country planned in two levels (None: one district)."""
 
+    @model_validator(mode="after")
+    def _one_first_year_pagu(self) -> Scenario:
+        """An agency's first-year pagu given twice, differently (budgets section and the
+        horizon's table) is refused at the table's first year, naming the other key."""
+        if self.horizon is None:
+            return self
+        start = self.horizon.start
+        for code, given in self.horizon.agencies.items():
+            budget = self.budgets.agencies.get(code)
+            if given.pagu is None or budget is None or start not in given.pagu:
+                continue
+            if budget.pagu is None or abs(budget.pagu - float(given.pagu[start])) > 1e-6:
+                raise KeyedError("horizon.first_pagu_twice",
+                                 f"horizon.agencies.{code}.pagu.{start}", agency=code,
+                                 table=f"{float(given.pagu[start]):g}", year=start,
+                                 budget=f"{budget.pagu:g}" if budget.pagu is not None
+                                 else f"change_pct {budget.change_pct:g}")
+        return self
+
     @field_validator("name")
     @classmethod
     def _folder_name(cls, name: str) -> str:
