@@ -5,6 +5,7 @@ cleans up what the killed one left."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -365,3 +366,17 @@ def test_village_names_reach_the_csv_exports_as_text(project, tmp_path):
                 assert not cell.startswith(("=", "@")), (path.name, cell)
     scores = (project / "results" / "x" / "village_scores.csv").read_text(encoding="utf-8")
     assert "'=cmd|' /C calc'!A0" in scores
+
+
+def test_money_in_the_csv_files_keeps_its_digits():
+    """Six significant digits wrote a year's pagu of 1,736.4375 juta Rp as 1736.44 and a
+    province's 123,456.789 as 123457: pagu minus spending in the file no longer gave the
+    'left' column beside it."""
+    from planning.report.folder import csv_bytes
+
+    frame = pd.DataFrame({"pagu": [1736.4375, 123456.789], "spent": [1640.0, 100000.0]})
+    frame["left"] = frame["pagu"] - frame["spent"]
+    back = pd.read_csv(io.BytesIO(csv_bytes(frame)))
+    assert back["pagu"].tolist() == [1736.4375, 123456.789]
+    assert (back["pagu"] - back["spent"]).tolist() == pytest.approx(back["left"].tolist(),
+                                                                    abs=1e-9)

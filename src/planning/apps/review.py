@@ -54,7 +54,7 @@ SKIPPED = frozenset({"timing.json"})
 OBJECTIVE_TOL = 1e-6
 """Relative tolerance of the recomputed objective against summary.json."""
 RTOL, ATOL = 1e-5, 1e-6
-"""Tolerances for numbers read back from the CSV files, written with 6 significant digits."""
+"""Tolerances for numbers read back from the CSV files, written with 10 significant digits."""
 LISTED = 3
 """How many reasons or file names a table cell or the verdict lists before "and N more"."""
 
@@ -640,7 +640,7 @@ def _check_year_stock(x: _YearInputs) -> list[Finding]:
     inflow = r["dimension"].map(lambda d: x.inflow_pct.get(d, 0.0) / 100)
     deprived = pd.Series(start, index=r.index) * (1 + inflow * (r["year"] - x.years[0])) \
         - before
-    # the removed of earlier years are read back with 6 significant digits: their sum is
+    # the removed of earlier years are read back with 10 significant digits: their sum is
     # known to a few millionths of the starting stock
     slack = ATOL + RTOL * (start + before.abs().to_numpy())
     over = r["removed"].to_numpy() > deprived.to_numpy() + slack
