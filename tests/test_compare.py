@@ -225,7 +225,8 @@ def test_workbook_opens_with_the_tables(cmp):
     assert book.sheetnames == ["Perbandingan", "Lembaga", "Kecamatan", "Desa", "Program"]
     for table, sheet in zip(tables, book.worksheets, strict=True):
         # the banner: the data status of both results, the labels and the date
-        assert sheet["A1"].value.startswith("Status data kedua hasil: ")
+        assert sheet["A1"].value == ("Status data kedua hasil: indikator per desa SINTETIS "
+                                     "(lihat data/README.md)")  # in the book's language
         assert sheet["A2"].value == "Skenario: lama / baru · uang dalam juta Rp"
         assert sheet.freeze_panes == "A5" and sheet.auto_filter.ref.startswith("A4:")
         assert sheet.print_title_rows == "$4:$4" and sheet.page_setup.paperSize == 9
@@ -330,3 +331,14 @@ def test_two_scenarios_of_one_name_are_refused_before_either_runs(folders, tmp_p
     assert done.exit_code == 1 and "did not write" in done.output, done.output
     assert "Rp" not in done.output  # refused before the comparison, not after printing it
     assert (foreign / "catatan.txt").read_text() == "mine"
+
+
+def test_the_comparisons_data_note_is_in_its_language(cmp):
+    """summary.json keeps the data note in English; the Indonesian comparison's CSV files
+    and summary used to copy it as it was, in English."""
+    for lang, note in (("id", "indikator per desa SINTETIS (lihat data/README.md)"),
+                       ("en", "SYNTHETIC per-village indicators (see data/README.md)")):
+        files = comparison_files(cmp, lang)
+        agencies = pd.read_csv(io.BytesIO(files["compare_agencies.csv"]))
+        assert set(agencies["data_status"]) == {note}, lang
+        assert json.loads(files["compare_summary.json"])["data_status"] == note

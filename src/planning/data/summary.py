@@ -17,6 +17,17 @@ def synthetic_note(ds: DataSet, lang: str = "id") -> str:
     return "indikator per desa SINTETIS (lihat data/README.md)"
 
 
+#: the data notes as summary.json keeps them (English) -> Bahasa Indonesia
+_NOTES_ID = {"SYNTHETIC per-village indicators (see data/README.md)":
+             "indikator per desa SINTETIS (lihat data/README.md)", "real": "nyata"}
+
+
+def note_in(note: str, lang: str) -> str:
+    """A run's data note as summary.json keeps it (:func:`synthetic_note` in English), in
+    ``lang``; a note of another wording as it is."""
+    return _NOTES_ID.get(note, note) if lang == "id" else note
+
+
 def kecamatan_summary(ds: DataSet, lang: str = "en") -> pd.DataFrame:
     """Villages, people and deprivation counts per kecamatan, plus a district total row;
     the data status in ``lang``."""

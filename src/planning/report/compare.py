@@ -23,6 +23,7 @@ from planning.analysis.compare import (
     SheetTable,
     six_decimals,
 )
+from planning.data.summary import note_in
 from planning.i18n.glossary import coded
 from planning.report.folder import csv_bytes, json_bytes
 
@@ -96,7 +97,7 @@ def comparison_files(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE,
     and lost per agency, and the console summary in ``lang``); with ``workbook`` also
     ``compare.xlsx``."""
     lang = i18n.check_language(lang)
-    status = data_status(cmp)
+    status = data_status(cmp, lang)
     files = {name: csv_bytes(getattr(cmp, table).assign(data_status=status))
              for table, name in FILES.items()}
     files[SUMMARY_FILE] = json_bytes({**_summary_payload(cmp, lang), "data_status": status})
@@ -105,9 +106,10 @@ def comparison_files(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE,
     return files
 
 
-def data_status(cmp: Comparison) -> str:
+def data_status(cmp: Comparison, lang: str = "en") -> str:
     """The data-status note of the two runs (e.g. SYNTHETIC per-village indicators), from
-    their summary.json, so that every export of a comparison says what the data are."""
+    their summary.json, in ``lang``, so that every export of a comparison says what the
+    data are."""
     notes = []
     for folder in cmp.folders:
         path = Path(folder) / "summary.json"
@@ -115,6 +117,7 @@ def data_status(cmp: Comparison) -> str:
             note = json.loads(path.read_text(encoding="utf-8")).get("data_status", "")
         except (OSError, ValueError):
             note = ""
+        note = note_in(note, lang) if note else note
         if note and note not in notes:
             notes.append(note)
     return " / ".join(notes)
@@ -257,7 +260,7 @@ def comparison_workbook_bytes(cmp: Comparison, lang: str = i18n.DEFAULT_LANGUAGE
     warning = book.add_format({"bold": True, "font_color": "#C00000", "text_wrap": True,
                                "valign": "top"})
     stamp_format = book.add_format({"italic": True, "font_color": "#404040"})
-    status = data_status(cmp) or "-"
+    status = data_status(cmp, lang) or "-"
     note = i18n.text("book.compare.note", lang, status=status)
     day = run_date() if day is None else day
     line = (i18n.text("book.banner.undated", lang, name=" / ".join(cmp.labels))
