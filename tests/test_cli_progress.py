@@ -341,3 +341,19 @@ def test_a_target_short_of_its_goal_never_reads_as_100_per_cent():
              for share in (0.9993, 0.995, 1.0, 1.2, 0.504, 0.0)}
     assert shown == {0.9993: "99%", 0.995: "99%", 1.0: "100%", 1.2: "120%", 0.504: "50%",
                      0.0: "0%"}
+
+
+@pytest.mark.parametrize(("lang", "years", "words"), [
+    ("en", 1, "1 year, status optimal"), ("en", 5, "5 years, status optimal"),
+    ("id", 1, "1 tahun, status optimal")])
+def test_the_multi_year_stage_counts_its_years_in_words(lang, years, words):
+    """The English line said "1 years"."""
+    import logging
+
+    from planning.apps.progress import stage_line
+
+    record = logging.makeLogRecord({"stage": "years", "event": "done", "params": {
+        "years": years, "status": "optimal", "gap": 0.0098, "seconds": 1.5}})
+    line = stage_line(record, lang)
+    assert words in line, line
+    assert "1 years" not in line

@@ -119,6 +119,8 @@ def stage_line(record: logging.LogRecord, lang: str) -> str:
         shown["gap"] = _gap(shown["gap"], lang)
     if "status" in shown:
         shown["status"] = shown["status"] or "-"
+    if name == "years" and isinstance(shown.get("years"), int):  # "1 year", "5 years"
+        shown["years"] = i18n.counted("progress.years_count", shown["years"], lang)
     for key, decimals in (("envelope", 0), ("villages", 0), ("level", 4)):
         if isinstance(shown.get(key), (int, float)):
             shown[key] = i18n.number(shown[key], lang, decimals)
