@@ -716,3 +716,60 @@ def test_a_replan_on_changed_data_is_refused_naming_the_files(first_run, tmp_pat
     assert "The data set has changed since the plan in workbook catat.xlsx was made: " \
         "programs.csv no longer read the same" in done.output
     assert not target.exists()
+
+
+def test_the_replans_workbook_shows_the_recorded_year_as_recorded(replanned):
+    """The re-plan's workbook used to show the recorded year with every row 'selesai' and
+    the rows not done left out: the sheet taken to the next meeting said every work was
+    finished. Each row the planner recorded is there, with its planned units, Realisasi
+    and Status as recorded (checked against what the test wrote), and not editable."""
+    rec = replanned.recorded.set_index(["village", "program"])
+    book = load_workbook(replanned.folder / "rencana_multi_tahun.xlsx")
+    ws = book[f"RKPD {replanned.first}"]
+    rows = {}
+    for r in range(HEADER + 1, ws.max_row + 1):
+        values = [c.value for c in ws[r]]
+        if values[0] in (None, "JUMLAH"):
+            continue
+        rows[(values[0], values[3])] = values
+    assert set(rows) == set(rec.index)
+    words = {"done": "selesai", "partly": "sebagian", "not_done": "tidak"}
+    for key, values in rows.items():
+        assert values[6] == int(rec.at[key, "planned"]), key
+        assert values[11] == int(rec.at[key, "delivered"]), key
+        assert values[12] == words[rec.at[key, "status"]], key
+    assert sum(v[12] == "tidak" for v in rows.values()) == 3
+    assert not ws.data_validations.dataValidation  # recorded: nothing to fill in
+    assert book["_realisasi"].sheet_state == "hidden"
+
+
+def test_a_change_to_an_already_recorded_year_is_told_not_ignored(replanned, tmp_path):
+    """Recording the next year from the re-plan's workbook: a Realisasi or Status changed
+    on the year recorded before used to be ignored without a word."""
+    first, second = replanned.first, replanned.first + 1
+    source = replanned.folder / "rencana_multi_tahun.xlsx"
+
+    def next_year_done(book) -> None:
+        nxt = book[f"RKPD {second}"]
+        for r in range(HEADER + 1, nxt.max_row + 1):
+            if nxt.cell(r, 1).value not in (None, "JUMLAH"):
+                nxt.cell(r, 13).value = "selesai"
+
+    def changed(ws, book):
+        next_year_done(book)
+        ws.cell(HEADER + 1, 12).value = 0
+        ws.cell(HEADER + 1, 13).value = "tidak"
+
+    path = edited(source, tmp_path / "ubah.xlsx", changed, sheet=f"RKPD {first}")
+    with pytest.raises(RoundTripError) as caught:
+        read_recorded_year(path, second)
+    keys = [(p.key, p.where.row) for p in caught.value.problems]
+    assert keys == [("replan.recorded_year_changed", HEADER + 1)] * 2, keys
+    said = caught.value.render("en")
+    assert f"sheet 'RKPD {first}', row {HEADER + 1}" in said
+    assert f"year {first} is recorded already" in said
+    # as recorded, the next year is read, and the recorded years travel on
+    plain = edited(source, tmp_path / "tetap.xlsx", lambda ws, book: next_year_done(book))
+    got = read_recorded_year(plain, second)
+    assert sorted(set(got.realised["year"])) == [first, second]
+    assert len(got.realised[got.realised["year"] == first]) == len(replanned.recorded)

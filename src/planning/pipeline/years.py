@@ -110,11 +110,15 @@ class YearsResult(Written):
 
     kind = "years"
 
-    def __init__(self, prepared: Prepared, plan, *, replanned: dict | None = None):
+    def __init__(self, prepared: Prepared, plan, *, replanned: dict | None = None,
+                 realised: pd.DataFrame | None = None):
         from planning.report.years import years_block
 
         self.prepared = prepared
         self.plan = plan
+        self.realised = realised
+        """The recorded years as the planner recorded them (a re-plan's; rows of
+        :data:`planning.report.years.REALISED_COLUMNS`), or None."""
         self.dataset = prepared.dataset
         self.scores = prepared.scores
         self.lang = prepared.lang
@@ -204,7 +208,8 @@ class YearsResult(Written):
                                     provenance={**self.provenance,
                                                 "solver": self.summary["solver"]},
                                     lang=self.lang, block=years_block(self.plan, self.lang),
-                                    analysis=self.analysis, figures=self._figures)
+                                    analysis=self.analysis, figures=self._figures,
+                                    realised=self.realised)
 
     def workbook_bytes(self) -> bytes:
         """The multi-year workbook (xlsx) in the run's language."""
@@ -217,17 +222,19 @@ class YearsResult(Written):
 
 def execute_years(prepared: Prepared, history: pd.DataFrame | None = None,
                   replanned: dict | None = None,
-                  focus_guess: dict[int, list[str]] | None = None) -> YearsResult:
+                  focus_guess: dict[int, list[str]] | None = None,
+                  realised: pd.DataFrame | None = None) -> YearsResult:
     """Plan the years of ``prepared.settings.horizon`` (``history``: the recorded years,
     kept; ``focus_guess``: the plan before's focus villages per year, the first guess of
-    the later years) and build the result in memory. Raises ModelError (YearsNoPlan among
-    them) for settings the model cannot take or a plan it cannot find."""
+    the later years; ``realised``: the recorded years as recorded, for the workbook) and
+    build the result in memory. Raises ModelError (YearsNoPlan among them) for settings
+    the model cannot take or a plan it cannot find."""
     from planning.model.years import plan_years
 
     scoring = prepared.loaded.scenario.scoring if prepared.loaded is not None else None
     plan = plan_years(prepared.dataset, prepared.scores, prepared.settings, scoring,
                       history=history, focus_guess=focus_guess)
-    return YearsResult(prepared, plan, replanned=replanned)
+    return YearsResult(prepared, plan, replanned=replanned, realised=realised)
 
 
 def analyse_years(prepared: Prepared, which: tuple[str, ...] | None = None,
@@ -391,4 +398,4 @@ def replan(workbook: str | Path, year: int, scenario: str | Path,
              "units_planned": int(recorded.rows["planned"].sum()),
              "units_delivered": int(recorded.rows["delivered"].sum())}
     return execute_years(prepared, history=recorded.history, replanned=block,
-                         focus_guess=recorded.focus)
+                         focus_guess=recorded.focus, realised=recorded.realised)

@@ -53,7 +53,8 @@ from planning.report.workbook import (
     scenario_name,
 )
 
-__all__ = ["CSV_FOLDER", "FOCUS_RECORD_SHEET", "RECORD_SHEET", "RKPD_COLUMNS", "RKPD_HEADERS",
+__all__ = ["CSV_FOLDER", "FOCUS_RECORD_SHEET", "REALISED_COLUMNS", "REALISED_SHEET",
+           "RECORD_SHEET", "RKPD_COLUMNS", "RKPD_HEADERS",
            "STATUS_CHOICES", "agency_programs", "focus_table", "target_label", "year_sheet",
            "years_block", "years_tables", "years_workbook_bytes"]
 
@@ -66,6 +67,12 @@ RECORD_SHEET = "_rkpd"
 #: guess of a re-plan's later years (planning.model.years.plan_years, ``focus_guess``)
 FOCUS_RECORD_SHEET = "_fokus"
 RECORD_COLUMNS = ("year", "village", "program", "units", "started", "recorded")
+REALISED_SHEET = "_realisasi"
+"""The hidden sheet of the recorded years as the planner recorded them (a re-plan's
+workbook): year, village, program, units planned and started as planned, status code,
+units delivered; the RKPD sheets of recorded years are shown from it."""
+REALISED_COLUMNS = ("year", "village", "program", "planned", "started_planned", "status",
+                    "delivered")
 
 # --- the RKPD sheets: the round-trip reader depends on this exact layout ---------------
 RKPD_COLUMNS = ["village_code", "village", "kecamatan", "program_code", "program", "agency",
@@ -328,10 +335,61 @@ def _summary_sheet(book: _Book, plan, block: dict, ds: DataSet) -> None:
             row=row, freeze=False, autofilter=False)
 
 
-def _year_rows(plan, ds: DataSet, year: int, lang: str) -> pd.DataFrame:
-    """The rows of one year's RKPD sheet: every work in progress that year."""
+def _recorded_rows(plan, ds: DataSet, realised: pd.DataFrame, year: int) -> pd.DataFrame:
+    """A recorded year's rows as the planner recorded them (``realised``: the rows of
+    :data:`REALISED_COLUMNS`), every row planned that year, those not done included:
+    units and units started as planned, and from the plan's history the cost and reach
+    of what was delivered (0 where nothing was)."""
+    from planning.model.years import durations
+
+    mine = realised[realised["year"].astype(int) == year]
+    units = plan.units[(plan.units["year"] == year)].drop_duplicates(
+        ["village", "program"]).set_index(["village", "program"])
+    agency = ds.programs.set_index("code")["agency"]
+    pairs = list(zip(mine["village"], mine["program"], strict=True))
+
+    def done(column: str) -> list[float]:
+        return [float(units.at[pair, column]) if pair in units.index else 0.0
+                for pair in pairs]
+
+    return pd.DataFrame({
+        "village": mine["village"].to_numpy(), "program": mine["program"].to_numpy(),
+        "kecamatan_code": mine["village"].map(
+            ds.villages.set_index("code")["kecamatan_code"]).to_numpy(),
+        "agency": mine["program"].map(agency).to_numpy(),
+        "units": mine["planned"].astype(int).to_numpy(),
+        "started": mine["started_planned"].astype(int).to_numpy(),
+        "duration": mine["program"].map(durations(ds.programs)).fillna(1).astype(int)
+        .to_numpy(),
+        "cost": done("cost"), "reach": done("reach"),
+        "delivered": mine["delivered"].astype(int).to_numpy(),
+        "status": mine["status"].to_numpy(), "recorded": True,
+    }).sort_values(["village", "program"], kind="stable")
+
+
+def _year_rows(plan, ds: DataSet, year: int, lang: str,
+               realised: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rows of one year's RKPD sheet: every work in progress that year; a year the
+    planner recorded (in ``realised``) as recorded, its Realisasi and Status as given."""
     villages, programs, _ = _names(ds, lang)
     kec = _kecamatan_names(ds)
+    if realised is not None and (realised["year"].astype(int) == year).any():
+        rows = _recorded_rows(plan, ds, realised, year)
+        words = dict(zip(STATUS_CODES, STATUS_CHOICES[lang], strict=True))
+        return pd.DataFrame({
+            "village_code": rows["village"].to_numpy(),
+            "village": rows["village"].map(villages).to_numpy(),
+            "kecamatan": rows["kecamatan_code"].map(kec).to_numpy(),
+            "program_code": rows["program"].to_numpy(),
+            "program": rows["program"].map(programs).to_numpy(),
+            "agency": rows["agency"].to_numpy(),
+            "units": rows["units"].to_numpy(), "started": rows["started"].to_numpy(),
+            "duration": rows["duration"].to_numpy(), "cost": rows["cost"].to_numpy(),
+            "reached": rows["reach"].to_numpy(),
+            "realised": [int(d) for d in rows["delivered"]],
+            "status": [words.get(str(c), str(c)) for c in rows["status"]],
+            "recorded": True,
+        })
     units = plan.units
     rows = units[(units["year"] == year) & (units["units"] > 0)].sort_values(
         ["village", "program"], kind="stable")
@@ -356,11 +414,13 @@ def _year_rows(plan, ds: DataSet, year: int, lang: str) -> pd.DataFrame:
     })
 
 
-def _year_sheet(book: _Book, plan, ds: DataSet, year: int) -> None:
+def _year_sheet(book: _Book, plan, ds: DataSet, year: int,
+                realised: pd.DataFrame | None = None) -> None:
     """One year's RKPD sheet: the works in progress that year, then the two columns the
-    planner fills after the year (editable, Status as a drop-down)."""
+    planner fills after the year (editable, Status as a drop-down); a recorded year as
+    recorded (``realised``), not editable."""
     lang = book.lang
-    frame = _year_rows(plan, ds, year, lang)
+    frame = _year_rows(plan, ds, year, lang, realised)
     ws = book.add(year_sheet(year))
     kinds = ["text", "text", "text", "text", "text", "text", "int", "int", "int", "money",
              "num", "int", "text"]
@@ -506,6 +566,17 @@ def record_frame(plan) -> pd.DataFrame:
         else 0})[list(RECORD_COLUMNS)]
 
 
+def _realised_sheet(book: _Book, realised: pd.DataFrame) -> None:
+    """The recorded years as recorded, hidden (:data:`REALISED_COLUMNS`)."""
+    ws = book.add(REALISED_SHEET, banner=False)
+    frame = realised[list(REALISED_COLUMNS)].sort_values(["year", "village", "program"],
+                                                         kind="stable")
+    book.table(ws, frame, [(key, key, "text" if key in ("village", "program", "status")
+                            else "int") for key in REALISED_COLUMNS],
+               freeze=False, autofilter=False)
+    ws.hide()
+
+
 def _focus_record_sheet(book: _Book, plan) -> None:
     """Each year's focus villages as planned, hidden: year, village (code), as
     :func:`planning.model.years.previous_focus` gives them."""
@@ -522,26 +593,30 @@ def _focus_record_sheet(book: _Book, plan) -> None:
 def years_workbook_bytes(plan, ds: DataSet, *, scenario: dict, provenance: dict,
                          lang: str = "id", block: dict | None = None,
                          created: datetime = CREATED, day: date | None = None,
-                         analysis=None, figures: Mapping[str, bytes] | None = None) -> bytes:
+                         analysis=None, figures: Mapping[str, bytes] | None = None,
+                         realised: pd.DataFrame | None = None) -> bytes:
     """The multi-year workbook as xlsx bytes (see the module). ``plan``: a
     :class:`~planning.model.years.YearPlan`; ``scenario`` and ``provenance`` as for
     :func:`planning.report.workbook.workbook_bytes`; ``block``: summary.json's ``years``
     block (default :func:`years_block`); ``analysis``: the
     :class:`~planning.analysis.rakor.Analysis` of the plan (its Harga Aturan sheet) and
-    ``figures`` its PNG bytes by file name, or None. Same arguments, same bytes."""
+    ``figures`` its PNG bytes by file name, or None; ``realised``: the recorded years as
+    the planner recorded them (:data:`REALISED_COLUMNS`; a re-plan's), shown on their RKPD
+    sheets and kept in the hidden sheet :data:`REALISED_SHEET`. Same arguments, same
+    bytes."""
     block = block if block is not None else years_block(plan, lang)
     day = run_date() if day is None else day
     stamp = Stamp(warning=_data_note(ds, lang), mark=synthetic_note(ds, lang),
                   scenario=scenario_name(scenario),
                   day=None if day is None else long_date(day, lang))
     book = _Book(lang, created, synthetic_note(ds, lang), stamp)
-    book.reserved |= {RECORD_SHEET, FOCUS_RECORD_SHEET,
+    book.reserved |= {RECORD_SHEET, FOCUS_RECORD_SHEET, REALISED_SHEET,
                       *(year_sheet(y).lower() for y in plan.years),
                       text("rkpd.sheet.targets", lang).lower(),
                       text("rkpd.sheet.focus", lang).lower()}
     _summary_sheet(book, plan, block, ds)
     for year in plan.years:
-        _year_sheet(book, plan, ds, int(year))
+        _year_sheet(book, plan, ds, int(year), realised)
     _agency_sheets(book, plan, ds)
     _targets_sheet(book, plan, ds)
     _focus_sheet(book, plan, ds)
@@ -552,4 +627,6 @@ def years_workbook_bytes(plan, ds: DataSet, *, scenario: dict, provenance: dict,
     _meta_sheet(book, _meta_rows(ds, scenario, provenance, lang, day, record_frame(plan)))
     _record_sheet(book, plan)
     _focus_record_sheet(book, plan)
+    if realised is not None and len(realised):
+        _realised_sheet(book, realised)
     return book.close()

@@ -60,6 +60,8 @@ from planning.report.roundtrip import (
 )
 from planning.report.years import (
     FOCUS_RECORD_SHEET,
+    REALISED_COLUMNS,
+    REALISED_SHEET,
     RECORD_COLUMNS,
     RECORD_SHEET,
     RKPD_COLUMNS,
@@ -100,6 +102,10 @@ class RecordedYear:
     """Each year's focus villages as the workbook's plan had them (its hidden focus
     record), the first guess of the re-plan's later years; None where the workbook has
     none (an older one) or it cannot be read (the re-plan then guesses without it)."""
+    realised: pd.DataFrame | None = None
+    """Every recorded year as the planner recorded it (:data:`REALISED_COLUMNS`: the
+    years recorded before, from the workbook's hidden sheet where it has one, and this
+    one), for the re-plan's workbook."""
 
 
 def _records(ws, where: Where) -> tuple[pd.DataFrame, list[EditProblem]]:
@@ -303,6 +309,8 @@ def read_recorded_year(path: str | Path, year: int) -> RecordedYear:
             raise _refuse(at, "replan.not_multi_year",
                           what=Phrase("roundtrip.kind.damaged")) from None
         focus = _focus_record(book)
+        before = _realised_record(book)
+        problems += _recorded_changes(book, before, where)
     finally:
         book.close()
     problems = _merged_problems(Path(path), at, top) + problems
@@ -321,8 +329,72 @@ def read_recorded_year(path: str | Path, year: int) -> RecordedYear:
     for key in ("started", "units"):
         history[key] = history[key].astype(int)
     years = sorted(int(y) for y in set(records["year"]))
+    this = checked.assign(year=int(year))[list(REALISED_COLUMNS)]
+    realised = this if before is None else pd.concat(
+        [before[before["year"] < int(year)], this], ignore_index=True)
     return RecordedYear(year=int(year), years=years, rows=checked, history=history,
-                        focus=focus)
+                        focus=focus, realised=realised)
+
+
+def _realised_record(book) -> pd.DataFrame | None:
+    """The hidden record of the years recorded before (:data:`REALISED_SHEET`), or None:
+    absent (a plan's first workbook, an older one) or not as written (it only shows the
+    recorded years as recorded, so it is never an error)."""
+    if REALISED_SHEET not in book.sheetnames:
+        return None
+    try:
+        ws = book[REALISED_SHEET]
+        ws.reset_dimensions()
+        rows = list(ws.iter_rows(values_only=True))
+        if [_text(v) for v in rows[0][:len(REALISED_COLUMNS)]] != list(REALISED_COLUMNS):
+            return None
+        frame = pd.DataFrame([r[:len(REALISED_COLUMNS)] for r in rows[1:]
+                              if any(v is not None for v in r)], columns=REALISED_COLUMNS)
+        for key in ("year", "planned", "started_planned", "delivered"):
+            frame[key] = frame[key].astype(int)
+        for key in ("village", "program", "status"):
+            frame[key] = frame[key].astype(str)
+    except Exception:  # damaged or edited: the recorded years are shown as delivered
+        return None
+    return frame
+
+
+def _recorded_changes(book, before: pd.DataFrame | None, where: Where
+                      ) -> list[EditProblem]:
+    """Cells of an already recorded year's RKPD sheet (Realisasi, Status) that no longer
+    say what was recorded (``before``): a correction there would not be read, so it is
+    told, never silently ignored."""
+    if before is None:
+        return []
+    problems = []
+    for year, rows in before.groupby("year"):
+        name = year_sheet(int(year))
+        if name not in book.sheetnames:
+            continue
+        at = replace(where, sheet=name)
+        try:
+            book[name].reset_dimensions()
+            found, letters, layout, _top = _sheet_rows(book[name], at)
+        except Exception:
+            continue
+        if layout:
+            continue
+        kept = {(r.village, r.program): r for r in rows.itertuples(index=False)}
+        for rec in found:
+            pair = (_text(rec.get("village_code")), _text(rec.get("program_code")))
+            if pair not in kept:
+                continue
+            was = kept[pair]
+            for key, now, then in (
+                    ("realised", _whole(rec.get("realised")), int(was.delivered)),
+                    ("status", STATUS_WORDS.get(_text(rec.get("status")).lower()),
+                     was.status)):
+                if now != then:
+                    problems.append(_problem(
+                        at.at(rec["row"], letters.get(f"header:{key}", key),
+                              letters.get(key)), "replan.recorded_year_changed",
+                        year=int(year), value=_text(rec.get(key)) or "-"))
+    return problems
 
 
 def _focus_record(book) -> dict[int, list[str]] | None:
