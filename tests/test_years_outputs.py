@@ -773,3 +773,14 @@ def test_a_change_to_an_already_recorded_year_is_told_not_ignored(replanned, tmp
     got = read_recorded_year(plain, second)
     assert sorted(set(got.realised["year"])) == [first, second]
     assert len(got.realised[got.realised["year"] == first]) == len(replanned.recorded)
+
+
+def test_the_replan_writes_the_recorded_year_as_recorded_in_a_csv_too(replanned):
+    realised = pd.read_csv(replanned.folder / "years" / "realised.csv",
+                           dtype={"village": str})
+    rec = replanned.recorded.set_index(["village", "program"]).sort_index()
+    got = realised.set_index(["village", "program"]).sort_index()
+    assert got["status"].to_dict() == rec["status"].to_dict()
+    assert got["delivered"].to_dict() == rec["delivered"].astype(int).to_dict()
+    assert (realised["year"] == replanned.first).all()
+    assert realised["data_status"].str.contains("SINTETIS").all()

@@ -161,10 +161,12 @@ class YearsResult(Written):
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every CSV file, name -> table: ``years/*.csv``, the first year's village
         scores and the analyses' tables."""
-        from planning.report.years import years_tables
+        from planning.report.years import CSV_FOLDER, years_tables
 
         note = synthetic_note(self.dataset, self.lang)
         tables = years_tables(self.plan, self.dataset, self.lang)
+        if self.realised is not None and len(self.realised):  # as the planner recorded
+            tables[f"{CSV_FOLDER}realised.csv"] = self.realised.assign(data_status=note)
         tables["village_scores.csv"] = self.scores.table_in(self.lang).assign(
             data_status=note)
         if self.analysis is not None:
