@@ -266,3 +266,19 @@ def test_adopt_refuses_a_changed_scenario_and_a_name_that_is_no_folder(runs, tmp
                                     "--name", "../../lari", "--lang", "en"])
     assert done.exit_code == 2 and "cannot be a scenario's name" in done.output, done.output
     assert not target.exists()
+
+
+def test_the_run_records_the_analysis_settings_it_used(scores, tmp_path):
+    """summary.json recorded the scenario's analysis section whatever the command line
+    said (``--robustness 3 --seed 7`` was recorded as 0 draws, seed 2020): a reviewer
+    re-running from the record could not get the same Ketahanan sheet."""
+    path = _scenario(tmp_path, scores, workers=0)
+    out = tmp_path / "out"
+    done = CliRunner().invoke(app, ["analyse", str(path), "--only", "robustness",
+                                    "--robustness", "3", "--seed", "7", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    used = summary["scenario"]["settings"]["analysis"]
+    assert (used["robustness"], used["seed"], used["alternatives"]) == (3, 7, 0)
+    draws = pd.read_csv(out / "analysis_robustness_draws.csv")
+    assert len(draws) == 3 and set(draws["seed"]) == {7}

@@ -3,6 +3,7 @@ and :func:`run` (prepare -> execute -> write)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from planning.model import Allocation, ModelError, ModelSettings, PresolveError, allocate
@@ -112,15 +113,33 @@ def analyse_scenario(path: str | Path, out_dir: str | Path | None = None,
         result = analyse_years(prepared, which, rules, asked=asked)
         _write(result)
         return result
+    settings = many_settings(prepared, **many)
+    prepared = _recording(prepared, settings)
     result = execute(prepared)
     with stage("analyse"):
         result.add_analysis(analyse(prepared.dataset, prepared.scores, prepared.settings,
                                     result.allocation, which=tuple(ANALYSES if which is None
                                                                    else which),
-                                    lang=prepared.lang, rules=rules,
-                                    many=many_settings(prepared, **many)))
+                                    lang=prepared.lang, rules=rules, many=settings))
     _write(result)
     return result
+
+
+#: the analysis settings that shape a run's results (not where it ran)
+SHAPING = ("alternatives", "share", "distance", "robustness", "seed")
+
+
+def _recording(prepared: Prepared, many) -> Prepared:
+    """``prepared`` whose recorded scenario (summary.json, the Meta sheet) holds the
+    analysis settings the run used, the command line's over the scenario's, so that a
+    reviewer re-running from the record gets the same Alternatif and Ketahanan sheets."""
+    record = dict(prepared.scenario)
+    settings = dict(record.get("settings") or {})
+    if not settings:
+        return prepared
+    settings["analysis"] = {**(settings.get("analysis") or {}),
+                            **{name: getattr(many, name) for name in SHAPING}}
+    return dataclasses.replace(prepared, scenario={**record, "settings": settings})
 
 
 def many_settings(prepared: Prepared, progress: bool = True, named: tuple[str, ...] = (),
