@@ -274,7 +274,7 @@ def test_the_lp_dual_slopes_are_not_all_zero():
     ("id", ("Kurva anggaran", "% pagu (Rp ", "tidak ada rencana", "Nilai marjinal pagu",
             "+Rp 100 juta menambah nilai tujuan", " unit ")),
     ("en", ("budget curve", "% of the pagu (Rp ", "no plan", "Marginal value of each pagu",
-            "+Rp 100 juta add", " units of ")),
+            "+Rp 100 juta add", " of ")),
 ])
 def test_the_curve_and_the_marginal_values_in_the_planners_words(small, marginal, lang,
                                                                   words):
@@ -339,3 +339,25 @@ def test_without_todays_plan_there_is_no_curve_and_no_marginal_value(small):
         curve_points(planner, kept, None, FACTORS)
     with pytest.raises(ValueError, match="today's plan"):
         marginal_values(planner, kept, None)
+
+
+def test_what_the_next_money_buys_counts_units_in_words_and_tells_the_cuts():
+    """The console said "1 units of Cattle grant" and never the cuts the new plan makes
+    elsewhere (Rp 482 juta of DISPAR's next Rp 100 juta were cuts)."""
+    from types import SimpleNamespace
+
+    from planning.analysis.rakor.curves import Marginal, marginal_lines
+
+    instance = SimpleNamespace(labels={"village": {"V1": "Desa Satu", "V2": "Desa Dua"}},
+                               programs=pd.DataFrame({"code": ["P1", "P2"],
+                                                      "name_en": ["Cattle grant", "Repair"],
+                                                      "name_id": ["Sapi", "Rehab"]}))
+    table = pd.DataFrame({"agency": ["A"], "pagu_new": [1100.0], "status": ["optimal"],
+                          "lp_dual": [1.5], "gain_low": [3.0], "gain_high": [4.0]})
+    purchases = pd.DataFrame({"agency": ["A", "A", "A"], "village": ["V1", "V2", "V2"],
+                              "program": ["P1", "P2", "P1"], "program_agency": ["A"] * 3,
+                              "units": [1, 4, -2], "cost": [150.0, 40.0, -90.0]})
+    line = marginal_lines(instance, Marginal(table, purchases), "en")[1]
+    assert "1 unit of Cattle grant in Desa Satu (Rp 150.0 juta)" in line
+    assert "4 units of Repair in Desa Dua (Rp 40.0 juta)" in line
+    assert "and cuts elsewhere of Rp 90.0 juta" in line and "-2" not in line

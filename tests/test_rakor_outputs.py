@@ -157,3 +157,22 @@ def test_a_rule_the_plan_does_not_use_has_no_price_and_says_so(tmp_path, small):
     assert "--rule lock: this scenario's plan does not use that rule" in done.output
     assert "Rules this plan uses: coverage" in done.output and "Traceback" not in done.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize(("lang", "words"), [("id", "tidak ada rencana (status aturan "
+                                                    "bertentangan)"),
+                                             ("en", "no plan (status rules conflict)")])
+def test_the_console_says_a_curve_points_status_in_words(lang, words):
+    """The console printed the solver's code ("status infeasible") where the sheet says
+    "rules conflict"."""
+    import numpy as np
+
+    from planning.analysis.rakor.curves import curve_lines
+
+    table = pd.DataFrame({"factor": [0.5, 1.0], "budget": [4500.0, 9000.0],
+                          "objective": [np.nan, 1980.0], "status": ["infeasible", "optimal"],
+                          "gap": [np.nan, 0.009], "removed_total": [np.nan, 1300.0],
+                          "spent": [np.nan, 8900.0]})
+    lines = curve_lines(table, lang)
+    assert any(words in line for line in lines), lines
+    assert not any("infeasible" in line for line in lines)

@@ -710,6 +710,7 @@ def _analysis_lines(result, lang: str) -> list[str]:
     """The console's account of the analyses: each rule's price, the marginal value of
     each pagu, and how many villages and items are explained."""
     from planning.analysis.equity import dimension_units
+    from planning.i18n.glossary import coded
     from planning.report.analysis import rule_label
 
     analysis, ds = result.analysis, result.dataset
@@ -722,7 +723,7 @@ def _analysis_lines(result, lang: str) -> list[str]:
             name = rule_label(p.rule, lang)
             if p.objective_without is None or p.objective_without != p.objective_without:
                 lines.append("  " + i18n.text("analyse.rule_no_plan", lang, rule=name,
-                                              status=p.status))
+                                              status=coded("solve", p.status, lang)))
                 continue
             changes = ", ".join(
                 f"{labels.get(d, d)} {i18n.signed(getattr(p, f'change_{d}'), lang, 0)} "

@@ -504,6 +504,7 @@ def _one_more(planner: Planner, kept: KeptModel, base_units: pd.DataFrame, agenc
 def curve_lines(table: pd.DataFrame, lang: str = "id") -> list[str]:
     """The district curve in the planner's words, one line per point, and its drops."""
     from planning import i18n
+    from planning.i18n.glossary import coded
 
     lines = [i18n.text("analyse.curve.title", lang)]
     for row in table.sort_values("factor").itertuples(index=False):
@@ -511,7 +512,7 @@ def curve_lines(table: pd.DataFrame, lang: str = "id") -> list[str]:
                  "budget": i18n.number(row.budget, lang)}
         if np.isnan(row.objective):
             lines.append("  " + i18n.text("analyse.curve.no_plan", lang, **where,
-                                          status=row.status))
+                                          status=coded("solve", row.status, lang)))
             continue
         lines.append("  " + i18n.text(
             "analyse.curve.point", lang, **where, objective=i18n.number(row.objective, lang, 1),
@@ -527,6 +528,7 @@ def marginal_lines(instance, marginal: Marginal, lang: str = "id",
     most), the LP dual, and the ``shown`` largest purchases by cost; ``instance``: the
     plan's model instance (its names of villages and programmes)."""
     from planning import i18n
+    from planning.i18n.glossary import coded
 
     villages = instance.labels.get("village", {})
     programs = instance.programs.set_index("code")[f"name_{lang}"]
@@ -536,14 +538,20 @@ def marginal_lines(instance, marginal: Marginal, lang: str = "id",
         if np.isnan(row.gain_low):
             lines.append("  " + i18n.text("analyse.marginal.no_plan", lang, agency=row.agency,
                                           pagu=i18n.number(row.pagu_new, lang),
-                                          status=row.status, dual=dual))
+                                          status=coded("solve", row.status, lang),
+                                          dual=dual))
             continue
         bought = marginal.purchases[marginal.purchases["agency"] == row.agency]
-        items = "; ".join(i18n.text(
-            "analyse.marginal.item", lang, units=i18n.number(b.units, lang),
+        added = bought[bought["cost"] > 0]
+        items = "; ".join(i18n.counted(
+            "analyse.marginal.item", int(b.units), lang,
             program=programs.get(b.program, b.program),
             village=villages.get(b.village, b.village), cost=i18n.number(b.cost, lang, 1))
-            for b in bought.sort_values("cost", ascending=False).head(shown).itertuples())
+            for b in added.sort_values("cost", ascending=False).head(shown).itertuples())
+        cuts = -float(bought.loc[bought["cost"] < 0, "cost"].sum())
+        if cuts > 0:  # what the new plan takes away is part of what the money buys
+            items += "; " + i18n.text("analyse.marginal.cuts", lang,
+                                      cost=i18n.number(cuts, lang, 1))
         lines.append("  " + i18n.text(
             "analyse.marginal.value", lang, agency=row.agency, step=i18n.number(step, lang),
             low=i18n.number(row.gain_low, lang, 1), high=i18n.number(row.gain_high, lang, 1),
