@@ -158,6 +158,12 @@ def _no_objective(folder: Path, file: str) -> None:
     (folder / file).write_text(json.dumps(summary))
 
 
+def _rows_lost(folder: Path, file: str) -> None:
+    """The plan file cut at a row boundary: every row left is well formed."""
+    lines = (folder / file).read_text(encoding="utf-8").splitlines(keepends=True)
+    (folder / file).write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
+
+
 def _not_utf8(folder: Path, file: str) -> None:
     (folder / file).write_bytes(b"village,agency\n\xff\xfe,x\n")
 
@@ -170,6 +176,7 @@ def _not_utf8(folder: Path, file: str) -> None:
     (_not_json, SUMMARY, ("tidak dapat dibaca", "cannot be read")),
     (_no_objective, SUMMARY, ("allocation.objective", "not a number")),
     (_not_utf8, AGENCIES, ("tidak dapat dibaca", "cannot be read")),
+    (_rows_lost, PLAN, ("tidak cocok dengan summary.json", "does not match its summary")),
 ])
 def test_a_broken_folder_is_named_with_what_to_do(folders, tmp_path, damage, file, words):
     broken = tmp_path / "broken"

@@ -190,6 +190,21 @@ def _read_summary(folder: Path) -> tuple[dict, dict]:
     return allocation, hashes
 
 
+def _check_spending(folder: Path, plan: pd.DataFrame, allocation: dict) -> None:
+    """CompareError when the plan's rows do not add up, per agency, to the spending
+    summary.json records (``allocation.spending_by_agency``; within 0.05 juta Rp): rows
+    lost from the plan file (cut at a row, deleted) are told, not compared as a plan."""
+    recorded = allocation.get("spending_by_agency")
+    if not isinstance(recorded, dict) or not all(_is_number(v) for v in recorded.values()):
+        return  # an older summary without it: nothing to check against
+    found = plan.groupby("agency")["cost"].sum()
+    for agency in sorted(set(recorded) | set(found.index)):
+        have, want = float(found.get(agency, 0.0)), float(recorded.get(agency, 0.0))
+        if abs(have - want) > 0.05:
+            raise CompareError("compare.plan_short", folder, PLAN, agency=agency,
+                               plan=f"{have:,.1f}", summary=f"{want:,.1f}")
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(
         value)
@@ -203,6 +218,7 @@ def _read_results(folder: Path) -> _Results:
     agencies = _read_table(folder, AGENCIES)
     kecamatan = _read_table(folder, KECAMATAN)
     allocation, hashes = _read_summary(folder)
+    _check_spending(folder, plan, allocation)
     return _Results(folder=folder, plan=plan, agencies=agencies, kecamatan=kecamatan,
                     allocation=allocation, input_sha256=hashes,
                     plan_sha256=hashlib.sha256((folder / PLAN).read_bytes()).hexdigest())
