@@ -282,3 +282,21 @@ def test_the_run_records_the_analysis_settings_it_used(scores, tmp_path):
     assert (used["robustness"], used["seed"], used["alternatives"]) == (3, 7, 0)
     draws = pd.read_csv(out / "analysis_robustness_draws.csv")
     assert len(draws) == 3 and set(draws["seed"]) == {7}
+
+
+def test_adopt_says_what_to_do_for_a_folder_of_another_kind_and_a_file_no_yaml(runs,
+                                                                                 tmp_path):
+    from planning.report.folder import write_folder
+
+    out = runs[0][0]
+    done = CliRunner().invoke(app, ["adopt", str(out), "1", "--out", str(tmp_path / "a.txt"),
+                                    "--lang", "en"])
+    assert done.exit_code == 2 and "give a name ending in .yaml" in done.output
+    assert not (tmp_path / "a.txt").exists()
+    compared = write_folder(tmp_path / "banding", {"compare_summary.json": b"{}"},
+                            kind="compare")
+    done = CliRunner().invoke(app, ["adopt", str(compared), "1", "--out",
+                                    str(tmp_path / "a.yaml"), "--lang", "en"])
+    assert done.exit_code == 1, done.output
+    # analyse refuses a comparison's folder: the advice names a new one instead
+    assert "--alternatives 5 --out results/<name>" in done.output, done.output

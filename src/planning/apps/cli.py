@@ -595,8 +595,8 @@ def analyse(
         "--out", help="Folder hasil (bawaan: results/<nama skenario>).")] = None,
     only: Annotated[list[str] | None, typer.Option(
         "--only", help="Hanya analisis ini (boleh berulang atau dipisah koma): prices, "
-                       "curves, why / only these analyses (repeatable or comma-"
-                       "separated).")] = None,
+                       "curves, why, alternatives, robustness / only these analyses "
+                       "(repeatable or comma-separated).")] = None,
     rules: Annotated[list[str] | None, typer.Option(
         "--rule", help="Harga hanya untuk aturan ini (boleh berulang), mis. "
                        "kecamatan_share / price only this rule (repeatable).")] = None,
@@ -797,15 +797,23 @@ def adopt(
     from planning.config.scenario import Scenario
     from planning.model import build_instance
     from planning.pipeline.preparing import prepare
+    from planning.report.folder import read_marker
 
     shown = _lang(lang)
+    if out.suffix.lower() not in (".yaml", ".yml"):  # a scenario is a YAML file
+        typer.echo(i18n.text("adopt.not_yaml", shown, path=out), err=True)
+        raise typer.Exit(2)
     plans_path, summary_path = results / "analysis_alternatives_plans.csv", \
         results / "summary.json"
     if not results.is_dir():
         typer.echo(i18n.text("adopt.no_folder", shown, path=results), err=True)
         raise typer.Exit(1)
     if not plans_path.is_file() or not summary_path.is_file():
-        typer.echo(i18n.text("adopt.no_alternatives", shown, path=results), err=True)
+        marker = read_marker(results) or {}
+        where = results if marker.get("kind", "run") in ("run", "years") else \
+            Path("results") / "<nama>" if shown == "id" else Path("results") / "<name>"
+        typer.echo(i18n.text("adopt.no_alternatives", shown, path=results, out=where),
+                   err=True)
         raise typer.Exit(1)
     try:
         plans, ran = read_adoptable(results)
