@@ -128,6 +128,12 @@ def test_the_rkpd_sheet_has_the_two_columns_to_fill_and_its_drop_down(small_book
     lists = [v for v in ws.data_validations.dataValidation if v.type == "list"]
     assert len(lists) == 1 and lists[0].formula1 == '"selesai,sebagian,tidak"'
     assert str(lists[0].sqref) == f"M{HEADER + 1}:M{HEADER + 3}"
+    # Realisasi: a whole number from 0 to the row's own units in work (column G, the row
+    # relative: Excel moves the reference down the range)
+    (whole,) = [v for v in ws.data_validations.dataValidation if v.type == "whole"]
+    assert str(whole.sqref) == f"L{HEADER + 1}:L{HEADER + 3}"
+    assert whole.operator in (None, "between")  # "between" is the file's default
+    assert (whole.formula1, whole.formula2) == ("0", f"$G{HEADER + 1}")
     assert book["_rkpd"].sheet_state == "hidden"
 
 

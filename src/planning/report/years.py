@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from planning.data import DataSet
 from planning.data.summary import synthetic_note
@@ -445,8 +446,10 @@ def _year_sheet(book: _Book, plan, ds: DataSet, year: int,
             "input_title": text("rkpd.status.title", lang),
             "input_message": text("rkpd.status.prompt", lang),
             "error_type": "stop", "error_message": text("rkpd.status.error", lang)})
-        ws.data_validation(top + 1, realised, last, realised, {
-            "validate": "integer", "criteria": ">=", "value": 0, "ignore_blank": True,
+        units = xl_rowcol_to_cell(top + 1, RKPD_COLUMNS.index("units"), col_abs=True)
+        ws.data_validation(top + 1, realised, last, realised, {  # 0 to the row's units
+            "validate": "integer", "criteria": "between", "minimum": 0,
+            "maximum": f"={units}", "ignore_blank": True,
             "input_title": text("rkpd.realised.title", lang),
             "input_message": text("rkpd.realised.prompt", lang),
             "error_type": "stop", "error_message": text("rkpd.realised.error", lang)})
