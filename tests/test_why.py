@@ -296,3 +296,24 @@ def test_a_planned_village_with_nothing_and_a_dimension_at_zero_are_said(ds, sma
         text = " ".join(said["paragraph"])
         for word in words:
             assert word in text
+
+
+def test_the_english_paragraphs_count_units_with_their_plural(small):
+    """"Goat grant: 21 household", "57 child": the count and its noun now agree in
+    English; Bahasa Indonesia does not inflect."""
+    _settings, _base, why = small
+    shown = why.render("en")
+    programmes = pd.read_csv(DATA / "programs.csv").set_index("code")
+    seen = 0
+    for row in shown.villages.itertuples(index=False):
+        for program, units, _cost in (row.programmes if row.in_plan else [])[:3]:
+            noun = programmes.at[program, "unit_en"]
+            if units > 1 and f": {i18n.number(units, 'en')} {noun} (" in row.paragraph:
+                raise AssertionError((program, units, noun, row.paragraph))
+            seen += units > 1
+    assert seen
+    assert [i18n.noun_for(w, 21, "en") for w in ("household", "child", "fishers' group",
+                                                 "village system", "tank")] == [
+        "households", "children", "fishers' groups", "village systems", "tanks"]
+    assert i18n.noun_for("household", 1, "en") == "household"
+    assert i18n.noun_for("rumah tangga", 21, "id") == "rumah tangga"

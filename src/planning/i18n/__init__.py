@@ -99,6 +99,31 @@ def counted(key: str, n: int, lang: str = DEFAULT_LANGUAGE, **params: object) ->
     return text(name, lang, n=number(n, lang), **params)
 
 
+#: English nouns of a data set's units whose plural is not the regular one
+IRREGULAR_EN = {"child": "children", "person": "people", "man": "men", "woman": "women",
+                "fish": "fish", "sheep": "sheep", "cattle": "cattle"}
+
+
+def noun_for(noun: str, n: float, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A unit's noun as it reads after the count ``n``: in English the plural for any
+    count but 1 ("21 households", "57 children", "3 fishers' groups": the last word
+    takes it; :data:`IRREGULAR_EN`, else -es after s, x, z, ch, sh, -ies after a
+    consonant and y, else -s); in Bahasa Indonesia, which does not inflect, as it is."""
+    if check_language(lang) != "en" or not noun or abs(float(n)) == 1:
+        return noun
+    head, _, last = noun.rpartition(" ")
+    lower = last.lower()
+    if lower in IRREGULAR_EN:
+        plural = IRREGULAR_EN[lower]
+    elif lower.endswith(("s", "x", "z", "ch", "sh")):
+        plural = last + "es"
+    elif lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":
+        plural = last[:-1] + "ies"
+    else:
+        plural = last + "s"
+    return f"{head} {plural}" if head else plural
+
+
 def percent(share: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 1) -> str:
     """A share (0.05) as a percentage for reading (Babel): "5,0%" / "5.0%"; halves round
     up like :func:`number`."""

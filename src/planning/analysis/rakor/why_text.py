@@ -86,7 +86,8 @@ def village_paragraph(row, n: dict, lang: str) -> str:
         return i18n.text("why.village.nothing", lang, **base) + scores
     programmes = sorted(row.programmes, key=lambda p: -p[2])
     shown = [f"{n[f'program_{lang}'].get(p, p)}: {i18n.number(u, lang)} "
-             f"{n[f'unit_{lang}'].get(p, '')} (Rp {_money(c, lang)} juta)"
+             f"{i18n.noun_for(n[f'unit_{lang}'].get(p, ''), u, lang)} "
+             f"(Rp {_money(c, lang)} juta)"
              for p, u, c in programmes[:SHOWN]]
     if len(programmes) > SHOWN:
         shown.append("…")
