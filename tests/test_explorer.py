@@ -314,3 +314,48 @@ def test_the_alternatives_button_finds_plans_that_differ_and_says_what_they_chan
         sets.append(chosen)
         assert a.objective >= 0.98 * shown.objective - 1e-6
         assert f"Alternative {a.rank}:" in explorer.message.value
+
+
+@pytest.mark.parametrize("value", [-500.0, float("nan"), float("inf"), 1e12])
+def test_a_pagu_no_plan_can_take_is_said_not_clamped_or_crashed(value):
+    """The pagu box clamped a negative value to 0 and planned with it; set from code, a
+    NaN, an infinite or a huge pagu crashed the engine (PulpError, OverflowError,
+    MemoryError). Each is now said, naming the agency; nothing is planned."""
+    from planning.apps.explorer import Engine
+
+    engine = Engine(BASELINE, lang="en")
+    engine.controls.pagu["PUTR"] = value
+    summary = engine.replan()
+    assert summary["status"] == "controls" and engine.tone == "bad"
+    assert engine.report_lines[0].startswith("pagu PUTR: value ")
+    engine.reset()
+    assert engine.replan()["status"] == "optimal"
+
+
+def test_the_pagu_box_passes_a_negative_value_on_to_be_said(tmp_path):
+    explorer = Explorer(BASELINE, lang="en")
+    explorer.pagu_widgets["DISPAR"].value = -500
+    assert explorer.pagu_widgets["DISPAR"].value == -500  # not clamped to 0
+    assert explorer.engine.status == "controls"
+    assert "pagu Dispar: value -500.0 is negative" in explorer.text
+
+
+def test_the_same_controls_give_the_same_plan_after_a_rule_went_off_and_on():
+    """A rule switched off and on again rebuilds the model; the plan for the same
+    controls then came from scratch, not from the opened plan: another plan."""
+    from planning.apps.explorer import Engine
+
+    engine = Engine(BASELINE, lang="en")
+    engine.controls.pagu["PUTR"] = 1920.0
+    engine.replan()
+    direct = engine.current.plan[["village", "program", "units"]].reset_index(drop=True)
+    engine.reset()
+    share = engine.controls.village_share
+    engine.controls.village_share = 0.0
+    engine.replan()
+    engine.controls.village_share = share
+    engine.controls.pagu["PUTR"] = 1920.0
+    engine.replan()
+    assert engine.timings["rebuilt"]
+    again = engine.current.plan[["village", "program", "units"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(direct, again)

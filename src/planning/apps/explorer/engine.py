@@ -21,6 +21,7 @@ Money is in juta Rp (million rupiah), as everywhere in the project.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import time
 from collections.abc import Callable
@@ -36,7 +37,7 @@ from planning.apps.explorer.locks import LockError, format_locks, parse_locks
 from planning.apps.explorer.messages import SAVED_NAME, num, pct
 from planning.apps.explorer.messages import t as _t
 from planning.config.reading import merge
-from planning.config.scenario import Scenario, load_scenario
+from planning.config.scenario import MAX_NUMBER, Scenario, load_scenario
 from planning.i18n import LANGUAGES
 from planning.model import (
     Allocation,
@@ -54,6 +55,9 @@ from planning.model.instance import plan_villages
 from planning.model.solve import relative_gap
 from planning.pipeline import NoPlan, Result, execute, prepare, scenario_record
 from planning.report.labels import plan_label
+
+#: the statuses of controls refused before any planning (bad locks, money that cannot be)
+REFUSED = ("locks", "controls")
 
 
 @dataclass
@@ -243,6 +247,11 @@ class Engine:
         once, then the MIP to the re-plans' gap target and node limit. Returns
         :attr:`summary`."""
         t0 = time.perf_counter()
+        refused = self._control_problems()
+        if refused:  # a pagu or ceiling no plan can take: said, nothing planned
+            self.status, self.lines, self.timings = "controls", refused, {}
+            self._finish()
+            return self.summary
         try:
             want = self.settings.model_copy(update={"solver": self.solver})
         except LockError as exc:
@@ -259,8 +268,12 @@ class Engine:
             return self.summary
         t1 = time.perf_counter()
         base = self._base_allocation
-        kept = not rebuilt and base is not None and self.planner.settings.rules == \
-            base.instance.settings.rules
+        # the opened scenario's rules (rebuilt or not, e.g. a rule switched off and on
+        # again): from the opened plan, so the same controls give the same plan whatever
+        # the path; other rules: a plan of their own
+        kept = base is not None and self.planner.settings.rules == \
+            base.instance.settings.rules and self.planner.settings.locks == \
+            base.instance.settings.locks
         if kept and self.planner.settings.pagu == base.instance.settings.pagu:
             allocation, quick_lines, t2 = base, [], time.perf_counter()  # back to the start
         elif kept:  # only pagu moved: the kept HiGHS model, from the opened plan
@@ -281,6 +294,32 @@ class Engine:
         self.lines = quick_lines + self._mip_lines(allocation)  # after self.current
         self._finish()
         return self.summary
+
+    def _control_problems(self) -> list[str]:
+        """The messages of the money controls that cannot be planned with: a pagu or the
+        ceiling that is not a finite number, is negative, or is larger than
+        :data:`~planning.config.scenario.MAX_NUMBER` juta Rp (a value typed or set from
+        code; each named by its agency)."""
+        lang, c = self.lang, self.controls
+        given = [(f"pagu {self.names.get(code, code)}", value) for code, value in c.pagu.items()]
+        if c.ceiling_on:
+            given.append((_t("ceiling_on", lang), c.ceiling))
+        out = []
+        for name, value in given:
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                value = math.nan
+            if not math.isfinite(value):
+                key, params = "settings.not_finite", {"value": value}
+            elif value < 0:
+                key, params = "negative", {"value": value}
+            elif value > MAX_NUMBER:
+                key, params = "settings.too_large", {"value": value, "limit": MAX_NUMBER}
+            else:
+                continue
+            out.append(f"{name}: {i18n.text(key, lang, **params)}")
+        return out
 
     def _progress(self, quick_lines: list[str]) -> None:
         if self.on_progress is not None:
@@ -432,7 +471,7 @@ class Engine:
         self.report_lines = lines
         tone = "good" if now is not None and now.source == "mip" else \
             "busy" if now is not None else "bad"
-        self.tone = "bad" if self.status == "locks" else tone
+        self.tone = "bad" if self.status in REFUSED else tone
 
     def table(self) -> pd.DataFrame | None:
         """The difference table as shown: localised headers, numbers for reading, and a

@@ -20,7 +20,7 @@ import html
 import re
 from pathlib import Path
 
-from planning.apps.explorer.engine import Controls, Engine
+from planning.apps.explorer.engine import REFUSED, Controls, Engine
 from planning.apps.explorer.locks import format_locks
 from planning.apps.explorer.messages import EXPORT_NAME, SAVED_NAME, num, pct
 from planning.apps.explorer.messages import t as _t
@@ -75,8 +75,8 @@ class Explorer:
         lang, engine, start = self.lang, self.engine, self.engine.controls
         wide = {"description_width": "150px"}
         self.pagu_widgets = {
-            code: widgets.BoundedFloatText(
-                value=start.pagu[code], min=0.0, max=1e7, step=50.0,
+            code: widgets.FloatText(  # not bounded: a negative or huge value is said
+                value=start.pagu[code], step=50.0,
                 description=engine.names.get(code, code)[:22], tooltip=code, style=wide,
                 layout=widgets.Layout(width="290px"))
             for code in engine.agency_pagu}
@@ -85,8 +85,8 @@ class Explorer:
             control.add_class(css_class(code))
         self.ceiling_on = widgets.Checkbox(value=start.ceiling_on,
                                            description=_t("ceiling_on", lang), indent=False)
-        self.ceiling = widgets.BoundedFloatText(
-            value=start.ceiling, min=0.0, max=1e8, step=100.0, disabled=not start.ceiling_on,
+        self.ceiling = widgets.FloatText(
+            value=start.ceiling, step=100.0, disabled=not start.ceiling_on,
             layout=widgets.Layout(width="160px"))
         self.ceiling_note = widgets.HTML()
         self.min_programs = widgets.BoundedIntText(
@@ -290,7 +290,7 @@ class Explorer:
     def _show(self) -> None:
         engine = self.engine
         self.locks_message.value = _html(engine.lock_lines)
-        if engine.status != "locks":
+        if engine.status not in REFUSED:
             total = sum(engine.controls.pagu.values())
             self.ceiling_note.value = html.escape(_t("ceiling_note", self.lang,
                                                      total=num(total, self.lang)))
@@ -307,7 +307,7 @@ class Explorer:
         """The status of the plan on show, in one line: its kind, objective, proven gap,
         deprivations removed and spending (as the difference table formats numbers)."""
         now, lang = self.engine.current, self.lang
-        if now is None or self.engine.status == "locks":
+        if now is None or self.engine.status in REFUSED:
             return "none", [text("app.status_none", lang)]
         report = self.engine.allocation.report
         gap = report.gap if now.source != "quick" else None
