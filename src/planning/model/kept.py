@@ -366,6 +366,8 @@ def replan(kept: KeptModel, previous: pd.DataFrame | None = None,
             report = dataclasses.replace(report, objective=value,
                                          gap=relative_gap(value, report.bound),
                                          status=classify(value, report.bound, gap))
+    if report.gap_target != gap:  # the first solve's plan already within the gap: the
+        report = dataclasses.replace(report, gap_target=gap)  # re-plan's target, not 2 %
     return Replan(units, report, first, quick_seconds, time.perf_counter() - t0, source,
                   quick_units)
 
