@@ -176,3 +176,22 @@ def test_the_console_says_a_curve_points_status_in_words(lang, words):
     lines = curve_lines(table, lang)
     assert any(words in line for line in lines), lines
     assert not any("infeasible" in line for line in lines)
+
+
+def test_analyses_asked_from_a_notebook_are_checked_before_anything_runs(tmp_path, small):
+    """Notebook 06 passes its parameters to analyse_scenario: ``analyses = "prices"``
+    was split into letters ("unknown analyses ['c', 'e', ...]") after the plan was made,
+    and ``alternatives: '3'`` failed deep inside with a TypeError."""
+    from planning.pipeline import analyse_scenario
+    from planning.pipeline.running import AnalysisAsked
+
+    path, _outs, _output = small
+    out = tmp_path / "out"
+    with pytest.raises(AnalysisAsked) as caught:
+        analyse_scenario(path, out, which="pricez")
+    assert "Unknown analysis: pricez." in caught.value.render("en")
+    with pytest.raises(AnalysisAsked) as caught:
+        analyse_scenario(path, out, which=("prices",), alternatives="3")
+    assert "alternatives = '3' cannot be used" in caught.value.render("en")
+    assert "alternatives = '3'" in caught.value.render("id")
+    assert not out.exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from planning.i18n import KeyedMessage
 from planning.model import Allocation, ModelError, ModelSettings, PresolveError, allocate
 from planning.model.balance import efficiency_settings, is_balanced
 from planning.model.progress import stage
@@ -104,6 +105,13 @@ def analyse_scenario(path: str | Path, out_dir: str | Path | None = None,
     raises :class:`~planning.pipeline.years.OneYearOnly` before anything runs."""
     from planning.analysis.rakor import ANALYSES, MANY, analyse
 
+    if isinstance(which, str):  # "prices" names one analysis, not its letters
+        which = (which,)
+    unknown = sorted(set(which or ()) - set(ANALYSES) - set(MANY))
+    if unknown:  # before anything runs
+        raise AnalysisAsked("analyse.unknown", names=", ".join(unknown),
+                            known=", ".join((*ANALYSES, *MANY)))
+    _check_many(many)
     prepared = prepare(path, out_dir, lang=lang, data=data)
     if prepared.settings.horizon is not None:
         from planning.pipeline.years import analyse_years
@@ -123,6 +131,29 @@ def analyse_scenario(path: str | Path, out_dir: str | Path | None = None,
                                     lang=prepared.lang, rules=rules, many=settings))
     _write(result)
     return result
+
+
+class AnalysisAsked(KeyedMessage):
+    """An analysis or an analysis setting asked for that cannot be (an unknown name, a
+    count given as text); raised before anything runs."""
+
+
+def _check_many(given: dict) -> None:
+    """AnalysisAsked for an analysis setting of ``given`` that the scenario's
+    ``analysis:`` section would refuse (``alternatives: '3'``, ``share: 2``), each
+    checked as that section checks it, and named."""
+    from pydantic import ValidationError
+
+    from planning.config.scenario import AnalysisSettings
+
+    for name, value in given.items():
+        if name not in AnalysisSettings.model_fields or value is None:
+            continue
+        try:
+            AnalysisSettings.model_validate({name: value}, strict=True)
+        except ValidationError:
+            raise AnalysisAsked("analyse.bad_setting", name=name, value=repr(value)) \
+                from None
 
 
 #: the analysis settings that shape a run's results (not where it ran)
