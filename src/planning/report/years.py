@@ -377,25 +377,17 @@ def _year_rows(plan, ds: DataSet, year: int, lang: str,
     if realised is not None and (realised["year"].astype(int) == year).any():
         rows = _recorded_rows(plan, ds, realised, year)
         words = dict(zip(STATUS_CODES, STATUS_CHOICES[lang], strict=True))
-        return pd.DataFrame({
-            "village_code": rows["village"].to_numpy(),
-            "village": rows["village"].map(villages).to_numpy(),
-            "kecamatan": rows["kecamatan_code"].map(kec).to_numpy(),
-            "program_code": rows["program"].to_numpy(),
-            "program": rows["program"].map(programs).to_numpy(),
-            "agency": rows["agency"].to_numpy(),
-            "units": rows["units"].to_numpy(), "started": rows["started"].to_numpy(),
-            "duration": rows["duration"].to_numpy(), "cost": rows["cost"].to_numpy(),
-            "reached": rows["reach"].to_numpy(),
-            "realised": [int(d) for d in rows["delivered"]],
-            "status": [words.get(str(c), str(c)) for c in rows["status"]],
-            "recorded": True,
-        })
-    units = plan.units
-    rows = units[(units["year"] == year) & (units["units"] > 0)].sort_values(
-        ["village", "program"], kind="stable")
-    recorded = rows["recorded"].astype(bool) if "recorded" in rows else \
-        pd.Series(False, index=rows.index)
+        recorded = pd.Series(True, index=rows.index)
+        given = [int(d) for d in rows["delivered"]]
+        status = [words.get(str(c), str(c)) for c in rows["status"]]
+    else:
+        units = plan.units
+        rows = units[(units["year"] == year) & (units["units"] > 0)].sort_values(
+            ["village", "program"], kind="stable")
+        recorded = rows["recorded"].astype(bool) if "recorded" in rows else \
+            pd.Series(False, index=rows.index)
+        given = [int(u) if r else None for u, r in zip(rows["units"], recorded, strict=True)]
+        status = [STATUS_CHOICES[lang][0] if r else None for r in recorded]
     return pd.DataFrame({
         "village_code": rows["village"].to_numpy(),
         "village": rows["village"].map(villages).to_numpy(),
@@ -408,9 +400,8 @@ def _year_rows(plan, ds: DataSet, year: int, lang: str,
         "duration": rows["duration"].astype(int).to_numpy(),
         "cost": rows["cost"].to_numpy(),
         "reached": rows["reach"].to_numpy(),
-        "realised": [int(u) if r else None for u, r in zip(rows["units"], recorded,
-                                                            strict=True)],
-        "status": [STATUS_CHOICES[lang][0] if r else None for r in recorded],
+        "realised": given,
+        "status": status,
         "recorded": recorded.to_numpy(),
     })
 
